@@ -1,0 +1,358 @@
+"""The watchlist query language: a tokenizer, a recursive-descent parser and an evaluator.
+
+    query   := or
+    or      := and ("OR" and)*
+    and     := near (["AND"] near)*          adjacency means AND; "NOT x" negates
+    near    := unary ("NEAR/" n unary)*
+    unary   := "NOT" unary | [field ":"] primary
+    primary := term | term* | "phrase" | "(" query ")"
+
+No eval and no regular expression is built from user text. Errors carry the 0-based
+character position of the fault. Limits keep one watchlist from hurting the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FIELDS = ("title", "body", "source", "entity", "speaker", "quote")
+MAX_DEPTH = 8
+MAX_TERMS = 40
+MAX_NEAR = 50
+MIN_PREFIX = 3
+MAX_QUERY_CHARS = 2000
+
+_WORD = re.compile(r"[\w]+(?:['’.\-][\w]+)*", re.UNICODE)
+
+
+class QueryError(ValueError):
+    def __init__(self, message: str, position: int, query: str = "") -> None:
+        self.message = message
+        self.position = position
+        self.query = query
+        pointer = f"\n  {query}\n  {' ' * position}^" if query else ""
+        super().__init__(f"{message} at position {position}{pointer}")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; the one tokenizer for queries and articles."""
+    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
+
+
+# --- AST -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    words: tuple[str, ...]  # one word, or several for a phrase
+    field: str = ""  # "" = title and body
+    prefix: bool = False  # trailing * on the last word
+    label: str = ""  # as written, for `matched`
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    left: Term
+    right: Term
+    distance: int
+
+
+Node = Term | Not | And | Or | Near
+
+
+# --- tokenizer -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # WORD PHRASE LPAREN RPAREN AND OR NOT NEAR FIELD EOF
+    text: str
+    pos: int
+    value: int = 0
+
+
+_OPS = {"AND", "OR", "NOT"}
+_QUOTE_CLOSE = {'"': '"', "“": "”"}
+
+
+def tokenize(query: str) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    n = len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(":
+            tokens.append(Token("LPAREN", ch, i))
+            i += 1
+        elif ch == ")":
+            tokens.append(Token("RPAREN", ch, i))
+            i += 1
+        elif ch in _QUOTE_CLOSE:
+            end = query.find(_QUOTE_CLOSE[ch], i + 1)
+            if end == -1:
+                raise QueryError("unclosed quotation mark", i, query)
+            tokens.append(Token("PHRASE", query[i + 1 : end], i))
+            i = end + 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"“':
+                if query[j] == ":" :
+                    break
+                j += 1
+            text = query[i:j]
+            if j < n and query[j] == ":":
+                name = text.lower()
+                if name not in FIELDS:
+                    raise QueryError(
+                        f"unknown field {text!r} (fields: {', '.join(FIELDS)})", i, query
+                    )
+                tokens.append(Token("FIELD", name, i))
+                i = j + 1
+                continue
+            if not text:
+                raise QueryError(f"unexpected character {ch!r}", i, query)
+            upper = text.upper() if text.isupper() else text
+            near = re.fullmatch(r"NEAR/(\d+)", text)
+            if near:
+                tokens.append(Token("NEAR", text, i, int(near.group(1))))
+            elif text == "NEAR":
+                raise QueryError("NEAR needs a distance, as in NEAR/5", i, query)
+            elif upper in _OPS:
+                tokens.append(Token(upper, text, i))
+            else:
+                tokens.append(Token("WORD", text, i))
+            i = j
+    tokens.append(Token("EOF", "", n))
+    return tokens
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Parser:
+    query: str
+    tokens: list[Token]
+    index: int = 0
+    terms: int = 0
+    depth: int = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def fail(self, message: str, token: Token | None = None) -> QueryError:
+        return QueryError(message, (token or self.token).pos, self.query)
+
+    def parse(self) -> Node:
+        if self.token.kind == "EOF":
+            raise self.fail("empty query")
+        node = self.parse_or()
+        if self.token.kind != "EOF":
+            raise self.fail(
+                "unexpected ')'" if self.token.kind == "RPAREN" else f"unexpected {self.token.text!r}"
+            )
+        return node
+
+    def parse_or(self) -> Node:
+        children = [self.parse_and()]
+        while self.token.kind == "OR":
+            self.take()
+            children.append(self.parse_and())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def parse_and(self) -> Node:
+        children = [self.parse_near()]
+        while self.token.kind in {"AND", "WORD", "PHRASE", "LPAREN", "NOT", "FIELD"}:
+            if self.token.kind == "AND":
+                self.take()
+            children.append(self.parse_near())
+        if len(children) > 1 and all(isinstance(c, Not) for c in children):
+            raise self.fail("a query cannot consist only of NOT clauses", self.tokens[0])
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_near(self) -> Node:
+        left = self.parse_unary()
+        while self.token.kind == "NEAR":
+            op = self.take()
+            if op.value < 1 or op.value > MAX_NEAR:
+                raise self.fail(f"NEAR distance must be between 1 and {MAX_NEAR}", op)
+            right = self.parse_unary()
+            if not isinstance(left, Term) or not isinstance(right, Term):
+                raise self.fail("NEAR joins two terms or phrases, not groups or NOT", op)
+            if left.field in {"source", "entity", "speaker"} or right.field in {"source", "entity", "speaker"}:
+                raise self.fail("NEAR works on text fields (title, body, quote)", op)
+            left = Near(left, right, op.value)
+        return left
+
+    def parse_unary(self) -> Node:
+        if self.token.kind == "NOT":
+            self.take()
+            return Not(self.parse_unary())
+        field_name = ""
+        if self.token.kind == "FIELD":
+            field_name = self.take().text
+            if self.token.kind not in {"WORD", "PHRASE", "LPAREN"}:
+                raise self.fail(f"{field_name}: must be followed by a term, phrase or group")
+        return self.parse_primary(field_name)
+
+    def parse_primary(self, field_name: str) -> Node:
+        token = self.token
+        if token.kind == "LPAREN":
+            self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"parentheses nested deeper than {MAX_DEPTH}", token)
+            if self.token.kind == "RPAREN":
+                raise self.fail("empty parentheses")
+            node = self.parse_or()
+            if self.token.kind != "RPAREN":
+                raise self.fail("missing ')' to close the '(' opened", token)
+            self.take()
+            self.depth -= 1
+            return _with_field(node, field_name) if field_name else node
+        if token.kind in {"WORD", "PHRASE"}:
+            self.take()
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise self.fail(f"more than {MAX_TERMS} terms", token)
+            raw = token.text
+            prefix = token.kind == "WORD" and raw.endswith("*")
+            if prefix:
+                raw = raw[:-1]
+                if "*" in raw:
+                    raise self.fail("'*' is only allowed at the end of a term", token)
+                if len(raw) < MIN_PREFIX:
+                    raise self.fail(f"a prefix needs at least {MIN_PREFIX} characters before '*'", token)
+            elif "*" in raw:
+                raise self.fail("'*' is only allowed at the end of a term", token)
+            term_words = tuple(words(raw))
+            if not term_words:
+                raise self.fail("a term or phrase with no letters or digits", token)
+            return Term(term_words, field_name, prefix, token.text if token.kind == "WORD" else f'"{token.text}"')
+        if token.kind == "EOF":
+            raise self.fail("the query ends where a term was expected")
+        if token.kind == "RPAREN":
+            raise self.fail("unexpected ')'")
+        raise self.fail(f"{token.text!r} where a term was expected")
+
+
+def _with_field(node: Node, field_name: str) -> Node:
+    if isinstance(node, Term):
+        return node if node.field else Term(node.words, field_name, node.prefix, node.label)
+    if isinstance(node, Not):
+        return Not(_with_field(node.child, field_name))
+    if isinstance(node, Near):
+        return Near(_with_field(node.left, field_name), _with_field(node.right, field_name), node.distance)  # type: ignore[arg-type]
+    return type(node)(tuple(_with_field(c, field_name) for c in node.children))
+
+
+def parse_query(query: str) -> Node:
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query longer than {MAX_QUERY_CHARS} characters", MAX_QUERY_CHARS, "")
+    return _Parser(query, tokenize(query)).parse()
+
+
+def required_terms(node: Node) -> list[Term] | None:
+    """Terms one of which must occur for the query to match (for presearch); None when the
+    query can match without any positive term (e.g. only NOTs)."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Near):
+        return [node.left]
+    if isinstance(node, Not):
+        return None
+    if isinstance(node, And):
+        options = [required_terms(c) for c in node.children]
+        options = [o for o in options if o is not None]
+        return min(options, key=len) if options else None
+    alternatives: list[Term] = []
+    for child in node.children:
+        terms = required_terms(child)
+        if terms is None:
+            return None
+        alternatives += terms
+    return alternatives
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FieldText:
+    """A field as a list of token sequences (one per paragraph, entity name, quotation...)."""
+
+    sequences: list[list[str]] = field(default_factory=list)
+
+    def positions(self, term: Term) -> list[tuple[int, int]]:
+        """(sequence index, token index) of each occurrence of the term."""
+        hits = []
+        n = len(term.words)
+        for s_index, seq in enumerate(self.sequences):
+            for i in range(len(seq) - n + 1):
+                if all(seq[i + k] == term.words[k] for k in range(n - 1)):
+                    last = seq[i + n - 1]
+                    if last == term.words[-1] or (term.prefix and last.startswith(term.words[-1])):
+                        hits.append((s_index, i))
+        return hits
+
+
+@dataclass(slots=True)
+class Document:
+    """The fields of one tagged article, tokenized once for all watchlists."""
+
+    fields: dict[str, FieldText]
+
+
+def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
+    if isinstance(node, Term):
+        names = (node.field,) if node.field else ("title", "body")
+        if any(doc.fields[name].positions(node) for name in names):
+            matched.append(node.label if not node.field else f"{node.field}:{node.label}")
+            return True
+        return False
+    if isinstance(node, Near):
+        names = (node.left.field or node.right.field,) if (node.left.field or node.right.field) else ("title", "body")
+        for name in names:
+            text = doc.fields[name]
+            left, right = text.positions(node.left), text.positions(node.right)
+            if any(a[0] == b[0] and abs(a[1] - b[1]) <= node.distance for a in left for b in right):
+                matched.append(f"{node.left.label} NEAR/{node.distance} {node.right.label}")
+                return True
+        return False
+    if isinstance(node, Not):
+        return not evaluate(node.child, doc, [])
+    if isinstance(node, And):
+        local: list[str] = []
+        for child in node.children:
+            if not evaluate(child, doc, local):
+                return False
+        matched.extend(local)
+        return True
+    hit = False
+    for child in node.children:
+        hit = evaluate(child, doc, matched) or hit
+    return hit

@@ -1,0 +1,8 @@
+"""Dedup stage: drops duplicates and syndicated copies, groups articles into stories.
+
+Pure core (never imports faust): `Deduper(store)(tagged)` -> DedupedArticle.
+"""
+
+from .core import Deduper
+
+__all__ = ["Deduper"]

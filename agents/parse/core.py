@@ -1,0 +1,227 @@
+"""Format detection and Article assembly for the parse stage."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from wirewatch.streams.records import Article, Block, RawRecord, StageError
+
+from .dates import from_ms, is_future
+from .formats import Draft, json_articles, read_feed, read_html, read_json_object
+from .textnorm import decode, fold_spaces, normalise
+from .wirecopy import parse_wire_copy
+
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+_HTML_HINT = re.compile(r"<(?:!doctype html|html|head|body|article|div|p)[\s>]", re.I)
+_HISTORY_KEYS = {"value", "topic", "offset"}
+
+
+@dataclass(slots=True)
+class ParseResult:
+    articles: list[Article] = field(default_factory=list)
+    failures: list[StageError] = field(default_factory=list)
+
+
+def detect_format(text: str) -> str:
+    head = text.lstrip()[:2048]
+    if head.startswith(("{", "[")):
+        first_line = head.split("\n", 1)[0].strip()
+        try:
+            first = orjson.loads(first_line)
+        except orjson.JSONDecodeError:
+            return "json"
+        if isinstance(first, dict) and _HISTORY_KEYS <= first.keys():
+            return "history"
+        return "jsonl" if "\n" in text.strip() else "json"
+    if head.startswith("<"):
+        if _FEED_ROOT.search(head):
+            return "feed"
+        if head.startswith("<?xml") and not _HTML_HINT.search(head):
+            return "feed"
+        return "html"
+    if _HTML_HINT.search(head[:512]) and "</" in text:
+        return "html"
+    return "text"
+
+
+def article_id(draft: Draft, text: str) -> str:
+    """Stable id: from the url when there is one, else from the normalised content."""
+    basis = draft.url.strip() or f"{fold_spaces(draft.title).lower()}\n{fold_spaces(text).lower()}"
+    return "a-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
+
+
+def guess_language(text: str) -> str:
+    letters = [c for c in text[:2000] if c.isalpha()]
+    if not letters:
+        return ""
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if cyrillic > len(letters) / 2:
+        return "ru"
+    ascii_share = sum(1 for c in letters if c.isascii()) / len(letters)
+    return "en" if ascii_share > 0.97 else ""
+
+
+def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> Article:
+    if draft.plain_text:
+        wire = parse_wire_copy(draft.plain_text)
+        draft.title = draft.title or wire.title
+        draft.blocks = wire.blocks
+        draft.source = draft.source or wire.source
+        draft.agency = draft.agency or wire.agency
+        draft.media = [*draft.media, *wire.media]
+        if not draft.published and wire.published:
+            draft.published, draft.precision = wire.published, wire.precision
+    blocks = [Block(b.text, b.kind) for b in draft.blocks if b.text]
+    text = "\n\n".join(b.text for b in blocks)
+    if not draft.title and not text:
+        raise StageError("no-article", "no title and no body text were found")
+    if not text:
+        raise StageError("missing-field", f"the article {draft.title[:80]!r} has no body text")
+    published, precision, estimated = draft.published, draft.precision, False
+    if not published or is_future(published, ingest_ms):
+        published, precision, estimated = from_ms(ingest_ms), "second", True
+    return Article(
+        id=article_id(draft, text),
+        title=draft.title,
+        blocks=blocks,
+        source=draft.source,
+        agency=draft.agency,
+        url=draft.url,
+        published=published,
+        published_precision=precision,  # type: ignore[arg-type]
+        published_estimated=estimated,
+        byline=draft.byline,
+        language=draft.language or guess_language(f"{draft.title} {text}"),
+        media=draft.media,
+        input_format=input_format,
+        origin=origin,
+    )
+
+
+def _drafts(text: str, data: bytes, fmt: str) -> tuple[list[Draft], list[StageError]]:
+    if fmt == "feed":
+        return read_feed(data if data.lstrip().startswith(b"<") else text.encode("utf-8"))
+    if fmt == "html":
+        return read_html(text), []
+    if fmt == "json":
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise StageError("malformed-json", f"the record is not valid JSON: {exc}") from None
+        return _json_drafts(json_articles(value))
+    if fmt == "jsonl":
+        drafts: list[Draft] = []
+        failures: list[StageError] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                failures.append(StageError("malformed-json", f"line {number} is not valid JSON: {exc}"))
+                continue
+            more, errors = _json_drafts(json_articles(value))
+            drafts += more
+            failures += errors
+        return drafts, failures
+    return [Draft(plain_text=text)], []
+
+
+def _json_drafts(objects: list[dict[str, Any]]) -> tuple[list[Draft], list[StageError]]:
+    drafts, failures = [], []
+    if not objects:
+        failures.append(StageError("missing-field", "the JSON holds no article object"))
+    for obj in objects:
+        try:
+            drafts.append(read_json_object(obj))
+        except StageError as exc:
+            failures.append(exc)
+    return drafts, failures
+
+
+def parse_bytes(
+    data: bytes, *, ingest_ms: int | None = None, origin: str = "", max_bytes: int | None = None
+) -> ParseResult:
+    """Parse one raw record's bytes. Raises StageError when nothing at all can be used."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise StageError(
+            "too-large",
+            f"the record is {len(data):,} bytes, over the {max_bytes:,}-byte cap "
+            "(WIREWATCH_MAX_ARTICLE_BYTES)",
+        )
+    ingest_ms = ingest_ms if ingest_ms is not None else int(time.time() * 1000)
+    text = normalise(decode(data))
+    fmt = detect_format(text)
+    if fmt == "history":
+        return _parse_history(text, origin, max_bytes)
+    drafts, failures = _drafts(text, data, fmt)
+    result = ParseResult(failures=list(failures))
+    input_format = fmt if fmt != "feed" else ("atom" if "<feed" in text[:2048] else "rss")
+    for draft in drafts:
+        try:
+            result.articles.append(to_article(draft, input_format, ingest_ms, origin))
+        except StageError as exc:
+            result.failures.append(exc)
+    if not result.articles and result.failures:
+        raise result.failures[0] if len(result.failures) == 1 else StageError(
+            result.failures[0].reason,
+            "; ".join(str(f) for f in result.failures[:5]),
+        )
+    return result
+
+
+def _parse_history(text: str, origin: str, max_bytes: int | None) -> ParseResult:
+    """Recorded topic history: each line is one raw record with its own ingest time."""
+    result = ParseResult()
+    for record in history_records(text):
+        try:
+            sub = parse_record(record, max_bytes=max_bytes)
+        except StageError as exc:
+            result.failures.append(exc)
+            continue
+        result.articles += sub.articles
+        result.failures += sub.failures
+    return result
+
+
+def history_records(text: str) -> list[RawRecord]:
+    """Decode recorded topic history (JSON lines of {key, value, headers, timestamp, ...})."""
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise StageError("malformed-json", f"history line {number} is not valid JSON: {exc}") from None
+        value = row.get("value")
+        if value is None:
+            continue
+        raw_value = value.encode("utf-8") if isinstance(value, str) else orjson.dumps(value)
+        key = row.get("key")
+        headers = row.get("headers") or {}
+        if isinstance(headers, list):
+            headers = {str(k): str(v) for k, v in headers}
+        records.append(
+            RawRecord(
+                value=raw_value,
+                key=key.encode("utf-8") if isinstance(key, str) else None,
+                headers={str(k): str(v) for k, v in headers.items()},
+                topic=str(row.get("topic", "")),
+                partition=int(row.get("partition", -1)),
+                offset=int(row.get("offset", -1)),
+                timestamp_ms=row.get("timestamp"),
+            )
+        )
+    return records
+
+
+def parse_record(raw: RawRecord, max_bytes: int | None = None) -> ParseResult:
+    origin = raw.filename or f"{raw.topic}/{raw.partition}/{raw.offset}"
+    return parse_bytes(raw.value, ingest_ms=raw.timestamp_ms, origin=origin, max_bytes=max_bytes)

@@ -1,0 +1,117 @@
+"""The one settings object, read from the environment once.
+
+Every setting has a default that works on a laptop with the embedded broker; the README
+lists them all. Commands may override fields with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a whole number") from None
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a number") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Where Kafka is. Empty: start the embedded broker.
+    broker: str = ""
+    # Faust application id; also the prefix of internal topics and the consumer group.
+    app_id: str = "wirewatch"
+    # Topic names (public: raw, alerts, dead letters, watchlists).
+    topic_prefix: str = "wirewatch"
+    raw_topic: str = ""
+    alerts_topic: str = ""
+    dead_letter_topic: str = ""
+    watchlists_topic: str = ""
+    partitions: int = 1
+    replication_factor: int = 1
+    # Raw records larger than this go to the dead-letter topic; `ingest` refuses them.
+    max_article_bytes: int = 2 * 1024 * 1024
+    # Dedup / story window and how late an article may arrive, in hours.
+    story_window_hours: float = 72.0
+    allowed_lateness_hours: float = 6.0
+    # At most this many `update` alerts per watchlist and story per hour.
+    updates_per_story_per_hour: int = 6
+    # Faust worker web server (HTTP API, SSE).
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    web_enabled: bool = True
+    api_token: str = ""
+    # Local state folder of the worker (Faust tables' local store).
+    data_dir: str = ".wirewatch"
+    log_level: str = "info"
+    # Extra per-run fields not read from the environment.
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        prefix = self.topic_prefix
+        defaults = {
+            "raw_topic": f"{prefix}.raw",
+            "alerts_topic": f"{prefix}.alerts",
+            "dead_letter_topic": f"{prefix}.dead-letters",
+            "watchlists_topic": f"{prefix}.watchlists",
+        }
+        for name, value in defaults.items():
+            if not getattr(self, name):
+                object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            broker=_env("WIREWATCH_BROKER", ""),
+            app_id=_env("WIREWATCH_APP_ID", "wirewatch"),
+            topic_prefix=_env("WIREWATCH_TOPIC_PREFIX", "wirewatch"),
+            raw_topic=_env("WIREWATCH_RAW_TOPIC", ""),
+            alerts_topic=_env("WIREWATCH_ALERTS_TOPIC", ""),
+            dead_letter_topic=_env("WIREWATCH_DEAD_LETTER_TOPIC", ""),
+            watchlists_topic=_env("WIREWATCH_WATCHLISTS_TOPIC", ""),
+            partitions=_env_int("WIREWATCH_PARTITIONS", 1),
+            replication_factor=_env_int("WIREWATCH_REPLICATION_FACTOR", 1),
+            max_article_bytes=_env_int("WIREWATCH_MAX_ARTICLE_BYTES", 2 * 1024 * 1024),
+            story_window_hours=_env_float("WIREWATCH_STORY_WINDOW_HOURS", 72.0),
+            allowed_lateness_hours=_env_float("WIREWATCH_ALLOWED_LATENESS_HOURS", 6.0),
+            updates_per_story_per_hour=_env_int("WIREWATCH_UPDATES_PER_STORY_PER_HOUR", 6),
+            web_host=_env("WIREWATCH_WEB_HOST", "127.0.0.1"),
+            web_port=_env_int("WIREWATCH_WEB_PORT", 6066),
+            web_enabled=_env_bool("WIREWATCH_WEB_ENABLED", True),
+            api_token=_env("WIREWATCH_API_TOKEN", ""),
+            data_dir=_env("WIREWATCH_DATA_DIR", ".wirewatch"),
+            log_level=_env("WIREWATCH_LOG_LEVEL", "info"),
+        )
+
+
+@cache
+def settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings.from_env()

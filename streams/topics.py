@@ -1,0 +1,42 @@
+"""The topic catalogue: every topic wirewatch reads or writes, declared once.
+
+Public topics (users rely on them): raw, alerts, dead letters, watchlists. There are no
+internal hop topics on the hot path: parse, tag, dedup and alert run in one agent because
+each Kafka hop costs a full consume and produce in Faust (see README, "Internal topics").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    compacted: bool = False
+    public: bool = True
+    purpose: str = ""
+
+
+def catalogue(settings: Settings) -> dict[str, TopicSpec]:
+    """All topics, by role."""
+    return {
+        "raw": TopicSpec(
+            settings.raw_topic, settings.partitions, purpose="raw articles, one per record"
+        ),
+        "alerts": TopicSpec(
+            settings.alerts_topic, settings.partitions, purpose="alerts, keyed by watchlist id"
+        ),
+        "dead_letters": TopicSpec(
+            settings.dead_letter_topic, 1, purpose="records a stage could not handle"
+        ),
+        "watchlists": TopicSpec(
+            settings.watchlists_topic,
+            1,
+            compacted=True,
+            purpose="watchlists, keyed by id; an empty value deletes",
+        ),
+    }
