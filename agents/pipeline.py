@@ -72,10 +72,14 @@ class Pipeline:
             return outcome
         except Exception as exc:  # a bug must not stop the stream: the record is kept
             log.exception("parse failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
-            outcome.dead_letters.append(DeadLetter.of("parse", "internal-error", repr(exc), raw, wall_clock()))
+            outcome.dead_letters.append(
+                DeadLetter.of("parse", "internal-error", repr(exc), raw, wall_clock())
+            )
             return outcome
         for failure in parsed.failures:
-            outcome.dead_letters.append(DeadLetter.of("parse", failure.reason, str(failure), raw, wall_clock()))
+            outcome.dead_letters.append(
+                DeadLetter.of("parse", failure.reason, str(failure), raw, wall_clock())
+            )
         self._sync_speakers()
         for article in parsed.articles:
             stage = "tag"
@@ -89,7 +93,9 @@ class Pipeline:
             except Exception as exc:
                 log.exception("%s failed on article %s", stage, article.id)
                 outcome.dead_letters.append(
-                    DeadLetter.of(stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock())
+                    DeadLetter.of(
+                        stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock()
+                    )
                 )
         return outcome
 

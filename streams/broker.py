@@ -9,6 +9,7 @@ exactly-once; effects are idempotent instead (deterministic ids, dedup state in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -57,10 +58,8 @@ async def wait_until_ready(bootstrap: str, timeout: float = 30.0) -> None:
         except Exception as exc:  # not up yet: connection refused, metadata timeout
             last_error = exc
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 await admin.close()
-            except Exception:
-                pass
         await asyncio.sleep(0.2)
     raise BrokerError(f"broker at {bootstrap} did not answer within {timeout:.0f}s: {last_error}")
 

@@ -24,15 +24,11 @@ class TopicSpec:
 def catalogue(settings: Settings) -> dict[str, TopicSpec]:
     """All topics, by role."""
     return {
-        "raw": TopicSpec(
-            settings.raw_topic, settings.partitions, purpose="raw articles, one per record"
-        ),
+        "raw": TopicSpec(settings.raw_topic, settings.partitions, purpose="raw articles, one per record"),
         "alerts": TopicSpec(
             settings.alerts_topic, settings.partitions, purpose="alerts, keyed by watchlist id"
         ),
-        "dead_letters": TopicSpec(
-            settings.dead_letter_topic, 1, purpose="records a stage could not handle"
-        ),
+        "dead_letters": TopicSpec(settings.dead_letter_topic, 1, purpose="records a stage could not handle"),
         "watchlists": TopicSpec(
             settings.watchlists_topic,
             1,

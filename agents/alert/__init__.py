@@ -7,4 +7,12 @@ from .engine import AlertEngine, alert_id
 from .registry import WatchlistSet
 from .watchlists import Watchlist, WatchlistError, load_watchlists, match
 
-__all__ = ["AlertEngine", "Watchlist", "WatchlistError", "WatchlistSet", "alert_id", "load_watchlists", "match"]
+__all__ = [
+    "AlertEngine",
+    "Watchlist",
+    "WatchlistError",
+    "WatchlistSet",
+    "alert_id",
+    "load_watchlists",
+    "match",
+]

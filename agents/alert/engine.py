@@ -33,7 +33,9 @@ class AlertEngine:
     store: StateStore
     updates_per_story_per_hour: int = 6
 
-    def __call__(self, item: DedupedArticle, watchlists: Iterable[Watchlist], detected_at: str) -> list[Alert]:
+    def __call__(
+        self, item: DedupedArticle, watchlists: Iterable[Watchlist], detected_at: str
+    ) -> list[Alert]:
         if item.duplicate_of:
             return []
         tagged = item.tagged
@@ -48,7 +50,9 @@ class AlertEngine:
                 alerts.append(alert)
         return alerts
 
-    def _decide(self, watchlist: Watchlist, item: DedupedArticle, found: Match, detected_at: str) -> Alert | None:
+    def _decide(
+        self, watchlist: Watchlist, item: DedupedArticle, found: Match, detected_at: str
+    ) -> Alert | None:
         article = item.tagged.article
         key = f"alerted:{watchlist.id}:{item.story.id}"
         state = self.store.get(key) or {"articles": {}, "sources": [], "speakers": [], "updates": []}
@@ -77,7 +81,9 @@ class AlertEngine:
         self.store.set(key, state)
         return None if kind == "none" else self._build(watchlist, item, found, kind, detected_at)
 
-    def _build(self, watchlist: Watchlist, item: DedupedArticle, found: Match, kind: str, detected_at: str) -> Alert:
+    def _build(
+        self, watchlist: Watchlist, item: DedupedArticle, found: Match, kind: str, detected_at: str
+    ) -> Alert:
         article = item.tagged.article
         return Alert(
             id=alert_id(watchlist.id, article.id),

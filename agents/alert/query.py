@@ -114,16 +114,14 @@ def tokenize(query: str) -> list[Token]:
         else:
             j = i
             while j < n and not query[j].isspace() and query[j] not in '()"“':
-                if query[j] == ":" :
+                if query[j] == ":":
                     break
                 j += 1
             text = query[i:j]
             if j < n and query[j] == ":":
                 name = text.lower()
                 if name not in FIELDS:
-                    raise QueryError(
-                        f"unknown field {text!r} (fields: {', '.join(FIELDS)})", i, query
-                    )
+                    raise QueryError(f"unknown field {text!r} (fields: {', '.join(FIELDS)})", i, query)
                 tokens.append(Token("FIELD", name, i))
                 i = j + 1
                 continue
@@ -203,7 +201,11 @@ class _Parser:
             right = self.parse_unary()
             if not isinstance(left, Term) or not isinstance(right, Term):
                 raise self.fail("NEAR joins two terms or phrases, not groups or NOT", op)
-            if left.field in {"source", "entity", "speaker"} or right.field in {"source", "entity", "speaker"}:
+            if left.field in {"source", "entity", "speaker"} or right.field in {
+                "source",
+                "entity",
+                "speaker",
+            }:
                 raise self.fail("NEAR works on text fields (title, body, quote)", op)
             left = Near(left, right, op.value)
         return left
@@ -252,7 +254,9 @@ class _Parser:
             term_words = tuple(words(raw))
             if not term_words:
                 raise self.fail("a term or phrase with no letters or digits", token)
-            return Term(term_words, field_name, prefix, token.text if token.kind == "WORD" else f'"{token.text}"')
+            return Term(
+                term_words, field_name, prefix, token.text if token.kind == "WORD" else f'"{token.text}"'
+            )
         if token.kind == "EOF":
             raise self.fail("the query ends where a term was expected")
         if token.kind == "RPAREN":
@@ -335,7 +339,11 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
             return True
         return False
     if isinstance(node, Near):
-        names = (node.left.field or node.right.field,) if (node.left.field or node.right.field) else ("title", "body")
+        names = (
+            (node.left.field or node.right.field,)
+            if (node.left.field or node.right.field)
+            else ("title", "body")
+        )
         for name in names:
             text = doc.fields[name]
             left, right = text.positions(node.left), text.positions(node.right)

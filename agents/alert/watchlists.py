@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-
 from wirewatch.streams.records import Quotation, TaggedArticle
 
 from .query import Document, FieldText, Node, QueryError, evaluate, parse_query, words
@@ -126,7 +125,9 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
         wanted = {_norm_name(s) for s in watchlist.speakers}
         pool = tagged.quotes + (tagged.reported if watchlist.reported else [])
         speaker_quotes = [
-            q for q in pool if q.speaker and (_norm_name(q.speaker) in wanted or _surname_match(q.speaker, wanted))
+            q
+            for q in pool
+            if q.speaker and (_norm_name(q.speaker) in wanted or _surname_match(q.speaker, wanted))
         ]
         if not speaker_quotes:
             return None
@@ -150,7 +151,7 @@ def _uses_quote_field(query: str) -> bool:
 
 def _surname_match(speaker: str, wanted: set[str]) -> bool:
     # the knowledge base canonicalises names, but a watchlist may spell a person as the KB
-    # lists an alias ("Dmitri Peskov"): fall back to the full name's last word plus first initial
+    # lists an alias ("Sergey Lavrov"): fall back to the full name's last word plus first initial
     parts = _norm_name(speaker).split()
     for name in wanted:
         other = name.split()

@@ -63,12 +63,17 @@ class Deduper:
         known = self.store.get(f"article:{article.id}")
         if known is not None:
             story = self.store.get(f"story:{known['story']}")
-            return DedupedArticle(tagged, _ref(story), duplicate_of=known.get("duplicate_of") or article.id, new_source=False)
+            return DedupedArticle(
+                tagged, _ref(story), duplicate_of=known.get("duplicate_of") or article.id, new_source=False
+            )
         fp = fingerprint(tagged)
         first = self.store.get(f"fp:{fp}")
         if first is not None:
             story = self.store.get(f"story:{first['story']}")
-            self.store.set(f"article:{article.id}", {"story": first["story"], "duplicate_of": first["id"], "ts": published})
+            self.store.set(
+                f"article:{article.id}",
+                {"story": first["story"], "duplicate_of": first["id"], "ts": published},
+            )
             return DedupedArticle(tagged, _ref(story), duplicate_of=first["id"], new_source=False)
         sig = signature(tagged)
         story = self._best_story(sig, published)

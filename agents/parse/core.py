@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-
 from wirewatch.streams.records import Article, Block, RawRecord, StageError
 
 from .dates import from_ms, is_future
@@ -36,7 +35,7 @@ def detect_format(text: str) -> str:
             first = orjson.loads(first_line)
         except orjson.JSONDecodeError:
             return "json"
-        if isinstance(first, dict) and _HISTORY_KEYS <= first.keys():
+        if isinstance(first, dict) and first.keys() >= _HISTORY_KEYS:
             return "history"
         return "jsonl" if "\n" in text.strip() else "json"
     if head.startswith("<"):
@@ -169,9 +168,13 @@ def parse_bytes(
         except StageError as exc:
             result.failures.append(exc)
     if not result.articles and result.failures:
-        raise result.failures[0] if len(result.failures) == 1 else StageError(
-            result.failures[0].reason,
-            "; ".join(str(f) for f in result.failures[:5]),
+        raise (
+            result.failures[0]
+            if len(result.failures) == 1
+            else StageError(
+                result.failures[0].reason,
+                "; ".join(str(f) for f in result.failures[:5]),
+            )
         )
     return result
 

@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as safe_xml
 import feedparser
@@ -16,8 +17,6 @@ import lxml.html
 import orjson
 import trafilatura
 from defusedxml import DefusedXmlException
-from xml.etree.ElementTree import ParseError
-
 from wirewatch.streams.records import Block, StageError
 
 from .dates import iso_utc, parse_date
@@ -74,9 +73,7 @@ def read_html(text: str) -> list[Draft]:
     )
     if doc is None:
         raise StageError("no-article", "the HTML page has no article text (navigation or index page?)")
-    body_xml = trafilatura.extract(
-        text, include_comments=False, include_tables=False, output_format="xml"
-    )
+    body_xml = trafilatura.extract(text, include_comments=False, include_tables=False, output_format="xml")
     blocks: list[Block] = []
     if body_xml:
         root = lxml.etree.fromstring(body_xml.encode("utf-8"))
@@ -107,7 +104,9 @@ def read_feed(data: bytes) -> tuple[list[Draft], list[StageError]]:
     try:
         safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise StageError("unsafe-xml", f"the feed declares XML entities ({type(exc).__name__}); refused") from None
+        raise StageError(
+            "unsafe-xml", f"the feed declares XML entities ({type(exc).__name__}); refused"
+        ) from None
     except ParseError as exc:
         raise StageError("malformed-xml", f"the feed is not well-formed XML: {exc}") from None
     feed = feedparser.parse(data)
@@ -121,7 +120,9 @@ def read_feed(data: bytes) -> tuple[list[Draft], list[StageError]]:
             content = entry.content[0].get("value", "")
         content = content or entry.get("summary", "") or entry.get("description", "")
         if not title and not content.strip():
-            failures.append(StageError("missing-field", f"feed item {position} has neither title nor content"))
+            failures.append(
+                StageError("missing-field", f"feed item {position} has neither title nor content")
+            )
             continue
         draft = Draft(
             title=title,

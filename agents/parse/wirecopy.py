@@ -13,9 +13,9 @@ from .textnorm import fold_spaces
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'"}
 _DASH = "[–—-]"
-# "(Interfax – July 27, 2021)"
+# "(Agency – March 3, 2022)"
 _AGENCY_DATE_PAREN = re.compile(rf"^\(\s*([^()–—]+?)\s*{_DASH}\s*([^()]+)\)$")
-# "MOSCOW, October 16. /TASS/."
+# "MOSCOW, October 16. /AGENCY/."
 _DATELINE = re.compile(r"^([A-Z][A-Z .'-]+),\s+([A-Z][a-z]+\.? \d{1,2})\.?\s*/([^/]+)/\.?\s*")
 # "OUTLET: title" where OUTLET is all capitals
 _OUTLET_PREFIX = re.compile(r"^([A-Z][A-Z0-9&.\- ]{1,40}):\s+(.+)$")
@@ -104,7 +104,9 @@ def parse_wire_copy(text: str) -> WireCopy:
                 name = paren.group(1).strip()
                 info.agency = info.agency or known.agencies.get(name, name)
                 continue
-        if DATE_IN_TEXT.fullmatch(para) or (len(para) < 40 and parse_date(para) and DATE_IN_TEXT.search(para)):
+        if DATE_IN_TEXT.fullmatch(para) or (
+            len(para) < 40 and parse_date(para) and DATE_IN_TEXT.search(para)
+        ):
             if not info.published:
                 date = parse_date(para)
                 if date:
@@ -118,7 +120,7 @@ def parse_wire_copy(text: str) -> WireCopy:
                 found = find_date(dateline.group(2))
                 if found:
                     info.published, info.precision = found
-            para = para[dateline.end():].strip()
+            para = para[dateline.end() :].strip()
         based = _BASED_ON.match(para)
         if based and len(para) < 120:
             name = based.group(1).strip()

