@@ -18,6 +18,7 @@ from typing import Any
 
 import faust
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from wirewatch.agents.alert import WatchlistSet
 from wirewatch.agents.pipeline import Pipeline
 from wirewatch.streams.records import DeadLetter, RawRecord, to_json
@@ -207,4 +208,5 @@ def create_app(settings: Settings) -> faust.App:
             yield alerts
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
+    app.wirewatch_topics = {"raw": raw_topic, "alerts": alerts_topic, "dead_letters": dead_topic}  # type: ignore[attr-defined]
     return app

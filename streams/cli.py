@@ -507,11 +507,15 @@ def main(argv: list[str] | None = None) -> int:
         level=env_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command != "worker":
-        logging.getLogger("aiokafka").setLevel(logging.ERROR)
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    from aiokafka.errors import KafkaConnectionError
+
     try:
         return args.handler(args)
     except SystemExit:
         raise
+    except KafkaConnectionError as exc:
+        return _fail(f"cannot reach the Kafka broker ({exc}); is `wirewatch up` running, or --broker right?")
     except KeyboardInterrupt:
         return 130
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from wirewatch.streams.broker import EmbeddedBroker, free_port
 from wirewatch.streams.settings import Settings
 

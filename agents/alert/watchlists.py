@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
 from wirewatch.streams.records import Quotation, TaggedArticle
 
 from .query import Document, FieldText, Node, QueryError, evaluate, parse_query, words

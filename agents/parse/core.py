@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+
 from wirewatch.streams.records import Article, Block, RawRecord, StageError
 
 from .dates import from_ms, is_future

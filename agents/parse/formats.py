@@ -17,6 +17,7 @@ import lxml.html
 import orjson
 import trafilatura
 from defusedxml import DefusedXmlException
+
 from wirewatch.streams.records import Block, StageError
 
 from .dates import iso_utc, parse_date

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from charset_normalizer import from_bytes
+
 from wirewatch.streams.records import StageError
 
 _DECLARED_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)

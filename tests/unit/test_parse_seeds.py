@@ -1,6 +1,7 @@
 """The parse stage on the seeds and on bad input."""
 
 import pytest
+
 from wirewatch.agents.parse import parse_bytes
 from wirewatch.streams.records import StageError
 

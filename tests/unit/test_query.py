@@ -1,6 +1,7 @@
 """The watchlist query language: operators, fields, limits and error positions."""
 
 import pytest
+
 from wirewatch.agents.alert.query import QueryError, parse_query, required_terms
 from wirewatch.agents.alert.watchlists import Watchlist, WatchlistError, load_watchlists, match
 from wirewatch.streams.records import Article, Block, Quotation, TaggedArticle
