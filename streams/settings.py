@@ -71,6 +71,15 @@ class Settings:
     # Local state folder of the worker (Faust tables' local store).
     data_dir: str = ".wirewatch"
     log_level: str = "info"
+    # Webhook subscribers (compacted topic, key: subscriber id) and their undeliverable alerts.
+    subscribers_topic: str = ""
+    subscriber_dead_letter_topic: str = ""
+    # Webhook delivery: URLs to private/loopback/link-local addresses are refused unless allowed.
+    allow_private_webhooks: bool = False
+    webhook_backlog: int = 1000  # alerts queued per subscriber before they go to dead letters
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_base_seconds: float = 0.5
+    webhook_retry_max_seconds: float = 60.0
     # Extra per-run fields not read from the environment.
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -81,6 +90,8 @@ class Settings:
             "alerts_topic": f"{prefix}.alerts",
             "dead_letter_topic": f"{prefix}.dead-letters",
             "watchlists_topic": f"{prefix}.watchlists",
+            "subscribers_topic": f"{prefix}.subscribers",
+            "subscriber_dead_letter_topic": f"{prefix}.subscriber-dead-letters",
         }
         for name, value in defaults.items():
             if not getattr(self, name):
@@ -108,6 +119,13 @@ class Settings:
             api_token=_env("WIREWATCH_API_TOKEN", ""),
             data_dir=_env("WIREWATCH_DATA_DIR", ".wirewatch"),
             log_level=_env("WIREWATCH_LOG_LEVEL", "info"),
+            subscribers_topic=_env("WIREWATCH_SUBSCRIBERS_TOPIC", ""),
+            subscriber_dead_letter_topic=_env("WIREWATCH_SUBSCRIBER_DEAD_LETTER_TOPIC", ""),
+            allow_private_webhooks=_env_bool("WIREWATCH_ALLOW_PRIVATE_WEBHOOKS", False),
+            webhook_backlog=_env_int("WIREWATCH_WEBHOOK_BACKLOG", 1000),
+            webhook_timeout_seconds=_env_float("WIREWATCH_WEBHOOK_TIMEOUT_S", 10.0),
+            webhook_retry_base_seconds=_env_float("WIREWATCH_WEBHOOK_RETRY_BASE_S", 0.5),
+            webhook_retry_max_seconds=_env_float("WIREWATCH_WEBHOOK_RETRY_MAX_S", 60.0),
         )
 
 

@@ -35,4 +35,15 @@ def catalogue(settings: Settings) -> dict[str, TopicSpec]:
             compacted=True,
             purpose="watchlists, keyed by id; an empty value deletes",
         ),
+        "subscribers": TopicSpec(
+            settings.subscribers_topic,
+            1,
+            compacted=True,
+            purpose="webhook subscribers, keyed by id; an empty value deletes",
+        ),
+        "subscriber_dead_letters": TopicSpec(
+            settings.subscriber_dead_letter_topic,
+            1,
+            purpose="alerts a webhook subscriber could not take, keyed by subscriber id",
+        ),
     }
