@@ -209,4 +209,7 @@ def create_app(settings: Settings) -> faust.App:
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
     app.wirewatch_topics = {"raw": raw_topic, "alerts": alerts_topic, "dead_letters": dead_topic}  # type: ignore[attr-defined]
+    from .notify import install_notify  # webhooks and the SSE alert stream, off the hot path
+
+    install_notify(app, settings, alerts_topic)
     return app

@@ -444,6 +444,25 @@ def _watchlist_test(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- subscriber ------------------------------------------------------------------------------
+
+
+def cmd_subscriber(args: argparse.Namespace) -> int:
+    """Webhook subscribers: add FILE | add --url …, rm ID…, ls, rotate-secret ID."""
+    from wirewatch.agents.notify import SubscriberError, UnsafeWebhookURL
+
+    from .kafka import ensure_topics, resolve_broker
+    from .notify import subscriber_command
+
+    config = _settings(args)
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    asyncio.run(ensure_topics(config, config.broker))
+    try:
+        return asyncio.run(subscriber_command(config, args))
+    except (SubscriberError, UnsafeWebhookURL, FileNotFoundError) as exc:
+        return _fail(str(exc))
+
+
 # --- parser ----------------------------------------------------------------------------------
 
 
@@ -498,6 +517,26 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("file", help="YAML watchlists")
     test.add_argument("paths", nargs="+", metavar="PATH")
     watchlist.set_defaults(handler=cmd_watchlist)
+
+    subscriber = commands.add_parser("subscriber", help="manage webhook subscribers")
+    sub_actions = subscriber.add_subparsers(dest="action", required=True)
+    sub_add = sub_actions.add_parser("add", help="add or replace subscribers (YAML FILE, or --url …)")
+    sub_add.add_argument("file", nargs="?", help="YAML: subscribers: [{id, url, secret?, watchlists?, kinds?}]")
+    sub_add.add_argument("--url", help="webhook URL (instead of FILE)")
+    sub_add.add_argument("--id", help="subscriber id (default: a random one)")
+    sub_add.add_argument("--secret", help="signing secret, 16+ characters (default: a random one)")
+    sub_add.add_argument("--watchlist", action="append", metavar="ID", help="only this watchlist (repeatable)")
+    sub_add.add_argument("--kind", action="append", choices=["new", "update"], help="only this kind")
+    sub_rm = sub_actions.add_parser("rm", help="remove subscribers by id")
+    sub_rm.add_argument("ids", nargs="+", metavar="ID")
+    sub_actions.add_parser("ls", help="list subscribers, one JSON object a line (no secrets)")
+    sub_rotate = sub_actions.add_parser("rotate-secret", help="give a subscriber a new secret")
+    sub_rotate.add_argument("id", metavar="ID")
+    sub_rotate.add_argument("--secret", help="the new secret (default: a random one)")
+    sub_rotate.add_argument(
+        "--grace", type=float, default=86400.0, help="seconds the old secret keeps signing (default 1 day)"
+    )
+    subscriber.set_defaults(handler=cmd_subscriber)
     return parser
 
 
