@@ -44,10 +44,10 @@ def forbidden_reason(address: IPAddress) -> str | None:
         address = address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
     checks = [
         ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("private", address.is_private),
-        ("multicast", address.is_multicast),
         ("unspecified", address.is_unspecified),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("private", address.is_private),
         ("reserved", address.is_reserved),
         ("not globally routable", not address.is_global),
     ]
