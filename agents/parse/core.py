@@ -12,8 +12,10 @@ import orjson
 
 from wirewatch.streams.records import Article, Block, RawRecord, StageError
 
+from .body import Attribution, refine_blocks
 from .dates import from_ms, is_future
 from .formats import Draft, json_articles, read_feed, read_html, read_json_object
+from .knowledge import knowledge
 from .textnorm import decode, fold_spaces, normalise
 from .wirecopy import parse_wire_copy
 
@@ -56,52 +58,69 @@ def article_id(draft: Draft, text: str) -> str:
     return "a-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
 def guess_language(text: str) -> str:
-    letters = [c for c in text[:2000] if c.isalpha()]
+    """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
+    sample = text[:3000]
+    letters = [c for c in sample if c.isalpha()]
     if not letters:
         return ""
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if cyrillic > len(letters) / 2:
-        return "ru"
-    ascii_share = sum(1 for c in letters if c.isascii()) / len(letters)
-    return "en" if ascii_share > 0.97 else ""
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff") > len(letters) / 2
+    words = [w.lower() for w in _WORDS.findall(sample)]
+    scores = {
+        code: sum(1 for w in words if w in vocabulary)
+        for code, vocabulary in knowledge().stopwords.items()
+        if cyrillic == any("\u0400" <= c <= "\u04ff" for c in "".join(vocabulary))
+    }
+    best = max(scores, key=scores.__getitem__, default="")
+    return best if best and scores[best] >= 2 else ""
 
 
 def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> Article:
+    where = f"{draft.locator}: " if draft.locator else ""
     if draft.plain_text:
         wire = parse_wire_copy(draft.plain_text)
-        draft.title = draft.title or wire.title
-        draft.blocks = wire.blocks
-        draft.source = draft.source or wire.source
-        draft.agency = draft.agency or wire.agency
-        draft.media = [*draft.media, *wire.media]
-        if not draft.published and wire.published:
-            draft.published, draft.precision = wire.published, wire.precision
-    blocks = [Block(b.text, b.kind) for b in draft.blocks if b.text]
+        title, blocks, found = draft.title or wire.title, wire.blocks, wire.found
+    else:
+        found = Attribution()
+        title, blocks = draft.title, refine_blocks(draft.blocks, found)
+    blocks = [Block(b.text, b.kind) for b in blocks if b.text]
     text = "\n\n".join(b.text for b in blocks)
-    if not draft.title and not text:
-        raise StageError("no-article", "no title and no body text were found")
+    if not title and not text:
+        raise StageError("no-article", f"{where}no title and no body text were found")
     if not text:
-        raise StageError("missing-field", f"the article {draft.title[:80]!r} has no body text")
-    published, precision, estimated = draft.published, draft.precision, False
+        raise StageError("missing-field", f"{where}the article {title[:80]!r} has no body text")
+    published, precision = draft.published, draft.precision
+    if not published:
+        published, precision = found.published, found.precision
+    estimated = False
     if not published or is_future(published, ingest_ms):
         published, precision, estimated = from_ms(ingest_ms), "second", True
     return Article(
         id=article_id(draft, text),
-        title=draft.title,
+        title=title,
         blocks=blocks,
-        source=draft.source,
-        agency=draft.agency,
+        source=draft.source or found.source,
+        agency=draft.agency or found.agency,
         url=draft.url,
         published=published,
         published_precision=precision,  # type: ignore[arg-type]
         published_estimated=estimated,
-        byline=draft.byline,
-        language=draft.language or guess_language(f"{draft.title} {text}"),
-        media=draft.media,
+        byline=draft.byline or found.byline,
+        language=draft.language or guess_language(f"{title} {text}"),
+        media=[*draft.media, *found.media],
         input_format=input_format,
         origin=origin,
     )
+
+
+def _json_error(exc: orjson.JSONDecodeError, text: str, where: str) -> StageError:
+    if exc.pos >= len(text.rstrip()) - 1:
+        # Reported as malformed (the public reason code); the message says it was cut off.
+        return StageError("malformed-json", f"{where} ends before its JSON is complete (truncated?): {exc}")
+    return StageError("malformed-json", f"{where} is not valid JSON: {exc}")
 
 
 def _drafts(text: str, data: bytes, fmt: str) -> tuple[list[Draft], list[StageError]]:
@@ -113,35 +132,42 @@ def _drafts(text: str, data: bytes, fmt: str) -> tuple[list[Draft], list[StageEr
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
-            raise StageError("malformed-json", f"the record is not valid JSON: {exc}") from None
-        return _json_drafts(json_articles(value))
+            raise _json_error(exc, text, "the record") from None
+        return _json_drafts(json_articles(value), "")
     if fmt == "jsonl":
         drafts: list[Draft] = []
         failures: list[StageError] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
-                continue
+                continue  # blank lines separate nothing in JSON lines
             try:
                 value = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                failures.append(StageError("malformed-json", f"line {number} is not valid JSON: {exc}"))
+                failures.append(_json_error(exc, line, f"line {number}"))
                 continue
-            more, errors = _json_drafts(json_articles(value))
+            more, errors = _json_drafts(json_articles(value), f"line {number}")
             drafts += more
             failures += errors
         return drafts, failures
     return [Draft(plain_text=text)], []
 
 
-def _json_drafts(objects: list[dict[str, Any]]) -> tuple[list[Draft], list[StageError]]:
+def _json_drafts(objects: list[dict[str, Any] | None], where: str) -> tuple[list[Draft], list[StageError]]:
     drafts, failures = [], []
     if not objects:
-        failures.append(StageError("missing-field", "the JSON holds no article object"))
-    for obj in objects:
+        failures.append(
+            StageError("missing-field", f"{where or 'the record'}: the JSON holds no article object")
+        )
+    for position, obj in enumerate(objects, start=1):
+        locator = ", ".join(p for p in (where, f"item {position}" if len(objects) > 1 else "") if p)
         try:
-            drafts.append(read_json_object(obj))
+            if obj is None:
+                raise StageError("missing-field", "the JSON value is not an object")
+            draft = read_json_object(obj)
+            draft.locator = locator
+            drafts.append(draft)
         except StageError as exc:
-            failures.append(exc)
+            failures.append(StageError(exc.reason, f"{locator}: {exc}" if locator else str(exc)))
     return drafts, failures
 
 
@@ -184,13 +210,14 @@ def _parse_history(text: str, origin: str, max_bytes: int | None) -> ParseResult
     """Recorded topic history: each line is one raw record with its own ingest time."""
     result = ParseResult()
     for record in history_records(text):
+        where = f"history record at offset {record.offset}"
         try:
             sub = parse_record(record, max_bytes=max_bytes)
         except StageError as exc:
-            result.failures.append(exc)
+            result.failures.append(StageError(exc.reason, f"{where}: {exc}"))
             continue
         result.articles += sub.articles
-        result.failures += sub.failures
+        result.failures += [StageError(f.reason, f"{where}: {f}") for f in sub.failures]
     return result
 
 

@@ -1,23 +1,76 @@
-"""Dates in news copy -> UTC ISO-8601 with a precision; never an invented time."""
+"""Dates in news copy -> UTC ISO-8601 with a precision; never an invented time.
+
+"July 27, 2021", "27 July 2021", "12 мая 2023 г.", "11 de mayo de 2023", RFC 822 and ISO
+dates all parse. A date without a time is midnight UTC of that calendar date with precision
+"day" (no timezone shift); a time to the minute gives "minute", to the second "second". A
+string without a four-digit year is not a date (dateutil would fill the year from today).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 
 from dateutil import parser as date_parser
 
+from .knowledge import knowledge
+
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-# "July 27, 2021", "27 July 2021", "2021-07-27"
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4}T?|[+-]\d{2}:?\d{2}))?)?"
+# "July 27, 2021", "27 July 2021", "2021-07-27[T08:30:00Z]", each with an optional time.
 DATE_IN_TEXT = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)\b"
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}{_TIME}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}{_TIME}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}{_TIME})",
+    re.I,
 )
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
+_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_MINUTES = re.compile(r"\d{1,2}[:.]\d{2}(?!\.\d{4})\s*(?:[ap]\.?m|GMT|UTC|[A-Z]{2,4}|[+-]\d|Z|$|,|\s)", re.I)
+_DOTTED_DAY_FIRST = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+_WORD = re.compile(r"[^\W\d_]+\.?")
+_NO_DEFAULTS = datetime(2000, 1, 1)
+
+
+@cache
+def _month_words() -> re.Pattern[str]:
+    names = sorted(knowledge().months, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(" + "|".join(map(re.escape, names)) + r")(?![\w])", re.I)
+
+
+def to_english(text: str) -> str:
+    """Month names in other languages become English ones; filler words ("de", "г.") go."""
+    known = knowledge()
+    text = _month_words().sub(lambda m: _ENGLISH_MONTHS[known.months[m.group(1).lower()] - 1], text)
+
+    def drop_filler(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return (
+            " "
+            if word.lower() in known.date_fillers or word.lower().rstrip(".") in known.date_fillers
+            else word
+        )
+
+    return " ".join(_WORD.sub(drop_filler, text).split())
 
 
 def iso_utc(moment: datetime) -> str:
@@ -26,27 +79,54 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def precision_of(text: str) -> str:
+    if _SECONDS.search(text):
+        return "second"
+    if _MINUTES.search(text):
+        return "minute"
+    return "day"
+
+
 def parse_date(text: str) -> tuple[str, str] | None:
     """Parse one date expression; return (UTC ISO string, precision) or None."""
-    text = text.strip()
-    if not text:
+    text = to_english(text.strip())
+    if not text or not _YEAR.search(text):
         return None
-    try:
-        moment = date_parser.parse(text, fuzzy=False)
-    except (ValueError, OverflowError):
+    dayfirst = bool(_DOTTED_DAY_FIRST.search(text))
+    moment = None
+    for fuzzy in (False, True):
+        if fuzzy and not DATE_IN_TEXT.search(text):
+            return None  # fuzzy parsing of "since 2019" would invent a month and a day
         try:
-            moment = date_parser.parse(text, fuzzy=True)
-        except (ValueError, OverflowError):
-            return None
-    if _HAS_TIME.search(text):
-        return iso_utc(moment), "second"
-    return moment.strftime("%Y-%m-%dT00:00:00Z"), "day"
+            moment = date_parser.parse(text, fuzzy=fuzzy, dayfirst=dayfirst, default=_NO_DEFAULTS)
+            break
+        except (ValueError, OverflowError, TypeError):
+            continue
+    if moment is None:
+        return None
+    precision = precision_of(text)
+    if precision == "day":
+        return moment.strftime("%Y-%m-%dT00:00:00Z"), "day"
+    return iso_utc(moment), precision
 
 
 def find_date(text: str) -> tuple[str, str] | None:
     """The first date expression inside free text."""
-    match = DATE_IN_TEXT.search(text)
+    match = DATE_IN_TEXT.search(to_english(text))
     return parse_date(match.group(0)) if match else None
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that is nothing but a date ("August 9, 2022", "12 мая 2023 г.")."""
+    english = to_english(text).strip(" .,")
+    match = DATE_IN_TEXT.search(english)
+    return bool(match) and len(english) - len(match.group(0)) <= 4 and len(english) < 60
+
+
+def from_epoch(seconds: float) -> str:
+    if seconds > 1e11:  # milliseconds
+        seconds /= 1000
+    return iso_utc(datetime.fromtimestamp(seconds, UTC))
 
 
 def from_ms(ms: int) -> str:

@@ -1,6 +1,8 @@
 """Format-specific readers: HTML pages, RSS/Atom feeds, JSON news-API shapes.
 
-Each returns a list of `Draft`s (or raises StageError); core.py turns drafts into Articles.
+Each returns `Draft`s (or raises StageError); core.py cleans their bodies (body.py) and
+turns them into Articles. A reader fills what its format states outright (metadata, feed
+fields, JSON keys); what only the body text says (datelines, bylines) comes later.
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as safe_xml
 import feedparser
+import lxml.etree
 import lxml.html
 import orjson
 import trafilatura
@@ -20,10 +24,15 @@ from defusedxml import DefusedXmlException
 
 from wirewatch.streams.records import Block, StageError
 
-from .dates import iso_utc, parse_date
+from .body import byline_of, label_of
+from .dates import from_epoch, iso_utc, parse_date
 from .textnorm import fold_spaces
 
-_MIN_ARTICLE_CHARS = 80
+# Less main text than this is not an article (a login form, a section front's teasers).
+_MIN_ARTICLE_CHARS = 400
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TITLE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:\||[-–—]|::|·)\s+([^|–—]{2,60})$")
+_NOT_ARTICLE_TIME = re.compile(r"teaser|related|ticker|sidebar|more|promo|card|recommend", re.I)
 
 
 @dataclass(slots=True)
@@ -39,150 +48,333 @@ class Draft:
     language: str = ""
     media: list[str] = field(default_factory=list)
     plain_text: str = ""  # set when the body is wire copy to be parsed by wirecopy.py
+    locator: str = ""  # "item 3", "line 4": where in the record this article came from
 
 
-def html_to_blocks(fragment: str) -> list[Block]:
-    """A small HTML fragment (feed content, JSON body) to paragraphs."""
+def _text(element: Any) -> str:
+    return fold_spaces(
+        element.text_content() if hasattr(element, "text_content") else "".join(element.itertext())
+    )
+
+
+def _take_figures(root: Any) -> list[str]:
+    """Remove figures (and stray captions) from the tree; their captions become media."""
+    media = []
+    for figure in root.xpath("//figure | //figcaption | //*[contains(@class, 'caption')]"):
+        if figure.getparent() is None:
+            continue
+        caption = _text(figure)
+        if caption:
+            media.append(caption)
+        figure.getparent().remove(figure)
+    return media
+
+
+def _drop_link_only_paragraphs(root: Any) -> None:
+    """A short paragraph that is nothing but a link is navigation ("More from Business")."""
+    for element in root.xpath("//p[a] | //li[a] | //div[a][not(*[not(self::a)])]"):
+        links = element.findall(".//a")
+        link_text = sum(len(_text(a)) for a in links)
+        text = _text(element)
+        if text and link_text >= len(text) * 0.9 and len(text) < 120 and element.getparent() is not None:
+            element.getparent().remove(element)
+
+
+def html_to_blocks(fragment: str) -> tuple[list[Block], list[str]]:
+    """A small HTML fragment (feed content, JSON body) to paragraphs, and the captions in it."""
     if "<" not in fragment:
-        return [Block(fold_spaces(p)) for p in re.split(r"\n\s*\n", fragment) if p.strip()]
+        return [Block(fold_spaces(p)) for p in re.split(r"\n\s*\n", fragment) if p.strip()], []
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:
-        return [Block(fold_spaces(re.sub(r"<[^>]+>", " ", fragment)))]
+    except (lxml.etree.ParserError, ValueError):
+        return [Block(fold_spaces(re.sub(r"<[^>]+>", " ", fragment)))], []
+    media = _take_figures(root)
+    _drop_link_only_paragraphs(root)
     blocks: list[Block] = []
-    for element in root.iter("p", "h1", "h2", "h3", "h4", "li", "blockquote"):
-        text = fold_spaces(element.text_content())
+    for element in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote"):
+        text = _text(element)
         if text:
-            blocks.append(Block(text, "h" if element.tag.startswith("h") else "p"))
+            blocks.append(Block(text, "h" if element.tag in _HEADING_TAGS else "p"))
     if not blocks:
-        text = fold_spaces(root.text_content())
+        text = _text(root)
         if text:
             blocks.append(Block(text))
-    return blocks
+    return blocks, media
 
 
 # --- HTML pages ----------------------------------------------------------------------------
 
 
+def _metas(root: Any) -> dict[str, str]:
+    metas: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (
+            meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or ""
+        ).lower()
+        content = meta.get("content")
+        if key and content and key not in metas:
+            metas[key] = content.strip()
+    return metas
+
+
+def _json_ld_article(root: Any) -> dict[str, Any]:
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = orjson.loads(script.text or "")
+        except orjson.JSONDecodeError:
+            continue
+        candidates = (
+            data
+            if isinstance(data, list)
+            else [data, *(data.get("@graph", []) if isinstance(data, dict) else [])]
+        )
+        for item in candidates:
+            kind = item.get("@type", "") if isinstance(item, dict) else ""
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(str(k).endswith(("Article", "Posting", "Report")) for k in kinds):
+                return item
+    return {}
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("title") or "")
+    if isinstance(value, list):
+        return ", ".join(n for n in (_name(v) for v in value) if n)
+    return str(value or "")
+
+
+def _article_time(root: Any) -> str:
+    """The datetime of the first <time> that belongs to the article, not to a teaser or sidebar."""
+    for element in root.iter("time"):
+        stamp = element.get("datetime")
+        if not stamp:
+            continue
+        ancestors = list(element.iterancestors())
+        if any(a.tag in {"nav", "aside", "footer", "li"} for a in ancestors):
+            continue
+        if any(_NOT_ARTICLE_TIME.search(a.get("class") or "") for a in ancestors):
+            continue
+        return stamp
+    return ""
+
+
+def _visible_published(root: Any) -> tuple[str, str] | None:
+    """A labelled date in the page text: "Published: 3 March 2022 09:15 GMT"."""
+    for element in root.xpath("//body//*[self::div or self::p or self::span or self::time or self::small]"):
+        text = _text(element)
+        if 8 < len(text) < 80:
+            kind, rest = label_of(text)
+            if kind == "published" and (date := parse_date(rest)):
+                return date
+    return None
+
+
+def _page_byline(root: Any, metas: dict[str, str], ld: dict[str, Any]) -> str:
+    for candidate in (metas.get("author", ""), metas.get("article:author", ""), _name(ld.get("author"))):
+        if candidate and "://" not in candidate:
+            return fold_spaces(candidate)
+    for element in root.xpath(
+        "//*[@rel='author'] | //*[contains(@class, 'byline') or contains(@class, 'author')]"
+    ):
+        text = _text(element)
+        if text:
+            return byline_of(text) or byline_of(f"By {text}")
+    return ""
+
+
 def read_html(text: str) -> list[Draft]:
-    doc = trafilatura.bare_extraction(
-        text,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-        output_format="python",
+    no_article = StageError("no-article", "the HTML page has no article text (a login form, an index page?)")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        raise no_article from None
+    metas, ld = _metas(root), _json_ld_article(root)
+    page_title = fold_spaces(root.findtext(".//title") or "")
+    suffix = _TITLE_SUFFIX.match(page_title)
+    h1 = root.find(".//h1")
+    title = fold_spaces(
+        metas.get("og:title")
+        or _name(ld.get("headline"))
+        or (_text(h1) if h1 is not None else "")
+        or (suffix.group(1) if suffix else page_title)
     )
-    if doc is None:
-        raise StageError("no-article", "the HTML page has no article text (navigation or index page?)")
-    body_xml = trafilatura.extract(text, include_comments=False, include_tables=False, output_format="xml")
+    canonical = root.xpath("//link[@rel='canonical']/@href")
+    ld_page = ld.get("mainEntityOfPage")
+    draft = Draft(
+        title=title,
+        source=fold_spaces(
+            metas.get("og:site_name")
+            or _name(ld.get("publisher"))
+            or metas.get("application-name")
+            or (suffix.group(2) if suffix else "")
+        ),
+        url=(canonical[0] if canonical else "")
+        or metas.get("og:url", "")
+        or str(ld.get("url") or "")
+        or (_name(ld_page) if not isinstance(ld_page, dict) else str(ld_page.get("@id", ""))),
+        byline=_page_byline(root, metas, ld),
+        language=(root.get("lang") or metas.get("content-language") or "")
+        .split("-")[0]
+        .split("_")[0]
+        .lower(),
+    )
+    stamp = (
+        metas.get("article:published_time")
+        or metas.get("datepublished")
+        or str(ld.get("datePublished") or "")
+        or metas.get("date")
+        or metas.get("pubdate")
+        or metas.get("dc.date")
+        or metas.get("dc.date.issued")
+        or _article_time(root)
+    )
+    date = parse_date(stamp) if stamp else _visible_published(root)
+    if date:
+        draft.published, draft.precision = date
+    draft.media = _take_figures(root)
+    _drop_link_only_paragraphs(root)
+    body_xml = trafilatura.extract(
+        root, output_format="xml", include_comments=False, include_tables=False, with_metadata=False
+    )
     blocks: list[Block] = []
     if body_xml:
-        root = lxml.etree.fromstring(body_xml.encode("utf-8"))
-        for element in root.iter("head", "p", "item", "quote"):
+        for element in lxml.etree.fromstring(body_xml.encode("utf-8")).iter("head", "p", "item", "quote"):
             content = fold_spaces("".join(element.itertext()))
             if content:
                 blocks.append(Block(content, "h" if element.tag == "head" else "p"))
-    if sum(len(b.text) for b in blocks) < _MIN_ARTICLE_CHARS:
-        raise StageError("no-article", "the HTML page has no article text (navigation or index page?)")
-    date = parse_date(doc.date) if getattr(doc, "date", None) else None
-    draft = Draft(
-        title=fold_spaces(doc.title or ""),
-        blocks=blocks,
-        source=fold_spaces(doc.sitename or ""),
-        url=doc.url or "",
-        byline=fold_spaces(doc.author or ""),
-        language=doc.language or "",
-    )
-    if date:
-        draft.published, draft.precision = date
+    # Kickers above the headline ("Weather") and the headline itself are not body.
+    title_at = next((i for i, b in enumerate(blocks[:4]) if fold_spaces(b.text) == title), None)
+    if title_at is not None:
+        blocks = blocks[title_at + 1 :]
+    if sum(len(b.text) for b in blocks if b.kind == "p") < _MIN_ARTICLE_CHARS:
+        raise no_article
+    draft.blocks = blocks
     return [draft]
 
 
 # --- feeds ---------------------------------------------------------------------------------
 
 
-def read_feed(data: bytes) -> tuple[list[Draft], list[StageError]]:
+def _check_xml(data: bytes) -> None:
     try:
         safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise StageError(
-            "unsafe-xml", f"the feed declares XML entities ({type(exc).__name__}); refused"
+            "unsafe-xml",
+            f"the feed declares XML entities ({type(exc).__name__}); refused, nothing was expanded or fetched",
         ) from None
     except ParseError as exc:
-        raise StageError("malformed-xml", f"the feed is not well-formed XML: {exc}") from None
+        message = str(exc)
+        if "no element found" in message or "unclosed token" in message:
+            raise StageError(
+                "malformed-xml", f"the feed ends before its XML is complete (truncated?): {message}"
+            ) from None
+        raise StageError("malformed-xml", f"the feed is not well-formed XML: {message}") from None
+
+
+def _entry_byline(entry: Any) -> str:
+    # RSS <author> is "email (Name)"; feedparser's own split of it is unreliable.
+    raw = entry.get("author", "") or ""
+    match = re.match(r"^\S+@\S+\s*\((.+)\)$", raw.strip())
+    if match:
+        return fold_spaces(match.group(1))
+    detail = entry.get("author_detail") or {}
+    return fold_spaces(detail.get("name") or raw)
+
+
+def _entry_date(entry: Any) -> tuple[str, str] | None:
+    parsed = entry.get("published_parsed")
+    if parsed:
+        return iso_utc(datetime.fromtimestamp(calendar.timegm(parsed), UTC)), "second"
+    raw = entry.get("published") or entry.get("updated")
+    return parse_date(raw) if raw else None
+
+
+def read_feed(data: bytes) -> tuple[list[Draft], list[StageError]]:
+    _check_xml(data)
     feed = feedparser.parse(data)
     source = fold_spaces(feed.feed.get("title", ""))
+    language = (feed.feed.get("language") or "").split("-")[0].lower()
     drafts: list[Draft] = []
     failures: list[StageError] = []
     for position, entry in enumerate(feed.entries, start=1):
         title = fold_spaces(entry.get("title", ""))
-        content = ""
-        if entry.get("content"):
-            content = entry.content[0].get("value", "")
-        content = content or entry.get("summary", "") or entry.get("description", "")
-        if not title and not content.strip():
+        contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value", "").strip()]
+        summary = entry.get("summary", "") or entry.get("description", "")
+        body = max([*contents, summary], key=len)
+        if not title and not body.strip():
             failures.append(
-                StageError("missing-field", f"feed item {position} has neither title nor content")
+                StageError(
+                    "missing-field", f"feed item {position} has neither a title nor any content; skipped"
+                )
             )
             continue
+        blocks, media = html_to_blocks(body)
+        # media:description and media:credit of the item's picture
+        media += [fold_spaces(c) for c in contents if c is not body and len(c) < 240]
+        media += [
+            fold_spaces(c.get("content", "")) for c in entry.get("media_credit", []) if c.get("content")
+        ]
         draft = Draft(
             title=title,
-            blocks=html_to_blocks(content),
+            blocks=blocks,
             source=source,
             url=entry.get("link", ""),
-            byline=fold_spaces(entry.get("author", "")),
+            byline=_entry_byline(entry),
+            language=language,
+            media=media,
+            locator=f"feed item {position}",
         )
-        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-        if parsed:
-            draft.published = iso_utc(_struct_to_datetime(parsed))
-            draft.precision = "second"
+        date = _entry_date(entry)
+        if date:
+            draft.published, draft.precision = date
         drafts.append(draft)
     if not drafts and not failures:
         raise StageError("no-article", "the feed has no items")
     return drafts, failures
 
 
-def _struct_to_datetime(parsed: Any):
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-
-
 # --- JSON news-API shapes ------------------------------------------------------------------
 
 _TITLE_KEYS = ("title", "headline", "name")
-_BODY_KEYS = ("content", "body", "text", "articleBody", "description", "summary")
+_BODY_KEYS = ("content", "body", "text", "articleBody", "content_html", "content_text")
+_LEAD_KEYS = ("description", "summary", "abstract", "lead")
 _URL_KEYS = ("url", "link", "uri", "webUrl")
-_DATE_KEYS = ("publishedAt", "published_at", "published", "pubDate", "date", "datePublished", "time")
-_SOURCE_KEYS = ("source", "publisher", "outlet", "site", "sourceName")
-_AUTHOR_KEYS = ("author", "byline", "creator")
+_DATE_KEYS = (
+    "publishedAt",
+    "published_at",
+    "published",
+    "pubDate",
+    "date",
+    "datePublished",
+    "date_published",
+    "time",
+)
+_SOURCE_KEYS = ("source", "publisher", "outlet", "site", "sourceName", "feed")
+_AUTHOR_KEYS = ("author", "byline", "creator", "authors")
 
 
 def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
     for key in keys:
         value = obj.get(key)
-        if value:
+        if value or value == 0:
             return value
     return None
 
 
-def _name_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or value.get("id") or "")
-    if isinstance(value, list):
-        return ", ".join(_name_of(v) for v in value)
-    return str(value or "")
+def json_articles(value: Any) -> list[dict[str, Any] | None]:
+    """The article objects in a decoded JSON document ({articles:[...]}, [...], or one).
 
-
-def json_articles(value: Any) -> list[dict[str, Any]]:
-    """The article objects in a decoded JSON document ({articles:[...]}, [...], or one)."""
+    Items that are not objects stay in the list as None, so item numbers match the input.
+    """
     if isinstance(value, list):
-        return [v for v in value if isinstance(v, dict)]
+        return [v if isinstance(v, dict) else None for v in value]
     if isinstance(value, dict):
-        for key in ("articles", "items", "results", "data", "news"):
+        for key in ("articles", "items", "results", "data", "news", "entries"):
             inner = value.get(key)
             if isinstance(inner, list):
-                return [v for v in inner if isinstance(v, dict)]
+                return [v if isinstance(v, dict) else None for v in inner]
         return [value]
     return []
 
@@ -190,30 +382,32 @@ def json_articles(value: Any) -> list[dict[str, Any]]:
 def read_json_object(obj: dict[str, Any]) -> Draft:
     title = _first(obj, _TITLE_KEYS)
     body = _first(obj, _BODY_KEYS)
-    if not title and not body:
+    lead = _first(obj, _LEAD_KEYS)
+    text = body if isinstance(body, str) and body.strip() else lead
+    if not (isinstance(title, str) and title.strip()) and not (isinstance(text, str) and text.strip()):
         raise StageError(
             "missing-field",
-            f"JSON article has neither a title nor a body (keys seen: {', '.join(sorted(obj)[:12])})",
+            f"the JSON article has neither a title nor a body (keys: {', '.join(sorted(obj)[:12])})",
         )
-    body_text = body if isinstance(body, str) else orjson.dumps(body).decode()
+    body_text = text if isinstance(text, str) else ""
     # NewsAPI truncates content with "… [+1234 chars]"
-    body_text = re.sub(r"\s*\[\+\d+ chars\]\s*$", "", body_text)
+    body_text = re.sub(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$", "", body_text)
+    blocks, media = html_to_blocks(body_text)
     draft = Draft(
         title=fold_spaces(str(title or "")),
-        blocks=html_to_blocks(body_text),
-        source=fold_spaces(_name_of(_first(obj, _SOURCE_KEYS))),
+        blocks=blocks,
+        media=media,
+        source=fold_spaces(_name(_first(obj, _SOURCE_KEYS))),
         url=str(_first(obj, _URL_KEYS) or ""),
-        byline=fold_spaces(_name_of(_first(obj, _AUTHOR_KEYS))),
-        language=str(obj.get("language") or obj.get("lang") or ""),
+        byline=fold_spaces(_name(_first(obj, _AUTHOR_KEYS))),
+        language=str(obj.get("language") or obj.get("lang") or "").split("-")[0].lower(),
     )
-    description = obj.get("description")
-    if isinstance(description, str) and body is not description and description.strip():
-        lead = fold_spaces(re.sub(r"<[^>]+>", " ", description))
-        if lead and not any(lead[:60] in b.text for b in draft.blocks):
-            draft.blocks.insert(0, Block(lead))
     raw_date = _first(obj, _DATE_KEYS)
-    if raw_date:
-        date = parse_date(str(raw_date))
-        if date:
-            draft.published, draft.precision = date
+    date = None
+    if isinstance(raw_date, int | float) and not isinstance(raw_date, bool):
+        date = (from_epoch(raw_date), "second")
+    elif isinstance(raw_date, str) and raw_date.strip():
+        date = (from_epoch(float(raw_date)), "second") if raw_date.strip().isdigit() else parse_date(raw_date)
+    if date:
+        draft.published, draft.precision = date
     return draft

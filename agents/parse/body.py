@@ -1,0 +1,168 @@
+"""Body paragraphs -> clean body plus what they say about the article.
+
+Every format ends here: wire copy, HTML main text, feed and JSON bodies. Datelines and
+agency markers give the agency (and sometimes the date), byline and date lines give the
+byline and date, photo credits and captions go to metadata, and page furniture is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wirewatch.streams.records import Block
+
+from .dates import DATE_IN_TEXT, find_date, is_date_line, parse_date
+from .knowledge import knowledge
+from .textnorm import fold_spaces
+
+_DASH = "[–—-]"
+# "(Agency – March 3, 2022)"
+_AGENCY_DATE_PAREN = re.compile(rf"^\(\s*([^()–—]+?)\s*{_DASH}\s*([^()]+)\)$")
+# "MOSCOW, October 16. /AGENCY/."
+_SLASH_DATELINE = re.compile(r"^([A-ZА-Я][A-ZА-Я .'’-]+),\s+([^/]{3,30}?)\.?\s*/([^/]{2,30})/\.?\s*")
+# "FRANKFURT, Aug 9 (Agency) - " or "PARIS (Agency) - "
+_PAREN_DATELINE = re.compile(
+    r"^([A-ZА-Я][A-ZА-Я .'’-]+)(?:,\s+([^()]{3,30}?))?\s*\(([^()]{2,40})\)\s*[-–—]+\s*"
+)
+_BASED_ON = re.compile(
+    r"^(?:Based on materials (?:from|of)|According to materials (?:from|of))\s+(.+?)\.?$", re.I
+)
+# 'GSV "Outlet name"' or '"Outlet name"' alone on a trailing line
+_QUOTED_OUTLET = re.compile(r"^(?:[A-Z]{2,6}\s+)?[\"“«]([^\"”»]{2,80})[\"”»]$")
+_MEDIA = re.compile(
+    r"^(?:photo|image|picture|video|foto|фото|source of photo)\s*(?:credit)?\s*:|\bfile (?:photo|picture|image)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;,\"”’»)]$")
+_BYLINE_CUT = re.compile(r"\s*(?:[·|•,;(]|\s[-–—]\s|\bin\b).*$")
+
+
+@dataclass(slots=True)
+class Attribution:
+    """What the body says about the article, beyond its text."""
+
+    source: str = ""
+    agency: str = ""
+    published: str = ""
+    precision: str = "day"
+    byline: str = ""
+    media: list[str] = field(default_factory=list)
+
+    def date(self, found: tuple[str, str] | None) -> None:
+        if found and not self.published:
+            self.published, self.precision = found
+
+
+def is_furniture(text: str) -> bool:
+    known = knowledge()
+    if text.lower().rstrip(".:!»> ") in known.furniture:
+        return True
+    return any(pattern.search(text) for pattern in known.furniture_patterns)
+
+
+def is_media_line(text: str) -> bool:
+    return len(text) < 240 and bool(_MEDIA.search(text))
+
+
+def byline_of(text: str) -> str:
+    """ "By Helen Marsh" -> "Helen Marsh"; "" when the line is not a byline."""
+    for prefix in knowledge().byline_prefixes:
+        if text.startswith(prefix + " ") and len(text) < 120:
+            name = _BYLINE_CUT.sub("", text[len(prefix) + 1 :]).strip()
+            words = name.split()
+            if 0 < len(words) <= 6 and all(
+                w[0].isupper() or w in {"and", "und", "y", "et", "de", "van", "von"} for w in words
+            ):
+                return name
+    return ""
+
+
+def label_of(text: str) -> tuple[str, str]:
+    """("published" | "updated" | "", the rest) for "Published: 3 March 2022 09:15 GMT"."""
+    known = knowledge()
+    lowered = text.lower()
+    for kind, labels in (("updated", known.updated_labels), ("published", known.published_labels)):
+        for label in labels:
+            if lowered.startswith(label.lower()):
+                rest = text[len(label) :].lstrip(" :,")
+                if DATE_IN_TEXT.search(rest) or find_date(rest):
+                    return kind, rest
+    return "", text
+
+
+def agency_name(name: str) -> str:
+    return knowledge().agencies.get(name.strip(), "")
+
+
+def strip_dateline(text: str, found: Attribution) -> str:
+    """Remove a leading dateline, noting its agency (and its date when it has a year)."""
+    for pattern in (_SLASH_DATELINE, _PAREN_DATELINE):
+        match = pattern.match(text)
+        if match and agency_name(match.group(3)):
+            found.agency = found.agency or agency_name(match.group(3))
+            if match.group(2):
+                found.date(find_date(match.group(2)))
+            return text[match.end() :].strip()
+    return text
+
+
+def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bool = False) -> list[Block]:
+    """Clean body blocks in place of the raw ones; `found` collects what they say."""
+    body: list[Block] = []
+    for index, block in enumerate(blocks):
+        text = fold_spaces(block.text)
+        if not text or is_furniture(text):
+            continue
+        if is_media_line(text):
+            found.media.append(text)
+            continue
+        paren = _AGENCY_DATE_PAREN.match(text)
+        if paren and (date := parse_date(paren.group(2))):
+            found.date(date)
+            found.agency = found.agency or agency_name(paren.group(1)) or paren.group(1).strip()
+            continue
+        based = _BASED_ON.match(text)
+        if based and len(text) < 120:
+            found.agency = found.agency or agency_name(based.group(1)) or based.group(1).strip()
+            continue
+        kind, rest = label_of(text)
+        if kind and len(text) < 80:
+            if kind == "published":
+                found.date(parse_date(rest))
+            continue
+        has_paragraph = any(b.kind == "p" for b in body)
+        if not has_paragraph:
+            if is_date_line(text):
+                found.date(parse_date(text))
+                continue
+            byline = byline_of(text)
+            if byline:
+                found.byline = found.byline or byline
+                # "Von Jörg Brüggemann · 22.02.2023, 11:30 Uhr" also dates the article.
+                found.date(find_date(text))
+                continue
+        if block.kind == "p" and not has_paragraph:
+            text = strip_dateline(text, found)
+        quoted = _QUOTED_OUTLET.match(text)
+        if infer_headings and quoted and index >= len(blocks) - 4:
+            found.source = found.source or knowledge().outlets.get(quoted.group(1), quoted.group(1))
+            continue
+        kind = block.kind
+        if infer_headings and looks_like_heading(text) and has_paragraph and index < len(blocks) - 1:
+            kind = "h"
+        body.append(Block(text, kind))
+    # Headings with no paragraph after them are trailing furniture ("More from Business").
+    while body and body[-1].kind == "h":
+        body.pop()
+    return body
+
+
+def looks_like_heading(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 8
+        and not _SENTENCE_END.search(line)
+        and line[0].isupper()
+        and not DATE_IN_TEXT.search(line)
+    )
