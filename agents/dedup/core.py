@@ -1,145 +1,365 @@
-"""Duplicate detection and story grouping against a StateStore.
+"""Duplicate detection and story grouping against a StateStore, in an event-time window.
 
-First version: exact duplicates by a fingerprint of the normalised body; stories by the
-overlap of linked entities and quoted speakers within the window. The window advances with
-event time (the latest publication time seen, minus the allowed lateness), never with the
-wall clock, so replaying old history behaves as it did live.
+For each tagged article, in order:
+
+1. the same article id seen before: the earlier decision is returned (a record processed
+   again after a crash keeps its decision, so the alert stage re-emits the same alert ids;
+   the same article re-sent from elsewhere is a duplicate of itself);
+2. the same normalised body under another id or url: a duplicate (exact fingerprint);
+3. a syndicated copy (changed headline, boilerplate added or removed, truncated tail, typo,
+   photo credit): a MinHash LSH candidate whose estimated Jaccard similarity of word
+   5-shingles is at least NEAR_DUPLICATE_JACCARD;
+4. otherwise an original: it joins the best-scoring story in the window, or starts one.
+
+State lives in the store (`dedup:a:<article id>`, `dedup:s:<story id>`, `dedup:watermark`) and
+is written through on every article; the in-memory `WindowIndex` is derived from it, rebuilt
+from `store.items()` when the Deduper is built, so no article scans the store. The window
+advances with event time (latest publication time seen, minus the allowed lateness), never
+with the wall clock.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import heapq
+import math
+import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from wirewatch.agents.alert.query import words
+from datasketch import MinHashLSH
+
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import DedupedArticle, StoryRef, TaggedArticle
 
-_TYPE_WEIGHT = {"person": 3.0, "org": 2.0, "place": 1.0}
-STORY_THRESHOLD = 0.5
-EVICT_EVERY = 256
+from .features import (
+    NUM_PERM,
+    body_fingerprint,
+    body_minhash,
+    pack_hashes,
+    pack_minhash,
+    story_features,
+    unpack_hashes,
+    unpack_minhash,
+    words,
+)
+
+ARTICLE_PREFIX = "dedup:a:"
+STORY_PREFIX = "dedup:s:"
+WATERMARK_KEY = "dedup:watermark"
+
+# Copies of one text share >= 0.73 of their 5-shingles in the corpus, independent reports of
+# one event <= 0.02: anything between is a wide margin.
+NEAR_DUPLICATE_JACCARD = 0.5
+# 16 bands of 2 rows over 32 permutations: a pair at Jaccard 0.5 becomes a candidate with
+# probability 1 - (1 - 0.5**2)**16 = 0.99; candidates are then checked on the estimate.
+LSH_BANDS, LSH_ROWS = 16, 2
+
+# Story scoring (see docs/dedup.md): share of the article's IDF-weighted features found in
+# the story, times a factor that falls with the time between the article and the story.
+STORY_THRESHOLD = 0.18
+SAME_TIME_HOURS = 18.0
+TIME_FACTOR_FLOOR = 0.5
+# Candidate stories come from the most recent postings of the article's rarer features.
+POSTINGS_SCANNED = 64
+COMMON_FEATURE_SHARE = 0.05
+
+# State of other stages with a "last" event time (the alert stage's `alerted:*` keys) is swept
+# with the window too, but rarely: once per this many hours of event time.
+FOREIGN_SWEEP_HOURS = 6.0
 
 
 def epoch(iso: str) -> float:
+    """Seconds since 1970 of an ISO-8601 UTC time ("2021-07-27T00:00:00Z")."""
     return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
 
 
-def fingerprint(tagged: TaggedArticle) -> str:
-    return hashlib.sha256(" ".join(words(tagged.article.text)).encode()).hexdigest()[:24]
-
-
-def signature(tagged: TaggedArticle) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for entity in tagged.entities:
-        weights[entity.id] = _TYPE_WEIGHT.get(entity.type, 1.0) * (2.0 if entity.in_title else 1.0)
-    for quote in tagged.quotes:
-        if quote.speaker_id:
-            weights[f"quoted:{quote.speaker_id}"] = 3.0
-    return weights
-
-
-def similarity(a: dict[str, float], b: dict[str, float]) -> float:
-    shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
-    smaller = min(sum(a.values()), sum(b.values())) or 1.0
-    return shared / smaller
+def _published(iso: str) -> float:
+    try:
+        return epoch(iso)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return 0.0
 
 
 @dataclass(slots=True)
-class Deduper:
-    store: StateStore
-    window_hours: float = 72.0
-    lateness_hours: float = 6.0
-    watermark: float = 0.0
-    _seen: int = 0
+class StoryState:
+    """In-memory view of one story: what scoring needs, derived from the store."""
 
-    def __post_init__(self) -> None:
-        self.watermark = float(self.store.get("meta:watermark") or 0.0)
+    id: str
+    first: float
+    last: float
+    members: int = 0  # originals in the window (copies do not carry features)
+    features: dict[int, int] = field(default_factory=dict)  # feature hash -> members having it
+
+
+@dataclass
+class WindowIndex:
+    """Everything derived from the stored state, for lookups without scanning the store."""
+
+    lsh: MinHashLSH = field(
+        default_factory=lambda: MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+    )
+    fingerprints: dict[str, str] = field(default_factory=dict)  # body fingerprint -> article id
+    stories: dict[str, StoryState] = field(default_factory=dict)
+    document_frequency: dict[int, int] = field(default_factory=dict)
+    postings: dict[int, list[str]] = field(default_factory=dict)  # feature -> story ids, oldest first
+    expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (published, article id)
+    story_expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (last, story id)
+    originals: int = 0
+
+    def add_article(self, article_id: str, record: dict[str, Any]) -> None:
+        heapq.heappush(self.expiry, (record["t"], article_id))
+        if record.get("f"):
+            self.fingerprints.setdefault(record["f"], article_id)
+        if record.get("d"):
+            return
+        self.originals += 1
+        if record.get("m"):
+            self.lsh.insert(article_id, unpack_minhash(record["m"]), check_duplication=False)
+        story = self.stories.get(record["s"])
+        if story is None:
+            story = self.stories[record["s"]] = StoryState(record["s"], record["t"], record["t"])
+        story.members += 1
+        story.first, story.last = min(story.first, record["t"]), max(story.last, record["t"])
+        for feature in unpack_hashes(record.get("x", "")):
+            self.document_frequency[feature] = self.document_frequency.get(feature, 0) + 1
+            if feature not in story.features:
+                story.features[feature] = 0
+                self.postings.setdefault(feature, []).append(story.id)
+            story.features[feature] += 1
+
+    def remove_article(self, article_id: str, record: dict[str, Any]) -> None:
+        """Forget an article (and its story's in-memory view once no original is left)."""
+        if record.get("f") and self.fingerprints.get(record["f"]) == article_id:
+            del self.fingerprints[record["f"]]
+        if record.get("d"):
+            return
+        self.originals -= 1
+        if article_id in self.lsh:
+            self.lsh.remove(article_id)
+        story = self.stories.get(record["s"])
+        for feature in unpack_hashes(record.get("x", "")):
+            left = self.document_frequency.get(feature, 0) - 1
+            if left > 0:
+                self.document_frequency[feature] = left
+            else:
+                self.document_frequency.pop(feature, None)
+                self.postings.pop(feature, None)
+            if story is not None and feature in story.features:
+                story.features[feature] -= 1
+                if story.features[feature] <= 0:
+                    del story.features[feature]
+        if story is not None:
+            story.members -= 1
+            if story.members <= 0:
+                del self.stories[story.id]
+
+    def idf(self, feature: int) -> float:
+        return math.log((self.originals + 2) / (self.document_frequency.get(feature, 0) + 1))
+
+    def candidate_stories(self, features: dict[int, float]) -> set[str]:
+        common = max(POSTINGS_SCANNED, COMMON_FEATURE_SHARE * self.originals)
+        found: set[str] = set()
+        for feature in features:
+            if self.document_frequency.get(feature, 0) > common:
+                continue  # a feature half the window shares finds nothing in particular
+            posting = self.postings.get(feature)
+            if posting:
+                if len(posting) > 4 * self.document_frequency.get(feature, 0) + POSTINGS_SCANNED:
+                    posting[:] = [s for s in posting if s in self.stories]  # drop evicted stories
+                found.update(posting[-POSTINGS_SCANNED:])
+        return {s for s in found if s in self.stories}
+
+
+def time_factor(published: float, story: StoryState) -> float:
+    """1 within SAME_TIME_HOURS of the story's span, falling linearly to the floor at 72 h."""
+    gap = max(0.0, story.first - published, published - story.last) / 3600
+    if gap <= SAME_TIME_HOURS:
+        return 1.0
+    slope = (1.0 - TIME_FACTOR_FLOOR) / (72.0 - SAME_TIME_HOURS)
+    return max(TIME_FACTOR_FLOOR, 1.0 - slope * (gap - SAME_TIME_HOURS))
+
+
+class Deduper:
+    """Callable stage: TaggedArticle -> DedupedArticle, with its state in a StateStore."""
+
+    def __init__(self, store: StateStore, window_hours: float = 72.0, lateness_hours: float = 6.0) -> None:
+        self.store = store
+        self.window_hours = window_hours
+        self.lateness_hours = lateness_hours
+        self.watermark = float(store.get(WATERMARK_KEY) or 0.0)
+        self.index = WindowIndex()
+        self._next_foreign_sweep = 0.0
+        # The derived index: one pass over the store when the stage is built (the worker builds
+        # the pipeline after the table has recovered from its changelog).
+        for key, value in store.items():
+            if key.startswith(ARTICLE_PREFIX) and isinstance(value, dict):
+                self.index.add_article(key[len(ARTICLE_PREFIX) :], value)
+            elif key.startswith(STORY_PREFIX) and isinstance(value, dict):
+                heapq.heappush(self.index.story_expiry, (value["t1"], key[len(STORY_PREFIX) :]))
+
+    # --- the stage -------------------------------------------------------------------------
 
     def __call__(self, tagged: TaggedArticle) -> DedupedArticle:
         article = tagged.article
-        published = epoch(article.published)
+        published = _published(article.published)
         self._advance(published)
-        known = self.store.get(f"article:{article.id}")
+        origin = zlib.crc32(article.origin.encode("utf-8"))
+        known = self.store.get(ARTICLE_PREFIX + article.id)
         if known is not None:
-            story = self.store.get(f"story:{known['story']}")
+            story = self.store.get(STORY_PREFIX + known["s"])
+            if known.get("o") == origin:  # the same record again: the same decision
+                return DedupedArticle(tagged, _ref(known["s"], story), duplicate_of=known.get("d", ""))
             return DedupedArticle(
-                tagged, _ref(story), duplicate_of=known.get("duplicate_of") or article.id, new_source=False
+                tagged, _ref(known["s"], story), duplicate_of=known.get("d") or article.id, new_source=False
             )
-        fp = fingerprint(tagged)
-        first = self.store.get(f"fp:{fp}")
-        if first is not None:
-            story = self.store.get(f"story:{first['story']}")
-            self.store.set(
-                f"article:{article.id}",
-                {"story": first["story"], "duplicate_of": first["id"], "ts": published},
-            )
-            return DedupedArticle(tagged, _ref(story), duplicate_of=first["id"], new_source=False)
-        sig = signature(tagged)
-        story = self._best_story(sig, published)
-        if story is None:
-            story = {
-                "id": "s-" + article.id.removeprefix("a-"),
-                "size": 0,
-                "sources": [],
-                "speakers": [],
-                "sig": {},
-                "first": published,
-                "last": published,
-            }
-        new_source = bool(article.source) and article.source not in story["sources"]
-        speakers = sorted({q.speaker for q in tagged.quotes if q.speaker})
-        new_speakers = [s for s in speakers if s not in story["speakers"]]
-        story["size"] += 1
-        if new_source:
-            story["sources"].append(article.source)
-        story["speakers"] = sorted({*story["speakers"], *speakers})
-        for key, weight in sig.items():
-            story["sig"][key] = max(story["sig"].get(key, 0.0), weight)
-        story["last"] = max(story["last"], published)
-        story["first"] = min(story["first"], published)
-        self.store.set(f"story:{story['id']}", story)
-        self.store.set(f"fp:{fp}", {"id": article.id, "story": story["id"], "ts": published})
-        self.store.set(f"article:{article.id}", {"story": story["id"], "duplicate_of": "", "ts": published})
-        return DedupedArticle(tagged, _ref(story), new_source=new_source, new_speakers=new_speakers)
 
-    def _best_story(self, sig: dict[str, float], published: float) -> dict | None:
-        best, best_score = None, STORY_THRESHOLD
-        horizon = self.window_hours * 3600
-        for key, story in self.store.items():
-            if not key.startswith("story:"):
+        body_words = words(article.text)
+        fingerprint = body_fingerprint(body_words)
+        first = self.index.fingerprints.get(fingerprint)
+        if first is None:
+            minhash = body_minhash(body_words)
+            first = self._near_duplicate_of(minhash)
+        if first is not None:
+            original = self.store.get(ARTICLE_PREFIX + first) or {}
+            story_id = original.get("s") or _story_id(first)
+            return self._record_copy(tagged, published, origin, fingerprint, first, story_id)
+
+        features = story_features(tagged, words(article.title), body_words)
+        story_id = self._best_story(features, published) or _story_id(article.id)
+        story = self.store.get(STORY_PREFIX + story_id) or _new_story(published)
+        new_source = self._join(story, tagged, published)
+        new_speakers = sorted({q.speaker for q in tagged.quotes if q.speaker} - set(story["spk"]))
+        story["spk"] = sorted({*story["spk"], *new_speakers})
+        self._save_story(story_id, story)
+        record = {
+            "s": story_id,
+            "t": published,
+            "o": origin,
+            "f": fingerprint,
+            "m": pack_minhash(minhash),
+            "x": pack_hashes(sorted(features)),
+        }
+        self.store.set(ARTICLE_PREFIX + article.id, record)
+        self.index.add_article(article.id, record)
+        return DedupedArticle(tagged, _ref(story_id, story), new_source=new_source, new_speakers=new_speakers)
+
+    def _near_duplicate_of(self, minhash: Any) -> str | None:
+        best, best_similarity = None, NEAR_DUPLICATE_JACCARD
+        for candidate in self.index.lsh.query(minhash):
+            record = self.store.get(ARTICLE_PREFIX + candidate)
+            if not record or not record.get("m"):
                 continue
-            if published < story["first"] - horizon or published > story["last"] + horizon:
-                continue
-            score = similarity(sig, story["sig"])
-            if score >= best_score:
-                best, best_score = story, score
+            similarity = minhash.jaccard(unpack_minhash(record["m"]))
+            if similarity >= best_similarity:
+                best, best_similarity = candidate, similarity
         return best
+
+    def _record_copy(
+        self,
+        tagged: TaggedArticle,
+        published: float,
+        origin: int,
+        fingerprint: str,
+        first: str,
+        story_id: str,
+    ) -> DedupedArticle:
+        story = self.store.get(STORY_PREFIX + story_id) or _new_story(published)
+        new_source = self._join(story, tagged, published)
+        self._save_story(story_id, story)
+        record = {"s": story_id, "d": first, "t": published, "o": origin, "f": fingerprint}
+        self.store.set(ARTICLE_PREFIX + tagged.article.id, record)
+        self.index.add_article(tagged.article.id, record)
+        return DedupedArticle(tagged, _ref(story_id, story), duplicate_of=first, new_source=new_source)
+
+    @staticmethod
+    def _join(story: dict[str, Any], tagged: TaggedArticle, published: float) -> bool:
+        source = tagged.article.source
+        new_source = bool(source) and source not in story["src"]
+        if new_source:
+            story["src"].append(source)
+        story["n"] += 1
+        story["t0"], story["t1"] = min(story["t0"], published), max(story["t1"], published)
+        return new_source
+
+    def _save_story(self, story_id: str, story: dict[str, Any]) -> None:
+        self.store.set(STORY_PREFIX + story_id, story)
+        heapq.heappush(self.index.story_expiry, (story["t1"], story_id))
+
+    def _best_story(self, features: dict[int, float], published: float) -> str | None:
+        index = self.index
+        weights = {f: w * index.idf(f) for f, w in features.items()}
+        total = sum(weights.values())
+        if total <= 0:
+            return None
+        best, best_score = None, STORY_THRESHOLD
+        for story_id in sorted(index.candidate_stories(features)):
+            story = index.stories[story_id]
+            shared = sum(w for f, w in weights.items() if f in story.features)
+            score = shared / total * time_factor(published, story)
+            if score > best_score:
+                best, best_score = story_id, score
+        return best
+
+    # --- the window --------------------------------------------------------------------------
 
     def _advance(self, published: float) -> None:
         mark = published - self.lateness_hours * 3600
-        if mark > self.watermark:
-            self.watermark = mark
-            self.store.set("meta:watermark", mark)
-        self._seen += 1
-        if self._seen % EVICT_EVERY == 0:
-            self.evict()
+        if mark <= self.watermark:
+            return
+        self.watermark = mark
+        self.store.set(WATERMARK_KEY, mark)
+        self.evict()
 
     def evict(self) -> int:
-        """Forget what has left the window; returns how many keys were dropped."""
+        """Forget the articles (and stories) that have left the window; returns how many."""
         cutoff = self.watermark - self.window_hours * 3600
+        expiry = self.index.expiry
+        dropped = 0
+        while expiry and expiry[0][0] < cutoff:
+            _, article_id = heapq.heappop(expiry)
+            record = self.store.get(ARTICLE_PREFIX + article_id)
+            if record is None:
+                continue
+            self.store.delete(ARTICLE_PREFIX + article_id)
+            dropped += 1
+            self.index.remove_article(article_id, record)
+        stories = self.index.story_expiry
+        while stories and stories[0][0] < cutoff:
+            _, story_id = heapq.heappop(stories)
+            story = self.store.get(STORY_PREFIX + story_id)
+            if story is not None and story["t1"] < cutoff:  # else a later article re-queued it
+                self.store.delete(STORY_PREFIX + story_id)
+        if self.watermark >= self._next_foreign_sweep:
+            self._next_foreign_sweep = self.watermark + FOREIGN_SWEEP_HOURS * 3600
+            dropped += self._sweep_foreign(cutoff)
+        return dropped
+
+    def _sweep_foreign(self, cutoff: float) -> int:
+        """Other stages' per-story state (it carries a "last" event time) leaves with the window."""
         dropped = 0
         for key, value in self.store.items():
-            if not isinstance(value, dict):
+            if key.startswith("dedup:") or not isinstance(value, dict):
                 continue
-            ts = value.get("last", value.get("ts"))
-            if ts is not None and ts < cutoff:
+            last = value.get("last")
+            if isinstance(last, int | float) and last < cutoff:
                 self.store.delete(key)
                 dropped += 1
         return dropped
 
 
-def _ref(story: dict | None) -> StoryRef:
+def _story_id(article_id: str) -> str:
+    return "s-" + article_id.removeprefix("a-")
+
+
+def _new_story(published: float) -> dict[str, Any]:
+    return {"n": 0, "src": [], "spk": [], "t0": published, "t1": published}
+
+
+def _ref(story_id: str, story: dict[str, Any] | None) -> StoryRef:
     if story is None:
-        return StoryRef(id="", size=0, sources=[])
-    return StoryRef(id=story["id"], size=story["size"], sources=list(story["sources"]))
+        return StoryRef(id=story_id, size=0, sources=[])
+    return StoryRef(id=story_id, size=story["n"], sources=list(story["src"]))
