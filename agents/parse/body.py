@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from wirewatch.streams.records import Block
 
@@ -78,16 +79,21 @@ def byline_of(text: str) -> str:
     return ""
 
 
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    known = knowledge()
+    updated = "|".join(map(re.escape, known.updated_labels)) or "(?!)"
+    published = "|".join(map(re.escape, known.published_labels)) or "(?!)"
+    return re.compile(rf"^(?:(?P<updated>{updated})|(?P<published>{published}))\b[\s:,]*", re.I)
+
+
 def label_of(text: str) -> tuple[str, str]:
     """("published" | "updated" | "", the rest) for "Published: 3 March 2022 09:15 GMT"."""
-    known = knowledge()
-    lowered = text.lower()
-    for kind, labels in (("updated", known.updated_labels), ("published", known.published_labels)):
-        for label in labels:
-            if lowered.startswith(label.lower()):
-                rest = text[len(label) :].lstrip(" :,")
-                if DATE_IN_TEXT.search(rest) or find_date(rest):
-                    return kind, rest
+    match = _label_pattern().match(text)
+    if match:
+        rest = text[match.end() :]
+        if DATE_IN_TEXT.search(rest) or find_date(rest):
+            return ("updated" if match.group("updated") else "published"), rest
     return "", text
 
 

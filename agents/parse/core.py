@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import orjson
@@ -59,20 +61,30 @@ def article_id(draft: Draft, text: str) -> str:
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@cache
+def _vocabularies() -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """(language code, function words, written in Cyrillic) for every known language."""
+    return tuple(
+        (code, words, bool(_CYRILLIC.search(" ".join(words))))
+        for code, words in knowledge().stopwords.items()
+    )
 
 
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
-    sample = text[:3000]
-    letters = [c for c in sample if c.isalpha()]
+    sample = text[:2000]
+    words = Counter(w.lower() for w in _WORDS.findall(sample))
+    letters = sum(len(w) * n for w, n in words.items())
     if not letters:
         return ""
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff") > len(letters) / 2
-    words = [w.lower() for w in _WORDS.findall(sample)]
+    cyrillic = len(_CYRILLIC.findall(sample)) > letters / 2
     scores = {
-        code: sum(1 for w in words if w in vocabulary)
-        for code, vocabulary in knowledge().stopwords.items()
-        if cyrillic == any("\u0400" <= c <= "\u04ff" for c in "".join(vocabulary))
+        code: sum(words[w] for w in vocabulary)
+        for code, vocabulary, in_cyrillic in _vocabularies()
+        if in_cyrillic == cyrillic
     }
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""

@@ -12,6 +12,7 @@ from wirewatch.streams.records import StageError
 _DECLARED_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2009\u200a\t\f\v]+")
+_NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\f\r"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -20,7 +21,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head.translate(None, _NOT_CONTROL))  # deleting every other byte, in C
     return controls > len(head) * 0.05
 
 

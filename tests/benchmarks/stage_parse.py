@@ -1,0 +1,70 @@
+"""Benchmark of the parse stage: articles per second on one core, per input format.
+
+The inputs are the labelled parse corpus (tests/data/parse/inputs), grouped by the format
+expected.yaml gives them; inputs that only produce dead letters (empty, binary, unsafe or
+broken files) are left out, so the figure is the cost of producing an article. Each format's
+inputs go through `parse_bytes` in a loop for about 2 s (smoke: about 0.1 s) after one warm-up
+pass, in this one process and thread, so the figure is one core's. No faust here.
+
+    python -m tests.benchmarks.stage_parse [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import yaml
+
+from wirewatch.agents.parse import parse_bytes
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "parse"
+FORMATS = ("text", "html", "rss", "atom", "json", "jsonl", "history")
+INGEST_MS = 1_800_000_000_000
+
+
+def inputs_by_format() -> dict[str, list[bytes]]:
+    """The corpus inputs that yield at least one article, grouped by their labelled format."""
+    cases = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))["cases"]
+    grouped: dict[str, list[bytes]] = {fmt: [] for fmt in FORMATS}
+    for case in cases:
+        if case["articles"]:
+            grouped.setdefault(case["format"], []).append((CORPUS / "inputs" / case["file"]).read_bytes())
+    return {fmt: inputs for fmt, inputs in grouped.items() if inputs}
+
+
+def parse_all(inputs: list[bytes]) -> int:
+    """Parse every input once; the number of articles produced."""
+    # Every input here yields articles, so a StageError is a regression and is left to raise.
+    return sum(len(parse_bytes(data, ingest_ms=INGEST_MS).articles) for data in inputs)
+
+
+def articles_per_second(inputs: list[bytes], budget_seconds: float) -> float:
+    parse_all(inputs)  # warm-up: data files loaded, regular expressions compiled
+    articles, started = 0, time.perf_counter()
+    while True:
+        articles += parse_all(inputs)
+        elapsed = time.perf_counter() - started
+        if elapsed >= budget_seconds:
+            return articles / elapsed
+
+
+def measure(smoke: bool = False) -> dict[str, float]:
+    """Articles per second per format, e.g. {"parse.html articles/s": 140.0, ...}."""
+    budget = 0.1 if smoke else 2.0
+    return {
+        f"parse.{fmt} articles/s": round(articles_per_second(inputs, budget), 1)
+        for fmt, inputs in inputs_by_format().items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="about 0.1 s per format instead of 2 s")
+    for name, value in measure(parser.parse_args().smoke).items():
+        print(f"{name:32} {value:10.1f}")
+
+
+if __name__ == "__main__":
+    main()
