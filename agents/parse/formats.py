@@ -28,8 +28,10 @@ from .body import byline_of, label_of
 from .dates import from_epoch, iso_utc, parse_date
 from .textnorm import fold_spaces
 
-# Less main text than this is not an article (a login form, a section front's teasers).
-_MIN_ARTICLE_CHARS = 400
+# Less main text than this is not an article: a login form or a section front's teasers come to
+# 100-200 characters of paragraphs, the shortest news brief to more.
+_MIN_ARTICLE_CHARS = 250
+_MIN_PARAGRAPH_CHARS = 100
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TITLE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:\||[-–—]|::|·)\s+([^|–—]{2,60})$")
 _NOT_ARTICLE_TIME = re.compile(r"teaser|related|ticker|sidebar|more|promo|card|recommend", re.I)
@@ -249,7 +251,9 @@ def read_html(text: str) -> list[Draft]:
     title_at = next((i for i, b in enumerate(blocks[:4]) if fold_spaces(b.text) == title), None)
     if title_at is not None:
         blocks = blocks[title_at + 1 :]
-    if sum(len(b.text) for b in blocks if b.kind == "p") < _MIN_ARTICLE_CHARS:
+    paragraphs = [len(b.text) for b in blocks if b.kind == "p"]
+    # Teasers on an index page are one short sentence each; an article has a real paragraph.
+    if sum(paragraphs) < _MIN_ARTICLE_CHARS or max(paragraphs, default=0) < _MIN_PARAGRAPH_CHARS:
         raise no_article
     draft.blocks = blocks
     return [draft]
