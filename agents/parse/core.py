@@ -221,7 +221,8 @@ def parse_bytes(
 def _parse_history(text: str, origin: str, max_bytes: int | None) -> ParseResult:
     """Recorded topic history: each line is one raw record with its own ingest time."""
     result = ParseResult()
-    for record in history_records(text):
+    # A broken line costs that line only: the records around it are still parsed.
+    for record in history_records(text, failures=result.failures):
         where = f"history record at offset {record.offset}"
         try:
             sub = parse_record(record, max_bytes=max_bytes)
@@ -233,25 +234,43 @@ def _parse_history(text: str, origin: str, max_bytes: int | None) -> ParseResult
     return result
 
 
-def history_records(text: str) -> list[RawRecord]:
-    """Decode recorded topic history (JSON lines of {key, value, headers, timestamp, ...})."""
+def history_records(text: str, failures: list[StageError] | None = None) -> list[RawRecord]:
+    """Decode recorded topic history (JSON lines of {key, value, headers, timestamp, ...}).
+
+    A line that is not a record raises StageError, or, when `failures` is given, is noted
+    there and skipped.
+    """
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise StageError("malformed-json", f"history line {number} is not valid JSON: {exc}") from None
-        value = row.get("value")
-        if value is None:
-            continue
-        raw_value = value.encode("utf-8") if isinstance(value, str) else orjson.dumps(value)
-        key = row.get("key")
-        headers = row.get("headers") or {}
+            records += _history_record(line, number)
+        except StageError as exc:
+            if failures is None:
+                raise
+            failures.append(exc)
+    return records
+
+
+def _history_record(line: str, number: int) -> list[RawRecord]:
+    try:
+        row = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise StageError("malformed-json", f"history line {number} is not valid JSON: {exc}") from None
+    if not isinstance(row, dict):
+        raise StageError("malformed-json", f"history line {number} is not a record object")
+    value = row.get("value")
+    if value is None:
+        return []  # a tombstone: nothing was published
+    raw_value = value.encode("utf-8") if isinstance(value, str) else orjson.dumps(value)
+    key = row.get("key")
+    headers = row.get("headers") or {}
+    try:
         if isinstance(headers, list):
             headers = {str(k): str(v) for k, v in headers}
-        records.append(
+        timestamp = row.get("timestamp")
+        return [
             RawRecord(
                 value=raw_value,
                 key=key.encode("utf-8") if isinstance(key, str) else None,
@@ -259,10 +278,13 @@ def history_records(text: str) -> list[RawRecord]:
                 topic=str(row.get("topic", "")),
                 partition=int(row.get("partition", -1)),
                 offset=int(row.get("offset", -1)),
-                timestamp_ms=row.get("timestamp"),
+                timestamp_ms=int(timestamp) if timestamp is not None else None,
             )
-        )
-    return records
+        ]
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise StageError(
+            "malformed-json", f"history line {number} has a field of the wrong type: {exc}"
+        ) from None
 
 
 def parse_record(raw: RawRecord, max_bytes: int | None = None) -> ParseResult:

@@ -243,3 +243,29 @@ def test_index_page_of_many_teasers_is_not_an_article() -> None:
     with pytest.raises(StageError) as info:
         parse_bytes(page.encode(), ingest_ms=INGEST_MS)
     assert info.value.reason == "no-article"
+
+
+# --- recorded topic history -----------------------------------------------------------------
+
+
+def test_history_uses_each_record_time_and_survives_a_broken_line() -> None:
+    def row(offset: int, value: str) -> str:
+        return orjson.dumps(
+            {
+                "key": None,
+                "value": value,
+                "timestamp": 1_650_000_000_000,
+                "topic": "raw",
+                "partition": 0,
+                "offset": offset,
+            }
+        ).decode()
+
+    text = f"{row(7, f'Port to deepen channel{chr(10) * 2}{BODY}')}\n{{broken\n{row(9, '')}\n"
+    result = parse_bytes(text.encode(), ingest_ms=INGEST_MS)
+    assert [(a.published, a.published_estimated) for a in result.articles] == [("2022-04-15T05:20:00Z", True)]
+    assert sorted((f.reason, str(f)[:24]) for f in result.failures) == [
+        ("empty", "history record at offset"),
+        ("malformed-json", "history line 2 is not va"),
+    ]
+    assert "offset 9" in str(next(f for f in result.failures if f.reason == "empty"))
