@@ -19,6 +19,7 @@ from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import Alert, DedupedArticle
 
 from .query import words
+from .registry import WatchlistSet
 from .watchlists import Match, Watchlist, build_document, match
 
 SNIPPET_CHARS = 240
@@ -40,6 +41,9 @@ class AlertEngine:
             return []
         tagged = item.tagged
         base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
+        # a live set evaluates only its presearch candidates; a plain list is evaluated whole
+        if isinstance(watchlists, WatchlistSet):
+            watchlists = watchlists.candidates(tagged, base)
         alerts = []
         for watchlist in watchlists:
             found = match(watchlist, tagged, base)

@@ -13,6 +13,7 @@ character position of the fault. Limits keep one watchlist from hurting the othe
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -310,17 +311,48 @@ class FieldText:
     """A field as a list of token sequences (one per paragraph, entity name, quotation...)."""
 
     sequences: list[list[str]] = field(default_factory=list)
+    # token -> its (sequence, index) places; built on first use, shared by all watchlists
+    _places: dict[str, list[tuple[int, int]]] | None = None
+    _sorted_tokens: list[str] | None = None  # for prefix terms: a bisect, not a scan
+
+    def _index(self) -> dict[str, list[tuple[int, int]]]:
+        places = self._places
+        if places is None:
+            places = {}
+            for s_index, seq in enumerate(self.sequences):
+                for i, token in enumerate(seq):
+                    places.setdefault(token, []).append((s_index, i))
+            self._places = places
+        return places
 
     def positions(self, term: Term) -> list[tuple[int, int]]:
-        """(sequence index, token index) of each occurrence of the term."""
+        """(sequence index, token index) of each occurrence of the term, in text order."""
+        places = self._index()
+        first, n = term.words[0], len(term.words)
+        if n == 1:
+            if not term.prefix:
+                return list(places.get(first, ()))
+            if self._sorted_tokens is None:
+                self._sorted_tokens = sorted(places)
+            tokens = self._sorted_tokens
+            hits = []
+            at = bisect.bisect_left(tokens, first)
+            while at < len(tokens) and tokens[at].startswith(first):
+                hits += places[tokens[at]]
+                at += 1
+            return sorted(hits)
+        starts = places.get(first, ())
         hits = []
-        n = len(term.words)
-        for s_index, seq in enumerate(self.sequences):
-            for i in range(len(seq) - n + 1):
-                if all(seq[i + k] == term.words[k] for k in range(n - 1)):
-                    last = seq[i + n - 1]
-                    if last == term.words[-1] or (term.prefix and last.startswith(term.words[-1])):
-                        hits.append((s_index, i))
+        sequences = self.sequences
+        last = term.words[-1]
+        for s_index, i in starts:
+            seq = sequences[s_index]
+            if i + n > len(seq):
+                continue
+            if all(seq[i + k] == term.words[k] for k in range(1, n - 1)):
+                tail = seq[i + n - 1]
+                if tail == last or (term.prefix and tail.startswith(last)):
+                    hits.append((s_index, i))
         return hits
 
 

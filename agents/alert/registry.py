@@ -1,4 +1,9 @@
-"""The live set of watchlists, changed by records of the compacted watchlists topic."""
+"""The live set of watchlists, changed by records of the compacted watchlists topic.
+
+The set keeps its presearch index (presearch.py) in step with every put and remove, so the
+worker, which applies topic records while it runs, always picks candidates from the current
+watchlists.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,36 @@ from collections.abc import Iterator
 
 import orjson
 
+from wirewatch.streams.records import TaggedArticle
+
+from .presearch import Presearcher, article_speakers, article_tokens
+from .query import Document
 from .watchlists import Watchlist, WatchlistError
 
 
 class WatchlistSet:
     def __init__(self, watchlists: list[Watchlist] | None = None) -> None:
         self._by_id: dict[str, Watchlist] = {}
+        # insertion rank of each id: candidates come out in the order a full scan would see them
+        self._rank: dict[str, int] = {}
+        self._next_rank = 0
+        self.presearch = Presearcher()
         self.version = 0
         for watchlist in watchlists or []:
             self.put(watchlist)
 
     def put(self, watchlist: Watchlist) -> None:
+        if watchlist.id not in self._by_id:
+            self._rank[watchlist.id] = self._next_rank
+            self._next_rank += 1
         self._by_id[watchlist.id] = watchlist
+        self.presearch.add(watchlist)
         self.version += 1
 
     def remove(self, watchlist_id: str) -> bool:
         self.version += 1
+        self.presearch.discard(watchlist_id)
+        self._rank.pop(watchlist_id, None)
         return self._by_id.pop(watchlist_id, None) is not None
 
     def apply_record(self, key: bytes | None, value: bytes | None) -> None:
@@ -38,6 +57,14 @@ class WatchlistSet:
 
     def speakers(self) -> list[str]:
         return sorted({s for w in self._by_id.values() for s in w.speakers})
+
+    def candidates(self, tagged: TaggedArticle, base: Document) -> list[Watchlist]:
+        """The watchlists that could match the article (a superset of those that do), in the
+        same order iteration would give; `base` is the article's document (build_document)."""
+        ids = self.presearch.candidate_ids(article_tokens(tagged, base), article_speakers(tagged))
+        rank = self._rank
+        by_id = self._by_id
+        return [by_id[i] for i in sorted(ids, key=rank.__getitem__)]
 
     def __iter__(self) -> Iterator[Watchlist]:
         return iter(list(self._by_id.values()))

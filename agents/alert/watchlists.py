@@ -15,7 +15,7 @@ import yaml
 
 from wirewatch.streams.records import Quotation, TaggedArticle
 
-from .query import Document, FieldText, Node, QueryError, evaluate, parse_query, words
+from .query import Document, FieldText, Near, Node, Not, QueryError, Term, evaluate, parse_query, words
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
@@ -135,19 +135,37 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
         matched += [f"speaker:{s}" for s in sorted({q.speaker for q in speaker_quotes})]
     if watchlist.ast is not None:
         quote_scope = speaker_quotes if watchlist.speakers else [q for q in tagged.quotes if q.speaker]
-        doc = base if (base is not None and not watchlist.speakers) else build_document(tagged, quote_scope)
+        if base is None:
+            doc = build_document(tagged, quote_scope)
+        elif watchlist.speakers:  # only the quote field differs from the article's base document
+            doc = Document({**base.fields, "quote": FieldText([words(q.text) for q in quote_scope])})
+        else:
+            doc = base
         if not evaluate(watchlist.ast, doc, matched):
             return None
-        if watchlist.speakers and _uses_quote_field(watchlist.query):
-            # only the quotations that carry the quote: terms are evidence
-            terms = [m.split(":", 1)[1].strip('"').lower() for m in matched if m.startswith("quote:")]
-            kept = [q for q in speaker_quotes if any(t.rstrip("*") in q.text.lower() for t in terms)]
+        quote_terms = _matched_quote_terms(watchlist.ast, set(matched))
+        if watchlist.speakers and quote_terms:
+            # only the quotations that carry a matched quote: term, as a whole word, are evidence
+            kept = [
+                q
+                for q in speaker_quotes
+                if any(FieldText([words(q.text)]).positions(term) for term in quote_terms)
+            ]
             speaker_quotes = kept or speaker_quotes
     return Match(_dedupe(matched), speaker_quotes)
 
 
-def _uses_quote_field(query: str) -> bool:
-    return "quote:" in query.lower()
+def _matched_quote_terms(node: Node, matched: set[str]) -> list[Term]:
+    """The quote: terms that took part in the match (never those under NOT)."""
+    if isinstance(node, Term):
+        return [node] if node.field == "quote" and f"quote:{node.label}" in matched else []
+    if isinstance(node, Near):
+        if f"{node.left.label} NEAR/{node.distance} {node.right.label}" not in matched:
+            return []
+        return [t for t in (node.left, node.right) if t.field == "quote"]
+    if isinstance(node, Not):
+        return []
+    return [t for child in node.children for t in _matched_quote_terms(child, matched)]
 
 
 def _surname_match(speaker: str, wanted: set[str]) -> bool:

@@ -1,0 +1,257 @@
+"""Presearch: pick the few watchlists an article could match, so only those are evaluated.
+
+As Lucene Monitor and the Elasticsearch percolator do, every watchlist is indexed under a key
+that must be present in an article for the watchlist to match:
+
+- a speaker watchlist under the last word of each listed speaker's name (a quotation by that
+  person is required, and `match` compares full names or surname plus initial, so the surname
+  always agrees);
+- a query watchlist under one word of each of its required terms (`query.required_terms`: one
+  of them must occur for the query to hold). The word is the longest exact word of the term
+  (phrases: any of their words must occur); a one-word prefix term goes into a prefix index;
+- anything without such a key (only NOT clauses, a speaker name with no letters) on a short
+  always-evaluate list.
+
+The article side is its set of distinct tokens over every field any watchlist can search
+(title, body, source, entity, speaker, and every quotation, reported ones included), so a
+candidate list is a superset of the watchlists that match: evaluating only the candidates
+gives the same result as evaluating all. Lookups are dictionary hits per distinct token (see
+docs/watchlists.md for why a dictionary beat an Aho-Corasick automaton here).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from wirewatch.streams.records import TaggedArticle
+
+from .query import And, Document, Near, Node, Not, Term, words
+from .watchlists import Watchlist
+
+# (kind, key): kind is "word", "prefix" or "speaker"
+IndexKey = tuple[str, str]
+# keys one of which must be present; a watchlist has a list of such groups, all required
+Group = tuple[IndexKey, ...]
+
+
+def required_groups(watchlist: Watchlist) -> list[Group]:
+    """Necessary conditions of a watchlist, in conjunctive form: for it to match an article,
+    every group must have one of its keys present. Empty: nothing is known to be required."""
+    groups: list[Group] = []
+    if watchlist.speakers:
+        keys: list[IndexKey] = []
+        for name in watchlist.speakers:
+            parts = words(name)
+            if not parts:  # matches a speaker whose name also has no letters
+                keys = []
+                break
+            keys.append(("speaker", parts[-1]))
+        if keys:
+            groups.append(_unique(keys))
+    if watchlist.ast is not None:
+        groups += _groups_of(watchlist.ast)
+    return list(dict.fromkeys(groups))
+
+
+def _groups_of(node: Node) -> list[Group]:
+    if isinstance(node, Term):
+        exact = node.words[:-1] if node.prefix else node.words
+        groups: list[Group] = [(("word", word),) for word in exact]
+        if node.prefix:
+            groups.append((("prefix", node.words[-1]),))
+        return groups
+    if isinstance(node, Near):
+        return _groups_of(node.left) + _groups_of(node.right)
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, And):
+        return [group for child in node.children for group in _groups_of(child)]
+    # OR: one of the children holds, so the union of one necessary group of each is necessary
+    union: list[IndexKey] = []
+    for child in node.children:
+        child_groups = _groups_of(child)
+        if not child_groups:
+            return []
+        union += min(child_groups, key=_cost)
+    return [_unique(union)]
+
+
+def _cost(group: Group) -> tuple[int, int, int]:
+    """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
+    then fewer keys, then longer words (the longest is usually the rarest)."""
+    kinds = {kind for kind, _ in group}
+    rank = 0 if kinds == {"speaker"} else 2 if "prefix" in kinds else 1
+    return (rank, len(group), -min(len(key) for _, key in group))
+
+
+def _unique(keys: list[IndexKey]) -> Group:
+    return tuple(dict.fromkeys(keys))
+
+
+def article_tokens(tagged: TaggedArticle, base: Document) -> set[str]:
+    """Every distinct token a watchlist term could match in this article."""
+    tokens: set[str] = set()
+    for text in base.fields.values():
+        for sequence in text.sequences:
+            tokens.update(sequence)
+    # a `reported: true` speaker watchlist searches reported speech with quote: terms
+    for quote in tagged.reported:
+        tokens.update(words(quote.text))
+    return tokens
+
+
+def article_speakers(tagged: TaggedArticle) -> set[str]:
+    """The last word of every speaker quoted (or reported) in the article."""
+    keys = set()
+    for quote in (*tagged.quotes, *tagged.reported):
+        if quote.speaker:
+            parts = words(quote.speaker)
+            if parts:
+                keys.add(parts[-1])
+    return keys
+
+
+@dataclass(slots=True)
+class PresearchStats:
+    """What the last `candidate_ids` call did, for the benchmark and for logs."""
+
+    index_hits: int = 0  # watchlists found under a key present in the article
+    candidates: int = 0  # of those, the ones whose every required group is present
+    always: int = 0
+
+
+class ArticleKeys:
+    """The keys present in one article; prefix presence is worked out only when asked."""
+
+    __slots__ = ("_prefixes", "_sorted", "speakers", "tokens")
+
+    def __init__(self, tokens: set[str], speakers: set[str]) -> None:
+        self.tokens = tokens
+        self.speakers = speakers
+        self._prefixes: dict[str, bool] = {}
+        self._sorted: list[str] | None = None
+
+    def has(self, key: IndexKey) -> bool:
+        kind, value = key
+        if kind == "word":
+            return value in self.tokens
+        if kind == "speaker":
+            return value in self.speakers
+        found = self._prefixes.get(value)
+        if found is None:
+            if self._sorted is None:
+                self._sorted = sorted(self.tokens)
+            # the first token not below the prefix starts with it if any token does
+            at = bisect.bisect_left(self._sorted, value)
+            found = at < len(self._sorted) and self._sorted[at].startswith(value)
+            self._prefixes[value] = found
+        return found
+
+
+# what is checked of an index hit: the other required single words (one C-speed subset
+# test), then the other groups (alternatives, prefixes, speakers) one by one
+Check = tuple[frozenset[str], tuple[Group, ...]]
+
+
+class Presearcher:
+    """The inverted index from keys to watchlist ids, kept in step with a WatchlistSet.
+
+    Each watchlist is filed under the keys of its cheapest required group; an index hit
+    becomes a candidate only when its other required groups are present too (Lucene
+    Monitor's multipass presearcher does the same, one pass per group). The index entries
+    carry what must be checked, so a hit costs no further lookup."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, dict[str, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
+        self._prefix_lengths: dict[int, int] = {}  # length -> how many indexed prefixes have it
+        self._always: set[str] = set()
+        self._filed: dict[str, tuple[Group, Check]] = {}
+        self.stats = PresearchStats()
+
+    def add(self, watchlist: Watchlist) -> None:
+        self.discard(watchlist.id)
+        groups = required_groups(watchlist)
+        if not groups:
+            self._always.add(watchlist.id)
+            return
+        primary = min(groups, key=_cost)
+        others = [group for group in groups if group != primary]
+        single_words = frozenset(g[0][1] for g in others if len(g) == 1 and g[0][0] == "word")
+        # cheap checks first: exact words and speakers fail fast, prefixes cost a bisect
+        rest = tuple(sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=_cost))
+        check: Check = (single_words, rest)
+        self._filed[watchlist.id] = (primary, check)
+        for kind, key in primary:
+            table = self._tables[kind]
+            if kind == "prefix" and key not in table:
+                self._prefix_lengths[len(key)] = self._prefix_lengths.get(len(key), 0) + 1
+            table.setdefault(key, {})[watchlist.id] = check
+
+    def discard(self, watchlist_id: str) -> None:
+        self._always.discard(watchlist_id)
+        filed = self._filed.pop(watchlist_id, None)
+        if filed is None:
+            return
+        for kind, key in filed[0]:
+            table = self._tables[kind]
+            entries = table.get(key)
+            if entries is None:
+                continue
+            entries.pop(watchlist_id, None)
+            if not entries:
+                del table[key]
+                if kind == "prefix":
+                    self._prefix_lengths[len(key)] -= 1
+                    if not self._prefix_lengths[len(key)]:
+                        del self._prefix_lengths[len(key)]
+
+    @property
+    def always(self) -> frozenset[str]:
+        return frozenset(self._always)
+
+    def groups_of(self, watchlist_id: str) -> list[Group]:
+        """The required groups a watchlist is checked against (the filed one first)."""
+        filed = self._filed.get(watchlist_id)
+        if filed is None:
+            return []
+        primary, (single_words, rest) = filed
+        return [primary, *((("word", w),) for w in sorted(single_words)), *rest]
+
+    def candidate_ids(self, tokens: set[str], speakers: set[str]) -> set[str]:
+        """Ids of the watchlists that could match an article with these tokens and speakers."""
+        present = ArticleKeys(tokens, speakers)
+        found = set(self._always)
+        hits = 0
+
+        def check(entries: dict[str, Check]) -> None:
+            nonlocal hits
+            hits += len(entries)
+            for watchlist_id, (single_words, rest) in entries.items():
+                if single_words <= tokens and (
+                    not rest or all(any(present.has(key) for key in group) for group in rest)
+                ):
+                    found.add(watchlist_id)
+
+        words_index = self._tables["word"]
+        prefix_index = self._tables["prefix"]
+        lengths = sorted(self._prefix_lengths)
+        for token in tokens:
+            entries = words_index.get(token)
+            if entries:
+                check(entries)
+            if lengths:
+                size = len(token)
+                for length in lengths:
+                    if length > size:
+                        break
+                    entries = prefix_index.get(token[:length])
+                    if entries:
+                        check(entries)
+        speaker_index = self._tables["speaker"]
+        for speaker in speakers:
+            entries = speaker_index.get(speaker)
+            if entries:
+                check(entries)
+        self.stats = PresearchStats(hits, len(found), len(self._always))
+        return found
