@@ -136,6 +136,8 @@ def create_app(settings: Settings) -> faust.App:
         web_bind=settings.web_host,
         web_host=settings.web_host,
         consumer_auto_offset_reset="earliest",
+        broker_rebalance_timeout=settings.rebalance_timeout_s,
+        broker_session_timeout=settings.session_timeout_s,
         processing_guarantee="at_least_once",  # Tansu refuses transactions; effects are idempotent
         datadir=settings.data_dir,
     )

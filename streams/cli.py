@@ -58,7 +58,7 @@ class _Stop(Exception):
 
 @contextlib.contextmanager
 def running_system(
-    config: Settings, watchlists_file: str | None
+    config: Settings, watchlists_file: str | None, worker_log: Path | None = None
 ) -> Iterator[tuple[Settings, subprocess.Popen[bytes]]]:
     """The embedded broker (unless one is named) and a worker process, stopped in order on
     exit; SIGINT and SIGTERM end the `with` block."""
@@ -89,12 +89,19 @@ def running_system(
             count = asyncio.run(_publish_watchlists_file(config, watchlists_file))
             print(f"wirewatch: published {count} watchlists from {watchlists_file}", file=sys.stderr)
         env = {**os.environ, "WIREWATCH_BROKER": url}
+        log_file = None
+        if worker_log is not None:
+            worker_log.parent.mkdir(parents=True, exist_ok=True)
+            log_file = worker_log.open("ab")
         worker = subprocess.Popen(
             [sys.executable, "-m", "wirewatch.streams.cli", "worker"],
             env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT if log_file else None,
             start_new_session=True,  # stopped by us, in order, after the signal
         )
-        print(f"wirewatch: worker started (pid {worker.pid}); Ctrl-C stops everything", file=sys.stderr)
+        where = f", log in {worker_log}" if worker_log else ""
+        print(f"wirewatch: worker started (pid {worker.pid}{where}); Ctrl-C stops everything", file=sys.stderr)
         yield config, worker
     except _Stop:
         print("wirewatch: stopping…", file=sys.stderr)

@@ -63,6 +63,10 @@ class Settings:
     allowed_lateness_hours: float = 6.0
     # At most this many `update` alerts per watchlist and story per hour.
     updates_per_story_per_hour: int = 6
+    # Consumer-group timeouts, in seconds. Short rebalance timeouts let a worker join in
+    # seconds instead of a minute; raise them for agents that block for long.
+    rebalance_timeout_s: float = 10.0
+    session_timeout_s: float = 10.0
     # Faust worker web server (HTTP API, SSE).
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -113,6 +117,8 @@ class Settings:
             story_window_hours=_env_float("WIREWATCH_STORY_WINDOW_HOURS", 72.0),
             allowed_lateness_hours=_env_float("WIREWATCH_ALLOWED_LATENESS_HOURS", 6.0),
             updates_per_story_per_hour=_env_int("WIREWATCH_UPDATES_PER_STORY_PER_HOUR", 6),
+            rebalance_timeout_s=_env_float("WIREWATCH_REBALANCE_TIMEOUT_S", 10.0),
+            session_timeout_s=_env_float("WIREWATCH_SESSION_TIMEOUT_S", 10.0),
             web_host=_env("WIREWATCH_WEB_HOST", "127.0.0.1"),
             web_port=_env_int("WIREWATCH_WEB_PORT", 6066),
             web_enabled=_env_bool("WIREWATCH_WEB_ENABLED", True),
