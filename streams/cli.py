@@ -74,6 +74,7 @@ def running_system(
     signal.signal(signal.SIGINT, stop)
     broker: EmbeddedBroker | None = None
     worker: subprocess.Popen[bytes] | None = None
+    log_file = None
     try:
         if config.broker:
             url = config.broker
@@ -118,6 +119,8 @@ def running_system(
         if broker is not None:
             broker.stop()
             forget_broker(config)
+        if log_file is not None:
+            log_file.close()
         print("wirewatch: stopped", file=sys.stderr)
 
 
@@ -153,7 +156,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         paths.append(args.seeds)
     started = time.monotonic()
     try:
-        with running_system(_settings(args), watchlists) as (config, _worker):
+        demo_settings = _settings(args)
+        worker_log = Path(demo_settings.data_dir) / "worker.log"
+        with running_system(demo_settings, watchlists, worker_log) as (config, _worker):
             env = {**os.environ, "WIREWATCH_BROKER": config.broker}
             subprocess.run(
                 [sys.executable, "-m", "wirewatch.streams.cli", "ingest", *paths], env=env, check=False
