@@ -57,12 +57,14 @@ LSH_BANDS, LSH_ROWS = 16, 2
 
 # Story scoring (see docs/dedup.md): share of the article's IDF-weighted features found in
 # the story, times a factor that falls with the time between the article and the story.
-STORY_THRESHOLD = 0.18
+STORY_THRESHOLD = 0.22
 SAME_TIME_HOURS = 18.0
 TIME_FACTOR_FLOOR = 0.5
 # Candidate stories come from the most recent postings of the article's rarer features.
-POSTINGS_SCANNED = 64
-COMMON_FEATURE_SHARE = 0.05
+POSTINGS_SCANNED = 16
+COMMON_FEATURE_SHARE = 0.02
+COMMON_FEATURE_CAP = 500
+STORIES_SCORED = 4
 
 # State of other stages with a "last" event time (the alert stage's `alerted:*` keys) is swept
 # with the window too, but rarely: once per this many hours of event time.
@@ -71,17 +73,15 @@ FOREIGN_SWEEP_HOURS = 6.0
 
 def epoch(iso: str) -> float:
     """Seconds since 1970 of an ISO-8601 UTC time ("2021-07-27T00:00:00Z")."""
-    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+    moment = datetime.fromisoformat(iso)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def _published(iso: str) -> float:
     try:
         return epoch(iso)
     except ValueError:
-        try:
-            return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return 0.0
+        return 0.0
 
 
 @dataclass(slots=True)
@@ -160,18 +160,20 @@ class WindowIndex:
     def idf(self, feature: int) -> float:
         return math.log((self.originals + 2) / (self.document_frequency.get(feature, 0) + 1))
 
-    def candidate_stories(self, features: dict[int, float]) -> set[str]:
-        common = max(POSTINGS_SCANNED, COMMON_FEATURE_SHARE * self.originals)
-        found: set[str] = set()
-        for feature in features:
-            if self.document_frequency.get(feature, 0) > common:
-                continue  # a feature half the window shares finds nothing in particular
-            posting = self.postings.get(feature)
-            if posting:
-                if len(posting) > 4 * self.document_frequency.get(feature, 0) + POSTINGS_SCANNED:
-                    posting[:] = [s for s in posting if s in self.stories]  # drop evicted stories
-                found.update(posting[-POSTINGS_SCANNED:])
-        return {s for s in found if s in self.stories}
+    def rare(self, feature: int) -> bool:
+        """Rare enough to find candidate stories by: a feature a large part of the window
+        shares (a country, a common word) finds nothing in particular."""
+        limit = min(COMMON_FEATURE_CAP, max(POSTINGS_SCANNED, COMMON_FEATURE_SHARE * self.originals))
+        return self.document_frequency.get(feature, 0) <= limit
+
+    def recent_stories(self, feature: int) -> list[str]:
+        """The stories that most recently gained a feature (evicted ones may still be listed)."""
+        posting = self.postings.get(feature)
+        if not posting:
+            return []
+        if len(posting) > 4 * self.document_frequency.get(feature, 0) + POSTINGS_SCANNED:
+            posting[:] = [s for s in posting if s in self.stories]  # drop evicted stories
+        return posting[-POSTINGS_SCANNED:]
 
 
 def time_factor(published: float, story: StoryState) -> float:
@@ -290,14 +292,30 @@ class Deduper:
         heapq.heappush(self.index.story_expiry, (story["t1"], story_id))
 
     def _best_story(self, features: dict[int, float], published: float) -> str | None:
+        """The story in the window that explains the largest IDF-weighted share of the
+        article's features (times the time factor), if that share reaches STORY_THRESHOLD.
+
+        Candidates and partial scores come from the postings of the rarer features; the best
+        few are then scored on all features."""
         index = self.index
         weights = {f: w * index.idf(f) for f, w in features.items()}
         total = sum(weights.values())
         if total <= 0:
             return None
+        partial: dict[str, float] = {}
+        common: dict[int, float] = {}
+        for feature, weight in weights.items():
+            if not index.rare(feature):
+                common[feature] = weight
+                continue
+            for story_id in index.recent_stories(feature):
+                partial[story_id] = partial.get(story_id, 0.0) + weight
         best, best_score = None, STORY_THRESHOLD
-        for story_id in sorted(index.candidate_stories(features)):
-            story = index.stories[story_id]
+        ranked = sorted(partial.items(), key=lambda kv: (-kv[1], kv[0]))[:STORIES_SCORED]
+        for story_id, _ in ranked:
+            story = index.stories.get(story_id)
+            if story is None:
+                continue
             shared = sum(w for f, w in weights.items() if f in story.features)
             score = shared / total * time_factor(published, story)
             if score > best_score:

@@ -37,12 +37,11 @@ TERM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.5
 
 _WORD = re.compile(r"\w+")
-_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, the same for curly and straight punctuation."""
-    return _WORD.findall(text.translate(_STRAIGHTEN).lower())
+    """Lower-cased word tokens (punctuation, straight or curly, is never part of a token)."""
+    return _WORD.findall(text.lower())
 
 
 def feature_hash(feature: str) -> int:
@@ -68,27 +67,51 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
-def body_minhash(body_words: list[str]) -> LeanMinHash:
-    """MinHash (datasketch's affine32 scheme) of the body's word 5-shingles.
+_PRIME = 1_000_003  # odd, so invertible modulo 2**32
+_PRIME_INVERSE = pow(_PRIME, -1, 1 << 32)
+_powers: dict[str, np.ndarray] = {
+    "up": np.ones(1, dtype=np.uint32),
+    "down": np.ones(1, dtype=np.uint32),
+}
 
-    Shingle hashes come from per-word crc32 values combined with a polynomial rolling hash in
-    numpy, several times faster than hashing every shingle string in Python; the permutation
-    and minimum are datasketch's (a * mix(h) + b mod 2^32).
+
+def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i modulo 2**32 for i < length (uint32 arithmetic wraps modulo 2**32)."""
+    if len(_powers["up"]) < length:
+        size = max(length, 2 * len(_powers["up"]))
+        one = np.ones(1, dtype=np.uint32)
+        for name, base in (("up", _PRIME), ("down", _PRIME_INVERSE)):
+            steps = np.cumprod(np.full(size - 1, base, dtype=np.uint32), dtype=np.uint32)
+            _powers[name] = np.concatenate((one, steps))
+    return _powers["up"], _powers["down"]
+
+
+def shingle_hashes(body_words: list[str]) -> np.ndarray:
+    """32-bit polynomial hashes of every run of SHINGLE_WORDS words, computed in numpy.
+
+    Prefix sums of byte * P**-j give any substring's hash as P**r * (S[r] - S[l-1]), so the
+    text is hashed once, whatever the number of shingles (no Python loop over words).
     """
+    if not body_words:
+        return np.zeros(1, dtype=np.uint32)
+    text = " ".join(body_words).encode("utf-8")
+    data = np.frombuffer(text, dtype=np.uint8).astype(np.uint32) + np.uint32(1)
+    up, down = _power_tables(len(data))
+    prefix = np.cumsum(data * down[: len(data)], dtype=np.uint32)
+    spaces = np.flatnonzero(data == np.uint32(ord(" ") + 1))
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces - 1, [len(data) - 1]))  # last byte of each word
+    span = min(SHINGLE_WORDS, len(starts)) - 1
+    left, right = starts[: len(starts) - span], ends[span:]
+    before = np.where(left > 0, prefix[np.maximum(left - 1, 0)], np.uint32(0))
+    return up[right] * (prefix[right] - before)
+
+
+def body_minhash(body_words: list[str]) -> LeanMinHash:
+    """MinHash (datasketch's affine32 scheme) of the body's word 5-shingles: datasketch's
+    permutations (a * mix(h) + b mod 2**32) applied to `shingle_hashes`."""
     perm_a, perm_b = _permutations()
-    token_hashes = np.fromiter(
-        (zlib.crc32(w.encode("utf-8")) for w in body_words), dtype=np.uint32, count=len(body_words)
-    )
-    if len(token_hashes) >= SHINGLE_WORDS:
-        count = len(token_hashes) - SHINGLE_WORDS + 1
-        shingles = np.zeros(count, dtype=np.uint32)
-        for k in range(SHINGLE_WORDS):
-            shingles = shingles * np.uint32(1_000_003) + token_hashes[k : k + count]
-    elif len(token_hashes):
-        shingles = np.array([np.bitwise_xor.reduce(token_hashes)], dtype=np.uint32)
-    else:
-        shingles = np.zeros(1, dtype=np.uint32)
-    permuted = np.outer(_fmix32(shingles), perm_a) + perm_b
+    permuted = np.outer(_fmix32(shingle_hashes(body_words)), perm_a) + perm_b
     return LeanMinHash(seed=MINHASH_SEED, hashvalues=permuted.min(axis=0), scheme="affine32")
 
 
@@ -135,21 +158,30 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[feature_hash("q:" + quote.speaker_id)] = SPEAKER_WEIGHT
-    skip = stopwords() | entity_words
-    counts: Counter[str] = Counter()
-    pairs: Counter[str] = Counter()
-    for tokens, weight in ((title_words, 2), (body_words, 1)):
+    stop = stopwords()
+    counts = Counter(body_words)
+    counts.update(title_words + title_words)  # a title word counts twice
+    terms: list[str] = []
+    for term, _ in counts.most_common():  # ties keep the order of first appearance
+        if len(term) > 2 and term not in stop and term not in entity_words and not term.isdigit():
+            terms.append(term)
+            if len(terms) == TERMS_PER_ARTICLE:
+                break
+    for term in terms:
+        features.setdefault(feature_hash("t:" + term), TERM_WEIGHT)
+    # word pairs of the chosen terms that recur: "grain corridor", "debt brake"
+    chosen = set(terms)
+    pairs: dict[str, int] = {}
+    for tokens in (title_words, body_words):
         previous = ""
         for token in tokens:
-            if token in skip or len(token) < 3 or token.isdigit():
+            if token in chosen:
+                if previous:
+                    pair = f"{previous} {token}"
+                    pairs[pair] = pairs.get(pair, 0) + 1
+                previous = token
+            else:
                 previous = ""
-                continue
-            counts[token] += weight
-            if previous:
-                pairs[f"{previous} {token}"] += weight
-            previous = token
-    for term, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_ARTICLE]:
-        features.setdefault(feature_hash("t:" + term), TERM_WEIGHT)
     for pair, count in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:BIGRAMS_PER_ARTICLE]:
         if count >= 2:
             features.setdefault(feature_hash("b:" + pair), BIGRAM_WEIGHT)
