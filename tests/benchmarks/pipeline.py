@@ -1,0 +1,387 @@
+"""The stage cores alone, and the whole pipeline in one worker process, on the same corpus.
+
+Stage cores: parse, tag, dedup (MemoryStore) and alert (the generated watchlists) are timed
+one after the other on one core, each on the output of the one before, in corpus order.
+
+Whole pipeline: a `wirewatch worker` subprocess with fresh settings, the watchlists published
+on its watchlists topic, then
+- saturation: the first part of the corpus is published as fast as the client can, and the
+  rate is read from the alerts of the catch-all watchlist (every original article raises one):
+  raw records processed between the first and the last of them, over the time between them;
+- latency: the rest is published at half that rate, each record's send time kept; the
+  latency of an article is when its catch-all alert reaches an aiokafka consumer minus the
+  send time;
+- memory: the worker's peak RSS (psutil, sampled every 0.2 s, children included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
+from wirewatch.agents.dedup import Deduper
+from wirewatch.agents.parse import parse_record
+from wirewatch.agents.pipeline import Pipeline
+from wirewatch.agents.state import MemoryStore
+from wirewatch.agents.tag import Tagger
+from wirewatch.streams.broker import free_port
+from wirewatch.streams.kafka import ensure_topics
+from wirewatch.streams.records import RawRecord
+from wirewatch.streams.settings import Settings
+
+from .corpus import BenchRecord
+from .floors import _assigned_consumer, produce_all, stop_process
+
+REPO = Path(__file__).resolve().parents[2]
+CATCH_ALL_ID = "bench-catch-all"
+
+
+def raw_of(record: BenchRecord, topic: str = "bench.raw") -> RawRecord:
+    return RawRecord(
+        value=record.value,
+        key=record.key,
+        topic=topic,
+        partition=0,
+        offset=record.index,
+        timestamp_ms=int(time.time() * 1000),
+    )
+
+
+@dataclass(slots=True)
+class StageTimes:
+    """Seconds per article of each stage core, and how many articles each was timed on."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    articles: dict[str, int] = field(default_factory=dict)
+    alerts_per_article: float = 0.0
+    article_ids: list[str] = field(default_factory=list)  # per corpus record, "" if none
+
+
+def time_stage_cores(
+    records: Sequence[BenchRecord], watchlists: list[dict], budget_seconds: float
+) -> StageTimes:
+    """Each core alone on one core; each stops after `budget_seconds` (on a prefix)."""
+    result = StageTimes()
+    articles = []
+    started = time.perf_counter()
+    for record in records:
+        parsed = parse_record(raw_of(record))
+        articles.extend(parsed.articles)
+        if time.perf_counter() - started > budget_seconds:
+            break
+    result.seconds["parse"] = (time.perf_counter() - started) / max(1, len(articles))
+    result.articles["parse"] = len(articles)
+
+    registry = WatchlistSet([Watchlist.from_dict(item) for item in watchlists])
+    tagger = Tagger()
+    tagger.add_people(registry.speakers())  # as the pipeline does: watchlists name people
+    tagged = []
+    started = time.perf_counter()
+    for article in articles:
+        tagged.append(tagger(article))
+        if time.perf_counter() - started > budget_seconds:
+            break
+    result.seconds["tag"] = (time.perf_counter() - started) / max(1, len(tagged))
+    result.articles["tag"] = len(tagged)
+
+    store = MemoryStore()
+    deduper = Deduper(store)
+    deduped = []
+    started = time.perf_counter()
+    for item in tagged:
+        deduped.append(deduper(item))
+        if time.perf_counter() - started > budget_seconds:
+            break
+    result.seconds["dedup"] = (time.perf_counter() - started) / max(1, len(deduped))
+    result.articles["dedup"] = len(deduped)
+
+    engine = AlertEngine(store)
+    alerts, alerted = 0, 0
+    started = time.perf_counter()
+    for item in deduped:
+        alerts += len(engine(item, registry, "2023-01-01T00:00:00Z"))
+        alerted += 1
+        if time.perf_counter() - started > budget_seconds:
+            break
+    result.seconds["alert"] = (time.perf_counter() - started) / max(1, alerted)
+    result.articles["alert"] = alerted
+    result.alerts_per_article = alerts / max(1, alerted)
+    return result
+
+
+def expected_alerts(records: Sequence[BenchRecord], watchlists: list[dict]) -> list[str]:
+    """Per record, the id of the article whose catch-all alert the worker will raise, or "".
+
+    The same stage code, offline, with only the catch-all watchlist (its alert decisions
+    depend on its own state alone) and a tagger that knows every watchlist's people, as the
+    worker's does. Duplicates, and later articles of a story that bring nothing new, raise
+    no alert, so only these records can be followed to the alerts topic.
+    """
+    registry = WatchlistSet([Watchlist.from_dict(item) for item in watchlists])
+    tagger = Tagger()
+    tagger.add_people(registry.speakers())
+    catch_all = WatchlistSet([Watchlist.from_dict(item) for item in watchlists if item["id"] == CATCH_ALL_ID])
+    pipeline = Pipeline(catch_all, MemoryStore(), tagger=tagger)
+    expected = []
+    for record in records:
+        outcome = pipeline.process(raw_of(record))
+        alerted = [alert.article["id"] for alert in outcome.alerts]
+        expected.append(alerted[0] if alerted else "")
+    return expected
+
+
+@dataclass(slots=True)
+class PipelineResult:
+    throughput: float = 0.0  # raw records (= articles) per second at saturation
+    saturation_records: int = 0
+    saturation_seconds: float = 0.0
+    latency_rate: float = 0.0  # the paced rate of the latency run
+    latencies: list[float] = field(default_factory=list)
+    latency_expected: int = 0
+    peak_rss_bytes: int = 0
+    alerts: int = 0
+    dead_letters: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class PeakMemory:
+    """Samples the RSS of a process and its children in a thread until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid = pid
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        try:
+            process = psutil.Process(self.pid)
+            while not self._stop.is_set():
+                total = process.memory_info().rss
+                for child in process.children(recursive=True):
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        total += child.memory_info().rss
+                self.peak = max(self.peak, total)
+                self._stop.wait(self.every)
+        except psutil.NoSuchProcess:
+            return
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def bench_settings(bootstrap: str) -> Settings:
+    tag = uuid.uuid4().hex[:8]
+    return Settings(
+        broker=bootstrap,
+        app_id=f"bench-{tag}",
+        topic_prefix=f"bench-{tag}",
+        web_port=free_port(),
+        web_enabled=False,
+    )
+
+
+def start_worker(settings: Settings, log_path: Path, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WIREWATCH_BROKER": settings.broker,
+        "WIREWATCH_APP_ID": settings.app_id,
+        "WIREWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "WIREWATCH_WEB_PORT": str(settings.web_port),
+        "WIREWATCH_WEB_ENABLED": "false",
+        "WIREWATCH_DATA_DIR": str(data_dir),
+        "WIREWATCH_LOG_LEVEL": "info",
+    }
+    log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wirewatch.streams.cli", "worker"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+    return process
+
+
+async def wait_ready(process: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace")
+        if "watchlists loaded" in text and "[^Worker]: Ready" in text:
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"the worker exited early:\n{text[-3000:]}")
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"the worker was not ready in {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
+
+
+class AlertReader:
+    """Reads the alerts topic from the start; keeps when each catch-all alert arrived."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.arrivals: dict[str, float] = {}  # article id -> monotonic arrival of its catch-all alert
+        self.count = 0
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        consumer = await _assigned_consumer(self.bootstrap, self.topic, fetch_max_wait_ms=20)
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=200, max_records=5000)
+                now = time.monotonic()
+                for messages in batches.values():
+                    for message in messages:
+                        self.count += 1
+                        if message.key == CATCH_ALL_ID.encode():
+                            alert = orjson.loads(message.value)
+                            self.arrivals.setdefault(alert["article"]["id"], now)
+        finally:
+            await consumer.stop()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def wait_for(self, article_id: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if article_id in self.arrivals:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+
+async def publish_watchlists(settings: Settings, watchlists: list[dict]) -> None:
+    await produce_all(
+        settings.broker,
+        settings.watchlists_topic,
+        [(item["id"].encode(), orjson.dumps(item)) for item in watchlists],
+    )
+
+
+async def paced_produce(
+    bootstrap: str, topic: str, records: Sequence[BenchRecord], rate: float, sent: list[float]
+) -> None:
+    """Publish at `rate` records/s; sent[i] is the monotonic time record i was handed over."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=8 * 1024 * 1024, linger_ms=0)
+    await producer.start()
+    try:
+        started = time.monotonic()
+        futures = []
+        for number, record in enumerate(records):
+            due = started + number / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent.append(time.monotonic())
+            futures.append(await producer.send(topic, key=record.key, value=record.value))
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def run_pipeline(
+    bootstrap: str,
+    saturation: Sequence[BenchRecord],
+    paced: Sequence[BenchRecord],
+    ids: list[str],
+    watchlists: list[dict],
+    work_dir: Path,
+    timeout: float,
+    paced_seconds: float = 30.0,
+) -> PipelineResult:
+    """The whole pipeline, raw topic -> alerts topic, in one `wirewatch worker` process."""
+    result = PipelineResult()
+    settings = bench_settings(bootstrap)
+    await ensure_topics(settings, bootstrap)
+    await publish_watchlists(settings, watchlists)
+    log_path = work_dir / "worker.log"
+    process = start_worker(settings, log_path, work_dir / "worker-data")
+    reader = AlertReader(bootstrap, settings.alerts_topic)
+    try:
+        with PeakMemory(process.pid) as memory:
+            await wait_ready(process, log_path, timeout=180)
+            reader.start()
+            index_of = {article_id: n for n, article_id in enumerate(ids) if article_id}
+            saturation_ids = [ids[r.index] for r in saturation if ids[r.index]]
+            await produce_all(bootstrap, settings.raw_topic, [(r.key, r.value) for r in saturation])
+            if not await reader.wait_for(saturation_ids[-1], timeout):
+                result.notes.append(
+                    f"saturation: the last article's alert did not come within {timeout:.0f}s"
+                )
+            done = [(reader.arrivals[i], index_of[i]) for i in saturation_ids if i in reader.arrivals]
+            done.sort()
+            if len(done) >= 2:
+                (first_time, first_index), (last_time, last_index) = done[0], done[-1]
+                result.saturation_records = last_index - first_index
+                result.saturation_seconds = last_time - first_time
+                result.throughput = result.saturation_records / max(1e-9, result.saturation_seconds)
+            if paced and result.throughput > 0:
+                result.latency_rate = result.throughput / 2
+                paced = paced[: max(20, int(result.latency_rate * paced_seconds))]
+                sent: list[float] = []
+                await paced_produce(bootstrap, settings.raw_topic, paced, result.latency_rate, sent)
+                paced_ids = {}
+                for record, when in zip(paced, sent, strict=True):
+                    if ids[record.index]:
+                        paced_ids.setdefault(ids[record.index], when)
+                result.latency_expected = len(paced_ids)
+                await reader.wait_for(list(paced_ids)[-1], timeout)
+                await asyncio.sleep(1.0)  # stragglers of the same batch
+                result.latencies = [
+                    reader.arrivals[i] - t for i, t in paced_ids.items() if i in reader.arrivals
+                ]
+        result.peak_rss_bytes = memory.peak
+        result.alerts = reader.count
+    finally:
+        await reader.stop()
+        stop_process(process, timeout=40)
+    result.dead_letters = await topic_size(bootstrap, settings.dead_letter_topic)
+    return result
+
+
+async def topic_size(bootstrap: str, topic: str) -> int:
+    """How many records a topic holds (sum of end offsets; nothing is deleted here)."""
+    consumer = await _assigned_consumer(bootstrap, topic)
+    try:
+        ends = await consumer.end_offsets(list(consumer.assignment()))
+        return sum(ends.values())
+    finally:
+        await consumer.stop()

@@ -1,0 +1,355 @@
+"""Runs the whole benchmark suite in one invocation and writes the table.
+
+    python -m tests.benchmarks.run --out docs/benchmarks.md          # make bench
+    python -m tests.benchmarks.run --smoke --out /tmp/bench.md       # make bench-smoke
+
+One embedded broker serves every figure, so the floors, the stage cores and the pipeline are
+measured side by side on the same machine load and compared as ratios. The stage_*.py
+modules beside this file add their own figures (`measure(smoke) -> dict[str, float]`); one
+that fails is reported in the table, not fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wirewatch.streams.broker import EmbeddedBroker
+
+from . import corpus
+from .floors import HOT_PATH_HOPS, consume_floor, create_topics, hop_chain, produce_all
+from .pipeline import PipelineResult, StageTimes, expected_alerts, run_pipeline, time_stage_cores
+
+HERE = Path(__file__).resolve().parent
+GOAL_EFFICIENCY = 0.8
+GOAL_THROUGHPUT = 500.0  # articles/s, one worker, 10,000 watchlists
+GOAL_P99_SECONDS = 1.0
+STAGES = ("parse", "tag", "dedup", "alert")
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """How big each part of the run is."""
+
+    floor_records: int
+    saturation_records: int
+    paced_records: int
+    watchlists: int
+    stage_budget_seconds: float
+    floor_min_seconds: float
+    timeout: float
+
+
+FULL = Size(6000, 4000, 3000, 10_000, 8.0, 3.0, 900.0)
+SMOKE = Size(120, 80, 40, 500, 0.3, 0.2, 60.0)
+PACED_SECONDS = 30.0  # the latency run lasts about this long at half the saturation rate
+
+
+@dataclass(slots=True)
+class Report:
+    size: Size
+    smoke: bool
+    records: list[corpus.BenchRecord]
+    floors: dict[str, float] = field(default_factory=dict)
+    stages: StageTimes | None = None
+    pipeline: PipelineResult | None = None
+    extra: dict[str, dict[str, float] | str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    seconds: float = 0.0
+
+
+def stage_modules() -> list[str]:
+    return sorted(path.stem for path in HERE.glob("stage_*.py"))
+
+
+def measure_stage_modules(smoke: bool) -> dict[str, dict[str, float] | str]:
+    """Every stage_<name>.py's figures, or the error it raised."""
+    figures: dict[str, dict[str, float] | str] = {}
+    for name in stage_modules():
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+            figures[name] = {str(k): float(v) for k, v in module.measure(smoke=smoke).items()}
+        except Exception as exc:  # one broken module must not sink the run
+            traceback.print_exc()
+            figures[name] = f"failed: {type(exc).__name__}: {exc}"
+    return figures
+
+
+async def measure_broker_figures(
+    report: Report, ids: list[str], work_dir: Path, broker: EmbeddedBroker
+) -> None:
+    size = report.size
+    records = report.records
+    if True:  # one broker for every figure of the run
+        floor_topic = f"bench-floor-{os.getpid()}-{int(time.time())}"
+        await create_topics(broker.bootstrap, [floor_topic])
+        floor_records = records[: size.floor_records]
+        await produce_all(broker.bootstrap, floor_topic, [(r.key, r.value) for r in floor_records])
+        try:
+            report.floors["consume"] = await consume_floor(
+                broker.bootstrap, floor_topic, len(floor_records), size.floor_min_seconds
+            )
+        except Exception as exc:
+            report.errors.append(f"consume floor: {exc!r}")
+        try:
+            hop = await hop_chain(
+                broker.bootstrap, floor_topic, len(floor_records), 1, size.timeout, work_dir
+            )
+            report.floors["hop"] = hop.rate
+        except Exception as exc:
+            report.errors.append(f"one-hop floor: {exc!r}")
+        if HOT_PATH_HOPS == 1:
+            # The hot path is one agent (raw -> alerts): the chain is the one-hop floor itself.
+            if "hop" in report.floors:
+                report.floors["chain"] = report.floors["hop"]
+        else:
+            try:
+                chain = await hop_chain(
+                    broker.bootstrap, floor_topic, len(floor_records), HOT_PATH_HOPS, size.timeout, work_dir
+                )
+                report.floors["chain"] = chain.rate
+            except Exception as exc:
+                report.errors.append(f"chain floor: {exc!r}")
+
+        saturation = records[: size.saturation_records]
+        paced = records[size.saturation_records :]
+        watchlists = corpus.watchlists(size.watchlists)
+        try:
+            report.pipeline = await run_pipeline(
+                broker.bootstrap, saturation, paced, ids, watchlists, work_dir, size.timeout, PACED_SECONDS
+            )
+        except Exception as exc:
+            traceback.print_exc()
+            report.errors.append(f"pipeline: {exc!r}")
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": model or "unknown",
+        "memory": memory or "unknown",
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return f"{text} {unit}".strip()
+
+
+def figures(report: Report) -> dict[str, float | None]:
+    """The headline numbers, computed from the raw measurements of this run."""
+    stages = report.stages
+    pipeline = report.pipeline
+    hop = report.floors.get("hop")
+    out: dict[str, float | None] = {
+        "consume": report.floors.get("consume"),
+        "hop": hop,
+        "chain": report.floors.get("chain"),
+    }
+    core_seconds = sum(stages.seconds.values()) if stages else None
+    out["core_seconds"] = core_seconds
+    throughput = pipeline.throughput if pipeline and pipeline.throughput > 0 else None
+    out["throughput"] = throughput
+    ideal = None
+    if hop and core_seconds is not None:
+        ideal = 1 / (1 / hop + core_seconds)
+    out["ideal"] = ideal
+    out["efficiency"] = throughput / ideal if throughput and ideal else None
+    for name in ("consume", "hop", "chain"):
+        floor = report.floors.get(name)
+        out[f"ratio_{name}"] = throughput / floor if throughput and floor else None
+    if pipeline and pipeline.latencies:
+        out["p50"] = pipeline.percentile(0.50)
+        out["p99"] = pipeline.percentile(0.99)
+    else:
+        out["p50"] = out["p99"] = None
+    out["rss"] = pipeline.peak_rss_bytes / 1024 / 1024 if pipeline and pipeline.peak_rss_bytes else None
+    return out
+
+
+def goal(value: float | None, target: float, higher_is_better: bool = True) -> str:
+    if value is None:
+        return "not measured"
+    met = value >= target if higher_is_better else value < target
+    return "met" if met else "missed"
+
+
+def render(report: Report, command: str) -> str:
+    f = figures(report)
+    size = report.size
+    host = machine()
+    records = report.records
+    mix = corpus.format_mix(records)
+    stories = len({r.story for r in records})
+    stages = report.stages
+    pipeline = report.pipeline
+    lines = [
+        "# Benchmarks",
+        "",
+        "Ratios measured in one run on the embedded broker: the pipeline against the floors of",
+        "the platform it runs on and against the cost of its own stage cores. Absolute numbers",
+        "drift with the load on the machine; the ratios hold within a run.",
+        "",
+        f"- date: {report.started:%Y-%m-%d %H:%M} UTC{' (smoke size: not a measurement)' if report.smoke else ''}",
+        f"- machine: {host['cpus']} CPUs, {host['cpu']}, {host['memory']} memory, {host['system']}",
+        f"- Python {host['python']}",
+        f"- command: `{command}`",
+        f"- run time: {report.seconds:.0f} s",
+        "",
+        "## Corpus",
+        "",
+        f"{len(records):,} raw records generated from seed 7 by `tests/benchmarks/corpus.py`, one article",
+        f"each: formats {', '.join(f'{k} {v:.0%}' for k, v in mix.items())}; median size "
+        f"{corpus.median_size(records) / 1024:.1f} KB; duplicates {corpus.duplicate_share(records):.0%} "
+        f"(byte-identical resends and syndicated copies); {stories:,} stories. "
+        f"{size.watchlists:,} generated watchlists (keyword queries, speaker lists and both; one "
+        f"catch-all that every original article matches, to follow each article to its alert).",
+        "",
+        "## Results",
+        "",
+        "| figure | value | how it is measured |",
+        "|---|---|---|",
+        f"| floor: bare aiokafka consumer | {fmt(f['consume'], 'records/s')} | reads the benchmark "
+        f"articles ({size.floor_records:,}) and decodes each as UTF-8, re-reading for ≥ {size.floor_min_seconds:g} s |",
+        f"| floor: one bare Faust hop | {fmt(f['hop'], 'records/s')} | a worker process whose one agent "
+        "forwards each record to another topic; rate from the forwarded records' timestamps |",
+        f"| floor: chain of {HOT_PATH_HOPS} hop(s), as many as the hot path | {fmt(f['chain'], 'records/s')} | "
+        "the hot path is ONE agent, raw → alerts, so the chain is the one-hop floor |",
+    ]
+    if stages:
+        for name in STAGES:
+            seconds = stages.seconds.get(name)
+            rate = 1 / seconds if seconds else None
+            extra = f", {stages.alerts_per_article:.1f} alerts per article" if name == "alert" else ""
+            lines.append(
+                f"| stage core: {name} | {fmt(rate, 'articles/s')} ({fmt(seconds * 1000 if seconds else None, 'ms', 2)}"
+                f" per article) | alone on one core, {stages.articles.get(name, 0):,} articles in corpus order"
+                f"{' (10,000 watchlists)' if name == 'alert' and size.watchlists == 10_000 else ''}{extra} |"
+            )
+        lines.append(
+            f"| sum of the stage cores | {fmt(f['core_seconds'] * 1000 if f['core_seconds'] is not None else None, 'ms', 2)}"
+            " per article | parse + tag + dedup + alert |"
+        )
+    if pipeline:
+        lines += [
+            f"| **pipeline throughput** | **{fmt(f['throughput'], 'articles/s', 1)}** | one `wirewatch worker`, "
+            f"{size.watchlists:,} watchlists; {pipeline.saturation_records:,} records published at once, rate "
+            f"between the first and last catch-all alert ({pipeline.saturation_seconds:.1f} s) |",
+            f"| ideal: 1 / (one bare hop + stage cores) | {fmt(f['ideal'], 'articles/s', 1)} | from the rows above |",
+            f"| **efficiency** = throughput / ideal | **{fmt(f['efficiency'], '', 2)}** | goal ≥ {GOAL_EFFICIENCY}: "
+            f"{goal(f['efficiency'], GOAL_EFFICIENCY)} |",
+            f"| throughput / one-hop floor | {fmt(f['ratio_hop'], '', 3)} | |",
+            f"| throughput / {HOT_PATH_HOPS}-hop chain floor | {fmt(f['ratio_chain'], '', 3)} | |",
+            f"| throughput / consumer floor | {fmt(f['ratio_consume'], '', 4)} | |",
+            f"| **raw-to-alert latency p50 / p99** | **{fmt(f['p50'] * 1000 if f['p50'] is not None else None, 'ms')}"
+            f" / {fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')}** | {len(pipeline.latencies):,} of "
+            f"{pipeline.latency_expected:,} articles published at {fmt(pipeline.latency_rate, 'articles/s', 1)} "
+            "(half the saturation rate); send time to the catch-all alert reaching an aiokafka consumer |",
+            f"| peak memory of the worker | {fmt(f['rss'], 'MiB')} | RSS with children, psutil every 0.2 s |",
+            f"| alerts / dead letters | {pipeline.alerts:,} / {pipeline.dead_letters:,} | records on the alerts and "
+            "dead-letter topics |",
+        ]
+    for module, values in sorted(report.extra.items()):
+        if isinstance(values, str):
+            lines.append(f"| {module} | {values} | tests/benchmarks/{module}.py |")
+            continue
+        for key, value in values.items():
+            lines.append(f"| {module}: {key} | {fmt(value, '', 3)} | tests/benchmarks/{module}.py |")
+    lines += [
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        f"| efficiency ≥ {GOAL_EFFICIENCY} | {fmt(f['efficiency'], '', 2)} | {goal(f['efficiency'], GOAL_EFFICIENCY)} |",
+        f"| ≥ {GOAL_THROUGHPUT:.0f} articles/s sustained, one worker, 10,000 watchlists | "
+        f"{fmt(f['throughput'], 'articles/s', 1)} | "
+        f"{goal(f['throughput'], GOAL_THROUGHPUT) if size.watchlists == 10_000 else 'not measured (smoke size)'} |",
+        f"| p99 raw-to-alert < {GOAL_P99_SECONDS:.0f} s at half the saturation rate | "
+        f"{fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')} | "
+        f"{goal(f['p99'], GOAL_P99_SECONDS, higher_is_better=False)} |",
+    ]
+    notes = list(report.errors) + (pipeline.notes if pipeline else [])
+    if notes:
+        lines += ["", "## Problems in this run", ""] + [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def missing_figures(report: Report) -> list[str]:
+    """What the table lacks: a run that lacks any of these did not produce the table."""
+    f = figures(report)
+    wanted = ["consume", "hop", "chain", "core_seconds", "throughput", "efficiency", "p50", "p99", "rss"]
+    return [name for name in wanted if f.get(name) is None]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/benchmarks.md", help="where to write the table (Markdown)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes: checks the suite runs, measures nothing"
+    )
+    args = parser.parse_args(argv)
+    size = SMOKE if args.smoke else FULL
+    started = time.monotonic()
+    command = "make bench-smoke" if args.smoke else "make bench"
+
+    records = corpus.generate(size.saturation_records + size.paced_records)
+    report = Report(size=size, smoke=args.smoke, records=records)
+    print(f"corpus: {len(records)} records; timing the stage cores", file=sys.stderr)
+    watchlists = corpus.watchlists(size.watchlists)
+    report.stages = time_stage_cores(records, watchlists, size.stage_budget_seconds)
+    print("following the catch-all watchlist offline: which records raise an alert", file=sys.stderr)
+    ids = expected_alerts(records, watchlists)
+    print("stage modules:", ", ".join(stage_modules()) or "none", file=sys.stderr)
+    report.extra = measure_stage_modules(args.smoke)
+    with tempfile.TemporaryDirectory(prefix="wirewatch-bench-") as work:
+        print("floors and pipeline on the embedded broker", file=sys.stderr)
+        # started outside the event loop: EmbeddedBroker.start runs its own loop to wait
+        with EmbeddedBroker(log_path=str(Path(work) / "broker.log")) as broker:
+            asyncio.run(measure_broker_figures(report, ids, Path(work), broker))
+    report.seconds = time.monotonic() - started
+    table = render(report, command)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table, "utf-8")
+    print(table)
+    missing = missing_figures(report)
+    if missing:
+        print(f"the table lacks: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
