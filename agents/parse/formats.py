@@ -185,6 +185,13 @@ def _page_byline(root: Any, metas: dict[str, str], ld: dict[str, Any]) -> str:
     return ""
 
 
+def _headline(root: Any, metas: dict[str, str], ld: dict[str, Any]) -> str:
+    h1 = root.find(".//h1")
+    return fold_spaces(
+        metas.get("og:title") or _name(ld.get("headline")) or (_text(h1) if h1 is not None else "")
+    )
+
+
 def read_html(text: str) -> list[Draft]:
     no_article = StageError("no-article", "the HTML page has no article text (a login form, an index page?)")
     try:
@@ -194,13 +201,9 @@ def read_html(text: str) -> list[Draft]:
     metas, ld = _metas(root), _json_ld_article(root)
     page_title = fold_spaces(root.findtext(".//title") or "")
     suffix = _TITLE_SUFFIX.match(page_title)
-    h1 = root.find(".//h1")
-    title = fold_spaces(
-        metas.get("og:title")
-        or _name(ld.get("headline"))
-        or (_text(h1) if h1 is not None else "")
-        or (suffix.group(1) if suffix else page_title)
-    )
+    if suffix and "|" not in page_title and fold_spaces(suffix.group(1)) != _headline(root, metas, ld):
+        suffix = None  # "Rail strike - what we know" is a headline with a dash, not "Headline - Site"
+    title = _headline(root, metas, ld) or fold_spaces(suffix.group(1) if suffix else page_title)
     canonical = root.xpath("//link[@rel='canonical']/@href")
     ld_page = ld.get("mainEntityOfPage")
     draft = Draft(

@@ -40,7 +40,9 @@ def split_title(line: str, found: Attribution) -> str:
     prefix = _OUTLET_PREFIX.match(line)
     if prefix:
         name = prefix.group(1).strip()
-        found.source = known.outlets.get(name) or name.title()
+        # "URGENT:", "UPDATE 2:", "EXCLUSIVE:" tag the story; they are not outlets.
+        if re.sub(r"\s*\d+$", "", name) not in known.flash_markers:
+            found.source = known.outlets.get(name) or name.title()
         line = prefix.group(2)
     suffix = _AGENCY_SUFFIX.match(line)
     if suffix and agency_name(suffix.group(2)):

@@ -269,3 +269,23 @@ def test_history_uses_each_record_time_and_survives_a_broken_line() -> None:
         ("malformed-json", "history line 2 is not va"),
     ]
     assert "offset 9" in str(next(f for f in result.failures if f.reason == "empty"))
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title", "source"),
+    [
+        ("UPDATE 2: Port to deepen channel", "Port to deepen channel", ""),
+        ("EXCLUSIVE: Port to deepen channel", "Port to deepen channel", ""),
+        ("ESTUARYWIRE: Port to deepen channel", "Port to deepen channel", "Estuarywire"),
+    ],
+)
+def test_story_tags_before_the_headline_are_not_outlets(first_line: str, title: str, source: str) -> None:
+    article = only_article(f"{first_line}\n\n{BODY}\n".encode())
+    assert (article.title, article.source) == (title, source)
+
+
+def test_a_dash_in_the_page_title_is_not_a_site_name() -> None:
+    page = f"<html><head><title>Port dredging - what we know</title></head><body><article><p>{BODY}</p></article></body></html>"
+    article = only_article(page.encode())
+    assert article.title == "Port dredging - what we know"
+    assert article.source == ""
