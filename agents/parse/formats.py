@@ -8,6 +8,7 @@ fields, JSON keys); what only the body text says (datelines, bylines) comes late
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -85,7 +86,8 @@ def _drop_link_only_paragraphs(root: Any) -> None:
 def html_to_blocks(fragment: str) -> tuple[list[Block], list[str]]:
     """A small HTML fragment (feed content, JSON body) to paragraphs, and the captions in it."""
     if "<" not in fragment:
-        return [Block(fold_spaces(p)) for p in re.split(r"\n\s*\n", fragment) if p.strip()], []
+        text = html.unescape(fragment)  # "&amp;" and "&#8217;" in plain-text API fields
+        return [Block(fold_spaces(p)) for p in re.split(r"\n\s*\n", text) if p.strip()], []
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -403,7 +405,7 @@ def read_json_object(obj: dict[str, Any]) -> Draft:
     body_text = re.sub(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$", "", body_text)
     blocks, media = html_to_blocks(body_text)
     draft = Draft(
-        title=fold_spaces(str(title or "")),
+        title=fold_spaces(html.unescape(re.sub(r"<[^>]+>", "", str(title or "")))),
         blocks=blocks,
         media=media,
         source=fold_spaces(_name(_first(obj, _SOURCE_KEYS))),

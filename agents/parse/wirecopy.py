@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -67,7 +68,8 @@ def paragraphs_of(text: str) -> list[str]:
 
 def parse_wire_copy(text: str) -> WireCopy:
     info = WireCopy()
-    paragraphs = [fold_spaces(p) for p in paragraphs_of(text)]
+    # Copy pasted from web pages keeps entities ("&amp;", "&#8217;"): decode them once here.
+    paragraphs = [fold_spaces(html.unescape(p) if "&" in p else p) for p in paragraphs_of(text)]
     flash = knowledge().flash_markers
     # "URGENT" above the headline, or a photo line, is not the headline.
     while paragraphs and (paragraphs[0].upper().rstrip(" :!.") in flash or is_media_line(paragraphs[0])):

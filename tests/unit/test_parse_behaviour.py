@@ -289,3 +289,13 @@ def test_a_dash_in_the_page_title_is_not_a_site_name() -> None:
     article = only_article(page.encode())
     assert article.title == "Port dredging - what we know"
     assert article.source == ""
+
+
+def test_html_entities_are_decoded_in_text_and_json() -> None:
+    text = only_article(f"Dredging &amp; dumping\n\nThe port&#8217;s plan. {BODY}\n".encode())
+    assert text.title == "Dredging & dumping" and text.text.startswith("The port’s plan.")
+    data = orjson.dumps(
+        {"title": "<b>Dredging</b> &amp; dumping", "content": f"The port&#8217;s plan. {BODY}"}
+    )
+    json = only_article(data)
+    assert json.title == "Dredging & dumping" and json.text.startswith("The port’s plan.")
