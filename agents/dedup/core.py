@@ -57,7 +57,7 @@ LSH_BANDS, LSH_ROWS = 16, 2
 
 # Story scoring (see docs/dedup.md): share of the article's IDF-weighted features found in
 # the story, times a factor that falls with the time between the article and the story.
-STORY_THRESHOLD = 0.22
+STORY_THRESHOLD = 0.25
 SAME_TIME_HOURS = 18.0
 TIME_FACTOR_FLOOR = 0.5
 # Candidate stories come from the most recent postings of the article's rarer features.
@@ -158,7 +158,7 @@ class WindowIndex:
                 del self.stories[story.id]
 
     def idf(self, feature: int) -> float:
-        return math.log((self.originals + 2) / (self.document_frequency.get(feature, 0) + 1))
+        return math.log1p((self.originals + 1) / (self.document_frequency.get(feature, 0) + 1))
 
     def rare(self, feature: int) -> bool:
         """Rare enough to find candidate stories by: a feature a large part of the window
