@@ -71,7 +71,6 @@ OUTLETS = [
     "Lakeside Tribune",
     "Summit Report",
 ]
-DESKS = ["WORLD DESK", "EURASIA DESK", "MIDEAST DESK", "ENERGY DESK", "MARKETS DESK", "POLITICS DESK"]
 FIRST_NAMES = [
     "Anna",
     "Marta",
@@ -320,7 +319,7 @@ def _quote_sentence(rng: random.Random, event: Event) -> str:
     return rng.choice(options)
 
 
-def _paragraph(rng: random.Random, event: Event, first_mention: set[str]) -> str:
+def _paragraph(rng: random.Random, event: Event, first_mention: set[str], quote: bool = False) -> str:
     speaker = rng.choice(event.speakers)
     country, adjective, capital = event.place
     other_country, other_adjective, other_capital = event.other_place
@@ -330,7 +329,7 @@ def _paragraph(rng: random.Random, event: Event, first_mention: set[str]) -> str
     else:
         first_mention.add(speaker.name)
         who = f"{speaker.name}, {speaker.role},"
-    kind = rng.random()
+    kind = 0.0 if quote else rng.random()
     if kind < 0.45:
         verb = rng.choice(SPEECH_VERBS)
         quote = _quote_sentence(rng, event)
@@ -389,7 +388,7 @@ def _story(rng: random.Random, event: Event, index: int, known: World, outlet: s
     paragraphs = [lead]
     size = len(lead)
     while size < target:
-        paragraph = _paragraph(rng, event, first_mention)
+        paragraph = _paragraph(rng, event, first_mention, quote=len(paragraphs) == 1)
         paragraphs.append(paragraph)
         size += len(paragraph) + 2
     published = event.start + timedelta(minutes=rng.randrange(0, 240))
@@ -410,12 +409,12 @@ def _long_date(moment: datetime) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}"
 
 
-def render(story: Story, fmt: str, desk: str = "WORLD DESK") -> bytes:
+def render(story: Story, fmt: str) -> bytes:
     """The story as the bytes of one raw record in the given format."""
     iso = story.published.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fmt == "text":
         lines = [
-            f"{desk}: {story.title} – {story.agency}",
+            f"{story.outlet.upper()}: {story.title} – {story.agency}",
             f"({story.agency} – {_long_date(story.published)})",
         ]
         return ("\n\n".join([*lines, *story.paragraphs, "Comment"]) + "\n").encode()
@@ -515,7 +514,7 @@ def generate(count: int, seed: int = 7, start: datetime | None = None) -> list[B
                 BenchRecord(
                     len(records),
                     f"bench-{len(records)}.{fmt}".encode(),
-                    render(copy, fmt, rng.choice(DESKS)),
+                    render(copy, fmt),
                     fmt,
                     records[source_index].story,
                     "syndicated",
@@ -536,7 +535,7 @@ def generate(count: int, seed: int = 7, start: datetime | None = None) -> list[B
             BenchRecord(
                 len(records),
                 f"bench-{len(records)}.{fmt}".encode(),
-                render(story, fmt, rng.choice(DESKS)),
+                render(story, fmt),
                 fmt,
                 event.number,
                 "original",

@@ -1,0 +1,93 @@
+"""The benchmark corpus is what tests/benchmarks/corpus.py says it is, and the table renders.
+
+Nothing here is timed: speed is measured by `make bench`, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from tests.benchmarks import corpus
+from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
+from tests.benchmarks.run import SMOKE, Report, missing_figures, render, stage_modules
+from wirewatch.agents.alert import Watchlist
+from wirewatch.agents.parse import parse_record
+
+SIZE = 1500
+
+
+def test_the_same_seed_gives_the_same_corpus() -> None:
+    first = corpus.generate(300, seed=3)
+    again = corpus.generate(300, seed=3)
+    other = corpus.generate(300, seed=4)
+    assert [(r.key, r.value) for r in first] == [(r.key, r.value) for r in again]
+    assert [r.value for r in first] != [r.value for r in other]
+
+
+def test_format_mix_is_as_stated() -> None:
+    mix = corpus.format_mix(corpus.generate(SIZE))
+    for fmt, share in corpus.FORMAT_SHARES.items():
+        assert abs(mix[fmt] - share) < 0.05, (fmt, mix)
+
+
+def test_lengths_centre_on_the_seed_size(seed_bytes: list[bytes]) -> None:
+    records = corpus.generate(SIZE)
+    seed_median = statistics.median(len(b) for b in seed_bytes)
+    assert 0.75 * seed_median < corpus.median_size(records) < 1.3 * seed_median
+    sizes = [len(r.value) for r in records]
+    assert max(sizes) > 2 * corpus.median_size(records)  # a tail of long articles, not one size
+
+
+def test_duplicates_and_stories_are_in_the_stated_proportions() -> None:
+    records = corpus.generate(SIZE)
+    assert abs(corpus.duplicate_share(records) - corpus.DUPLICATE_SHARE) < 0.05
+    exact = [r for r in records if r.kind == "exact-duplicate"]
+    assert exact and all(r.value == records[r.duplicate_of].value for r in exact)
+    syndicated = [r for r in records if r.kind == "syndicated"]
+    assert syndicated and all(r.value != records[r.duplicate_of].value for r in syndicated)
+    articles_per_story: dict[int, int] = {}
+    for record in records:
+        if record.kind == "original":
+            articles_per_story[record.story] = articles_per_story.get(record.story, 0) + 1
+    sizes = list(articles_per_story.values())
+    assert 0.4 < sum(s == 1 for s in sizes) / len(sizes) < 0.6
+    assert max(sizes) >= 4
+
+
+def test_every_format_parses_to_one_article_with_quotes_and_names() -> None:
+    names = {p.name for p in corpus.world().known_people} | {p.name for p in corpus.world().invented_people}
+    for record in corpus.generate(200):
+        parsed = parse_record(raw_of(record))
+        assert not parsed.failures, record.format
+        assert len(parsed.articles) == 1, record.format
+        text = parsed.articles[0].text
+        assert "“" in text, record.format
+        assert any(name in text for name in names), record.format
+
+
+def test_watchlists_are_valid_and_start_with_the_catch_all() -> None:
+    watchlists = corpus.watchlists(2000)
+    assert len(watchlists) == 2000
+    assert len({w["id"] for w in watchlists}) == 2000
+    assert watchlists[0] == {"id": "bench-catch-all", "query": corpus.CATCH_ALL_QUERY}
+    parsed = [Watchlist.from_dict(w) for w in watchlists]
+    assert sum(bool(w.speakers) for w in parsed) > 500
+    assert sum(bool(w.query) and not w.speakers for w in parsed) > 1000
+
+
+def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
+    report = Report(size=SMOKE, smoke=True, records=corpus.generate(50))
+    assert "throughput" in missing_figures(report)
+    report.floors = {"consume": 40_000.0, "hop": 1_000.0, "chain": 1_000.0}
+    report.stages = StageTimes(seconds={"parse": 0.002, "tag": 0.001, "dedup": 0.0005, "alert": 0.0015})
+    report.pipeline = PipelineResult(throughput=150.0, latencies=[0.1, 0.2, 0.3], peak_rss_bytes=100 << 20)
+    assert missing_figures(report) == []
+    table = render(report, "make bench-smoke")
+    # ideal = 1 / (1 ms + 5 ms) = 166.7/s, efficiency = 150 / 166.7 = 0.90
+    assert "| **efficiency** = throughput / ideal | **0.90** |" in table
+    assert "make bench-smoke" in table
+    assert "chain of 1 hop" in table
+
+
+def test_stage_modules_are_discovered() -> None:
+    assert all(name.startswith("stage_") for name in stage_modules())
