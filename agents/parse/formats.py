@@ -33,6 +33,10 @@ from .textnorm import fold_spaces
 # 100-200 characters of paragraphs, the shortest news brief to more.
 _MIN_ARTICLE_CHARS = 250
 _MIN_PARAGRAPH_CHARS = 100
+_CAPTION_CLASSES = {
+    "caption", "wp-caption", "wp-caption-text", "image-caption", "photo-caption",
+    "credit", "photo-credit", "image-credit", "media-credit",
+}  # fmt: skip
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TITLE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:\||[-–—]|::|·)\s+([^|–—]{2,60})$")
 _NOT_ARTICLE_TIME = re.compile(r"teaser|related|ticker|sidebar|more|promo|card|recommend", re.I)
@@ -61,15 +65,24 @@ def _text(element: Any) -> str:
 
 
 def _take_figures(root: Any) -> list[str]:
-    """Remove figures (and stray captions) from the tree; their captions become media."""
+    """Remove figures and captions from the tree; their text becomes media."""
     media = []
-    for figure in root.xpath("//figure | //figcaption | //*[contains(@class, 'caption')]"):
-        if figure.getparent() is None:
-            continue
-        caption = _text(figure)
+    for element in root.xpath("//figure | //figcaption | //*[@class]"):
+        if element.getparent() is None:
+            continue  # already removed with its figure
+        if element.tag == "figure":
+            # Some sites put pull quotes in <figure>: a quotation is body, not a caption.
+            if element.find(".//blockquote") is not None and element.find(".//img") is None:
+                element.drop_tag()  # unwrapped, or the extractor would drop it with the figures
+                continue
+        elif element.tag != "figcaption":
+            classes = set((element.get("class") or "").lower().split())
+            if not classes & _CAPTION_CLASSES or len(_text(element)) > 300:
+                continue
+        caption = _text(element)
         if caption:
             media.append(caption)
-        figure.getparent().remove(figure)
+        element.drop_tree()  # keeps the text that follows the element
     return media
 
 
@@ -80,7 +93,7 @@ def _drop_link_only_paragraphs(root: Any) -> None:
         link_text = sum(len(_text(a)) for a in links)
         text = _text(element)
         if text and link_text >= len(text) * 0.9 and len(text) < 120 and element.getparent() is not None:
-            element.getparent().remove(element)
+            element.drop_tree()
 
 
 def html_to_blocks(fragment: str) -> tuple[list[Block], list[str]]:

@@ -299,3 +299,15 @@ def test_html_entities_are_decoded_in_text_and_json() -> None:
     )
     json = only_article(data)
     assert json.title == "Dredging & dumping" and json.text.startswith("The port’s plan.")
+
+
+def test_captions_leave_the_body_but_pull_quotes_and_following_text_stay() -> None:
+    page = f"""<html><body><article><h1>Port to deepen channel</h1>
+<div class="article-body has-captions"><p>{BODY}</p>
+<p>Work starts in May. <span class="credit">Photo: Rui Costa</span> Crews will dredge at night.</p>
+<figure><blockquote>We waited ten years for this channel.</blockquote></figure>
+<p>{SECOND}</p></div></article></body></html>"""
+    article = only_article(page.encode())
+    assert "Crews will dredge at night." in article.text
+    assert "We waited ten years for this channel." in article.text
+    assert "Rui Costa" not in article.text and article.media == ["Photo: Rui Costa"]
