@@ -79,6 +79,20 @@ def byline_of(text: str) -> str:
     return ""
 
 
+def clean_byline(text: str) -> str:
+    """A byline as metadata gives it: "By Jane Doe, Staff Writer" -> "Jane Doe"."""
+    text = fold_spaces(text)
+    return byline_of(text) or byline_of(f"By {text}") or text
+
+
+def without_site_suffix(title: str, source: str) -> str:
+    """ "Headline | Site" -> "Headline" when Site is the outlet."""
+    for separator in (" | ", " - ", " – ", " — ", " · "):
+        if source and title.endswith(separator + source) and len(title) > len(separator + source):
+            return title[: -len(separator + source)].strip()
+    return title
+
+
 @cache
 def _label_pattern() -> re.Pattern[str]:
     known = knowledge()

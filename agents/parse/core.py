@@ -14,7 +14,7 @@ import orjson
 
 from wirewatch.streams.records import Article, Block, RawRecord, StageError
 
-from .body import Attribution, refine_blocks
+from .body import Attribution, clean_byline, refine_blocks, without_site_suffix
 from .dates import from_ms, is_future
 from .formats import Draft, json_articles, read_feed, read_html, read_json_object
 from .knowledge import knowledge
@@ -54,9 +54,9 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-def article_id(draft: Draft, text: str) -> str:
+def article_id(url: str, title: str, text: str) -> str:
     """Stable id: from the url when there is one, else from the normalised content."""
-    basis = draft.url.strip() or f"{fold_spaces(draft.title).lower()}\n{fold_spaces(text).lower()}"
+    basis = url.strip() or f"{fold_spaces(title).lower()}\n{fold_spaces(text).lower()}"
     return "a-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
@@ -108,19 +108,21 @@ def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> 
     if not published:
         published, precision = found.published, found.precision
     estimated = False
+    source = draft.source or found.source
+    title = without_site_suffix(title, source)
     if not published or is_future(published, ingest_ms):
         published, precision, estimated = from_ms(ingest_ms), "second", True
     return Article(
-        id=article_id(draft, text),
+        id=article_id(draft.url, title, text),
         title=title,
         blocks=blocks,
-        source=draft.source or found.source,
+        source=source,
         agency=draft.agency or found.agency,
         url=draft.url,
         published=published,
         published_precision=precision,  # type: ignore[arg-type]
         published_estimated=estimated,
-        byline=draft.byline or found.byline,
+        byline=clean_byline(draft.byline) if draft.byline else found.byline,
         language=draft.language or guess_language(f"{title} {text}"),
         media=[*draft.media, *found.media],
         input_format=input_format,

@@ -311,3 +311,16 @@ def test_captions_leave_the_body_but_pull_quotes_and_following_text_stay() -> No
     assert "Crews will dredge at night." in article.text
     assert "We waited ten years for this channel." in article.text
     assert "Rui Costa" not in article.text and article.media == ["Photo: Rui Costa"]
+
+
+def test_metadata_bylines_and_titles_are_cleaned() -> None:
+    data = orjson.dumps(
+        {
+            "title": "Port to deepen channel | Estuary Times",
+            "content": BODY,
+            "author": "By Ana Pereira, Ports correspondent",
+            "source": {"name": "Estuary Times"},
+        }
+    )
+    article = only_article(data)
+    assert (article.title, article.byline) == ("Port to deepen channel", "Ana Pereira")
