@@ -324,3 +324,11 @@ def test_metadata_bylines_and_titles_are_cleaned() -> None:
     )
     article = only_article(data)
     assert (article.title, article.byline) == ("Port to deepen channel", "Ana Pereira")
+
+
+def test_blog_feed_footers_are_furniture() -> None:
+    item = f"""<item><title>Port to deepen channel</title><link>https://estuary.example/a</link>
+<description><![CDATA[<p>{BODY}</p><p>Continue reading &rarr;</p>
+<p>The post <a href="https://estuary.example/a">Port to deepen channel</a> appeared first on <a href="https://estuary.example">Estuary Times</a>.</p>]]></description></item>"""
+    article = parse_bytes(rss(item), ingest_ms=INGEST_MS).articles[0]
+    assert article.text == BODY
