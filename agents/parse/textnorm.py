@@ -27,6 +27,14 @@ def looks_binary(data: bytes) -> bool:
 
 def decode(data: bytes) -> str:
     """Decode bytes to text: UTF-8, else a declared charset, else a detected one."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a byte-order mark (Windows exports): its NUL bytes are text, not binary.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise StageError(
+                "undecodable", "the record starts like UTF-16 but does not decode as it"
+            ) from None
     if not data.strip():
         raise StageError("empty", "the record is empty (no bytes, or only whitespace)")
     if looks_binary(data):

@@ -12,6 +12,7 @@ from .body import Attribution, agency_name, is_media_line, refine_blocks
 from .knowledge import knowledge
 from .textnorm import fold_spaces
 
+_MAX_HEADLINE_CHARS = 250
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
 # "OUTLET: title" where OUTLET is all capitals
 _OUTLET_PREFIX = re.compile(r"^([A-Z][A-Z0-9&.\- ]{1,40}):\s+(.+)$")
@@ -78,6 +79,10 @@ def parse_wire_copy(text: str) -> WireCopy:
             info.found.media.append(head)
     if not paragraphs:
         return info
-    info.title = split_title(paragraphs[0], info.found)
-    info.blocks = refine_blocks([Block(p) for p in paragraphs[1:]], info.found, infer_headings=True)
+    # A first paragraph of several sentences is body, not a headline: the article has no title
+    # rather than a made-up one.
+    has_headline = len(paragraphs[0]) <= _MAX_HEADLINE_CHARS
+    info.title = split_title(paragraphs[0], info.found) if has_headline else ""
+    body = paragraphs[1:] if has_headline else paragraphs
+    info.blocks = refine_blocks([Block(p) for p in body], info.found, infer_headings=True)
     return info

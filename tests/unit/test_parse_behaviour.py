@@ -332,3 +332,14 @@ def test_blog_feed_footers_are_furniture() -> None:
 <p>The post <a href="https://estuary.example/a">Port to deepen channel</a> appeared first on <a href="https://estuary.example">Estuary Times</a>.</p>]]></description></item>"""
     article = parse_bytes(rss(item), ingest_ms=INGEST_MS).articles[0]
     assert article.text == BODY
+
+
+def test_utf16_with_a_byte_order_mark_is_text_not_binary() -> None:
+    article = only_article(f"Port to deepen channel\n\n{BODY}\n".encode("utf-16"))
+    assert article.title == "Port to deepen channel"
+
+
+def test_text_without_a_headline_keeps_its_paragraph_as_body() -> None:
+    article = only_article(f"{BODY}\n\n{SECOND}\n".encode())
+    assert article.title == ""
+    assert [b.text for b in article.blocks] == [BODY, SECOND]
