@@ -59,7 +59,7 @@ def is_furniture(text: str) -> bool:
     known = knowledge()
     if text.lower().rstrip(".:!»> ") in known.furniture:
         return True
-    return any(pattern.search(text) for pattern in known.furniture_patterns)
+    return bool(known.furniture_pattern.search(text))
 
 
 def is_media_line(text: str) -> bool:

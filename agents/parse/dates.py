@@ -118,6 +118,8 @@ def find_date(text: str) -> tuple[str, str] | None:
 
 def is_date_line(text: str) -> bool:
     """A short line that is nothing but a date ("August 9, 2022", "12 мая 2023 г.")."""
+    if len(text) > 80:
+        return False  # a paragraph, not a date line; saves the month translation
     english = to_english(text).strip(" .,")
     match = DATE_IN_TEXT.search(english)
     return bool(match) and len(english) - len(match.group(0)) <= 4 and len(english) < 60

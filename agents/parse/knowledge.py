@@ -16,7 +16,7 @@ class ParserKnowledge:
     outlets: dict[str, str]  # alias or name -> canonical outlet name
     agencies: dict[str, str]  # alias or name -> canonical agency name
     furniture: frozenset[str]  # whole lines, lower case
-    furniture_patterns: tuple[re.Pattern[str], ...]
+    furniture_pattern: re.Pattern[str]  # every furniture pattern in one alternation
     flash_markers: frozenset[str]
     byline_prefixes: tuple[str, ...]
     published_labels: tuple[str, ...]
@@ -47,7 +47,9 @@ def knowledge() -> ParserKnowledge:
         outlets=index(outlets.get("outlets", [])),
         agencies=index(outlets.get("agencies", [])),
         furniture=frozenset(line.lower() for line in outlets.get("furniture", [])),
-        furniture_patterns=tuple(re.compile(p, re.I) for p in outlets.get("furniture_patterns", [])),
+        furniture_pattern=re.compile(
+            "|".join(f"(?:{p})" for p in outlets.get("furniture_patterns", [])) or "(?!)", re.I
+        ),
         flash_markers=frozenset(m.upper() for m in outlets.get("flash_markers", [])),
         byline_prefixes=tuple(outlets.get("byline_prefixes", [])),
         published_labels=tuple(sorted(labels.get("published", []), key=len, reverse=True)),
