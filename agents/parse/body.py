@@ -165,7 +165,7 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
         if block.kind == "p" and not has_paragraph:
             text = strip_dateline(text, found)
         quoted = _QUOTED_OUTLET.match(text)
-        if infer_headings and quoted and index >= len(blocks) - 4:
+        if infer_headings and quoted and index >= len(blocks) - 4 and looks_like_name(quoted.group(1)):
             found.source = found.source or knowledge().outlets.get(quoted.group(1), quoted.group(1))
             continue
         kind = block.kind
@@ -176,6 +176,18 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
     while body and body[-1].kind == "h":
         body.pop()
     return body
+
+
+def looks_like_name(text: str) -> bool:
+    """ "Russia - Islamic World" is a name; "We will not give up." is a quotation."""
+    if text in knowledge().outlets:
+        return True
+    words = text.split()
+    return (
+        0 < len(words) <= 8
+        and not _SENTENCE_END.search(text)
+        and all(w[0].isupper() or w[0].isdigit() or w in {"-", "–", "&", "of", "and", "the"} for w in words)
+    )
 
 
 def looks_like_heading(line: str) -> bool:

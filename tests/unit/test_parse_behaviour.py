@@ -343,3 +343,11 @@ def test_text_without_a_headline_keeps_its_paragraph_as_body() -> None:
     article = only_article(f"{BODY}\n\n{SECOND}\n".encode())
     assert article.title == ""
     assert [b.text for b in article.blocks] == [BODY, SECOND]
+
+
+def test_a_closing_quotation_is_body_and_a_closing_outlet_name_is_the_source() -> None:
+    quote = "“We have waited for this channel for ten years.”"
+    article = only_article(f"Port to deepen channel\n\n{BODY}\n\n{quote}\n".encode())
+    assert article.blocks[-1].text == quote and article.source == ""
+    article = only_article(f"Port to deepen channel\n\n{BODY}\n\nEST “Estuary Times Online”\n".encode())
+    assert article.source == "Estuary Times Online" and article.blocks[-1].text == BODY
