@@ -13,7 +13,7 @@ from functools import cache
 
 from wirewatch.streams.records import Block
 
-from .dates import DATE_IN_TEXT, find_date, is_date_line, parse_date
+from .dates import DATE_IN_TEXT, find_date, is_date_line, parse_date, to_english
 from .knowledge import knowledge
 from .textnorm import fold_spaces
 
@@ -63,7 +63,14 @@ def is_furniture(text: str) -> bool:
 
 
 def is_media_line(text: str) -> bool:
-    return len(text) < 240 and bool(_MEDIA.search(text))
+    """A photo credit or caption line ("Photo: X / Agency", "Harbour at dawn, file photo")."""
+    match = _MEDIA.search(text)
+    if not match or len(text) >= 240:
+        return False
+    if match.group(0).lower().startswith("file"):
+        # "Police released a file photo of the man." is a sentence of the story, not a caption.
+        return not re.search(r"[.!?]\s*$", text) or "photo:" in text.lower()
+    return True
 
 
 def byline_of(text: str) -> str:
@@ -106,7 +113,10 @@ def label_of(text: str) -> tuple[str, str]:
     match = _label_pattern().match(text)
     if match:
         rest = text[match.end() :]
-        if DATE_IN_TEXT.search(rest) or find_date(rest):
+        date = DATE_IN_TEXT.search(to_english(rest))
+        # The rest must be the date ("Updated 5 September 2023, 14:10"), not a sentence that
+        # happens to start with the word ("Updated guidance was issued on 3 March 2022").
+        if date and len(date.group(0)) >= 0.6 * len(to_english(rest).strip(" .,")):
             return ("updated" if match.group("updated") else "published"), rest
     return "", text
 

@@ -351,3 +351,11 @@ def test_a_closing_quotation_is_body_and_a_closing_outlet_name_is_the_source() -
     assert article.blocks[-1].text == quote and article.source == ""
     article = only_article(f"Port to deepen channel\n\n{BODY}\n\nEST “Estuary Times Online”\n".encode())
     assert article.source == "Estuary Times Online" and article.blocks[-1].text == BODY
+
+
+def test_sentences_that_look_like_captions_or_date_labels_stay_body() -> None:
+    first = "Updated guidance was issued on 3 March 2022 by the port."
+    middle = "Police released a file photo of the missing skipper."
+    article = only_article(f"Port to deepen channel\n\n{first}\n\n{BODY}\n\n{middle}\n\n{SECOND}\n".encode())
+    assert article.blocks[0].text == first
+    assert middle in article.text and article.media == []
