@@ -380,3 +380,59 @@ async def test_worker_delivers_to_a_subscriber_added_by_the_command(
         verify_signature(new_secret, last.signature, last.body)
     finally:
         await receiver.stop()
+
+
+async def test_queued_alerts_are_dead_lettered_when_unsubscribed_or_stopping(broker) -> None:
+    receiver = Receiver()  # never listens: everything stays queued
+    settings = unique_settings(
+        broker.bootstrap,
+        allow_private_webhooks=True,
+        webhook_retry_base_seconds=0.05,
+        webhook_retry_max_seconds=0.2,
+    )
+    await ensure_topics(settings, settings.broker)
+    dispatcher = Dispatcher(settings)
+    await dispatcher.start()
+    try:
+        await dispatcher.sync(
+            SubscriberRegistry([subscriber(receiver, "leaving"), subscriber(receiver, "staying")])
+        )
+        for n in range(3):
+            await dispatcher.offer(alert(n))
+        await dispatcher.sync(SubscriberRegistry([subscriber(receiver, "staying")]))
+        assert list(dispatcher.deliveries) == ["staying"]
+    finally:
+        await dispatcher.stop()
+    records = await consume(settings, settings.subscriber_dead_letter_topic, 6, DEADLINE)
+    letters = [
+        (r.key.decode(), orjson.loads(r.value)["reason"], orjson.loads(r.value)["alert_id"]) for r in records
+    ]
+    assert letters == [("leaving", "unsubscribed", f"alert-{n:03d}") for n in range(3)] + [
+        ("staying", "worker-stopped", f"alert-{n:03d}") for n in range(3)
+    ]
+
+
+def test_subscriber_command_file_ls_rm_and_secret_kept_on_re_add(broker, tmp_path) -> None:
+    settings = unique_settings(broker.bootstrap)
+    asyncio.run(ensure_topics(settings, settings.broker))
+    path = tmp_path / "subscribers.yaml"
+    path.write_text(
+        "subscribers:\n"
+        "  - id: desk\n    url: http://127.0.0.1:9/desk\n    kinds: [new]\n"
+        "  - id: archive\n    url: http://127.0.0.1:9/archive\n    secret: archive-secret-0123456789\n"
+    )
+    first = {
+        d["id"]: d["secret"]
+        for d in map(orjson.loads, run_cli(settings, "subscriber", "add", str(path)).stdout.splitlines())
+    }
+    assert first["archive"] == "archive-secret-0123456789" and len(first["desk"]) == 64
+    again = {
+        d["id"]: d["secret"]
+        for d in map(orjson.loads, run_cli(settings, "subscriber", "add", str(path)).stdout.splitlines())
+    }
+    assert again == first  # re-adding without a secret keeps the one the receiver has
+    listed = [orjson.loads(line) for line in run_cli(settings, "subscriber", "ls").stdout.splitlines()]
+    assert [(d["id"], d["kinds"]) for d in listed] == [("archive", []), ("desk", ["new"])]
+    run_cli(settings, "subscriber", "rm", "desk")
+    listed = [orjson.loads(line) for line in run_cli(settings, "subscriber", "ls").stdout.splitlines()]
+    assert [d["id"] for d in listed] == ["archive"]
