@@ -174,6 +174,8 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
                 continue
         if block.kind == "p" and not has_paragraph:
             text = strip_dateline(text, found)
+            if not text:
+                continue  # the dateline stood on a line of its own
         quoted = _QUOTED_OUTLET.match(text)
         if infer_headings and quoted and index >= len(blocks) - 4 and looks_like_name(quoted.group(1)):
             found.source = found.source or knowledge().outlets.get(quoted.group(1), quoted.group(1))

@@ -359,3 +359,9 @@ def test_sentences_that_look_like_captions_or_date_labels_stay_body() -> None:
     article = only_article(f"Port to deepen channel\n\n{first}\n\n{BODY}\n\n{middle}\n\n{SECOND}\n".encode())
     assert article.blocks[0].text == first
     assert middle in article.text and article.media == []
+
+
+def test_dateline_on_a_line_of_its_own() -> None:
+    article = only_article(f"Port to deepen channel\n\nLISBON (Reuters) -\n\n{BODY}\n".encode())
+    assert article.agency == "Reuters"
+    assert [b.text for b in article.blocks] == [BODY]
