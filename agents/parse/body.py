@@ -161,7 +161,7 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
             if kind == "published":
                 found.date(parse_date(rest))
             continue
-        has_paragraph = any(b.kind == "p" for b in body)
+        has_paragraph = bool(body) and (body[-1].kind == "p" or any(b.kind == "p" for b in body))
         if not has_paragraph:
             if is_date_line(text):
                 found.date(parse_date(text))
