@@ -191,7 +191,7 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
 
 
 def looks_like_name(text: str) -> bool:
-    """ "Russia - Islamic World" is a name; "We will not give up." is a quotation."""
+    """ "Estuary Times - Online" is a name; "We will not give up." is a quotation."""
     if text in knowledge().outlets:
         return True
     words = text.split()
