@@ -21,6 +21,7 @@ import random
 import socket
 import sys
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -166,7 +167,9 @@ class Delivery:
     def enqueue(self, pending: PendingAlert) -> bool:
         accepted = self.backlog.offer(pending)
         if accepted:
-            self.overflow_warned = False
+            if len(self.backlog) <= self.backlog.capacity // 2:
+                # warn again only after a real recovery, not each time one slot frees up
+                self.overflow_warned = False
             self.wake.set()
         return accepted
 
@@ -177,7 +180,11 @@ class Delivery:
                 self.wake.clear()
                 await self.wake.wait()
                 continue
-            outcome, detail, retry_after = await self._attempt(pending)
+            try:
+                outcome, detail, retry_after = await self._attempt(pending)
+            except Exception as exc:  # a bug must not silently end this subscriber's deliveries
+                log.exception("webhook %s: delivery of %s failed", self.subscriber.id, pending.alert_id)
+                outcome, detail, retry_after = "retry", f"internal error: {exc!r}", None
             if outcome == "delivered":
                 self.backlog.done()
                 self.failures = 0
@@ -265,7 +272,8 @@ class Dispatcher:
         self.registry = SubscriberRegistry()
         self.delivered = 0
         self.dead_lettered = 0
-        self.latencies: list[float] = []  # seconds from queueing to the subscriber's 2xx
+        # seconds from queueing to the subscriber's 2xx, the latest ones only
+        self.latencies: deque[float] = deque(maxlen=1000)
         self._session: aiohttp.ClientSession | None = None
         self._producer: AIOKafkaProducer | None = None
 

@@ -6,6 +6,7 @@ serves the whole module: each worker start costs about 15 s."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from wirewatch.streams.broker import free_port
 from wirewatch.streams.kafka import ensure_topics
 from wirewatch.streams.settings import Settings
 
@@ -34,18 +36,31 @@ class Event:
 
 
 @pytest.fixture(scope="module")
-def sse_worker(broker, tmp_path_factory) -> Iterator[Settings]:
+def sse_workers(broker, tmp_path_factory) -> Iterator[list[Settings]]:
+    """Two workers on the same topics (two apps, so two consumer groups: what matters here
+    is that each web server streams every alert, whichever worker consumes what)."""
     settings = unique_settings(broker.bootstrap, partitions=2)
+    other = dataclasses.replace(settings, app_id=f"{settings.app_id}-b", web_port=free_port())
     asyncio.run(ensure_topics(settings, settings.broker))
     folder = tmp_path_factory.mktemp("sse")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WIREWATCH_API_TOKEN", TOKEN)  # the worker's environment is built from ours
-        worker = WorkerProcess(settings, folder / "worker.log", folder / "data")
+        workers = [
+            WorkerProcess(config, folder / f"worker-{n}.log", folder / f"data-{n}")
+            for n, config in enumerate([settings, other])
+        ]
     try:
-        worker.ready()
-        yield settings
+        for worker in workers:
+            worker.ready()
+        yield [settings, other]
     finally:
-        worker.stop()
+        for worker in workers:
+            worker.stop()
+
+
+@pytest.fixture
+def sse_worker(sse_workers: list[Settings]) -> Settings:
+    return sse_workers[0]
 
 
 def stream_url(settings: Settings, query: str = "") -> str:
@@ -191,3 +206,16 @@ async def test_a_malformed_last_event_id_is_a_bad_request(sse_worker) -> None:
         session.get(stream_url(sse_worker), headers=AUTH | {"Last-Event-ID": "yesterday"}) as response,
     ):
         assert response.status == 400
+
+
+async def test_every_worker_streams_every_alert(sse_workers) -> None:
+    first, second = sse_workers
+    batch = [alert(n, ["grain-talks", "port-strikes"][n % 2]) for n in range(100, 110)]
+    async with aiohttp.ClientSession() as session:
+        streams = [await Stream(session, stream_url(s), AUTH).start() for s in sse_workers]
+        sent = await publish(first, batch)
+        for stream in streams:
+            got = await stream.wait(len(batch))
+            assert sorted(e.data["id"] for e in got) == sorted(sent)
+            await stream.close()
+    assert second.alerts_topic == first.alerts_topic
