@@ -243,18 +243,17 @@ class _Parser:
             if self.terms > MAX_TERMS:
                 raise self.fail(f"more than {MAX_TERMS} terms", token)
             raw = token.text
-            prefix = token.kind == "WORD" and raw.endswith("*")
+            # a trailing * makes the last word of a term or phrase a prefix ("drinking wat*")
+            prefix = raw.endswith("*")
             if prefix:
                 raw = raw[:-1]
-                if "*" in raw:
-                    raise self.fail("'*' is only allowed at the end of a term", token)
-                if len(raw) < MIN_PREFIX:
-                    raise self.fail(f"a prefix needs at least {MIN_PREFIX} characters before '*'", token)
-            elif "*" in raw:
+            if "*" in raw:
                 raise self.fail("'*' is only allowed at the end of a term", token)
             term_words = tuple(words(raw))
             if not term_words:
                 raise self.fail("a term or phrase with no letters or digits", token)
+            if prefix and len(term_words[-1]) < MIN_PREFIX:
+                raise self.fail(f"a prefix needs at least {MIN_PREFIX} characters before '*'", token)
             return Term(
                 term_words, field_name, prefix, token.text if token.kind == "WORD" else f'"{token.text}"'
             )
