@@ -230,7 +230,7 @@ class _Parser:
             if self.depth > MAX_DEPTH:
                 raise self.fail(f"parentheses nested deeper than {MAX_DEPTH}", token)
             if self.token.kind == "RPAREN":
-                raise self.fail("empty parentheses")
+                raise self.fail("empty parentheses", token)
             node = self.parse_or()
             if self.token.kind != "RPAREN":
                 raise self.fail("missing ')' to close the '(' opened", token)
