@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from wirewatch.streams.records import Article, Entity, Mention, TaggedArticle
 
-from .kb import KnowledgeBase, default_kb
-from .quotes import attribute
+from .kb import KnowledgeBase, Target, default_kb, match_text
+from .quotes import _HONORIFIC, Ref, attribute
+
+# Words before a capital that make it the city, not the government it stands for:
+# "talks in Moscow" is a place, "Moscow said" is Russia.
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|to|near|outside|inside|into|around|across|of|visited|visiting|visit|via|toward|towards)"
+    r"(?:\s+[A-Z][\w-]+\s+and)?\s+)$"
+)
 
 
 class Tagger:
@@ -17,8 +25,10 @@ class Tagger:
         self.kb = kb or default_kb()
 
     def add_people(self, names: list[str]) -> None:
-        """Extend the knowledge base with people that watchlists name."""
+        """Extend the knowledge base with people that watchlists name (known ones are kept)."""
         for name in names:
+            if self.kb.person_named(name):
+                continue
             parts = name.split()
             aliases = [parts[-1]] if len(parts) > 1 else []
             self.kb.add_person(name, aliases)
@@ -27,40 +37,63 @@ class Tagger:
         kb = self.kb
         text = article.text
         day = _day(article.published)
+        linked = link(kb, text)
         entities: dict[str, Entity] = {}
-        mentions: list[tuple[int, int, str, str]] = []
-        for start, end, _surface, targets in kb.find(text):
-            target = targets[0]
-            if target.kind == "role":
-                mentions.append((start, end, "role", target.role_key))
-                holder = kb.role_holder(target.role_key, day)
-                entity_id = holder
-            else:
-                entity_id = target.entity_id
-                kind = kb.names.get(entity_id, ("", "place"))[1]
-                mentions.append((start, end, kind, entity_id))
+        for ref in linked:
+            if ref.kind in ("person", "org", "place"):
+                _add_mention(kb, entities, ref.ids[0], Mention(ref.start, ref.end, text[ref.start : ref.end]))
+        for ref in link(kb, article.title):
+            entity_id = ref.ids[0] if ref.kind != "role" else _title_role(kb, ref.ids, day)
             if entity_id:
-                _add_mention(kb, entities, entity_id, Mention(start, end, text[start:end]))
-                # metonyms: "the White House" also stands for the United States
-                if entity_id in kb.stands_for:
-                    _add_mention(kb, entities, kb.stands_for[entity_id], Mention(start, end, text[start:end]))
-        for _start, _end, _surface, targets in kb.find(article.title):
-            entity_id = targets[0].entity_id or kb.role_holder(targets[0].role_key, day)
-            if entity_id:
-                entity = _add_mention(kb, entities, entity_id, None)
-                entity.in_title = True
+                _add_mention(kb, entities, entity_id, None).in_title = True
         paragraphs = []
         offset = 0
         for block in article.blocks:
             paragraphs.append((offset, block.text))
             offset += len(block.text) + 2
-        quotes, reported = attribute(kb, text, paragraphs, mentions, day)
-        for quote in quotes:
+        quotes, reported, roles = attribute(kb, text, paragraphs, linked, day)
+        for (start, end), person in roles.items():
+            _add_mention(kb, entities, person, Mention(start, end, text[start:end]))
+        for quote in (*quotes, *reported):
             if quote.speaker_id and quote.speaker_id not in entities:
                 _add_mention(kb, entities, quote.speaker_id, None)
         return TaggedArticle(
             article=article, entities=list(entities.values()), quotes=quotes, reported=reported
         )
+
+
+def link(kb: KnowledgeBase, text: str) -> list[Ref]:
+    """Knowledge-base matches as references: people, roles, organisations and places.
+
+    A weak alias (a surname that is also a common word) counts only after the article used
+    the full name or after a title; a capital is the government it stands for unless a
+    preposition makes it the place; demonyms are known but are not mentions.
+    """
+    matches = kb.find(text)
+    named = {t.entity_id for _s, _e, _surface, targets in matches for t in targets if t.kind == "entity"}
+    haystack = match_text(text)
+    refs: list[Ref] = []
+    for start, end, _surface, targets in matches:
+        target: Target = targets[0]
+        if target.kind == "role":
+            refs.append(Ref(start, end, "role", tuple(t.role_key for t in targets if t.kind == "role")))
+        elif target.kind == "weak":
+            if target.entity_id in named or _HONORIFIC.search(haystack[max(0, start - 20) : start]):
+                refs.append(Ref(start, end, "person", (target.entity_id,)))
+        elif target.kind == "capital":
+            place = bool(_LOCATIVE.search(haystack[max(0, start - 40) : start]))
+            entity_id = target.entity_id if place else target.stands_for
+            refs.append(Ref(start, end, kb.names[entity_id][1], (entity_id,)))
+        elif target.kind == "entity":
+            refs.append(
+                Ref(start, end, kb.names.get(target.entity_id, ("", "place"))[1], (target.entity_id,))
+            )
+    return refs
+
+
+def _title_role(kb: KnowledgeBase, keys: tuple[str, ...], day: date | None) -> str:
+    holders = {kb.role_holder(key, day) for key in keys} - {""}
+    return holders.pop() if len(holders) == 1 else ""
 
 
 def _add_mention(

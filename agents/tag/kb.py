@@ -12,12 +12,37 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import ahocorasick
 import pycountry
 import yaml
 
 _STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "‐": "-", "‑": "-"})
+
+# Words that do not tell one role from another ("the new prime minister" is "prime minister").
+_ROLE_STOPWORDS = frozenset(
+    {"the", "of", "a", "an", "and", "for", "new", "its", "his", "her", "their", "s", "to"}
+)
+# Spellings of the same function, folded before role words are compared.
+_ROLE_PHRASES = (
+    ("prime minister", "premier"),
+    ("head of government", "premier"),
+    ("chief executive officer", "ceo"),
+    ("chief executive", "ceo"),
+    ("press secretary", "spokesman"),
+    ("secretary-general", "secretary general"),
+    ("director-general", "director general"),
+)
+_ROLE_WORDS = {
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+    "chairman": "chair",
+    "chairwoman": "chair",
+    "boss": "chief",
+    "head": "chief",
+    "defense": "defence",
+}
 
 
 def match_text(text: str) -> str:
@@ -29,12 +54,22 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def role_words(phrase: str) -> frozenset[str]:
+    """The words that identify a role, folded: 'the Russian premier' -> {russian, premier}."""
+    text = match_text(phrase).lower().replace("'s ", " ")
+    for long, short in _ROLE_PHRASES:
+        text = text.replace(long, short)
+    words = re.findall(r"[a-z0-9+]+", text)
+    return frozenset(_ROLE_WORDS.get(w, w) for w in words if w not in _ROLE_STOPWORDS)
+
+
 @dataclass(slots=True)
 class Role:
     role: str
     person_id: str
     start: date | None
     end: date | None
+    words: frozenset[str] = frozenset()  # role words of its name, aliases and descriptions
 
     def held_on(self, day: date | None) -> bool:
         if day is None:
@@ -43,53 +78,94 @@ class Role:
 
 
 @dataclass(slots=True)
-class Target:
-    """What a surface form points to: an entity, or a role (resolved by date)."""
+class Person:
+    gender: str = ""  # "m", "f" or "" (unknown): pronouns must agree
+    country: str = ""  # country id of nationality, e.g. "country:IT"
 
-    kind: str  # "entity" | "role"
+
+@dataclass(slots=True, frozen=True)
+class Target:
+    """What a surface form points to.
+
+    kind: "entity" (entity_id), "weak" (entity_id, a surname that needs an introduction),
+    "role" (role_key, resolved by date), "demonym" (entity_id of the country, not a mention),
+    "capital" (entity_id of the city; `stands_for` the government it names).
+    """
+
+    kind: str
     entity_id: str = ""
     role_key: str = ""
+    stands_for: str = ""
 
 
 @dataclass(slots=True)
 class KnowledgeBase:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, type)
-    stands_for: dict[str, str] = field(default_factory=dict)  # metonym org id -> entity id
+    people: dict[str, Person] = field(default_factory=dict)
+    stands_for: dict[str, str] = field(default_factory=dict)  # metonym id -> what it stands for
     roles: dict[str, list[Role]] = field(default_factory=dict)  # role key -> holders
+    demonyms: dict[str, str] = field(default_factory=dict)  # "italian" -> "country:IT"
+    country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
-    _automaton: ahocorasick.Automaton | None = None
+    _automaton: Any = None
 
     def add_surface(self, surface: str, target: Target) -> None:
         surface = match_text(surface.strip())
         if len(surface) < 2:
             return
-        self.surfaces.setdefault(surface, [])
-        if target not in self.surfaces[surface]:
-            self.surfaces[surface].append(target)
+        targets = self.surfaces.setdefault(surface, [])
+        if target not in targets:
+            targets.append(target)
         self._automaton = None
 
-    def add_person(self, name: str, aliases: list[str] | tuple[str, ...] = ()) -> str:
+    def add_person(
+        self, name: str, aliases: list[str] | tuple[str, ...] = (), gender: str = "", country: str = ""
+    ) -> str:
         person_id = f"person:{slug(name)}"
         self.names.setdefault(person_id, (name, "person"))
+        person = self.people.setdefault(person_id, Person())
+        person.gender = person.gender or gender
+        person.country = person.country or country
         for surface in (name, *aliases):
             self.add_surface(surface, Target("entity", person_id))
         return person_id
+
+    def person_named(self, name: str) -> str:
+        """The id of the person a name or alias denotes ('' if none, or if it is ambiguous)."""
+        ids = {t.entity_id for t in self.surfaces.get(match_text(name), []) if t.kind in ("entity", "weak")}
+        ids = {i for i in ids if i.startswith("person:")}
+        return ids.pop() if len(ids) == 1 else ""
+
+    def add_role(
+        self, key: str, person_id: str, start: date | None, end: date | None, texts: list[str]
+    ) -> None:
+        words = frozenset().union(*(role_words(t) for t in (key, *texts)))
+        self.roles.setdefault(key, []).append(Role(key, person_id, start, end, words))
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""
         holders = {r.person_id for r in self.roles.get(role_key, []) if r.held_on(day)}
         return holders.pop() if len(holders) == 1 else ""
 
+    def holders_matching(self, words: frozenset[str], day: date | None) -> set[str]:
+        """People whose role on the day is described by all of `words` (for role phrases)."""
+        found: set[str] = set()
+        for holders in self.roles.values():
+            for role in holders:
+                if role.held_on(day) and roles_agree(words, role.words):
+                    found.add(role.person_id)
+        return found
+
     @property
-    def automaton(self) -> ahocorasick.Automaton:
+    def automaton(self) -> Any:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
             for surface, targets in self.surfaces.items():
                 automaton.add_word(surface, (surface, targets))
                 lower = surface.lower()
-                # Role phrases are often lower-case in copy ("the kremlin spokesman" is not,
-                # but "the prime minister" is); names are matched case-sensitively.
-                if any(t.kind == "role" for t in targets) and lower != surface:
+                # Role phrases are often lower-case in copy ("the prime minister" is, "Prime
+                # Minister Kishida" is not); names are matched case-sensitively.
+                if any(t.kind == "role" for t in targets) and lower != surface and lower not in self.surfaces:
                     automaton.add_word(lower, (surface, targets))
             automaton.make_automaton()
             self._automaton = automaton
@@ -102,21 +178,42 @@ class KnowledgeBase:
         for end_index, (surface, targets) in self.automaton.iter(haystack):
             start = end_index - len(surface) + 1
             end = end_index + 1
-            if start > 0 and (haystack[start - 1].isalnum() or haystack[start - 1] == "-"):
+            if start > 0 and (haystack[start - 1].isalnum() or haystack[start - 1] in "-+"):
                 continue
-            if end < len(haystack) and (haystack[end].isalnum() or haystack[end] == "-"):
+            if end < len(haystack) and (haystack[end].isalnum() or haystack[end] in "-+"):
                 continue
             found.append((start, end, surface, targets))
-        # Longest match first, then non-overlapping: "White House spokesman" beats "the White House".
+        # Longest match first, then non-overlapping: "UN General Assembly" beats "UN".
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(haystack) + 1)
         chosen: list[tuple[int, int, str, list[Target]]] = []
         for match in found:
-            if all(match[1] <= a or match[0] >= b for a, b in taken):
+            if not any(taken[match[0] : match[1]]):
                 chosen.append(match)
-                taken.append((match[0], match[1]))
+                taken[match[0] : match[1]] = b"\x01" * (match[1] - match[0])
         chosen.sort(key=lambda m: m[0])
         return chosen
+
+
+# Heads that stand for one another when a role is described loosely ("the Turkish leader").
+_LEADER = frozenset({"president", "premier", "chancellor", "leader"})
+
+
+_SUBORDINATE = frozenset({"deputy", "vice", "former", "first"})
+
+
+def roles_agree(wanted: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether every word of a role phrase describes a role (with 'leader' for any leader).
+    A deputy is not the office: "the prime minister" is not the deputy prime minister."""
+    if (words & _SUBORDINATE) - wanted:
+        return False
+    for word in wanted:
+        if word in words:
+            continue
+        if word == "leader" and words & _LEADER:
+            continue
+        return False
+    return bool(wanted)
 
 
 def _date(value: object) -> date | None:
@@ -131,44 +228,83 @@ def _load(name: str) -> dict:
     return yaml.safe_load(resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8"))
 
 
-@cache
-def default_kb() -> KnowledgeBase:
-    """The knowledge base from the shipped data files (built once per process)."""
+def _country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def load_kb(people: list[dict], organisations: list[dict], places: dict) -> KnowledgeBase:
+    """Build a knowledge base from the decoded data files (see docs/tag.md for the format)."""
     kb = KnowledgeBase()
-    for person in _load("people.yaml")["people"]:
-        person_id = kb.add_person(person["name"], person.get("aliases", []))
-        for role in person.get("roles", []):
-            key = role["role"]
-            kb.roles.setdefault(key, []).append(
-                Role(key, person_id, _date(role.get("from")), _date(role.get("to")))
-            )
-            for surface in (key, *role.get("aliases", [])):
-                kb.add_surface(surface, Target("role", role_key=key))
-    for org in _load("organisations.yaml")["organisations"]:
+    for code, info in places["countries"].items():
+        country_id = f"country:{code}"
+        name = info.get("name") or _country_name(code)
+        kb.names[country_id] = (name, "place")
+        for surface in (name, *info.get("forms", [])):
+            kb.add_surface(surface, Target("entity", country_id))
+        words = {w.lower() for w in (name, *info.get("forms", []), *info.get("demonyms", [])) if " " not in w}
+        for demonym in info.get("demonyms", []):
+            kb.add_surface(demonym, Target("demonym", country_id))
+            kb.demonyms[demonym.lower()] = country_id
+            words |= set(role_words(demonym))
+        kb.country_words[country_id] = frozenset(words | set(role_words(name)))
+        if info.get("capital"):
+            city_id = f"place:{slug(info['capital'])}"
+            kb.names[city_id] = (info["capital"], "place")
+            kb.add_surface(info["capital"], Target("capital", city_id, stands_for=country_id))
+    for country in pycountry.countries:
+        country_id = f"country:{country.alpha_2}"
+        if country_id in kb.names:
+            continue
+        name = _country_name(country.alpha_2)
+        kb.names[country_id] = (name, "place")
+        for surface in {name, country.name}:
+            if surface not in kb.surfaces:
+                kb.add_surface(surface, Target("entity", country_id))
+    for city, info in places.get("cities", {}).items():
+        city_id = f"place:{slug(city)}"
+        kb.names[city_id] = (city, "place")
+        target = Target("capital", city_id, stands_for=info["stands_for"]) if info.get("stands_for") else None
+        for surface in (city, *info.get("aliases", [])):
+            kb.add_surface(surface, target or Target("entity", city_id))
+    for region in places.get("regions", []):
+        region_id = f"place:{slug(region['name'])}"
+        kb.names[region_id] = (region["name"], "place")
+        for surface in (region["name"], *region.get("aliases", [])):
+            kb.add_surface(surface, Target("entity", region_id))
+    for org in organisations:
         org_id = org.get("id") or f"org:{slug(org['name'])}"
         kb.names[org_id] = (org["name"], "org")
         if org.get("stands_for"):
             kb.stands_for[org_id] = org["stands_for"]
         for surface in (org["name"], *org.get("aliases", [])):
             kb.add_surface(surface, Target("entity", org_id))
-    places = _load("places.yaml")
-    for code, info in places["countries"].items():
-        country = pycountry.countries.get(alpha_2=code)
-        country_id = f"country:{code}"
-        kb.names[country_id] = (getattr(country, "common_name", None) or country.name, "place")
-        for surface in info.get("forms", []):
-            kb.add_surface(surface, Target("entity", country_id))
-        for capital in info.get("capitals", []):
-            kb.add_surface(capital, Target("entity", country_id))
-    for country in pycountry.countries:
-        country_id = f"country:{country.alpha_2}"
-        kb.names.setdefault(country_id, (getattr(country, "common_name", None) or country.name, "place"))
-        for surface in {country.name, getattr(country, "common_name", country.name)}:
-            if surface not in kb.surfaces:
-                kb.add_surface(surface, Target("entity", country_id))
-    for region in places.get("regions", []):
-        region_id = f"place:{slug(region['name'])}"
-        kb.names[region_id] = (region["name"], "place")
-        for surface in (region["name"], *region.get("aliases", [])):
-            kb.add_surface(surface, Target("entity", region_id))
+    for person in people:
+        country = f"country:{person['country']}" if person.get("country") else ""
+        person_id = kb.add_person(
+            person["name"], person.get("aliases", []), person.get("gender", ""), country
+        )
+        for weak in person.get("weak_aliases", []):
+            kb.add_surface(weak, Target("weak", person_id))
+        for role in person.get("roles", []):
+            key = role["role"]
+            kb.add_role(
+                key,
+                person_id,
+                _date(role.get("from")),
+                _date(role.get("to")),
+                [*role.get("aliases", []), *role.get("describe", [])],
+            )
+            for surface in (key, *role.get("aliases", [])):
+                kb.add_surface(surface, Target("role", role_key=key))
     return kb
+
+
+@cache
+def default_kb() -> KnowledgeBase:
+    """The knowledge base from the shipped data files (built once per process)."""
+    return load_kb(
+        _load("people.yaml")["people"], _load("organisations.yaml")["organisations"], _load("places.yaml")
+    )

@@ -1,54 +1,163 @@
 """Quotation finding and speaker attribution.
 
 A quotation is a top-level span inside double quotation marks (straight, curly or
-guillemets); single-quoted spans are scare quotes or nested quotes. Each quotation is
-attributed by the cue around it, tried in this order: a cue after the closing mark
-(`"…," X said` / `"…," said X`), a cue before the opening mark (`X said: "…"`,
-`according to X, "…"`), the subject of a sentence with a cue verb that contains a partial
-quote, and for a quote standing alone, the sentence before it. A speaker written as a role
-or a pronoun is resolved to a person: a role the article itself introduced wins over the
-knowledge base, which resolves roles by the article's date; a pronoun goes to the person
-most recently in focus (the last speaker or sentence subject). People named inside a
-quotation are never its speaker.
+guillemets); single-quoted spans inside it are nested quotes and stay part of it. A quoted
+title ("a book titled “…”", a Title Case name) is not a quotation. A span whose paragraph ends
+before its closing mark runs to the end of that paragraph, and the next paragraph's opening
+mark continues it (wire style for a quote over several paragraphs): each paragraph's part is
+its own Quotation, with the same speaker.
+
+Attribution rules, tried in order (docs/tag.md explains them with examples):
+
+1. a cue after the closing mark in the same sentence: `"…," X said`, `"…," said X`;
+2. a cue before the opening mark: `according to X, "…"`, `X said: "…"`, `X told reporters
+   "…"`, `X said the bank was "ready to do more"` — the speaker is the referring expression
+   nearest before the cue verb that is not governed by a preposition, not a possessive and
+   not inside a relative clause;
+3. a partial quote inside a sentence without a cue: the sentence's subject;
+4. a quote standing alone: the continuation of the previous paragraph's open quote, else the
+   speaker of the previous sentence's quote, else the subject of the previous sentence
+   ("X was categorical. "…""), else the person in focus.
+
+The referring expression may be a name, a role ("the Pentagon chief", "the Italian"), a
+pronoun or an unnamed source ("one diplomat"). A role is resolved first to a person the
+article itself introduced with matching words, then by the knowledge base on the article's
+date; a pronoun to the most recent subject or speaker of the same gender; an unnamed source
+leaves the quotation without a speaker. Names inside any quotation are never a speaker.
+Reported speech ("X said that …", "…, X said") is kept in a separate list.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from wirewatch.streams.records import Quotation
 
-from .kb import KnowledgeBase, match_text, slug
+from .kb import KnowledgeBase, match_text, role_words, roles_agree, slug
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|pointed out|points out|"
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
-    "emphasises|emphasizes|continued|went on|wrote|writes|observed|remarked|commented|"
-    "conceded|admitted|announced|acknowledged|suggested|stated|states|underlined|"
-    "underscored|concluded|complained|urged|answered|responded|asked|quipped|vowed|"
-    "predicted|believes|believed|thinks|thought|was quoted as saying|is quoted as saying"
+    "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|"
+    "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|"
+    "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|"
+    "calling|called|describing|described|accused|proposed|repeated|joked|cautioned|countered|"
+    "boasted|signalled|signaled|was quoted as saying|is quoted as saying"
 )
-_CUE = rf"(?:has |had |have |also |then |later |further )?(?:{CUE_VERBS})"
-_PRONOUN = re.compile(r"^(?:he|she|they)$", re.I)
+_CUE_RE = re.compile(rf"\b(?:{CUE_VERBS})\b")
+_CUE_AFTER_VERB_FIRST = re.compile(
+    rf"^[\s,.!?…—–-]*(?:has |had |also |then |later )?(?P<cue>{CUE_VERBS})\s+(?P<who>[^,;:!?\"“”]{{1,120}})"
+)
+_CUE_AFTER_WHO_FIRST = re.compile(
+    rf"^[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{CUE_VERBS})\b"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_PREPOSITIONS = frozenset(
+    [
+        "about",
+        "with",
+        "by",
+        "from",
+        "to",
+        "of",
+        "for",
+        "between",
+        "alongside",
+        "beside",
+        "besides",
+        "against",
+        "at",
+        "on",
+        "in",
+        "over",
+        "than",
+        "like",
+        "including",
+        "after",
+        "before",
+        "among",
+        "under",
+        "into",
+        "toward",
+        "towards",
+        "behind",
+        "near",
+        "outside",
+        "inside",
+        "via",
+        "during",
+        "without",
+        "around",
+        "across",
+    ]
+)
+_ROLE_HEADS = (
+    r"spokesman|spokeswoman|spokesperson|president|prime minister|premier|chancellor|minister|"
+    r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
+    r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
+    r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch"
+)
+_ROLE_NP = re.compile(
+    r"(?<![\w'’])(?:[Tt]he|[A-Z][\w.-]*['’]s)\s+(?:[A-Za-z][\w.+'’-]*\s+){0,4}?"
+    rf"(?:{_ROLE_HEADS})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
+)
+_ANON_NOUNS = (
+    r"spokesman|spokeswoman|spokesperson|analysts?|diplomats?|officials?|owners?|residents?|"
+    r"protesters?|economists?|experts?|sources?|lawmakers?|ministers?|aides?|advisers?|advisors?|"
+    r"workers?|reporters?|bankers?|traders?|activists?|members?|group|people|man|woman|teachers?|"
+    r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
+    r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?"
+)
+_ANON = re.compile(
+    r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any|[Oo]ther)\s+"
+    rf"(?:[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
+)
+_ANON_PLURAL_START = re.compile(
+    r"^(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
+    r"[Ee]xperts|[Cc]ritics|[Dd]iplomats|[Ss]ources|[Aa]ctivists|[Gg]roups|[Mm]inisters|[Ii]nvestors)\b"
+)
+_LEADING_CLAUSE = re.compile(
+    r"^(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
+    r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
+    r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
+)
+_RELATIVE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+_TITLE_CUE = re.compile(
+    r"(?:titled|entitled|headlined|headline|the book|the film|the documentary|"
+    r"the song|the album|the novel|the report|the letter|the slogan)\s*,?\s*$",
+    re.I,
+)
+_NAMED_CUE = re.compile(r"\b(?:called|named|dubbed)\s*$")
+_HONORIFIC = re.compile(
+    r"(?:President|Prime Minister|Premier|Chancellor|Minister|Secretary|Governor|Chair|Chairman|"
+    r"Mr|Mrs|Ms|Dr|Sir|Dame|Prince|Princess|King|Queen|Senator|Mayor|General|Judge|Speaker)\.?\s+$"
+)
+_NAME_RUN = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:al-|bin |van |von |de |da )?[A-Z][a-z'\-]+)+)\b")
 _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"«])")
-_NAME_RUN = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:al-|bin |van |von |de )?[A-Z][a-z'\-]+)+)\b")
+_ANONYMOUS = "anon"
+_PLURAL = frozenset(
+    {"several", "some", "two", "three", "many", "other"}
+)  # a focus entry for an unnamed source ("an Apple spokeswoman")
 
-_AFTER_VERB_FIRST = re.compile(
-    rf"^[\s,.!?…—–-]*{_CUE}\s+(?P<who>[^.;:!?\"“”]{{2,160}}?)(?=[,.;:!?]|\s+(?:on|in|at|during|after|when|while|from|to)\b|$)"
-)
-_AFTER_WHO_FIRST = re.compile(rf"^[\s,.!?…—–-]*(?P<who>[^.;:!?\"“”]{{1,200}}?)\s+{_CUE}\b")
-_BEFORE = re.compile(rf"(?P<who>[^.;!?\"“”]{{1,200}}?)\s+{_CUE}(?P<rest>[^.;!?\"“”]{{0,80}}?)[,:]?\s*$")
-_ACCORDING = re.compile(r"according to (?P<who>[^,.;\"“”]{2,120}),?\s*$", re.I)
-_ACCORDING_ANY = re.compile(r"according to (?P<who>[^,.;\"“”]{2,120}),", re.I)
-_SUBJECT_CUE = re.compile(rf"(?:^|[.;]\s+|,\s+)(?P<who>[^.;:!?\"“”,]{{1,120}}?)\s+{_CUE}\b")
-_REPORTED = re.compile(
-    rf"(?P<who>[^.;:!?\"“”]{{1,120}}?)\s+{_CUE}(?P<when>(?:\s+(?:on\s+)?[A-Z][a-z]+day|\s+\w+)?)\s+(?:that\s+)?(?P<what>[^\"“”]{{12,}})$"
-)
+
+@dataclass(slots=True)
+class Ref:
+    """A referring expression in the body: a name, role, pronoun or unnamed source."""
+
+    start: int
+    end: int
+    kind: str  # person | role | rolephrase | pronoun | anon | org | place
+    ids: tuple[str, ...] = ()  # the person id; role keys; the entity id
+    np_start: int = -1  # where its noun phrase starts ("Pentagon chief Lloyd Austin")
+    gender: str = ""
+
+    def __post_init__(self) -> None:
+        if self.np_start < 0:
+            self.np_start = self.start
 
 
 @dataclass(slots=True)
@@ -57,62 +166,146 @@ class Span:
     end: int  # exclusive, the closing mark not included
     paragraph: int
     closed: bool
+    continues: bool = False  # reopens a quote left open at the end of the previous paragraph
 
 
-@dataclass(slots=True)
-class Resolver:
-    """Resolves who-spans to people, tracking the person in focus."""
+@dataclass
+class Attribution:
+    """The state of one article's attribution: people in it, and who is in focus."""
 
     kb: KnowledgeBase
     day: date | None
     text: str
-    mentions: list[tuple[int, int, str, str]]  # (start, end, kind, id-or-role-key)
-    article_roles: dict[str, str] = field(default_factory=dict)
-    focus: str = ""
+    refs: list[Ref]
+    focus: list[tuple[str, str]] = field(default_factory=list)  # (person id or anon, gender)
+    seen: dict[str, list[int]] = field(default_factory=dict)  # person id -> positions mentioned
+    descriptions: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    resolved_roles: dict[tuple[int, int], str] = field(default_factory=dict)
+    quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
 
-    def person_at(self, start: int, end: int, allow_unknown: bool = True) -> str:
-        """The person a span of text names: a name, a role or a pronoun ('' if none)."""
-        for m_start, m_end, kind, ident in self.mentions:
-            if m_start < start or m_end > end:
-                continue
-            if kind == "person":
-                return ident
-            if kind == "role":
-                person = self.article_roles.get(ident) or self.kb.role_holder(ident, self.day)
-                if person:
+    # --- people in the article ------------------------------------------------------------
+
+    def introduce(self, person: str, position: int, words: frozenset[str] = frozenset()) -> None:
+        self.seen.setdefault(person, []).append(position)
+        if words:
+            self.descriptions.setdefault(person, []).append(words)
+
+    def candidate_descriptions(self, person: str, any_date: bool = False) -> list[frozenset[str]]:
+        nationality = (
+            self.kb.country_words.get(self.kb.people[person].country, frozenset())
+            if (person in self.kb.people)
+            else frozenset()
+        )
+        found = [
+            role.words
+            for holders in self.kb.roles.values()
+            for role in holders
+            if role.person_id == person and (any_date or role.held_on(self.day))
+        ]
+        found += self.descriptions.get(person, [])
+        if nationality:
+            found.append(nationality)  # "the Italian"
+        return found
+
+    def resolve_role(
+        self,
+        words: frozenset[str],
+        position: int,
+        keys: tuple[str, ...] = (),
+        exclude: frozenset[str] = frozenset(),
+    ) -> str:
+        """A role phrase to a person: one the article introduced with these words (the last
+        before `position`, else the first after), else the knowledge base's holder that day."""
+        if not words:
+            return ""
+        matching = [
+            person
+            for person in self.seen
+            if person not in exclude
+            and any(roles_agree(words, d) for d in self.candidate_descriptions(person))
+        ]
+        if not matching and (self.day is None or not self.kb.holders_matching(words, self.day)):
+            # a wrong or missing date: a person the article names who ever held the role
+            matching = [
+                person
+                for person in self.seen
+                if person not in exclude
+                and any(roles_agree(words, d) for d in self.candidate_descriptions(person, any_date=True))
+            ]
+        before = [
+            (max(p for p in self.seen[m] if p < position), m)
+            for m in matching
+            if min(self.seen[m]) < position
+        ]
+        if before:
+            return max(before)[1]
+        if matching:
+            return min((min(self.seen[m]), m) for m in matching)[1]
+        holders = {self.kb.role_holder(key, self.day) for key in keys} - {""}
+        if not keys:
+            holders = self.kb.holders_matching(words, self.day)
+        return holders.pop() if len(holders) == 1 else ""
+
+    def resolve_ref(self, ref: Ref, exclude: frozenset[str] = frozenset()) -> str:
+        """The person a reference denotes; _ANONYMOUS for an unnamed source; '' if unknown.
+        `exclude`: people who cannot be meant (those named inside the quotation at hand)."""
+        if ref.kind == "person":
+            return ref.ids[0]
+        if ref.kind == "anon":
+            return _ANONYMOUS
+        if ref.kind in ("role", "rolephrase"):
+            key = (ref.start, ref.end)
+            if exclude or key not in self.resolved_roles:
+                person = self._resolve_phrase(self.text[ref.start : ref.end], ref, exclude)
+                if exclude:
                     return person
-        words = self.text[start:end].strip(" ,").split()
-        if words and _PRONOUN.match(words[0]) and self.focus:
-            return self.focus
-        if words and words[-1].lower() in {"he", "she"} and self.focus:
-            return self.focus
-        if allow_unknown:
-            run = _NAME_RUN.search(self.text, start, end)
-            if run and not run.group(1).startswith(("The ", "In ", "On ", "But ", "And ")):
-                name = run.group(1)
-                # a name the knowledge base does not know: still a speaker, with a derived id
-                person_id = f"person:{slug(name)}"
-                self.kb.names.setdefault(person_id, (name, "person"))
-                return person_id
+                self.resolved_roles[key] = person
+            return self.resolved_roles[key]
+        if ref.kind == "pronoun":
+            gender = "f" if self.text[ref.start].lower() == "s" else "m"
+            for person, person_gender in reversed(self.focus):
+                if person_gender in (gender, "") and person not in exclude:
+                    return person
         return ""
+
+    def _resolve_phrase(self, phrase: str, ref: Ref, exclude: frozenset[str]) -> str:
+        """Resolve a role phrase; when nothing matches, drop its leading words one at a time
+        ("The European Union's foreign policy chief" -> "Union's foreign policy chief")."""
+        words = phrase.split()
+        while True:
+            person = self.resolve_role(role_words(" ".join(words)), ref.start, ref.ids, exclude)
+            if person or len(role_words(" ".join(words[1:]))) < 2:
+                return person
+            words = words[1:]
+
+    def gender_of(self, person: str, ref: Ref | None = None) -> str:
+        if person == _ANONYMOUS:
+            return ref.gender if ref else ""
+        return self.kb.people[person].gender if person in self.kb.people else ""
+
+    def push_focus(self, person: str, ref: Ref | None = None) -> None:
+        if person:
+            self.focus.append((person, self.gender_of(person, ref)))
 
 
 def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
     """Top-level double-quoted spans; an unclosed span runs to its paragraph's end."""
     spans: list[Span] = []
+    left_open = False
     for index, (offset, para) in enumerate(paragraphs):
         i = 0
+        first = True
+        open_at_end = False
         while i < len(para):
             ch = para[i]
             if ch in _OPENERS and (ch != '"' or i == 0 or not para[i - 1].isalnum()):
                 closer = _OPENERS[ch]
-                depth_chars = {"“": "”", "«": "»"}
                 j = i + 1
                 nested = 0
                 close_at = -1
                 while j < len(para):
                     c = para[j]
-                    if ch in depth_chars and c == ch:
+                    if ch != closer and c == ch:
                         nested += 1
                     elif c == closer:
                         if nested:
@@ -121,82 +314,35 @@ def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
                             close_at = j
                             break
                     j += 1
+                continues = left_open and first and not para[:i].strip()
+                first = False
                 if close_at == -1:
-                    spans.append(Span(offset + i + 1, offset + len(para), index, False))
+                    spans.append(Span(offset + i + 1, offset + len(para), index, False, continues))
+                    open_at_end = True
                     break
                 if close_at > i + 1:
-                    spans.append(Span(offset + i + 1, offset + close_at, index, True))
+                    spans.append(Span(offset + i + 1, offset + close_at, index, True, continues))
                 i = close_at + 1
                 continue
             i += 1
+        left_open = open_at_end
     return spans
 
 
-def _sentence_bounds(para_start: int, para: str, position: int) -> tuple[int, int]:
-    local = position - para_start
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(para):
-        if match.end() <= local:
-            start = match.end()
-        else:
-            return para_start + start, para_start + match.start()
-    return para_start + start, para_start + len(para)
+def _is_title(text: str, span: Span) -> bool:
+    """A quoted title or headline ("a book titled “…”", “Code on the River”), not speech."""
+    inner = text[span.start : span.end].strip()
+    before = match_text(text[max(0, span.start - 41) : span.start - 1])
+    if _TITLE_CUE.search(before) or (_NAMED_CUE.search(before) and inner[:1].isupper()):
+        return True
+    words = inner.split()
+    if len(words) < 2 or len(words) > 10 or inner[-1:] in ",.!?;:" or not span.closed:
+        return False
+    return all(w[:1].isupper() or len(w) <= 3 or not w[:1].isalpha() for w in words) and inner[:1].isupper()
 
 
-def attribute(
-    kb: KnowledgeBase,
-    text: str,
-    paragraphs: list[tuple[int, str]],
-    mentions: list[tuple[int, int, str, str]],
-    day: date | None,
-) -> tuple[list[Quotation], list[Quotation]]:
-    """All direct quotations with speakers, and reported speech, of one article body."""
-    spans = find_spans(paragraphs)
-    inside = [(s.start, s.end) for s in spans]
-
-    def in_quote(pos: int) -> bool:
-        return any(a <= pos < b for a, b in inside)
-
-    outside_mentions = [m for m in mentions if not in_quote(m[0])]
-    resolver = Resolver(kb, day, text, outside_mentions)
-    _learn_article_roles(resolver, outside_mentions)
-    names = kb.names
-    quotes: list[Quotation] = []
-    reported: list[Quotation] = []
-    para_of = {index: (offset, para) for index, (offset, para) in enumerate(paragraphs)}
-    # Walk paragraphs in order so that focus moves as a reader's attention does.
-    span_index = 0
-    previous_speaker = ""
-    for p_index, (p_start, para) in enumerate(paragraphs):
-        sentences = _split_sentences(p_start, para)
-        para_spans = [s for s in spans if s.paragraph == p_index]
-        for s_start, s_end in sentences:
-            sentence_spans = [s for s in para_spans if s_start <= s.start - 1 < s_end]
-            if not sentence_spans:
-                _reported_or_focus(resolver, text, s_start, s_end, reported, names)
-                continue
-            for span in sentence_spans:
-                speaker, cue = _speaker_of(resolver, text, span, s_start, s_end, para_of, previous_speaker)
-                if speaker:
-                    resolver.focus = speaker
-                    previous_speaker = speaker
-                quotes.append(
-                    Quotation(
-                        text=text[span.start : span.end].strip(),
-                        speaker=names.get(speaker, ("", ""))[0] if speaker else "",
-                        speaker_id=speaker,
-                        cue=cue,
-                        start=span.start,
-                        end=span.end,
-                    )
-                )
-                span_index += 1
-            # a sentence subject outside the quotes can move the focus too
-            _update_focus(resolver, text, s_start, s_end, inside)
-    return quotes, reported
-
-
-def _split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
+def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
+    """Sentence bounds in a paragraph, never splitting inside a quotation."""
     bounds, start = [], 0
     depth = 0
     straight_open = False
@@ -208,13 +354,15 @@ def _split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
         elif ch == '"':
             straight_open = not straight_open
             depth += 1 if straight_open else -1
-        elif ch in ".!?" and depth == 0 and i + 1 < len(para) and para[i + 1] == " ":
+        if ch in '.!?”"' and depth == 0 and i + 1 < len(para) and para[i + 1] == " ":
+            if ch in '”"' and para[i - 1 : i] not in (".", "!", "?"):
+                continue
             nxt = para[i + 2 : i + 3]
             prev_word = para[max(0, i - 4) : i]
             if (
                 nxt
                 and (nxt.isupper() or nxt in '“"«')
-                and not re.search(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No)$", prev_word)
+                and not re.search(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$", prev_word)
             ):
                 bounds.append((p_start + start, p_start + i + 1))
                 start = i + 2
@@ -222,100 +370,414 @@ def _split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
     return [b for b in bounds if b[1] > b[0]]
 
 
-def _learn_article_roles(resolver: Resolver, mentions: list[tuple[int, int, str, str]]) -> None:
-    """'Foreign Minister Sergei Lavrov' or 'Sergei Lavrov, the foreign minister': the
-    article introduces who holds the role, which wins over the knowledge base."""
-    text = resolver.text
-    for a, b in itertools.pairwise(mentions):
-        gap = text[a[1] : b[0]]
-        if a[2] == "role" and b[2] == "person" and re.fullmatch(r"\s*", gap):
-            resolver.article_roles.setdefault(a[3], b[3])
-        elif a[2] == "person" and b[2] == "role" and re.fullmatch(r",\s*(?:the\s+)?", gap):
-            resolver.article_roles.setdefault(b[3], a[3])
+def _np_start(text: str, start: int) -> int:
+    """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
+    position = start
+    for match in reversed(list(re.finditer(r"[\w.’'-]+\s+", text[max(0, start - 80) : start]))):
+        word = match.group(0).strip()
+        absolute = max(0, start - 80) + match.start()
+        if absolute + len(match.group(0)) != position or "\n" in match.group(0):
+            break
+        if word.endswith((".", ",", ";", ":")) and len(word) > 3:
+            break  # the end of the previous sentence or clause, not a title ("R. K." is one)
+        if word[:1].isupper() or re.fullmatch(
+            rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|economy|executive|financial|officer)",
+            word,
+            re.I,
+        ):
+            position = absolute
+            continue
+        break
+    return position
+
+
+def build_refs(kb: KnowledgeBase, text: str, linked: list[Ref], in_quote: list[bool]) -> list[Ref]:
+    """Every referring expression outside quotations, in order, longest first on overlaps."""
+    found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
+    for match in _ROLE_NP.finditer(text):
+        if not in_quote[match.start()]:
+            found.append(Ref(match.start(), match.end(), "rolephrase"))
+    for match in _ANON.finditer(text):
+        if not in_quote[match.start()]:
+            noun = match.group(0).split()[-1].lower()
+            gender = "f" if noun in ("spokeswoman", "woman") else "m" if noun in ("spokesman", "man") else ""
+            if noun.endswith("s") or noun == "people" or match.group(0).split()[0].lower() in _PLURAL:
+                gender = "p"  # a plural source is never "he" or "she"
+            found.append(Ref(match.start(), match.end(), "anon", gender=gender))
+    for match in _PRONOUN.finditer(text):
+        if not in_quote[match.start()]:
+            found.append(Ref(match.start(), match.end(), "pronoun"))
+    # the longest expression wins where they overlap; a role phrase that contains a
+    # knowledge-base role keeps the knowledge base's role keys
+    found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    chosen: list[Ref] = []
+    for ref in found:
+        overlapping = [c for c in chosen if ref.start < c.end and c.start < ref.end]
+        if not overlapping:
+            chosen.append(ref)
+            continue
+        holder = overlapping[0]
+        if holder.kind == "rolephrase" and ref.kind == "role":
+            holder.kind, holder.ids, holder.end = "role", ref.ids, max(holder.end, ref.end)
+        elif holder.kind == "rolephrase" and ref.kind == "person":
+            # "the Pentagon chief Lloyd Austin": the name, not the phrase, is the referent
+            chosen[chosen.index(holder)] = Ref(ref.start, ref.end, "person", ref.ids, holder.start)
+    for ref in chosen:
+        if ref.kind == "person" and ref.np_start == ref.start:
+            ref.np_start = _np_start(text, ref.start)
+    chosen.sort(key=lambda r: r.start)
+    return chosen
+
+
+def _preceded_by_preposition(text: str, ref: Ref) -> bool:
+    before = text[max(0, ref.np_start - 20) : ref.np_start].split()
+    return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
+
+
+def _possessive(text: str, ref: Ref) -> bool:
+    return match_text(text[ref.end : ref.end + 2]) == "'s"
+
+
+def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
+    """What the article says a person is: the title before the name, an appositive after."""
+    words = set(role_words(text[ref.np_start : ref.start])) if ref.np_start < ref.start else set()
+    after = match_text(text[ref.end : ref.end + 90])
+    m = re.match(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})", after)
+    if m:
+        words |= role_words(m.group("what")) | {"chief"}
+    m = re.match(
+        rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]",
+        after,
+    )
+    if m:
+        words |= role_words(m.group("what"))
+    before = match_text(text[max(0, ref.np_start - 70) : ref.np_start])
+    m = re.search(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$", before)
+    if m:
+        words |= role_words(m.group("what"))
+    return frozenset(words)
+
+
+def attribute(
+    kb: KnowledgeBase,
+    text: str,
+    paragraphs: list[tuple[int, str]],
+    linked: list[Ref],
+    day: date | None,
+) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
+    """Direct quotations with speakers, reported speech, and the people role phrases named."""
+    spans = [s for s in find_spans(paragraphs) if not _is_title(text, s)]
+    all_spans = find_spans(paragraphs)
+    in_quote = [False] * (len(text) + 1)
+    for span in all_spans:
+        for i in range(span.start - 1, min(len(text), span.end + 1)):
+            in_quote[i] = True
+    refs = build_refs(kb, text, linked, in_quote)
+    state = Attribution(kb, day, text, refs)
+    state.quoted_people = [(r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]]
+    # who the article introduces, and how: names first, then roles resolved by the KB alone
+    for ref in refs:
+        if ref.kind == "person":
+            state.introduce(ref.ids[0], ref.start, _descriptor_words(text, ref))
+    for ref in refs:
+        if ref.kind == "role":
+            person = state.resolve_ref(ref)
+            if person:
+                state.introduce(person, ref.start, role_words(text[ref.start : ref.end]))
+    masked = _mask(text, all_spans)
+    names = kb.names
+    quotes: list[Quotation] = []
+    reported: list[Quotation] = []
+    speaker_of_span: dict[int, str] = {}
+    for p_index, (p_start, para) in enumerate(paragraphs):
+        sentences = split_sentences(p_start, para)
+        para_spans = [s for s in spans if s.paragraph == p_index]
+        previous_subject = ""
+        previous_speaker = ""
+        for s_start, s_end in sentences:
+            subject, subject_ref = _subject(state, masked, s_start, s_end)
+            possessor = _possessor(state, masked, s_start, s_end)
+            if possessor and possessor != subject:
+                state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
+            state.push_focus(subject, subject_ref)
+            sentence_speaker = ""
+            for span in (s for s in para_spans if s_start <= s.start - 1 < s_end):
+                speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject)
+                if not speaker and not cue:
+                    speaker, cue = _standalone(
+                        state, span, spans, speaker_of_span, previous_speaker, previous_subject
+                    )
+                if speaker == _ANONYMOUS:
+                    speaker = ""
+                speaker_of_span[span.start] = speaker
+                if speaker:
+                    state.push_focus(speaker)
+                    state.introduce(speaker, span.start)
+                    sentence_speaker = speaker
+                quotes.append(
+                    Quotation(
+                        text=text[span.start : span.end].strip(),
+                        speaker=names.get(speaker, ("", ""))[0] if speaker else "",
+                        speaker_id=speaker,
+                        cue=cue,
+                        start=span.start,
+                        end=span.end,
+                    )
+                )
+            reported += _reported(state, masked, s_start, s_end)
+            previous_subject = subject or _last_person(state, s_start, s_end)
+            previous_speaker = sentence_speaker
+    # role phrases the knowledge base resolved (for entities: "the US president" is a person)
+    resolved = {
+        (r.start, r.end): state.resolved_roles.get((r.start, r.end), "") for r in refs if r.kind == "role"
+    }
+    return quotes, reported, {k: v for k, v in resolved.items() if v}
+
+
+def _mask(text: str, spans: list[Span]) -> str:
+    """The text with the inside of every quotation blanked out (offsets kept)."""
+    chars = list(match_text(text))
+    for span in spans:
+        for i in range(span.start, span.end):
+            if chars[i] != "\n":
+                chars[i] = "_"
+    return "".join(chars)
+
+
+def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
+    return [r for r in state.refs if start <= r.start and r.end <= end]
+
+
+def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = frozenset()) -> str:
+    """The person a who-span names ('' if none; _ANONYMOUS for an unnamed source)."""
+    refs = [
+        r
+        for r in _refs_in(state, start, end)
+        if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
+    ]
+    if not refs:
+        return _unknown_name(state, start, end)
+    if refs[0].kind == "anon":
+        return _ANONYMOUS
+    for ref in refs:
+        if ref.kind == "person":
+            return ref.ids[0]
+    return state.resolve_ref(refs[0], exclude)
+
+
+def _unknown_name(state: Attribution, start: int, end: int) -> str:
+    """A capitalised name the knowledge base does not know: still a speaker, with a derived id."""
+    run = _NAME_RUN.search(state.text, start, end)
+    if not run or run.group(1).split()[0] in ("The", "In", "On", "But", "And", "A", "An", "One", "Asked"):
+        return ""
+    if state.kb.find(run.group(1)):
+        return ""
+    name = run.group(1)
+    person_id = f"person:{slug(name)}"
+    state.kb.names.setdefault(person_id, (name, "person"))
+    return person_id
+
+
+def _nearest_before(
+    state: Attribution, masked: str, clause_start: int, cue_start: int, exclude: frozenset[str] = frozenset()
+) -> str:
+    """The speaker of a cue verb: the referring expression nearest before it that is its
+    subject (not after a preposition unless right beside the verb, not possessive, not
+    inside a relative clause that ends before the verb)."""
+    relative = [
+        (clause_start + m.start(), clause_start + m.end())
+        for m in _RELATIVE.finditer(masked[clause_start:cue_start])
+    ]
+    candidates = [
+        r
+        for r in _refs_in(state, clause_start, cue_start)
+        if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
+        and not any(a <= r.start and r.end <= b for a, b in relative)
+        and not _possessive(state.text, r)
+    ]
+    # "with President X saying ...": an -ing cue right after its subject keeps it
+    participle = (
+        masked[cue_start : cue_start + 30].split()[0].endswith("ing")
+        if masked[cue_start : cue_start + 30].split()
+        else False
+    )
+    for ref in reversed(candidates):
+        adjacent = participle and re.fullmatch(r"\s*", masked[ref.end : cue_start])
+        if _preceded_by_preposition(state.text, ref) and not adjacent:
+            continue
+        person = state.resolve_ref(ref, exclude)
+        if person:
+            return person
+    return ""
+
+
+def _clause_start(masked: str, s_start: int, position: int) -> int:
+    """Start of the clause holding `position`: after a leading "Asked about X," clause."""
+    m = _LEADING_CLAUSE.match(masked[s_start:position])
+    return s_start + m.end() if m else s_start
+
+
+def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple[str, Ref | None]:
+    """The person a sentence is about: the subject of its first cue verb, else its first
+    referring expression that is not after a preposition or possessive."""
+    clause = _clause_start(masked, s_start, s_end)
+    plural = _ANON_PLURAL_START.match(masked[clause:s_end])
+    if plural:
+        return _ANONYMOUS, Ref(clause, clause + plural.end(), "anon", gender="p")
+    cue = _CUE_RE.search(masked, clause, s_end)
+    if cue:
+        person = _nearest_before(state, masked, clause, cue.start())
+        if person:
+            ref = next((r for r in _refs_in(state, clause, cue.start()) if r.kind == "anon"), None)
+            return person, ref
+    for ref in _refs_in(state, clause, s_end):
+        if ref.kind in ("org", "place"):
+            break
+        if ref.kind not in ("person", "role", "rolephrase", "pronoun", "anon"):
+            continue
+        if _preceded_by_preposition(state.text, ref) or _possessive(state.text, ref):
+            continue
+        person = state.resolve_ref(ref)
+        if person:
+            return person, ref
+        break
+    return "", None
+
+
+def _possessor(state: Attribution, masked: str, s_start: int, s_end: int) -> str:
+    """The owner in a sentence-initial possessive ("Sunak's predecessor ...")."""
+    clause = _clause_start(masked, s_start, s_end)
+    refs = _refs_in(state, clause, s_end)
+    if refs and refs[0].np_start <= clause + 4 and _possessive(state.text, refs[0]):
+        return state.resolve_ref(refs[0])
+    return ""
+
+
+def _last_person(state: Attribution, s_start: int, s_end: int) -> str:
+    for ref in reversed(_refs_in(state, s_start, s_end)):
+        if ref.kind in ("person", "role", "rolephrase") and not _possessive(state.text, ref):
+            person = state.resolve_ref(ref)
+            if person:
+                return person
+    return ""
 
 
 def _speaker_of(
-    resolver: Resolver,
-    text: str,
-    span: Span,
-    s_start: int,
-    s_end: int,
-    para_of: dict[int, tuple[int, str]],
-    previous_speaker: str,
+    state: Attribution, masked: str, span: Span, s_start: int, s_end: int, subject: str
 ) -> tuple[str, str]:
     close = span.end + 1 if span.closed else span.end
-    after = match_text(text[close:s_end])
-    before = match_text(text[s_start : span.start - 1])
-    # 1. cue after the quote
-    for pattern in (_AFTER_VERB_FIRST, _AFTER_WHO_FIRST):
-        m = pattern.match(after)
-        if m and '"' not in m.group(0):
-            who_start = close + m.start("who")
-            person = resolver.person_at(who_start, close + m.end("who"))
-            if person:
-                return person, _cue_word(m.group(0))
-    # 2. cue before the quote in the same sentence
-    m = _ACCORDING.search(before) or _BEFORE.search(before)
-    if m:
-        person = resolver.person_at(s_start + m.start("who"), s_start + m.end("who"))
+    after = masked[close:s_end]
+    before = masked[s_start : span.start - 1]
+    exclude = frozenset(p for a, p in state.quoted_people if span.start <= a < span.end)
+    # 1. a cue after the quote: '"…," X said' or '"…," said X'
+    if after.strip(" .,!?…—–-") and not after.lstrip().startswith(('"', "“")):
+        for pattern in (_CUE_AFTER_VERB_FIRST, _CUE_AFTER_WHO_FIRST):
+            m = pattern.match(after)
+            if m and "_" not in m.group("who"):
+                person = _who(state, close + m.start("who"), close + m.end("who"), exclude)
+                if person:
+                    return person, m.group("cue")
+    # 2. a cue before the quote, in the same sentence; the one nearer the quote wins
+    according = None
+    for found in _ACCORDING.finditer(before):
+        according = found
+    clause = _clause_start(masked, s_start, span.start)
+    cues = [
+        c
+        for c in _CUE_RE.finditer(masked, clause, span.start)
+        if not according or c.start() > s_start + according.end()
+    ]
+    if cues:
+        person = _nearest_before(state, masked, clause, cues[-1].start(), exclude)
         if person:
-            return person, _cue_word(m.group(0)) or "according to"
-    # 3. partial quote inside a sentence whose subject has a cue verb
-    whole = match_text(text[s_start:s_end])
-    m = _ACCORDING_ANY.search(whole) or _SUBJECT_CUE.search(whole)
-    if m and s_start + m.end("who") < span.start:
-        person = resolver.person_at(s_start + m.start("who"), s_start + m.end("who"))
+            return person, cues[-1].group(0)
+    if according:
+        person = _who(state, s_start + according.start("who"), s_start + according.end("who"), exclude)
         if person:
-            return person, _cue_word(m.group(0))
-    # 4. a quote standing alone: introduced by the sentence before, or continuing a speaker
-    if not before.strip() and not after.strip(" .,"):
-        __, prev_para = para_of.get(span.paragraph - 1, (0, ""))
-        if span.paragraph > 0 and prev_para and resolver.focus:
-            return resolver.focus, "introduced"
-        if previous_speaker:
-            return previous_speaker, "continued"
+            return person, "according to"
+    if before.rstrip().endswith(":") and subject and subject not in exclude:
+        return subject, "introduced"
+    # 3. a partial quote inside a sentence without a cue: the subject said it
+    if before.strip():
+        return (subject, "") if subject and subject not in exclude else ("", "none")
     return "", ""
 
 
-def _cue_word(fragment: str) -> str:
-    m = re.search(rf"\b({CUE_VERBS})\b", fragment)
-    return m.group(1) if m else ""
+def _standalone(
+    state: Attribution,
+    span: Span,
+    spans: list[Span],
+    speaker_of_span: dict[int, str],
+    previous_speaker: str,
+    previous_subject: str,
+) -> tuple[str, str]:
+    """4. A quote standing alone in its sentence."""
+    exclude = {p for a, p in state.quoted_people if span.start <= a < span.end}
+    if span.continues:
+        earlier = [s for s in spans if s.paragraph == span.paragraph - 1]
+        if earlier and earlier[-1].start in speaker_of_span:
+            return speaker_of_span[earlier[-1].start], "continued"
+    if previous_speaker and previous_speaker not in exclude:
+        return previous_speaker, "continued"
+    if previous_subject and previous_subject not in exclude:
+        return previous_subject, "introduced"
+    for person, _gender in reversed(state.focus):
+        if person not in exclude:
+            return person, "continued"
+    return "", ""
 
 
-def _update_focus(
-    resolver: Resolver, text: str, s_start: int, s_end: int, inside: list[tuple[int, int]]
-) -> None:
-    for m_start, m_end, _kind, _ident in resolver.mentions:
-        if m_start < s_start or m_start >= s_end:
+_DIRECT_INTRO = re.compile(
+    r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
+)
+_NEEDS_THAT = frozenset(
+    {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling"}
+)
+
+
+def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list[Quotation]:
+    """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'."""
+    clause = _clause_start(masked, s_start, s_end)
+    found: list[Quotation] = []
+    taken = clause
+    for cue in _CUE_RE.finditer(masked, clause, s_end):
+        if cue.start() < taken:
             continue
-        if text[s_start:m_start].strip() in ("", "The", "the") or re.fullmatch(
-            r"(?:[A-Z][\w'’-]+\s+){0,4}", text[s_start:m_start]
+        who = _nearest_before(state, masked, clause, cue.start())
+        if not who or who == _ANONYMOUS:
+            continue
+        refs = [r for r in _refs_in(state, clause, cue.start()) if state.resolve_ref(r) == who]
+        np_start = refs[-1].np_start if refs else cue.start()
+        lead = masked[clause:np_start]
+        after_quote = bool(re.search(r"[\"”],?\s*$", masked[s_start:np_start]))
+        lead_words = re.findall(r"[A-Za-z]{2,}", lead.replace("_", " "))
+        if (
+            not after_quote
+            and re.search(r",\s*$", lead)
+            and len(lead_words) >= 4
+            and not re.search(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$", lead)
         ):
-            person = resolver.person_at(m_start, m_end, allow_unknown=False)
-            if person:
-                resolver.focus = person
-        break
-
-
-def _reported_or_focus(
-    resolver: Resolver, text: str, s_start: int, s_end: int, reported: list[Quotation], names: dict
-) -> None:
-    sentence = match_text(text[s_start:s_end])
-    m = _REPORTED.match(sentence)
-    if m:
-        person = resolver.person_at(s_start + m.start("who"), s_start + m.end("who"), allow_unknown=True)
-        if person:
-            reported.append(
-                Quotation(
-                    text=text[s_start + m.start("what") : s_end].strip(),
-                    speaker=names.get(person, ("", ""))[0],
-                    speaker_id=person,
-                    cue=_cue_word(m.group(0)),
-                    start=s_start + m.start("what"),
-                    end=s_end,
-                    kind="reported",
-                )
+            start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
+        else:
+            rest = masked[cue.end() : s_end]
+            if _DIRECT_INTRO.match(rest):
+                continue  # 'X said: "…"': a direct quotation
+            if (after_quote or cue.group(0) in _NEEDS_THAT) and not re.match(r"[^.;:]{0,40}\bthat\b", rest):
+                continue  # '"…," X told a news conference': no reported clause
+            start = cue.end() + len(rest) - len(rest.lstrip())
+            end = s_end
+        if len(re.findall(r"[A-Za-z]{2,}", masked[start:end].replace("_", " "))) < 3:
+            continue
+        taken = end
+        found.append(
+            Quotation(
+                text=state.text[start:end].strip(),
+                speaker=state.kb.names.get(who, ("", ""))[0],
+                speaker_id=who,
+                cue=cue.group(0),
+                start=start,
+                end=end,
+                kind="reported",
             )
-            resolver.focus = person
-            return
-    _update_focus(resolver, text, s_start, s_end, [])
+        )
+    return found
