@@ -8,8 +8,10 @@ matches); one webhook subscriber (a local aiohttp receiver on loopback) and one 
 Run: the generated corpus (`corpus.generate`) is published to the raw topic at a fixed paced
 rate, each record's send time kept. The latency of an article is when its catch-all alert
 reaches the SSE client, or the webhook receiver, minus the send time of the record that
-carried it (monotonic clock, one process). Duplicates and syndicated copies raise no alert and
-are not counted. Also the pure signing cost per alert.
+carried it (monotonic clock, one process). Duplicates, syndicated copies and later articles of
+a story that bring nothing new raise no alert; `catch_all_alerts_on_topic` is what the
+pipeline raised, and what SSE and the webhook should each have received in full. Also the pure
+signing cost per alert.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from wirewatch.streams.settings import Settings
 from . import corpus
 
 REPO = Path(__file__).resolve().parents[2]
-FULL_RECORDS, FULL_RATE = 1500, 50.0  # about 30 s of traffic
+FULL_RECORDS, FULL_RATE = 600, 20.0  # 30 s of traffic, well under one worker's saturation
 SMOKE_RECORDS, SMOKE_RATE = 60, 20.0
 SECRET = "bench-notify-secret-000000000000"
 CATCH_ALL_ID = "bench-catch-all"  # corpus.watchlists() puts it first
@@ -236,10 +238,14 @@ async def run(broker: EmbeddedBroker, records_count: int, rate: float, work_dir:
         for record, when in zip(records, sent, strict=True):
             if record.kind == "original" and ids[record.index]:
                 expected.setdefault(ids[record.index], when)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (
-            set(expected) <= set(sse_arrivals) and set(expected) <= set(webhook_arrivals)
-        ):
+        # done when everything expected came, or nothing new came for 15 s (articles the
+        # pipeline does not alert on never come; a backed-up worker keeps adding)
+        deadline, quiet_since, seen = time.monotonic() + 300, time.monotonic(), -1
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 15:
+            if set(expected) <= set(sse_arrivals) and set(expected) <= set(webhook_arrivals):
+                break
+            if len(sse_arrivals) + len(webhook_arrivals) != seen:
+                seen, quiet_since = len(sse_arrivals) + len(webhook_arrivals), time.monotonic()
             await asyncio.sleep(0.1)
     finally:
         if sse_task is not None:
@@ -253,7 +259,7 @@ async def run(broker: EmbeddedBroker, records_count: int, rate: float, work_dir:
     hooks = [webhook_arrivals[i] - t for i, t in expected.items() if i in webhook_arrivals]
     return {
         "rate_held_records_per_s": held,
-        "alerts_expected": len(expected),
+        "original_articles_sent": len(expected),
         "catch_all_alerts_on_topic": on_topic,
         "sse_received": len(sse),
         "webhook_received": len(hooks),
