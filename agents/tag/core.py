@@ -77,6 +77,15 @@ def link(kb: KnowledgeBase, text: str) -> list[Ref]:
         target: Target = targets[0]
         if target.kind == "role":
             refs.append(Ref(start, end, "role", tuple(t.role_key for t in targets if t.kind == "role")))
+            # "Kremlin spokesman" also mentions the organisation it names
+            orgs = [
+                (o_end - o_start, o_start, o_end, inner[0].entity_id)
+                for o_start, o_end, _s, inner in kb.find_all(text[start:end])
+                if inner[0].kind == "entity" and kb.names.get(inner[0].entity_id, ("", ""))[1] == "org"
+            ]
+            if orgs:
+                _length, o_start, o_end, org_id = max(orgs)
+                refs.append(Ref(start + o_start, start + o_end, "org", (org_id,)))
         elif target.kind == "weak":
             if target.entity_id in named or _HONORIFIC.search(haystack[max(0, start - 20) : start]):
                 refs.append(Ref(start, end, "person", (target.entity_id,)))

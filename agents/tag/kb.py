@@ -173,6 +173,20 @@ class KnowledgeBase:
 
     def find(self, text: str) -> list[tuple[int, int, str, list[Target]]]:
         """Longest, non-overlapping, word-bounded matches: (start, end, surface, targets)."""
+        found = self.find_all(text)
+        # Longest match first, then non-overlapping: "UN General Assembly" beats "UN".
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken = bytearray(len(text) + 1)
+        chosen: list[tuple[int, int, str, list[Target]]] = []
+        for match in found:
+            if not any(taken[match[0] : match[1]]):
+                chosen.append(match)
+                taken[match[0] : match[1]] = b"\x01" * (match[1] - match[0])
+        chosen.sort(key=lambda m: m[0])
+        return chosen
+
+    def find_all(self, text: str) -> list[tuple[int, int, str, list[Target]]]:
+        """Every word-bounded match, overlapping ones included."""
         haystack = match_text(text)
         found = []
         for end_index, (surface, targets) in self.automaton.iter(haystack):
@@ -183,16 +197,7 @@ class KnowledgeBase:
             if end < len(haystack) and (haystack[end].isalnum() or haystack[end] in "-+"):
                 continue
             found.append((start, end, surface, targets))
-        # Longest match first, then non-overlapping: "UN General Assembly" beats "UN".
-        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
-        taken = bytearray(len(haystack) + 1)
-        chosen: list[tuple[int, int, str, list[Target]]] = []
-        for match in found:
-            if not any(taken[match[0] : match[1]]):
-                chosen.append(match)
-                taken[match[0] : match[1]] = b"\x01" * (match[1] - match[0])
-        chosen.sort(key=lambda m: m[0])
-        return chosen
+        return found
 
 
 # Heads that stand for one another when a role is described loosely ("the Turkish leader").

@@ -266,6 +266,16 @@ class Attribution:
             for person, person_gender in reversed(self.focus):
                 if person_gender in (gender, "") and person not in exclude:
                     return person
+            # nobody of that gender has been a subject yet: the last one mentioned
+            mentioned = [
+                (max(p for p in positions if p < ref.start), person)
+                for person, positions in self.seen.items()
+                if person not in exclude
+                and self.gender_of(person) in (gender, "")
+                and any(p < ref.start for p in positions)
+            ]
+            if mentioned:
+                return max(mentioned)[1]
         return ""
 
     def _resolve_phrase(self, phrase: str, ref: Ref, exclude: frozenset[str]) -> str:

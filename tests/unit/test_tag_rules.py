@@ -1,0 +1,144 @@
+"""The attribution and linking rules one by one, on short articles written for these tests
+(not taken from the corpus, so they check that the rules are general, not fitted to it)."""
+
+from __future__ import annotations
+
+from wirewatch.agents.tag import Tagger
+from wirewatch.agents.tag.kb import load_kb
+from wirewatch.streams.records import Article, Block, TaggedArticle
+
+
+def tag(*paragraphs: str, day: str = "2022-03-01", title: str = "t") -> TaggedArticle:
+    article = Article(
+        id="x", title=title, blocks=[Block(p) for p in paragraphs], published=f"{day}T00:00:00Z"
+    )
+    return Tagger()(article)
+
+
+def speakers(result: TaggedArticle) -> list[str]:
+    return [q.speaker for q in result.quotes]
+
+
+def test_cue_after_the_quote_in_both_orders() -> None:
+    result = tag(
+        '"We will keep the channel open," Antony Blinken said.',
+        '"Nobody wants a longer war," said Olaf Scholz.',
+    )
+    assert speakers(result) == ["Antony Blinken", "Olaf Scholz"]
+    assert [q.cue for q in result.quotes] == ["said", "said"]
+
+
+def test_cue_before_the_quote_colon_told_and_according_to() -> None:
+    result = tag(
+        'Jens Stoltenberg told reporters: "Allies are united."',
+        'According to Janet Yellen, the market is "resilient but nervous".',
+    )
+    assert speakers(result) == ["Jens Stoltenberg", "Janet Yellen"]
+
+
+def test_role_resolved_by_the_date_when_the_article_names_nobody() -> None:
+    before = tag('"Tariffs work," the US president told a rally.', day="2019-06-01")
+    after = tag('"Tariffs work," the US president told a rally.', day="2023-06-01")
+    assert speakers(before) == ["Donald Trump"] and speakers(after) == ["Joe Biden"]
+    assert "Donald Trump" in {e.name for e in before.entities}
+
+
+def test_a_role_the_article_introduces_wins_over_the_knowledge_base() -> None:
+    # the knowledge base's NATO chief in 2024-11 is someone else; the article says who it means
+    result = tag(
+        "Jens Stoltenberg, the NATO chief at the time, spoke at the summit.",
+        '"The alliance is stronger than ever," the NATO chief said.',
+        day="2024-11-20",
+    )
+    assert speakers(result) == ["Jens Stoltenberg"]
+
+
+def test_pronoun_goes_to_the_person_of_the_same_gender_in_focus() -> None:
+    result = tag(
+        "Christine Lagarde met Jerome Powell in Frankfurt on Monday.",
+        '"Inflation is coming down, but not fast enough," she said.',
+        '"We are watching wages closely," he added.',
+    )
+    assert speakers(result) == ["Christine Lagarde", "Jerome Powell"]
+
+
+def test_a_person_named_inside_the_quote_is_never_its_speaker() -> None:
+    result = tag(
+        "Olaf Scholz spoke after Emmanuel Macron left the room.",
+        '"Emmanuel Macron and I agree on the essentials," he said.',
+    )
+    assert speakers(result) == ["Olaf Scholz"]
+
+
+def test_quote_introduced_by_the_sentence_before() -> None:
+    result = tag('Jerome Powell was cautious. "One good month is not a trend."')
+    assert speakers(result) == ["Jerome Powell"]
+
+
+def test_multi_paragraph_quote_keeps_its_speaker_per_paragraph() -> None:
+    result = tag(
+        'Antony Blinken said: "The first part runs on.',
+        '"The second part runs on too.',
+        '"And this one closes."',
+        "Sergey Lavrov disagreed.",
+    )
+    assert [q.text for q in result.quotes] == [
+        "The first part runs on.",
+        "The second part runs on too.",
+        "And this one closes.",
+    ]
+    assert speakers(result) == ["Antony Blinken"] * 3
+
+
+def test_nested_quote_stays_inside_the_outer_one() -> None:
+    result = tag("\u201cThey told us \u2018wait\u2019, and we waited,\u201d Tim Cook said.")
+    assert [q.text for q in result.quotes] == ["They told us \u2018wait\u2019, and we waited,"]
+    assert speakers(result) == ["Tim Cook"]
+
+
+def test_titles_and_headlines_are_not_quotations() -> None:
+    result = tag(
+        'Satya Nadella presented a report titled "Work Trend Index" on Monday.',
+        'A newspaper ran the headline "Markets Shrug Off Rate Fears".',
+    )
+    assert result.quotes == []
+
+
+def test_an_unnamed_source_gets_no_speaker() -> None:
+    result = tag('"This will not last," said one European diplomat.')
+    assert len(result.quotes) == 1 and result.quotes[0].speaker == ""
+
+
+def test_reported_speech_is_kept_apart_from_quotations() -> None:
+    result = tag("Rishi Sunak said that the budget would be balanced by 2027.")
+    assert result.quotes == []
+    assert [(r.speaker, r.text) for r in result.reported] == [
+        ("Rishi Sunak", "that the budget would be balanced by 2027.")
+    ]
+
+
+def test_capital_is_the_government_unless_it_is_the_place() -> None:
+    result = tag("Moscow rejected the proposal, officials in Berlin said.")
+    names = {e.name for e in result.entities}
+    assert "Russia" in names and "Moscow" not in names
+    assert "Berlin" in names and "Germany" not in names
+
+
+def test_demonyms_are_not_entity_mentions() -> None:
+    result = tag("Italian and French officials met on Tuesday.")
+    assert {e.name for e in result.entities} == set()
+
+
+def test_a_surname_that_is_a_common_word_needs_an_introduction() -> None:
+    assert "Theresa May" not in {e.name for e in tag("Prices may rise in May.").entities}
+    assert "Theresa May" in {e.name for e in tag("Mrs May spoke to MPs.").entities}
+
+
+def test_watchlist_people_extend_the_knowledge_base_without_duplicates() -> None:
+    kb = load_kb([], [], {"countries": {}})
+    tagger = Tagger(kb)
+    tagger.add_people(["Ada Quillfeather", "Ada Quillfeather"])
+    article = Article(id="x", title="t", blocks=[Block('"We are ready," Quillfeather said.')])
+    result = tagger(article)
+    assert [q.speaker for q in result.quotes] == ["Ada Quillfeather"]
+    assert sum(1 for name, _kind in kb.names.values() if name == "Ada Quillfeather") == 1
