@@ -77,7 +77,7 @@ def link(kb: KnowledgeBase, text: str) -> list[Ref]:
         target: Target = targets[0]
         if target.kind == "role":
             refs.append(Ref(start, end, "role", tuple(t.role_key for t in targets if t.kind == "role")))
-            # "Kremlin spokesman" also mentions the organisation it names
+            # "Pentagon chief" also mentions the organisation it names
             orgs = [
                 (o_end - o_start, o_start, o_end, inner[0].entity_id)
                 for o_start, o_end, _s, inner in kb.find_all(text[start:end])
