@@ -27,10 +27,14 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "parse"
 INGEST_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z: after every date in the corpus
 FORMAT_ORDER = ["text", "html", "rss", "atom", "json", "jsonl", "history"]
 
-# Overall field accuracy the parser must reach. Every failing field must also be listed in
-# KNOWN_HARD_CASES, so the threshold is a floor for the table, not a licence to regress.
+# Overall field accuracy the parser must reach. About 1,100 fields are checked, so 0.95 allows
+# some fifty wrong fields: room for hard cases added to the corpus later (each one listed in
+# KNOWN_HARD_CASES with its reason), while losing a whole mechanism (dates, datelines,
+# captions, feed items) costs more than that and fails. The parser scores 1.000 today on this
+# corpus, which it was tuned on; docs/parse.md says what that does and does not mean.
 OVERALL_THRESHOLD = 0.95
-# No single format may fall far behind the others.
+# No single format may fall far behind the others: a format has 80-280 fields, so 0.90 is a
+# handful of wrong fields, not a broken reader.
 PER_FORMAT_THRESHOLD = 0.90
 
 # (file, article number or "dead letters", field) -> why the parser is allowed to miss it.
