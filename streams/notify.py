@@ -30,6 +30,7 @@ import orjson
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from wirewatch.agents.notify import (
     ALERT_ID_HEADER,
@@ -392,7 +393,13 @@ def install_notify(app: Any, settings: Settings, alerts_topic: Any) -> None:
     async def follow_subscribers() -> None:
         await dispatcher.start()
         try:
-            await follower.run()
+            while True:
+                try:
+                    await follower.run()
+                except (RuntimeError, KafkaError) as exc:
+                    # webhooks wait (the hot path does not) until the topic can be read
+                    log.warning("cannot read %s (%s); retrying in 5 s", settings.subscribers_topic, exc)
+                    await asyncio.sleep(5)
         finally:
             # the worker is stopping: queued alerts go to dead letters rather than vanish
             await dispatcher.stop()
