@@ -214,4 +214,7 @@ def create_app(settings: Settings) -> faust.App:
     from .notify import install_notify  # webhooks and the SSE alert stream, off the hot path
 
     install_notify(app, settings, alerts_topic)
+    from .web_watchlists import register_watchlist_api  # list/get/put/delete over HTTP
+
+    register_watchlist_api(app, settings, follower.watchlists)
     return app

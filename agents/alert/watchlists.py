@@ -21,7 +21,12 @@ _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 class WatchlistError(ValueError):
-    pass
+    """A watchlist that cannot be used; `position` is the query's fault position, if any."""
+
+    def __init__(self, message: str, position: int | None = None, field: str = "") -> None:
+        super().__init__(message)
+        self.position = position
+        self.field = field
 
 
 @dataclass(slots=True)
@@ -48,12 +53,16 @@ class Watchlist:
         speakers = data.get("speakers") or []
         if isinstance(speakers, str):
             speakers = [speakers]
+        if not isinstance(speakers, list) or not all(isinstance(s, str) and s.strip() for s in speakers):
+            raise WatchlistError(f"watchlist {ident!r}: speakers must be a list of names", None, "speakers")
+        if not isinstance(data.get("reported", False), bool):
+            raise WatchlistError(f"watchlist {ident!r}: reported must be true or false", None, "reported")
         if not query and not speakers:
             raise WatchlistError(f"watchlist {ident!r} needs a query, speakers, or both")
         try:
             ast = parse_query(query) if query else None
         except QueryError as exc:
-            raise WatchlistError(f"watchlist {ident!r}: {exc}") from None
+            raise WatchlistError(f"watchlist {ident!r}: {exc}", exc.position, "query") from None
         return cls(ident, query, [str(s) for s in speakers], bool(data.get("reported", False)), ast)
 
     def to_dict(self) -> dict[str, Any]:
