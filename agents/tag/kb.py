@@ -104,6 +104,7 @@ class KnowledgeBase:
     people: dict[str, Person] = field(default_factory=dict)
     stands_for: dict[str, str] = field(default_factory=dict)  # metonym id -> what it stands for
     roles: dict[str, list[Role]] = field(default_factory=dict)  # role key -> holders
+    person_roles: dict[str, list[Role]] = field(default_factory=dict)  # person id -> roles
     demonyms: dict[str, str] = field(default_factory=dict)  # "italian" -> "country:IT"
     country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
@@ -140,7 +141,12 @@ class KnowledgeBase:
         self, key: str, person_id: str, start: date | None, end: date | None, texts: list[str]
     ) -> None:
         words = frozenset().union(*(role_words(t) for t in (key, *texts)))
-        self.roles.setdefault(key, []).append(Role(key, person_id, start, end, words))
+        role = Role(key, person_id, start, end, words)
+        self.roles.setdefault(key, []).append(role)
+        self.person_roles.setdefault(person_id, []).append(role)
+
+    def roles_of(self, person_id: str) -> list[Role]:
+        return self.person_roles.get(person_id, [])
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""

@@ -30,6 +30,7 @@ Reported speech ("X said that …", "…, X said") is kept in a separate list.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -138,6 +139,10 @@ _HONORIFIC = re.compile(
 )
 _NAME_RUN = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:al-|bin |van |von |de |da )?[A-Z][a-z'\-]+)+)\b")
 _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
+_OPENER_RE = re.compile('[“«"„]')
+_MARKS = {
+    ch: re.compile(re.escape(ch) if ch == closer else f"[{ch}{closer}]") for ch, closer in _OPENERS.items()
+}
 _ANONYMOUS = "anon"
 _PLURAL = frozenset(
     {"several", "some", "two", "three", "many", "other"}
@@ -182,6 +187,8 @@ class Attribution:
     descriptions: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     resolved_roles: dict[tuple[int, int], str] = field(default_factory=dict)
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
+    ref_starts: list[int] = field(default_factory=list)
+    _descriptions: dict[tuple[str, bool], list[frozenset[str]]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -196,16 +203,13 @@ class Attribution:
             if (person in self.kb.people)
             else frozenset()
         )
-        found = [
-            role.words
-            for holders in self.kb.roles.values()
-            for role in holders
-            if role.person_id == person and (any_date or role.held_on(self.day))
-        ]
-        found += self.descriptions.get(person, [])
-        if nationality:
-            found.append(nationality)  # "the Italian"
-        return found
+        key = (person, any_date)
+        if key not in self._descriptions:
+            found = [role.words for role in self.kb.roles_of(person) if any_date or role.held_on(self.day)]
+            if nationality:
+                found.append(nationality)  # "the Italian"
+            self._descriptions[key] = found
+        return self._descriptions[key] + self.descriptions.get(person, [])
 
     def resolve_role(
         self,
@@ -307,23 +311,24 @@ def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
         first = True
         open_at_end = False
         while i < len(para):
+            opener = _OPENER_RE.search(para, i)
+            if opener is None:
+                break
+            i = opener.start()
             ch = para[i]
-            if ch in _OPENERS and (ch != '"' or i == 0 or not para[i - 1].isalnum()):
+            if ch != '"' or i == 0 or not para[i - 1].isalnum():
                 closer = _OPENERS[ch]
-                j = i + 1
                 nested = 0
                 close_at = -1
-                while j < len(para):
-                    c = para[j]
+                for mark in re.finditer(_MARKS[ch], para[i + 1 :]):
+                    c = mark.group(0)
                     if ch != closer and c == ch:
                         nested += 1
-                    elif c == closer:
-                        if nested:
-                            nested -= 1
-                        else:
-                            close_at = j
-                            break
-                    j += 1
+                    elif nested:
+                        nested -= 1
+                    else:
+                        close_at = i + 1 + mark.start()
+                        break
                 continues = left_open and first and not para[:i].strip()
                 first = False
                 if close_at == -1:
@@ -445,7 +450,7 @@ def _preceded_by_preposition(text: str, ref: Ref) -> bool:
 
 
 def _possessive(text: str, ref: Ref) -> bool:
-    return match_text(text[ref.end : ref.end + 2]) == "'s"
+    return text[ref.end : ref.end + 2] in ("'s", "’s")
 
 
 def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
@@ -476,14 +481,14 @@ def attribute(
     day: date | None,
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
     """Direct quotations with speakers, reported speech, and the people role phrases named."""
-    spans = [s for s in find_spans(paragraphs) if not _is_title(text, s)]
     all_spans = find_spans(paragraphs)
-    in_quote = [False] * (len(text) + 1)
+    spans = [s for s in all_spans if not _is_title(text, s)]
+    in_quote = bytearray(len(text) + 1)
     for span in all_spans:
-        for i in range(span.start - 1, min(len(text), span.end + 1)):
-            in_quote[i] = True
+        low, high = max(0, span.start - 1), min(len(text), span.end + 1)
+        in_quote[low:high] = b"\x01" * (high - low)
     refs = build_refs(kb, text, linked, in_quote)
-    state = Attribution(kb, day, text, refs)
+    state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
     state.quoted_people = [(r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]]
     # who the article introduces, and how: names first, then roles resolved by the KB alone
     for ref in refs:
@@ -546,16 +551,20 @@ def attribute(
 
 def _mask(text: str, spans: list[Span]) -> str:
     """The text with the inside of every quotation blanked out (offsets kept)."""
-    chars = list(match_text(text))
+    pieces, at = [], 0
+    straight = match_text(text)
     for span in spans:
-        for i in range(span.start, span.end):
-            if chars[i] != "\n":
-                chars[i] = "_"
-    return "".join(chars)
+        pieces.append(straight[at : span.start])
+        pieces.append(re.sub(r"[^\n]", "_", straight[span.start : span.end]))
+        at = span.end
+    pieces.append(straight[at:])
+    return "".join(pieces)
 
 
 def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
-    return [r for r in state.refs if start <= r.start and r.end <= end]
+    first = bisect_left(state.ref_starts, start)
+    last = bisect_left(state.ref_starts, end)
+    return [r for r in state.refs[first:last] if r.end <= end]
 
 
 def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = frozenset()) -> str:
