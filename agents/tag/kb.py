@@ -18,7 +18,16 @@ import ahocorasick
 import pycountry
 import yaml
 
-_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "‐": "-", "‑": "-"})
+_STRAIGHT_PAIRS = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("«", '"'),
+    ("»", '"'),
+    ("‐", "-"),
+    ("‑", "-"),
+)
 
 # Words that do not tell one role from another ("the new prime minister" is "prime minister").
 _ROLE_STOPWORDS = frozenset(
@@ -47,7 +56,12 @@ _ROLE_WORDS = {
 
 def match_text(text: str) -> str:
     """Same length as `text`, with curly quotes and apostrophes straightened for matching."""
-    return text.translate(_STRAIGHTEN)
+    if text.isascii():
+        return text
+    for curly, straight in _STRAIGHT_PAIRS:  # str.replace is C-speed; translate is not
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def slug(name: str) -> str:

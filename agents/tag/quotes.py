@@ -356,50 +356,59 @@ def _is_title(text: str, span: Span) -> bool:
     return all(w[:1].isupper() or len(w) <= 3 or not w[:1].isalpha() for w in words) and inner[:1].isupper()
 
 
+_BOUNDARY = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
+_QUOTE_MARK = re.compile('[“«”»"]')
+_ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
+
+
 def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
     """Sentence bounds in a paragraph, never splitting inside a quotation."""
-    bounds, start = [], 0
-    depth = 0
-    straight_open = False
-    for i, ch in enumerate(para):
-        if ch in "“«":
-            depth += 1
-        elif ch in "”»" and depth:
-            depth -= 1
-        elif ch == '"':
-            straight_open = not straight_open
-            depth += 1 if straight_open else -1
-        if ch in '.!?”"' and depth == 0 and i + 1 < len(para) and para[i + 1] == " ":
-            if ch in '”"' and para[i - 1 : i] not in (".", "!", "?"):
-                continue
-            nxt = para[i + 2 : i + 3]
-            prev_word = para[max(0, i - 4) : i]
-            if (
-                nxt
-                and (nxt.isupper() or nxt in '“"«')
-                and not re.search(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$", prev_word)
-            ):
-                bounds.append((p_start + start, p_start + i + 1))
-                start = i + 2
+    marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)]
+    bounds, start, depth, straight_open, next_mark = [], 0, 0, False, 0
+    for boundary in _BOUNDARY.finditer(para):
+        space = boundary.end() - 1
+        while next_mark < len(marks) and marks[next_mark][0] < space:
+            ch = marks[next_mark][1]
+            if ch in "“«":
+                depth += 1
+            elif ch in "”»" and depth:
+                depth -= 1
+            elif ch == '"':
+                straight_open = not straight_open
+                depth += 1 if straight_open else -1
+            next_mark += 1
+        stop = boundary.start()
+        if depth == 0 and not _ABBREVIATION.search(para[max(0, stop - 4) : stop]):
+            bounds.append((p_start + start, p_start + space))
+            start = space + 1
     bounds.append((p_start + start, p_start + len(para)))
     return [b for b in bounds if b[1] > b[0]]
+
+
+_WORD_SPACE = re.compile(r"[\w.’'-]+\s+")
+_TITLE_WORD = re.compile(
+    rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
+    r"economy|executive|financial|officer)",
+    re.I,
+)
+_APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
+_APPOSITIVE_AFTER = re.compile(
+    rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]"
+)
+_ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 
 def _np_start(text: str, start: int) -> int:
     """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
     position = start
-    for match in reversed(list(re.finditer(r"[\w.’'-]+\s+", text[max(0, start - 80) : start]))):
+    for match in reversed(list(_WORD_SPACE.finditer(text[max(0, start - 80) : start]))):
         word = match.group(0).strip()
         absolute = max(0, start - 80) + match.start()
         if absolute + len(match.group(0)) != position or "\n" in match.group(0):
             break
         if word.endswith((".", ",", ";", ":")) and len(word) > 3:
             break  # the end of the previous sentence or clause, not a title ("R. K." is one)
-        if word[:1].isupper() or re.fullmatch(
-            rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|economy|executive|financial|officer)",
-            word,
-            re.I,
-        ):
+        if word[:1].isupper() or _TITLE_WORD.fullmatch(word):
             position = absolute
             continue
         break
@@ -460,14 +469,11 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
     m = re.match(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})", after)
     if m:
         words |= role_words(m.group("what")) | {"chief"}
-    m = re.match(
-        rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]",
-        after,
-    )
+    m = _APPOSITIVE_AFTER.match(after)
     if m:
         words |= role_words(m.group("what"))
     before = match_text(text[max(0, ref.np_start - 70) : ref.np_start])
-    m = re.search(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$", before)
+    m = _APPOSITIVE_BEFORE.search(before)
     if m:
         words |= role_words(m.group("what"))
     return frozenset(words)
@@ -774,7 +780,7 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
             not after_quote
             and re.search(r",\s*$", lead)
             and len(lead_words) >= 4
-            and not re.search(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$", lead)
+            and not _ENDS_WITH_ROLE.search(lead)
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
         else:
