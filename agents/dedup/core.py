@@ -152,6 +152,9 @@ class WindowIndex:
                 story.features[feature] -= 1
                 if story.features[feature] <= 0:
                     del story.features[feature]
+                    posting = self.postings.get(feature)
+                    if posting:  # the oldest stories leave first: near the front
+                        posting.remove(story.id)
         if story is not None:
             story.members -= 1
             if story.members <= 0:
@@ -167,13 +170,10 @@ class WindowIndex:
         return self.document_frequency.get(feature, 0) <= limit
 
     def recent_stories(self, feature: int) -> list[str]:
-        """The stories that most recently gained a feature (evicted ones may still be listed)."""
-        posting = self.postings.get(feature)
-        if not posting:
-            return []
-        if len(posting) > 4 * self.document_frequency.get(feature, 0) + POSTINGS_SCANNED:
-            posting[:] = [s for s in posting if s in self.stories]  # drop evicted stories
-        return posting[-POSTINGS_SCANNED:]
+        """The stories that most recently gained a feature. Postings hold exactly the live
+        stories with the feature, in the order they gained it, so an index rebuilt from the
+        store finds the same candidates as the one it replaces."""
+        return self.postings.get(feature, [])[-POSTINGS_SCANNED:]
 
 
 def time_factor(published: float, story: StoryState) -> float:
@@ -251,12 +251,12 @@ class Deduper:
 
     def _near_duplicate_of(self, minhash: Any) -> str | None:
         best, best_similarity = None, NEAR_DUPLICATE_JACCARD
-        for candidate in self.index.lsh.query(minhash):
+        for candidate in sorted(self.index.lsh.query(minhash)):  # ties: the same pick every run
             record = self.store.get(ARTICLE_PREFIX + candidate)
             if not record or not record.get("m"):
                 continue
             similarity = minhash.jaccard(unpack_minhash(record["m"]))
-            if similarity >= best_similarity:
+            if similarity > best_similarity or (similarity == best_similarity and best is None):
                 best, best_similarity = candidate, similarity
         return best
 
@@ -357,15 +357,20 @@ class Deduper:
         return dropped
 
     def _sweep_foreign(self, cutoff: float) -> int:
-        """Other stages' per-story state (it carries a "last" event time) leaves with the window."""
+        """Other stages' per-story state (a "last" event time, the story id as the key's last
+        part, like the alert stage's `alerted:<watchlist>:<story>`) leaves with the window, but
+        never while its story is still alive: the alert stage must not forget a story's `new`."""
         dropped = 0
         for key, value in self.store.items():
             if key.startswith("dedup:") or not isinstance(value, dict):
                 continue
             last = value.get("last")
-            if isinstance(last, int | float) and last < cutoff:
-                self.store.delete(key)
-                dropped += 1
+            if not isinstance(last, int | float) or last >= cutoff:
+                continue
+            if self.store.get(STORY_PREFIX + key.rsplit(":", 1)[-1]) is not None:
+                continue
+            self.store.delete(key)
+            dropped += 1
         return dropped
 
 

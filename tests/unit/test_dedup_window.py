@@ -116,3 +116,12 @@ def test_foreign_state_with_a_last_time_leaves_with_the_window() -> None:
     deduper = Deduper(store, window_hours=24, lateness_hours=1)
     deduper(other_story(1, "2030-01-01T00:00:00Z"))
     assert store.get("alerted:w:s-old") is None
+
+
+def test_foreign_state_of_a_live_story_is_kept() -> None:
+    store = MemoryStore()
+    deduper = Deduper(store, window_hours=24, lateness_hours=1)
+    live = deduper(other_story(1, "2030-01-01T00:00:00Z"))
+    store.set(f"alerted:w:{live.story.id}", {"articles": {}, "last": 1_700_000_000.0})
+    deduper(other_story(2, "2030-01-01T12:00:00Z"))
+    assert store.get(f"alerted:w:{live.story.id}") is not None
