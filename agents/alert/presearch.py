@@ -151,7 +151,18 @@ class ArticleKeys:
 
 # what is checked of an index hit: the other required single words (one C-speed subset
 # test), then the other groups (alternatives, prefixes, speakers) one by one
-Check = tuple[frozenset[str], tuple[Group, ...]]
+# A group compiled for the check: its alternative words, prefixes and speakers apart, so the
+# words and speakers are one C-level set test each.
+CompiledGroup = tuple[frozenset[str], tuple[str, ...], frozenset[str]]
+Check = tuple[frozenset[str], tuple[CompiledGroup, ...], tuple[Group, ...]]
+
+
+def _compile(group: Group) -> CompiledGroup:
+    return (
+        frozenset(key for kind, key in group if kind == "word"),
+        tuple(key for kind, key in group if kind == "prefix"),
+        frozenset(key for kind, key in group if kind == "speaker"),
+    )
 
 
 class Presearcher:
@@ -159,14 +170,19 @@ class Presearcher:
 
     Each watchlist is filed under the keys of its cheapest required group; an index hit
     becomes a candidate only when its other required groups are present too (Lucene
-    Monitor's multipass presearcher does the same, one pass per group). The index entries
-    carry what must be checked, so a hit costs no further lookup."""
+    Monitor's multipass presearcher does the same, one pass per group). A watchlist that
+    requires two single words is filed under the pair, so only articles holding both words
+    touch it: with many watchlists, one common word alone would reach thousands. The index
+    entries carry what is left to check, so a hit costs no further lookup."""
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[str, dict[str, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
+        # first word -> second word -> {id: check}
+        self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
         self._prefix_lengths: dict[int, int] = {}  # length -> how many indexed prefixes have it
         self._always: set[str] = set()
-        self._filed: dict[str, tuple[Group, Check]] = {}
+        # where each id is filed: its primary group, the pair's second word ("" if none), check
+        self._filed: dict[str, tuple[Group, str, Check]] = {}
         self.stats = PresearchStats()
 
     def add(self, watchlist: Watchlist) -> None:
@@ -177,11 +193,17 @@ class Presearcher:
             return
         primary = min(groups, key=_cost)
         others = [group for group in groups if group != primary]
-        single_words = frozenset(g[0][1] for g in others if len(g) == 1 and g[0][0] == "word")
+        singles = sorted((g for g in others if len(g) == 1 and g[0][0] == "word"), key=_cost)
+        second = singles[0][0][1] if singles and len(primary) == 1 and primary[0][0] == "word" else ""
+        single_words = frozenset(g[0][1] for g in singles) - {second}
         # cheap checks first: exact words and speakers fail fast, prefixes cost a bisect
         rest = tuple(sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=_cost))
-        check: Check = (single_words, rest)
-        self._filed[watchlist.id] = (primary, check)
+        check: Check = (single_words, tuple(_compile(g) for g in rest), rest)
+        self._filed[watchlist.id] = (primary, second, check)
+        if second:
+            by_second = self._pairs.setdefault(primary[0][1], {})
+            by_second.setdefault(second, {})[watchlist.id] = check
+            return
         for kind, key in primary:
             table = self._tables[kind]
             if kind == "prefix" and key not in table:
@@ -193,7 +215,17 @@ class Presearcher:
         filed = self._filed.pop(watchlist_id, None)
         if filed is None:
             return
-        for kind, key in filed[0]:
+        primary, second, _check = filed
+        if second:
+            by_second = self._pairs[primary[0][1]]
+            entries = by_second[second]
+            entries.pop(watchlist_id, None)
+            if not entries:
+                del by_second[second]
+                if not by_second:
+                    del self._pairs[primary[0][1]]
+            return
+        for kind, key in primary:
             table = self._tables[kind]
             entries = table.get(key)
             if entries is None:
@@ -211,12 +243,13 @@ class Presearcher:
         return frozenset(self._always)
 
     def groups_of(self, watchlist_id: str) -> list[Group]:
-        """The required groups a watchlist is checked against (the filed one first)."""
+        """The required groups a watchlist is checked against (the filed ones first)."""
         filed = self._filed.get(watchlist_id)
         if filed is None:
             return []
-        primary, (single_words, rest) = filed
-        return [primary, *((("word", w),) for w in sorted(single_words)), *rest]
+        primary, second, (single_words, _compiled, rest) = filed
+        words_left = [(("word", w),) for w in sorted(single_words)]
+        return [primary, *([(("word", second),)] if second else []), *words_left, *rest]
 
     def candidate_ids(self, tokens: set[str], speakers: set[str]) -> set[str]:
         """Ids of the watchlists that could match an article with these tokens and speakers."""
@@ -227,20 +260,33 @@ class Presearcher:
         def check(entries: dict[str, Check]) -> None:
             nonlocal hits
             hits += len(entries)
-            for watchlist_id, (single_words, rest) in entries.items():
-                if single_words <= tokens and (
-                    not rest or all(any(present.has(key) for key in group) for group in rest)
-                ):
+            for watchlist_id, (single_words, rest, _groups) in entries.items():
+                if single_words <= tokens and (not rest or all(holds(group) for group in rest)):
                     found.add(watchlist_id)
 
+        def holds(group: CompiledGroup) -> bool:
+            alternatives, prefixes, people = group
+            return (
+                not alternatives.isdisjoint(tokens)
+                or not people.isdisjoint(speakers)
+                or any(present.has(("prefix", prefix)) for prefix in prefixes)
+            )
+
         words_index = self._tables["word"]
+        pairs = self._pairs
         prefix_index = self._tables["prefix"]
         lengths = sorted(self._prefix_lengths)
+        by_token_prefix = 0 < len(tokens) * len(lengths) <= len(prefix_index)
         for token in tokens:
             entries = words_index.get(token)
             if entries:
                 check(entries)
-            if lengths:
+            by_second = pairs.get(token)
+            if by_second:
+                # a C-level intersection, which walks the smaller of the two sides
+                for second in by_second.keys() & tokens:
+                    check(by_second[second])
+            if by_token_prefix:
                 size = len(token)
                 for length in lengths:
                     if length > size:
@@ -248,6 +294,10 @@ class Presearcher:
                     entries = prefix_index.get(token[:length])
                     if entries:
                         check(entries)
+        if not by_token_prefix:  # fewer indexed prefixes than token slices: test each prefix
+            for prefix, entries in prefix_index.items():
+                if present.has(("prefix", prefix)):
+                    check(entries)
         speaker_index = self._tables["speaker"]
         for speaker in speakers:
             entries = speaker_index.get(speaker)
