@@ -123,6 +123,7 @@ class KnowledgeBase:
     country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     _automaton: Any = None
+    _holders_cache: dict[tuple[frozenset[str], date | None], frozenset[str]] = field(default_factory=dict)
 
     def add_surface(self, surface: str, target: Target) -> None:
         surface = match_text(surface.strip())
@@ -156,6 +157,7 @@ class KnowledgeBase:
     ) -> None:
         words = frozenset().union(*(role_words(t) for t in (key, *texts)))
         role = Role(key, person_id, start, end, words)
+        self._holders_cache.clear()
         self.roles.setdefault(key, []).append(role)
         self.person_roles.setdefault(person_id, []).append(role)
 
@@ -169,12 +171,17 @@ class KnowledgeBase:
 
     def holders_matching(self, words: frozenset[str], day: date | None) -> set[str]:
         """People whose role on the day is described by all of `words` (for role phrases)."""
-        found: set[str] = set()
-        for holders in self.roles.values():
-            for role in holders:
-                if role.held_on(day) and roles_agree(words, role.words):
-                    found.add(role.person_id)
-        return found
+        key = (words, day)
+        if key not in self._holders_cache:
+            found: set[str] = set()
+            for holders in self.roles.values():
+                for role in holders:
+                    if role.held_on(day) and roles_agree(words, role.words):
+                        found.add(role.person_id)
+            if len(self._holders_cache) > 50_000:
+                self._holders_cache.clear()
+            self._holders_cache[key] = frozenset(found)
+        return set(self._holders_cache[key])
 
     @property
     def automaton(self) -> Any:

@@ -188,6 +188,8 @@ class Attribution:
     resolved_roles: dict[tuple[int, int], str] = field(default_factory=dict)
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
     ref_starts: list[int] = field(default_factory=list)
+    cues: list[re.Match[str]] = field(default_factory=list)
+    cue_starts: list[int] = field(default_factory=list)
     _descriptions: dict[tuple[str, bool], list[frozenset[str]]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
@@ -395,6 +397,7 @@ _APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS
 _APPOSITIVE_AFTER = re.compile(
     rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]"
 )
+_WHO_HEADS = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})")
 _ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 
@@ -465,17 +468,18 @@ def _possessive(text: str, ref: Ref) -> bool:
 def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
     """What the article says a person is: the title before the name, an appositive after."""
     words = set(role_words(text[ref.np_start : ref.start])) if ref.np_start < ref.start else set()
-    after = match_text(text[ref.end : ref.end + 90])
-    m = re.match(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})", after)
-    if m:
-        words |= role_words(m.group("what")) | {"chief"}
-    m = _APPOSITIVE_AFTER.match(after)
-    if m:
-        words |= role_words(m.group("what"))
-    before = match_text(text[max(0, ref.np_start - 70) : ref.np_start])
-    m = _APPOSITIVE_BEFORE.search(before)
-    if m:
-        words |= role_words(m.group("what"))
+    if text.startswith(",", ref.end):  # an appositive after: "Klaas Knot, who heads …"
+        after = match_text(text[ref.end : ref.end + 90])
+        m = _WHO_HEADS.match(after)
+        if m:
+            words |= role_words(m.group("what")) | {"chief"}
+        m = _APPOSITIVE_AFTER.match(after)
+        if m:
+            words |= role_words(m.group("what"))
+    if text[max(0, ref.np_start - 2) : ref.np_start] == ", ":  # "the finance minister, Rachel Reeves"
+        m = _APPOSITIVE_BEFORE.search(match_text(text[max(0, ref.np_start - 70) : ref.np_start]))
+        if m:
+            words |= role_words(m.group("what"))
     return frozenset(words)
 
 
@@ -506,6 +510,8 @@ def attribute(
             if person:
                 state.introduce(person, ref.start, role_words(text[ref.start : ref.end]))
     masked = _mask(text, all_spans)
+    state.cues = list(_CUE_RE.finditer(masked))
+    state.cue_starts = [c.start() for c in state.cues]
     names = kb.names
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
@@ -636,6 +642,13 @@ def _nearest_before(
     return ""
 
 
+def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
+    """Cue verbs outside quotations between two offsets (found once per article)."""
+    first = bisect_left(state.cue_starts, start)
+    last = bisect_left(state.cue_starts, end)
+    return [c for c in state.cues[first:last] if c.end() <= end]
+
+
 def _clause_start(masked: str, s_start: int, position: int) -> int:
     """Start of the clause holding `position`: after a leading "Asked about X," clause."""
     m = _LEADING_CLAUSE.match(masked[s_start:position])
@@ -649,7 +662,7 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
     plural = _ANON_PLURAL_START.match(masked[clause:s_end])
     if plural:
         return _ANONYMOUS, Ref(clause, clause + plural.end(), "anon", gender="p")
-    cue = _CUE_RE.search(masked, clause, s_end)
+    cue = next(iter(_cues_in(state, clause, s_end)), None)
     if cue:
         person = _nearest_before(state, masked, clause, cue.start())
         if person:
@@ -709,7 +722,7 @@ def _speaker_of(
     clause = _clause_start(masked, s_start, span.start)
     cues = [
         c
-        for c in _CUE_RE.finditer(masked, clause, span.start)
+        for c in _cues_in(state, clause, span.start)
         if not according or c.start() > s_start + according.end()
     ]
     if cues:
@@ -765,7 +778,7 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
     clause = _clause_start(masked, s_start, s_end)
     found: list[Quotation] = []
     taken = clause
-    for cue in _CUE_RE.finditer(masked, clause, s_end):
+    for cue in _cues_in(state, clause, s_end):
         if cue.start() < taken:
             continue
         who = _nearest_before(state, masked, clause, cue.start())
