@@ -1,22 +1,25 @@
 """Presearch: pick the few watchlists an article could match, so only those are evaluated.
 
-As Lucene Monitor and the Elasticsearch percolator do, every watchlist is indexed under a key
-that must be present in an article for the watchlist to match:
+As Lucene Monitor and the Elasticsearch percolator do, each watchlist is reduced to what an
+article must contain for it to match (`required_groups`): a list of groups, all required, each
+satisfied by any one of its keys. A key is an exact word, a prefix (from `word*`), or the
+surname of a listed speaker (`match` compares full names, or surname plus initial, so the last
+word always agrees). AND and NEAR add their children's groups, a phrase adds one group per
+word, OR gives one group of alternatives, NOT adds nothing. A watchlist with no group at all
+(only NOT clauses, a speaker name with no letters) goes on a short always-evaluate list.
 
-- a speaker watchlist under the last word of each listed speaker's name (a quotation by that
-  person is required, and `match` compares full names or surname plus initial, so the surname
-  always agrees);
-- a query watchlist under one word of each of its required terms (`query.required_terms`: one
-  of them must occur for the query to hold). The word is the longest exact word of the term
-  (phrases: any of their words must occur); a one-word prefix term goes into a prefix index;
-- anything without such a key (only NOT clauses, a speaker name with no letters) on a short
-  always-evaluate list.
+The index files each watchlist under its cheapest group (speakers, then exact words, then
+prefixes; fewer and longer keys first), or under the pair of its two best single words, so
+an article holding one common word alone does not reach the watchlists that need a second
+word. An index hit is a candidate only when every other group is present too.
 
 The article side is its set of distinct tokens over every field any watchlist can search
-(title, body, source, entity, speaker, and every quotation, reported ones included), so a
-candidate list is a superset of the watchlists that match: evaluating only the candidates
-gives the same result as evaluating all. Lookups are dictionary hits per distinct token (see
-docs/watchlists.md for why a dictionary beat an Aho-Corasick automaton here).
+(title, body, source, entity, speaker, every attributed quotation and the reported speech)
+and the surnames of the people quoted: a superset of what any field holds, so candidates are
+a superset of the watchlists that match, and evaluating only them gives the same result as
+evaluating all (tests/unit/test_presearch.py checks exactly that). The lookups are dictionary
+and set operations on the tokens the alert stage extracts anyway (docs/watchlists.md says why
+this beat an Aho-Corasick automaton over the text).
 """
 
 from __future__ import annotations

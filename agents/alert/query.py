@@ -324,6 +324,12 @@ class FieldText:
             self._places = places
         return places
 
+    def occurs(self, term: Term) -> bool:
+        """Whether the term occurs at all (cheaper than `positions` for a plain word)."""
+        if len(term.words) == 1 and not term.prefix:
+            return term.words[0] in self._index()
+        return bool(self.positions(term))
+
     def positions(self, term: Term) -> list[tuple[int, int]]:
         """(sequence index, token index) of each occurrence of the term, in text order."""
         places = self._index()
@@ -365,7 +371,7 @@ class Document:
 def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
     if isinstance(node, Term):
         names = (node.field,) if node.field else ("title", "body")
-        if any(doc.fields[name].positions(node) for name in names):
+        if any(doc.fields[name].occurs(node) for name in names):
             matched.append(node.label if not node.field else f"{node.field}:{node.label}")
             return True
         return False

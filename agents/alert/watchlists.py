@@ -152,8 +152,8 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
             doc = base
         if not evaluate(watchlist.ast, doc, matched):
             return None
-        quote_terms = _matched_quote_terms(watchlist.ast, set(matched))
-        if watchlist.speakers and quote_terms:
+        quote_terms = _matched_quote_terms(watchlist.ast, set(matched)) if watchlist.speakers else []
+        if quote_terms:
             # only the quotations that carry a matched quote: term, as a whole word, are evidence
             kept = [
                 q
