@@ -144,6 +144,7 @@ _MARKS = {
     ch: re.compile(re.escape(ch) if ch == closer else f"[{ch}{closer}]") for ch, closer in _OPENERS.items()
 }
 _ANONYMOUS = "anon"
+_INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
 _PLURAL = frozenset(
     {"several", "some", "two", "three", "many", "other"}
 )  # a focus entry for an unnamed source ("an Apple spokeswoman")
@@ -587,6 +588,8 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
         if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
     ]
     if not refs:
+        if _INDEFINITE.match(state.text, start):
+            return _ANONYMOUS  # "a Greek shipowner", "one official": an unnamed source
         return _unknown_name(state, start, end)
     if refs[0].kind == "anon":
         return _ANONYMOUS

@@ -105,8 +105,12 @@ def test_titles_and_headlines_are_not_quotations() -> None:
 
 
 def test_an_unnamed_source_gets_no_speaker() -> None:
-    result = tag('"This will not last," said one European diplomat.')
-    assert len(result.quotes) == 1 and result.quotes[0].speaker == ""
+    result = tag(
+        "Jens Stoltenberg left early.",
+        '"This will not last," said one European diplomat.',
+        '"Rates will go up again," a Norwegian shipowner told reporters.',
+    )
+    assert [(q.speaker, q.cue) for q in result.quotes] == [("", "said"), ("", "told")]
 
 
 def test_reported_speech_is_kept_apart_from_quotations() -> None:
