@@ -418,6 +418,7 @@ async def _read_watchlists(config: Settings) -> list:
 def _watchlist_test(args: argparse.Namespace) -> int:
     """Try watchlists against articles offline and show why each matched (or did not)."""
     from wirewatch.agents.alert import WatchlistError, load_watchlists, match
+    from wirewatch.agents.alert.explain import why_not
     from wirewatch.agents.parse import parse_record
     from wirewatch.agents.tag import Tagger
 
@@ -451,6 +452,7 @@ def _watchlist_test(args: argparse.Namespace) -> int:
                         if found
                         else [],
                         "speakers_quoted": sorted({q.speaker for q in tagged.quotes if q.speaker}),
+                        "why_not": [] if found else why_not(watchlist, tagged),
                     }
                     sys.stdout.write(orjson.dumps(result).decode() + "\n")
     return 0
