@@ -25,6 +25,7 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from datasketch import MinHashLSH
@@ -298,24 +299,24 @@ class Deduper:
         Candidates and partial scores come from the postings of the rarer features; the best
         few are then scored on all features."""
         index = self.index
-        weights = {f: w * index.idf(f) for f, w in features.items()}
+        frequency = index.document_frequency
+        originals = index.originals + 1
+        limit = min(COMMON_FEATURE_CAP, max(POSTINGS_SCANNED, COMMON_FEATURE_SHARE * index.originals))
+        weights: dict[int, float] = {}
+        partial: dict[str, float] = {}
+        for feature, weight in features.items():
+            df = frequency.get(feature, 0)
+            weight = weights[feature] = weight * math.log1p(originals / (df + 1))  # WindowIndex.idf
+            if 0 < df <= limit:  # WindowIndex.rare, inlined: this loop is the stage's hot spot
+                for story_id in index.postings[feature][-POSTINGS_SCANNED:]:
+                    partial[story_id] = partial.get(story_id, 0.0) + weight
         total = sum(weights.values())
         if total <= 0:
             return None
-        partial: dict[str, float] = {}
-        common: dict[int, float] = {}
-        for feature, weight in weights.items():
-            if not index.rare(feature):
-                common[feature] = weight
-                continue
-            for story_id in index.recent_stories(feature):
-                partial[story_id] = partial.get(story_id, 0.0) + weight
         best, best_score = None, STORY_THRESHOLD
-        ranked = sorted(partial.items(), key=lambda kv: (-kv[1], kv[0]))[:STORIES_SCORED]
-        for story_id, _ in ranked:
-            story = index.stories.get(story_id)
-            if story is None:
-                continue
+        # ties keep the postings' order, which a rebuilt index reproduces
+        for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
+            story = index.stories[story_id]
             shared = sum(w for f, w in weights.items() if f in story.features)
             score = shared / total * time_factor(published, story)
             if score > best_score:

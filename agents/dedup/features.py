@@ -15,7 +15,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -132,6 +132,11 @@ def unpack_hashes(packed: str) -> list[int]:
     return np.frombuffer(base64.b64decode(packed), dtype="<u4").tolist()
 
 
+@lru_cache(maxsize=65_536)
+def _name_words(surface: str) -> tuple[str, ...]:
+    return tuple(words(surface))
+
+
 @cache
 def stopwords() -> frozenset[str]:
     text = resources.files(__package__).joinpath("data/stopwords.txt").read_text("utf-8")
@@ -153,8 +158,9 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
         if entity.in_title:
             weight *= 1.5
         features[feature_hash("e:" + entity.id)] = weight
-        for surface in (entity.name, *entity.surfaces):
-            entity_words.update(words(surface))
+        entity_words.update(_name_words(entity.name))
+        for mention in entity.mentions:
+            entity_words.update(_name_words(mention.surface))
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[feature_hash("q:" + quote.speaker_id)] = SPEAKER_WEIGHT

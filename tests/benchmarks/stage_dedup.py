@@ -188,6 +188,8 @@ def copy_detection_comparison() -> dict[str, float]:
     minhash_similarity = [minhashes[a].jaccard(minhashes[b]) for a, b in pairs]
     simhash_similarity = [1 - bin(simhashes[a] ^ simhashes[b]).count("1") / 64 for a, b in pairs]
 
+    other_bits = [64 * (1 - s) for s, c in zip(simhash_similarity, is_copy, strict=True) if not c]
+
     def recall_at_full_precision(similarity: list[float]) -> float:
         # the best threshold: just above the most similar pair that is not a copy
         worst_false = max((s for s, c in zip(similarity, is_copy, strict=True) if not c), default=0.0)
@@ -205,6 +207,8 @@ def copy_detection_comparison() -> dict[str, float]:
         "simhash_max_other_similarity": max(
             s for s, c in zip(simhash_similarity, is_copy, strict=True) if not c
         ),
+        "simhash_other_mean_bits_apart": float(np.mean(other_bits)),
+        "simhash_other_std_bits_apart": float(np.std(other_bits)),
         "minhash_us_per_article": minhash_seconds * 1e6,
         "simhash_us_per_article": simhash_seconds * 1e6,
     }
