@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -33,7 +34,6 @@ import orjson
 from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
 from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.parse import parse_record
-from wirewatch.agents.pipeline import Pipeline
 from wirewatch.agents.state import MemoryStore
 from wirewatch.agents.tag import Tagger
 from wirewatch.streams.broker import free_port
@@ -72,74 +72,57 @@ class StageTimes:
 def time_stage_cores(
     records: Sequence[BenchRecord], watchlists: list[dict], budget_seconds: float
 ) -> StageTimes:
-    """Each core alone on one core; each stops after `budget_seconds` (on a prefix)."""
-    result = StageTimes()
-    articles = []
-    started = time.perf_counter()
-    for record in records:
-        parsed = parse_record(raw_of(record))
-        articles.extend(parsed.articles)
-        if time.perf_counter() - started > budget_seconds:
-            break
-    result.seconds["parse"] = (time.perf_counter() - started) / max(1, len(articles))
-    result.articles["parse"] = len(articles)
+    """Each core alone on one core, in one pass over the corpus.
 
+    parse, tag and dedup are timed call by call over every record, in order, on their own
+    outputs (as the pipeline chains them). The same pass follows the catch-all watchlist
+    (untimed): its alert decisions depend on its own state alone, so `article_ids` says
+    which records the worker will raise a catch-all alert for. The alert core with every
+    watchlist is then timed on the deduped articles, stopping after `budget_seconds`.
+    """
+    result = StageTimes(seconds=dict.fromkeys(("parse", "tag", "dedup", "alert"), 0.0))
+    result.articles = dict.fromkeys(result.seconds, 0)
     registry = WatchlistSet([Watchlist.from_dict(item) for item in watchlists])
     tagger = Tagger()
     tagger.add_people(registry.speakers())  # as the pipeline does: watchlists name people
-    tagged = []
-    started = time.perf_counter()
-    for article in articles:
-        tagged.append(tagger(article))
-        if time.perf_counter() - started > budget_seconds:
-            break
-    result.seconds["tag"] = (time.perf_counter() - started) / max(1, len(tagged))
-    result.articles["tag"] = len(tagged)
-
     store = MemoryStore()
     deduper = Deduper(store)
+    catch_all = [w for w in registry if w.id == CATCH_ALL_ID]
+    follower = AlertEngine(store)
     deduped = []
-    started = time.perf_counter()
-    for item in tagged:
-        deduped.append(deduper(item))
-        if time.perf_counter() - started > budget_seconds:
-            break
-    result.seconds["dedup"] = (time.perf_counter() - started) / max(1, len(deduped))
-    result.articles["dedup"] = len(deduped)
+    clock = time.perf_counter
+    for record in records:
+        started = clock()
+        parsed = parse_record(raw_of(record))
+        result.seconds["parse"] += clock() - started
+        result.articles["parse"] += len(parsed.articles)
+        expected = ""
+        for article in parsed.articles:
+            started = clock()
+            tagged = tagger(article)
+            result.seconds["tag"] += clock() - started
+            started = clock()
+            item = deduper(tagged)
+            result.seconds["dedup"] += clock() - started
+            deduped.append(item)
+            if follower(item, catch_all, "2023-01-01T00:00:00Z") and not expected:
+                expected = article.id
+        result.article_ids.append(expected)
+    result.articles["tag"] = result.articles["dedup"] = len(deduped)
 
-    engine = AlertEngine(store)
-    alerts, alerted = 0, 0
-    started = time.perf_counter()
+    engine = AlertEngine(MemoryStore())
+    alerts = 0
+    started = clock()
     for item in deduped:
         alerts += len(engine(item, registry, "2023-01-01T00:00:00Z"))
-        alerted += 1
-        if time.perf_counter() - started > budget_seconds:
+        result.articles["alert"] += 1
+        if clock() - started > budget_seconds:
             break
-    result.seconds["alert"] = (time.perf_counter() - started) / max(1, alerted)
-    result.articles["alert"] = alerted
-    result.alerts_per_article = alerts / max(1, alerted)
+    result.seconds["alert"] = clock() - started
+    result.alerts_per_article = alerts / max(1, result.articles["alert"])
+    for name, count in result.articles.items():
+        result.seconds[name] /= max(1, count)
     return result
-
-
-def expected_alerts(records: Sequence[BenchRecord], watchlists: list[dict]) -> list[str]:
-    """Per record, the id of the article whose catch-all alert the worker will raise, or "".
-
-    The same stage code, offline, with only the catch-all watchlist (its alert decisions
-    depend on its own state alone) and a tagger that knows every watchlist's people, as the
-    worker's does. Duplicates, and later articles of a story that bring nothing new, raise
-    no alert, so only these records can be followed to the alerts topic.
-    """
-    registry = WatchlistSet([Watchlist.from_dict(item) for item in watchlists])
-    tagger = Tagger()
-    tagger.add_people(registry.speakers())
-    catch_all = WatchlistSet([Watchlist.from_dict(item) for item in watchlists if item["id"] == CATCH_ALL_ID])
-    pipeline = Pipeline(catch_all, MemoryStore(), tagger=tagger)
-    expected = []
-    for record in records:
-        outcome = pipeline.process(raw_of(record))
-        alerted = [alert.article["id"] for alert in outcome.alerts]
-        expected.append(alerted[0] if alerted else "")
-    return expected
 
 
 @dataclass(slots=True)
@@ -194,6 +177,17 @@ class PeakMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(5)
+
+
+def start_profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling the worker (collapsed stacks, idle frames left out) until stopped."""
+    py_spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen(
+        [str(py_spy), "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "--output", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def bench_settings(bootstrap: str) -> Settings:
@@ -251,6 +245,7 @@ class AlertReader:
         self.topic = topic
         self.arrivals: dict[str, float] = {}  # article id -> monotonic arrival of its catch-all alert
         self.count = 0
+        self.last = 0.0  # monotonic time of the latest alert
         self._task: asyncio.Task | None = None
 
     async def _run(self) -> None:
@@ -260,6 +255,7 @@ class AlertReader:
                 batches = await consumer.getmany(timeout_ms=200, max_records=5000)
                 now = time.monotonic()
                 for messages in batches.values():
+                    self.last = now
                     for message in messages:
                         self.count += 1
                         if message.key == CATCH_ALL_ID.encode():
@@ -277,11 +273,18 @@ class AlertReader:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    async def wait_for(self, article_id: str, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    async def wait_for(self, article_id: str, timeout: float, idle: float) -> bool:
+        """True once the article's alert arrived; False after `timeout`, or once nothing has
+        arrived for `idle` seconds (the worker is done, or stuck: either way, stop waiting)."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
             if article_id in self.arrivals:
                 return True
+            if self._task is not None and self._task.done():
+                self._task.result()  # the reader failed: raise its error
+                raise RuntimeError("the alerts reader stopped")
+            if time.monotonic() - max(started, self.last) > idle:
+                return False
             await asyncio.sleep(0.05)
         return False
 
@@ -326,6 +329,8 @@ async def run_pipeline(
     work_dir: Path,
     timeout: float,
     paced_seconds: float = 30.0,
+    profile_path: Path | None = None,
+    idle: float = 30.0,
 ) -> PipelineResult:
     """The whole pipeline, raw topic -> alerts topic, in one `wirewatch worker` process."""
     result = PipelineResult()
@@ -341,12 +346,18 @@ async def run_pipeline(
             reader.start()
             index_of = {article_id: n for n, article_id in enumerate(ids) if article_id}
             saturation_ids = [ids[r.index] for r in saturation if ids[r.index]]
+            profiler = start_profiler(process.pid, profile_path) if profile_path else None
             await produce_all(bootstrap, settings.raw_topic, [(r.key, r.value) for r in saturation])
-            if not await reader.wait_for(saturation_ids[-1], timeout):
-                result.notes.append(
-                    f"saturation: the last article's alert did not come within {timeout:.0f}s"
-                )
+            if not await reader.wait_for(saturation_ids[-1], timeout, idle):
+                result.notes.append("saturation: the last expected alert did not come")
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)  # as Ctrl-C: py-spy writes what it sampled
+                profiler.wait(30)
             done = [(reader.arrivals[i], index_of[i]) for i in saturation_ids if i in reader.arrivals]
+            if len(done) < len(saturation_ids):
+                result.notes.append(
+                    f"saturation: {len(done)} of the {len(saturation_ids)} expected catch-all alerts arrived"
+                )
             done.sort()
             if len(done) >= 2:
                 (first_time, first_index), (last_time, last_index) = done[0], done[-1]
@@ -363,7 +374,8 @@ async def run_pipeline(
                     if ids[record.index]:
                         paced_ids.setdefault(ids[record.index], when)
                 result.latency_expected = len(paced_ids)
-                await reader.wait_for(list(paced_ids)[-1], timeout)
+                if not await reader.wait_for(list(paced_ids)[-1], timeout, idle):
+                    result.notes.append("latency: the last expected alert did not come")
                 await asyncio.sleep(1.0)  # stragglers of the same batch
                 result.latencies = [
                     reader.arrivals[i] - t for i, t in paced_ids.items() if i in reader.arrivals

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib
 import math
 import os
@@ -29,7 +30,7 @@ from wirewatch.streams.broker import EmbeddedBroker
 
 from . import corpus
 from .floors import HOT_PATH_HOPS, consume_floor, create_topics, hop_chain, produce_all
-from .pipeline import PipelineResult, StageTimes, expected_alerts, run_pipeline, time_stage_cores
+from .pipeline import PipelineResult, StageTimes, run_pipeline, time_stage_cores
 
 HERE = Path(__file__).resolve().parent
 GOAL_EFFICIENCY = 0.8
@@ -51,7 +52,7 @@ class Size:
     timeout: float
 
 
-FULL = Size(6000, 4000, 3000, 10_000, 8.0, 3.0, 900.0)
+FULL = Size(4000, 4000, 2000, 10_000, 10.0, 3.0, 900.0)
 SMOKE = Size(120, 80, 40, 500, 0.3, 0.2, 60.0)
 PACED_SECONDS = 30.0  # the latency run lasts about this long at half the saturation rate
 
@@ -88,7 +89,7 @@ def measure_stage_modules(smoke: bool) -> dict[str, dict[str, float] | str]:
 
 
 async def measure_broker_figures(
-    report: Report, ids: list[str], work_dir: Path, broker: EmbeddedBroker
+    report: Report, ids: list[str], work_dir: Path, broker: EmbeddedBroker, profile_path: Path | None = None
 ) -> None:
     size = report.size
     records = report.records
@@ -128,7 +129,16 @@ async def measure_broker_figures(
         watchlists = corpus.watchlists(size.watchlists)
         try:
             report.pipeline = await run_pipeline(
-                broker.bootstrap, saturation, paced, ids, watchlists, work_dir, size.timeout, PACED_SECONDS
+                broker.bootstrap,
+                saturation,
+                paced,
+                ids,
+                watchlists,
+                work_dir,
+                size.timeout,
+                PACED_SECONDS,
+                profile_path,
+                idle=60.0 if not report.smoke else 20.0,
             )
         except Exception as exc:
             traceback.print_exc()
@@ -319,8 +329,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--smoke", action="store_true", help="tiny sizes: checks the suite runs, measures nothing"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="sample the worker with py-spy during the saturation run (collapsed stacks)",
+    )
+    parser.add_argument("--records", type=int, help="saturation records (default: the size's)")
+    parser.add_argument("--watchlists", type=int, help="watchlists (default: the size's)")
     args = parser.parse_args(argv)
     size = SMOKE if args.smoke else FULL
+    if args.records:
+        size = dataclasses.replace(size, saturation_records=args.records, floor_records=args.records)
+    if args.watchlists:
+        size = dataclasses.replace(size, watchlists=args.watchlists)
     started = time.monotonic()
     command = "make bench-smoke" if args.smoke else "make bench"
 
@@ -329,15 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(records)} records; timing the stage cores", file=sys.stderr)
     watchlists = corpus.watchlists(size.watchlists)
     report.stages = time_stage_cores(records, watchlists, size.stage_budget_seconds)
-    print("following the catch-all watchlist offline: which records raise an alert", file=sys.stderr)
-    ids = expected_alerts(records, watchlists)
+    ids = report.stages.article_ids
     print("stage modules:", ", ".join(stage_modules()) or "none", file=sys.stderr)
     report.extra = measure_stage_modules(args.smoke)
     with tempfile.TemporaryDirectory(prefix="wirewatch-bench-") as work:
         print("floors and pipeline on the embedded broker", file=sys.stderr)
         # started outside the event loop: EmbeddedBroker.start runs its own loop to wait
         with EmbeddedBroker(log_path=str(Path(work) / "broker.log")) as broker:
-            asyncio.run(measure_broker_figures(report, ids, Path(work), broker))
+            asyncio.run(measure_broker_figures(report, ids, Path(work), broker, args.profile))
     report.seconds = time.monotonic() - started
     table = render(report, command)
     out = Path(args.out)
