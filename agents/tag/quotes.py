@@ -30,7 +30,7 @@ Reported speech ("X said that …", "…, X said") is kept in a separate list.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -196,7 +196,7 @@ class Attribution:
     # --- people in the article ------------------------------------------------------------
 
     def introduce(self, person: str, position: int, words: frozenset[str] = frozenset()) -> None:
-        self.seen.setdefault(person, []).append(position)
+        insort(self.seen.setdefault(person, []), position)  # kept sorted: bisect finds the last before
         if words:
             self.descriptions.setdefault(person, []).append(words)
 
@@ -239,15 +239,11 @@ class Attribution:
                 if person not in exclude
                 and any(roles_agree(words, d) for d in self.candidate_descriptions(person, any_date=True))
             ]
-        before = [
-            (max(p for p in self.seen[m] if p < position), m)
-            for m in matching
-            if min(self.seen[m]) < position
-        ]
+        before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
         if before:
             return max(before)[1]
         if matching:
-            return min((min(self.seen[m]), m) for m in matching)[1]
+            return min((self.seen[m][0], m) for m in matching)[1]
         holders = {self.kb.role_holder(key, self.day) for key in keys} - {""}
         if not keys:
             holders = self.kb.holders_matching(words, self.day)
@@ -275,11 +271,11 @@ class Attribution:
                     return person
             # nobody of that gender has been a subject yet: the last one mentioned
             mentioned = [
-                (max(p for p in positions if p < ref.start), person)
+                (_last_before(positions, ref.start), person)
                 for person, positions in self.seen.items()
                 if person not in exclude
                 and self.gender_of(person) in (gender, "")
-                and any(p < ref.start for p in positions)
+                and positions[0] < ref.start
             ]
             if mentioned:
                 return max(mentioned)[1]
@@ -440,7 +436,7 @@ def build_refs(kb: KnowledgeBase, text: str, linked: list[Ref], in_quote: list[b
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
     chosen: list[Ref] = []
     for ref in found:
-        overlapping = [c for c in chosen if ref.start < c.end and c.start < ref.end]
+        overlapping = [c for c in chosen[-1:] if ref.start < c.end and c.start < ref.end]
         if not overlapping:
             chosen.append(ref)
             continue
@@ -500,7 +496,9 @@ def attribute(
         in_quote[low:high] = b"\x01" * (high - low)
     refs = build_refs(kb, text, linked, in_quote)
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
-    state.quoted_people = [(r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]]
+    state.quoted_people = sorted(
+        (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
+    )
     # who the article introduces, and how: names first, then roles resolved by the KB alone
     for ref in refs:
         if ref.kind == "person":
@@ -510,6 +508,9 @@ def attribute(
             person = state.resolve_ref(ref)
             if person:
                 state.introduce(person, ref.start, role_words(text[ref.start : ref.end]))
+    spans_of: dict[int, list[Span]] = {}
+    for span in spans:
+        spans_of.setdefault(span.paragraph, []).append(span)
     masked = _mask(text, all_spans)
     state.cues = list(_CUE_RE.finditer(masked))
     state.cue_starts = [c.start() for c in state.cues]
@@ -519,7 +520,8 @@ def attribute(
     speaker_of_span: dict[int, str] = {}
     for p_index, (p_start, para) in enumerate(paragraphs):
         sentences = split_sentences(p_start, para)
-        para_spans = [s for s in spans if s.paragraph == p_index]
+        para_spans = spans_of.get(p_index, [])
+        para_opens = [s.start - 1 for s in para_spans]  # offsets of the opening marks
         previous_subject = ""
         previous_speaker = ""
         for s_start, s_end in sentences:
@@ -529,11 +531,12 @@ def attribute(
                 state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
             state.push_focus(subject, subject_ref)
             sentence_speaker = ""
-            for span in (s for s in para_spans if s_start <= s.start - 1 < s_end):
+            first = bisect_left(para_opens, s_start)
+            for span in para_spans[first : bisect_left(para_opens, s_end)]:
                 speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject)
                 if not speaker and not cue:
                     speaker, cue = _standalone(
-                        state, span, spans, speaker_of_span, previous_speaker, previous_subject
+                        state, span, spans_of, speaker_of_span, previous_speaker, previous_subject
                     )
                 if speaker == _ANONYMOUS:
                     speaker = ""
@@ -645,6 +648,17 @@ def _nearest_before(
     return ""
 
 
+def _last_before(positions: list[int], position: int) -> int:
+    return positions[bisect_left(positions, position) - 1]
+
+
+def _named_inside(state: Attribution, span: Span) -> frozenset[str]:
+    """The people named inside a quotation (never its speaker)."""
+    first = bisect_left(state.quoted_people, (span.start, ""))
+    last = bisect_left(state.quoted_people, (span.end, ""))
+    return frozenset(person for _at, person in state.quoted_people[first:last])
+
+
 def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
     """Cue verbs outside quotations between two offsets (found once per article)."""
     first = bisect_left(state.cue_starts, start)
@@ -709,7 +723,7 @@ def _speaker_of(
     close = span.end + 1 if span.closed else span.end
     after = masked[close:s_end]
     before = masked[s_start : span.start - 1]
-    exclude = frozenset(p for a, p in state.quoted_people if span.start <= a < span.end)
+    exclude = _named_inside(state, span)
     # 1. a cue after the quote: '"…," X said' or '"…," said X'
     if after.strip(" .,!?…—–-") and not after.lstrip().startswith(('"', "“")):
         for pattern in (_CUE_AFTER_VERB_FIRST, _CUE_AFTER_WHO_FIRST):
@@ -747,15 +761,15 @@ def _speaker_of(
 def _standalone(
     state: Attribution,
     span: Span,
-    spans: list[Span],
+    spans: dict[int, list[Span]],
     speaker_of_span: dict[int, str],
     previous_speaker: str,
     previous_subject: str,
 ) -> tuple[str, str]:
     """4. A quote standing alone in its sentence."""
-    exclude = {p for a, p in state.quoted_people if span.start <= a < span.end}
+    exclude = _named_inside(state, span)
     if span.continues:
-        earlier = [s for s in spans if s.paragraph == span.paragraph - 1]
+        earlier = spans.get(span.paragraph - 1, [])
         if earlier and earlier[-1].start in speaker_of_span:
             return speaker_of_span[earlier[-1].start], "continued"
     if previous_speaker and previous_speaker not in exclude:
