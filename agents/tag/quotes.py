@@ -154,6 +154,7 @@ _TITLE_CUE = re.compile(
     r"the song|the album|the novel|the report|the letter|the slogan)\s*,?\s*$",
     re.I,
 )
+_SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE = re.compile(r"\b(?:called|named|dubbed)\s*$")
 _HONORIFIC = re.compile(
     r"(?:President|Prime Minister|Premier|Chancellor|Minister|Secretary|Governor|Chair|Chairman|"
@@ -371,6 +372,8 @@ def _is_title(text: str, span: Span) -> bool:
     before = match_text(text[max(0, span.start - 41) : span.start - 1])
     if _TITLE_CUE.search(before) or (_NAMED_CUE.search(before) and inner[:1].isupper()):
         return True
+    if _SO_CALLED.search(before) and len(inner.split()) <= 3:
+        return True  # scare quotes: the so-called "experts"
     words = inner.split()
     if len(words) < 2 or len(words) > 10 or inner[-1:] in ",.!?;:" or not span.closed:
         return False

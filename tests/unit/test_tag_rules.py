@@ -104,6 +104,11 @@ def test_titles_and_headlines_are_not_quotations() -> None:
     assert result.quotes == []
 
 
+def test_scare_quotes_are_not_quotations() -> None:
+    result = tag('Jerome Powell dismissed the so-called "experts" and said rates were "about right".')
+    assert [(q.text, q.speaker) for q in result.quotes] == [("about right", "Jerome Powell")]
+
+
 def test_an_unnamed_source_gets_no_speaker() -> None:
     result = tag(
         "Jens Stoltenberg left early.",
