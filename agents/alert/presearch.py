@@ -156,14 +156,14 @@ class ArticleKeys:
 # test), then the other groups (alternatives, prefixes, speakers) one by one
 # A group compiled for the check: its alternative words, prefixes and speakers apart, so the
 # words and speakers are one C-level set test each.
-CompiledGroup = tuple[frozenset[str], tuple[str, ...], frozenset[str]]
+CompiledGroup = tuple[frozenset[str], frozenset[str], frozenset[str]]
 Check = tuple[frozenset[str], tuple[CompiledGroup, ...], tuple[Group, ...]]
 
 
 def _compile(group: Group) -> CompiledGroup:
     return (
         frozenset(key for kind, key in group if kind == "word"),
-        tuple(key for kind, key in group if kind == "prefix"),
+        frozenset(key for kind, key in group if kind == "prefix"),
         frozenset(key for kind, key in group if kind == "speaker"),
     )
 
@@ -184,6 +184,8 @@ class Presearcher:
         self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
         self._prefix_lengths: dict[int, int] = {}  # length -> how many indexed prefixes have it
         self._always: set[str] = set()
+        # lengths of the prefixes in checked groups (only grows: a superset is still right)
+        self._checked_prefix_lengths: set[int] = set()
         # where each id is filed: its primary group, the pair's second word ("" if none), check
         self._filed: dict[str, tuple[Group, str, Check]] = {}
         self.stats = PresearchStats()
@@ -202,6 +204,7 @@ class Presearcher:
         # cheap checks first: exact words and speakers fail fast, prefixes cost a bisect
         rest = tuple(sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=_cost))
         check: Check = (single_words, tuple(_compile(g) for g in rest), rest)
+        self._checked_prefix_lengths.update(len(key) for g in rest for kind, key in g if kind == "prefix")
         self._filed[watchlist.id] = (primary, second, check)
         if second:
             by_second = self._pairs.setdefault(primary[0][1], {})
@@ -267,13 +270,20 @@ class Presearcher:
                 if single_words <= tokens and (not rest or all(holds(group) for group in rest)):
                     found.add(watchlist_id)
 
+        token_prefixes: set[str] | None = None
+
         def holds(group: CompiledGroup) -> bool:
+            nonlocal token_prefixes
             alternatives, prefixes, people = group
-            return (
-                not alternatives.isdisjoint(tokens)
-                or not people.isdisjoint(speakers)
-                or any(present.has(("prefix", prefix)) for prefix in prefixes)
-            )
+            if not alternatives.isdisjoint(tokens) or not people.isdisjoint(speakers):
+                return True
+            if not prefixes:
+                return False
+            if token_prefixes is None:
+                # every token cut at every length a checked prefix has: one set test per group
+                lengths = self._checked_prefix_lengths
+                token_prefixes = {t[:n] for t in tokens for n in lengths if len(t) >= n}
+            return not prefixes.isdisjoint(token_prefixes)
 
         words_index = self._tables["word"]
         pairs = self._pairs
