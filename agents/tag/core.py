@@ -56,7 +56,7 @@ class Tagger:
             _add_mention(kb, entities, person, Mention(start, end, text[start:end]))
         for quote in (*quotes, *reported):
             if quote.speaker_id and quote.speaker_id not in entities:
-                _add_mention(kb, entities, quote.speaker_id, None)
+                _add_mention(kb, entities, quote.speaker_id, None, quote.speaker)
         return TaggedArticle(
             article=article, entities=list(entities.values()), quotes=quotes, reported=reported
         )
@@ -106,11 +106,15 @@ def _title_role(kb: KnowledgeBase, keys: tuple[str, ...], day: date | None) -> s
 
 
 def _add_mention(
-    kb: KnowledgeBase, entities: dict[str, Entity], entity_id: str, mention: Mention | None
+    kb: KnowledgeBase,
+    entities: dict[str, Entity],
+    entity_id: str,
+    mention: Mention | None,
+    name_if_unknown: str = "",
 ) -> Entity:
     entity = entities.get(entity_id)
     if entity is None:
-        name, kind = kb.names.get(entity_id, (entity_id, "person"))
+        name, kind = kb.names.get(entity_id, (name_if_unknown or entity_id, "person"))
         entity = entities[entity_id] = Entity(id=entity_id, name=name, type=kind)  # type: ignore[arg-type]
     if mention is not None:
         entity.mentions.append(mention)

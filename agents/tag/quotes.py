@@ -189,6 +189,21 @@ class Ref:
             self.np_start = self.start
 
 
+class _Names(dict):
+    """The knowledge base's names, plus names this article's unknown speakers add: a worker that
+    meets thousands of unknown names must not grow the shared knowledge base."""
+
+    def __init__(self, shared: dict[str, tuple[str, str]]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def get(self, key: str, default: tuple[str, str] | None = None) -> tuple[str, str] | None:  # type: ignore[override]
+        return super().get(key) or self.shared.get(key, default)
+
+    def setdefault(self, key: str, default: tuple[str, str]) -> tuple[str, str]:  # type: ignore[override]
+        return self.shared[key] if key in self.shared else super().setdefault(key, default)
+
+
 @dataclass(slots=True)
 class Span:
     start: int
@@ -212,11 +227,15 @@ class Attribution:
     resolved_roles: dict[tuple[int, int], str] = field(default_factory=dict)
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
     ref_starts: list[int] = field(default_factory=list)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # kb.names + unknown speakers
     cues: list[re.Match[str]] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
     _descriptions: dict[tuple[str, bool], list[frozenset[str]]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
+
+    def __post_init__(self) -> None:
+        self.names = _Names(self.kb.names)
 
     def introduce(self, person: str, position: int, words: frozenset[str] = frozenset()) -> None:
         insort(self.seen.setdefault(person, []), position)  # kept sorted: bisect finds the last before
@@ -539,7 +558,7 @@ def attribute(
     masked = _mask(text, all_spans)
     state.cues = list(_CUE_RE.finditer(masked))
     state.cue_starts = [c.start() for c in state.cues]
-    names = kb.names
+    names = state.names
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
     speaker_of_span: dict[int, str] = {}
@@ -636,7 +655,7 @@ def _unknown_name(state: Attribution, start: int, end: int) -> str:
         return ""
     name = run.group(1)
     person_id = f"person:{slug(name)}"
-    state.kb.names.setdefault(person_id, (name, "person"))
+    state.names.setdefault(person_id, (name, "person"))  # this article's, not the shared base's
     return person_id
 
 
@@ -852,7 +871,7 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
         found.append(
             Quotation(
                 text=state.text[start:end].strip(),
-                speaker=state.kb.names.get(who, ("", ""))[0],
+                speaker=state.names.get(who, ("", ""))[0],
                 speaker_id=who,
                 cue=cue.group(0),
                 start=start,

@@ -151,3 +151,15 @@ def test_watchlist_people_extend_the_knowledge_base_without_duplicates() -> None
     result = tagger(article)
     assert [q.speaker for q in result.quotes] == ["Ada Quillfeather"]
     assert sum(1 for name, _kind in kb.names.values() if name == "Ada Quillfeather") == 1
+
+
+def test_an_unknown_speaker_is_named_without_growing_the_shared_knowledge_base() -> None:
+    kb = load_kb([], [], {"countries": {}})
+    before = len(kb.names)
+    article = Article(id="x", title="t", blocks=[Block('"The ferry runs at dawn," said Ada Quillfeather.')])
+    result = Tagger(kb)(article)
+    assert [(q.speaker, q.speaker_id) for q in result.quotes] == [
+        ("Ada Quillfeather", "person:ada-quillfeather")
+    ]
+    assert "Ada Quillfeather" in {e.name for e in result.entities}
+    assert len(kb.names) == before
