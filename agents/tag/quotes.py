@@ -651,8 +651,8 @@ def _unknown_name(state: Attribution, start: int, end: int) -> str:
     run = _NAME_RUN.search(state.text, start, end)
     if not run or run.group(1).split()[0] in ("The", "In", "On", "But", "And", "A", "An", "One", "Asked"):
         return ""
-    if state.kb.find(run.group(1)):
-        return ""
+    if state.kb.find(run.group(1)) or any(_TITLE_WORD.fullmatch(w) for w in run.group(1).split()):
+        return ""  # known, or a title ("Deputy Mayor") rather than a name
     name = run.group(1)
     person_id = f"person:{slug(name)}"
     state.names.setdefault(person_id, (name, "person"))  # this article's, not the shared base's

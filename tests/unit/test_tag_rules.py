@@ -163,3 +163,5 @@ def test_an_unknown_speaker_is_named_without_growing_the_shared_knowledge_base()
     ]
     assert "Ada Quillfeather" in {e.name for e in result.entities}
     assert len(kb.names) == before
+    titled = Tagger(kb)(Article(id="y", title="t", blocks=[Block('"Closed today," said the Deputy Mayor.')]))
+    assert titled.quotes[0].speaker == ""
