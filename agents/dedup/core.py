@@ -25,6 +25,7 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -106,7 +107,9 @@ class WindowIndex:
     fingerprints: dict[str, str] = field(default_factory=dict)  # body fingerprint -> article id
     stories: dict[str, StoryState] = field(default_factory=dict)
     document_frequency: dict[int, int] = field(default_factory=dict)
-    postings: dict[int, list[str]] = field(default_factory=dict)  # feature -> story ids, oldest first
+    # feature -> the live stories that have it, by their latest article with it (a dict as an
+    # ordered set: a story moves or leaves in O(1), which a list of 100,000 ids would not allow)
+    postings: dict[int, dict[str, None]] = field(default_factory=dict)
     expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (published, article id)
     story_expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (last, story id)
     originals: int = 0
@@ -127,10 +130,12 @@ class WindowIndex:
         story.first, story.last = min(story.first, record["t"]), max(story.last, record["t"])
         for feature in unpack_hashes(record.get("x", "")):
             self.document_frequency[feature] = self.document_frequency.get(feature, 0) + 1
-            if feature not in story.features:
-                story.features[feature] = 0
-                self.postings.setdefault(feature, []).append(story.id)
-            story.features[feature] += 1
+            story.features[feature] = story.features.get(feature, 0) + 1
+            # the story moves to the end: postings are ordered by each story's latest article
+            # with the feature, an order a rebuild from the store reproduces exactly
+            posting = self.postings.setdefault(feature, {})
+            posting.pop(story.id, None)
+            posting[story.id] = None
 
     def remove_article(self, article_id: str, record: dict[str, Any]) -> None:
         """Forget an article (and its story's in-memory view once no original is left)."""
@@ -154,8 +159,8 @@ class WindowIndex:
                 if story.features[feature] <= 0:
                     del story.features[feature]
                     posting = self.postings.get(feature)
-                    if posting:  # the oldest stories leave first: near the front
-                        posting.remove(story.id)
+                    if posting:
+                        posting.pop(story.id, None)
         if story is not None:
             story.members -= 1
             if story.members <= 0:
@@ -171,10 +176,10 @@ class WindowIndex:
         return self.document_frequency.get(feature, 0) <= limit
 
     def recent_stories(self, feature: int) -> list[str]:
-        """The stories that most recently gained a feature. Postings hold exactly the live
-        stories with the feature, in the order they gained it, so an index rebuilt from the
-        store finds the same candidates as the one it replaces."""
-        return self.postings.get(feature, [])[-POSTINGS_SCANNED:]
+        """The stories with the most recent articles having a feature, latest first. Postings
+        hold exactly the live stories with the feature, ordered by their latest article with
+        it, so an index rebuilt from the store finds the same candidates as the one it replaces."""
+        return list(islice(reversed(self.postings.get(feature, {})), POSTINGS_SCANNED))
 
 
 def time_factor(published: float, story: StoryState) -> float:
@@ -308,7 +313,7 @@ class Deduper:
             df = frequency.get(feature, 0)
             weight = weights[feature] = weight * math.log1p(originals / (df + 1))  # WindowIndex.idf
             if 0 < df <= limit:  # WindowIndex.rare, inlined: this loop is the stage's hot spot
-                for story_id in index.postings[feature][-POSTINGS_SCANNED:]:
+                for story_id in islice(reversed(index.postings[feature]), POSTINGS_SCANNED):
                     partial[story_id] = partial.get(story_id, 0.0) + weight
         total = sum(weights.values())
         if total <= 0:
