@@ -233,6 +233,7 @@ class Deduper:
             first = self._near_duplicate_of(minhash)
         if first is not None:
             original = self.store.get(ARTICLE_PREFIX + first) or {}
+            first = original.get("d") or first  # a copy of a copy points to the original
             story_id = original.get("s") or _story_id(first)
             return self._record_copy(tagged, published, origin, fingerprint, first, story_id)
 

@@ -125,3 +125,11 @@ def test_foreign_state_of_a_live_story_is_kept() -> None:
     store.set(f"alerted:w:{live.story.id}", {"articles": {}, "last": 1_700_000_000.0})
     deduper(other_story(2, "2030-01-01T12:00:00Z"))
     assert store.get(f"alerted:w:{live.story.id}") is not None
+
+
+def test_a_copy_of_a_copy_points_to_the_original() -> None:
+    deduper = Deduper(MemoryStore())
+    deduper(tagged("a-1", "2024-01-01T08:00:00Z"))
+    truncated = deduper(tagged("a-2", "2024-01-01T09:00:00Z", body=BODY[:2]))
+    again = deduper(tagged("a-3", "2024-01-01T10:00:00Z", body=BODY[:2], source="Bay News"))
+    assert truncated.duplicate_of == "a-1" and again.duplicate_of == "a-1"
