@@ -29,7 +29,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from datasketch import MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import DedupedArticle, StoryRef, TaggedArticle
@@ -114,7 +114,15 @@ class WindowIndex:
     story_expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (last, story id)
     originals: int = 0
 
-    def add_article(self, article_id: str, record: dict[str, Any]) -> None:
+    def add_article(
+        self,
+        article_id: str,
+        record: dict[str, Any],
+        minhash: LeanMinHash | None = None,
+        features: list[int] | None = None,
+    ) -> None:
+        """Index one stored article record (`minhash` and `features`, when the caller has them,
+        save decoding what it has just encoded)."""
         heapq.heappush(self.expiry, (record["t"], article_id))
         if record.get("f"):
             self.fingerprints.setdefault(record["f"], article_id)
@@ -122,13 +130,14 @@ class WindowIndex:
             return
         self.originals += 1
         if record.get("m"):
-            self.lsh.insert(article_id, unpack_minhash(record["m"]), check_duplication=False)
+            minhash = minhash if minhash is not None else unpack_minhash(record["m"])
+            self.lsh.insert(article_id, minhash, check_duplication=False)
         story = self.stories.get(record["s"])
         if story is None:
             story = self.stories[record["s"]] = StoryState(record["s"], record["t"], record["t"])
         story.members += 1
         story.first, story.last = min(story.first, record["t"]), max(story.last, record["t"])
-        for feature in unpack_hashes(record.get("x", "")):
+        for feature in features if features is not None else unpack_hashes(record.get("x", "")):
             self.document_frequency[feature] = self.document_frequency.get(feature, 0) + 1
             story.features[feature] = story.features.get(feature, 0) + 1
             # the story moves to the end: postings are ordered by each story's latest article
@@ -244,16 +253,17 @@ class Deduper:
         new_speakers = sorted({q.speaker for q in tagged.quotes if q.speaker} - set(story["spk"]))
         story["spk"] = sorted({*story["spk"], *new_speakers})
         self._save_story(story_id, story)
+        feature_list = sorted(features)
         record = {
             "s": story_id,
             "t": published,
             "o": origin,
             "f": fingerprint,
             "m": pack_minhash(minhash),
-            "x": pack_hashes(sorted(features)),
+            "x": pack_hashes(feature_list),
         }
         self.store.set(ARTICLE_PREFIX + article.id, record)
-        self.index.add_article(article.id, record)
+        self.index.add_article(article.id, record, minhash, feature_list)
         return DedupedArticle(tagged, _ref(story_id, story), new_source=new_source, new_speakers=new_speakers)
 
     def _near_duplicate_of(self, minhash: Any) -> str | None:
