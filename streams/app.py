@@ -28,6 +28,29 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Faust hard-codes fetch_max_wait_ms=1500 for its consumer, and the embedded broker holds every
+# fetch that long even when records arrive meanwhile: at moderate rates that added ~0.6 s to
+# each article's raw-to-alert latency (measured, docs/benchmarks.md). A short wait costs a few
+# empty fetches a second when idle.
+FETCH_MAX_WAIT_MS = 100
+
+
+def shorten_fetch_wait() -> None:
+    """Make Faust's Kafka consumers wait at most FETCH_MAX_WAIT_MS for a fetch (idempotent)."""
+    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+
+    if getattr(AIOKafkaConsumerThread, "_wirewatch_short_fetch", False):
+        return
+    create = AIOKafkaConsumerThread._create_worker_consumer
+
+    def create_with_short_wait(self: AIOKafkaConsumerThread, transport: Any) -> Any:
+        consumer = create(self, transport)
+        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read when the consumer starts
+        return consumer
+
+    AIOKafkaConsumerThread._create_worker_consumer = create_with_short_wait  # type: ignore[method-assign]
+    AIOKafkaConsumerThread._wirewatch_short_fetch = True  # type: ignore[attr-defined]
+
 
 class TableStore:
     """A Faust table behind the StateStore interface the stage cores use."""
@@ -124,6 +147,7 @@ def raw_record(event: faust.types.EventT) -> RawRecord:
 
 def create_app(settings: Settings) -> faust.App:
     """A Faust app with the hot-path agent, the state table and the watchlist follower."""
+    shorten_fetch_wait()
     bootstrap = bootstrap_of(settings.broker)
     app = faust.App(
         settings.app_id,

@@ -197,6 +197,9 @@ def run_forwarder(broker: str, app_id: str, topics: Sequence[str]) -> None:
     import faust
     from faust.worker import Worker
 
+    from wirewatch.streams.app import shorten_fetch_wait
+
+    shorten_fetch_wait()  # the same consumer settings as the worker's, so the floor is comparable
     data_dir = tempfile.mkdtemp(prefix="bench-hop-")
     app = faust.App(
         app_id,

@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -133,6 +134,7 @@ class PipelineResult:
     latency_rate: float = 0.0  # the paced rate of the latency run
     latencies: list[float] = field(default_factory=list)
     latency_expected: int = 0
+    latency_parts: dict[str, float] = field(default_factory=dict)  # median of each leg, seconds
     peak_rss_bytes: int = 0
     alerts: int = 0
     dead_letters: int = 0
@@ -237,13 +239,19 @@ async def wait_ready(process: subprocess.Popen[bytes], log_path: Path, timeout: 
     raise RuntimeError(f"the worker was not ready in {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
 
 
+def epoch_of(iso: str) -> float:
+    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+
+
 class AlertReader:
     """Reads the alerts topic from the start; keeps when each catch-all alert arrived."""
 
     def __init__(self, bootstrap: str, topic: str) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
-        self.arrivals: dict[str, float] = {}  # article id -> monotonic arrival of its catch-all alert
+        self.arrivals: dict[str, float] = {}  # article id -> arrival (epoch s) of its catch-all alert
+        # article id -> (when the worker's pipeline decided, the alert record's broker timestamp)
+        self.stamps: dict[str, tuple[float, float]] = {}
         self.count = 0
         self.last = 0.0  # monotonic time of the latest alert
         self._task: asyncio.Task | None = None
@@ -253,14 +261,20 @@ class AlertReader:
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=200, max_records=5000)
-                now = time.monotonic()
+                now = time.time()  # wall clock: compared with the send time and the worker's
                 for messages in batches.values():
-                    self.last = now
+                    self.last = time.monotonic()
                     for message in messages:
                         self.count += 1
                         if message.key == CATCH_ALL_ID.encode():
                             alert = orjson.loads(message.value)
-                            self.arrivals.setdefault(alert["article"]["id"], now)
+                            article_id = alert["article"]["id"]
+                            if article_id not in self.arrivals:
+                                self.arrivals[article_id] = now
+                                self.stamps[article_id] = (
+                                    epoch_of(alert["detected_at"]),
+                                    message.timestamp / 1000,
+                                )
         finally:
             await consumer.stop()
 
@@ -300,7 +314,7 @@ async def publish_watchlists(settings: Settings, watchlists: list[dict]) -> None
 async def paced_produce(
     bootstrap: str, topic: str, records: Sequence[BenchRecord], rate: float, sent: list[float]
 ) -> None:
-    """Publish at `rate` records/s; sent[i] is the monotonic time record i was handed over."""
+    """Publish at `rate` records/s; sent[i] is the wall-clock time record i was handed over."""
     from aiokafka import AIOKafkaProducer
 
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=8 * 1024 * 1024, linger_ms=0)
@@ -313,7 +327,7 @@ async def paced_produce(
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            sent.append(time.monotonic())
+            sent.append(time.time())
             futures.append(await producer.send(topic, key=record.key, value=record.value))
         await asyncio.gather(*futures)
     finally:
@@ -377,6 +391,14 @@ async def run_pipeline(
                 if not await reader.wait_for(list(paced_ids)[-1], timeout, idle):
                     result.notes.append("latency: the last expected alert did not come")
                 await asyncio.sleep(1.0)  # stragglers of the same batch
+                parts: dict[str, list[float]] = {"to decision": [], "to alerts topic": [], "to reader": []}
+                for i, t in paced_ids.items():
+                    if i in reader.stamps:
+                        decided, stamped = reader.stamps[i]
+                        parts["to decision"].append(decided - t)
+                        parts["to alerts topic"].append(stamped - decided)
+                        parts["to reader"].append(reader.arrivals[i] - stamped)
+                result.latency_parts = {k: sorted(v)[len(v) // 2] for k, v in parts.items() if v}
                 result.latencies = [
                     reader.arrivals[i] - t for i, t in paced_ids.items() if i in reader.arrivals
                 ]

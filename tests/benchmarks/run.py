@@ -286,6 +286,9 @@ def render(report: Report, command: str) -> str:
             f" / {fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')}** | {len(pipeline.latencies):,} of "
             f"{pipeline.latency_expected:,} articles published at {fmt(pipeline.latency_rate, 'articles/s', 1)} "
             "(half the saturation rate); send time to the catch-all alert reaching an aiokafka consumer |",
+            f"| latency p50 by leg | {' · '.join(f'{k} {v * 1000:,.0f} ms' for k, v in pipeline.latency_parts.items()) or '—'} | "
+            "send → the worker's alert decision (its `detected_at`) → the alert's broker timestamp → "
+            "the reader |",
             f"| peak memory of the worker | {fmt(f['rss'], 'MiB')} | RSS with children, psutil every 0.2 s |",
             f"| alerts / dead letters | {pipeline.alerts:,} / {pipeline.dead_letters:,} | records on the alerts and "
             "dead-letter topics |",
