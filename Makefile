@@ -24,6 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory bench-smoke
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -q tests/unit tests/agent
