@@ -360,7 +360,12 @@ async def run_pipeline(
             reader.start()
             index_of = {article_id: n for n, article_id in enumerate(ids) if article_id}
             saturation_ids = [ids[r.index] for r in saturation if ids[r.index]]
-            profiler = start_profiler(process.pid, profile_path) if profile_path else None
+            profiler = None
+            if profile_path:
+                try:
+                    profiler = start_profiler(process.pid, profile_path)
+                except OSError as exc:  # py-spy is a tool, not a dependency: no profile, same figures
+                    result.notes.append(f"profile: py-spy could not start ({exc}); pip install py-spy")
             await produce_all(bootstrap, settings.raw_topic, [(r.key, r.value) for r in saturation])
             if not await reader.wait_for(saturation_ids[-1], timeout, idle):
                 result.notes.append("saturation: the last expected alert did not come")

@@ -67,6 +67,7 @@ class Report:
     pipeline: PipelineResult | None = None
     extra: dict[str, dict[str, float] | str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    profile: Path | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     seconds: float = 0.0
 
@@ -313,10 +314,62 @@ def render(report: Report, command: str) -> str:
         f"{fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')} | "
         f"{goal(f['p99'], GOAL_P99_SECONDS, higher_is_better=False)} |",
     ]
+    if report.profile and report.profile.exists():
+        lines += profile_summary(report.profile)
     notes = list(report.errors) + (pipeline.notes if pipeline else [])
     if notes:
         lines += ["", "## Problems in this run", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
+
+
+PROFILED = {
+    "hot-path agent (all of it)": "create_app.<locals>.hot_path",
+    "Pipeline.process (the four stage cores)": "Pipeline.process",
+    "parse": "parse_record",
+    "tag": "Tagger.__call__",
+    "dedup": "Deduper.__call__",
+    "alert": "AlertEngine.__call__",
+    "state table writes": "TableStore.set",
+}
+
+
+def profile_summary(path: Path) -> list[str]:
+    """Where the worker's main thread spent its samples (py-spy collapsed stacks)."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    main_thread, other_threads = 0, 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [frame.rsplit(":", 1)[0] + ")" if ":" in frame else frame for frame in stack.split(";")]
+        if not frames[0].startswith("_run_module_as_main"):
+            other_threads += int(count)
+            continue
+        main_thread += int(count)
+        for name in {frame.split(" (", 1)[0] for frame in frames}:
+            inclusive[name] = inclusive.get(name, 0) + int(count)
+        own[frames[-1]] = own.get(frames[-1], 0) + int(count)
+    if not main_thread:
+        return []
+    lines = [
+        "",
+        "## Where the worker's time goes (py-spy, saturation run)",
+        "",
+        f"{main_thread:,} samples of the main thread (the event loop that runs the agent); "
+        f"{other_threads:,} more in Faust's producer and consumer threads.",
+        "",
+        "| part | share of the main thread |",
+        "|---|---|",
+    ]
+    for label, frame in PROFILED.items():
+        lines.append(f"| {label} | {inclusive.get(frame, 0) / main_thread:.0%} |")
+    hot = inclusive.get("create_app.<locals>.hot_path", 0)
+    lines.append(f"| everything else: Faust, aiokafka, the event loop, idle | {1 - hot / main_thread:.0%} |")
+    lines += ["", "| busiest functions (own time) | share |", "|---|---|"]
+    for frame, count in sorted(own.items(), key=lambda item: -item[1])[:12]:
+        lines.append(f"| `{frame}` | {count / main_thread:.1%} |")
+    return lines
 
 
 def missing_figures(report: Report) -> list[str]:
@@ -349,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "make bench-smoke" if args.smoke else "make bench"
 
     records = corpus.generate(size.saturation_records + size.paced_records)
-    report = Report(size=size, smoke=args.smoke, records=records)
+    report = Report(size=size, smoke=args.smoke, records=records, profile=args.profile)
     print(f"corpus: {len(records)} records; timing the stage cores", file=sys.stderr)
     watchlists = corpus.watchlists(size.watchlists)
     report.stages = time_stage_cores(records, watchlists, size.stage_budget_seconds)
