@@ -745,6 +745,8 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
 
 def _possessor(state: Attribution, masked: str, s_start: int, s_end: int) -> str:
     """The owner in a sentence-initial possessive ("Sunak's predecessor ...")."""
+    if "'s " not in masked[s_start : s_start + 120]:
+        return ""
     clause = _clause_start(masked, s_start, s_end)
     refs = _refs_in(state, clause, s_end)
     if refs and refs[0].np_start <= clause + 4 and _possessive(state.text, refs[0]):
@@ -836,6 +838,8 @@ _NEEDS_THAT = frozenset(
 
 def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list[Quotation]:
     """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'."""
+    if not _cues_in(state, s_start, s_end):
+        return []  # most sentences have no cue verb: nothing to do
     clause = _clause_start(masked, s_start, s_end)
     found: list[Quotation] = []
     taken = clause
