@@ -9,7 +9,7 @@ import statistics
 
 from tests.benchmarks import corpus
 from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
-from tests.benchmarks.run import SMOKE, Report, missing_figures, render, stage_modules
+from tests.benchmarks.run import SMOKE, Report, missing_figures, profile_summary, render, stage_modules
 from wirewatch.agents.alert import Watchlist
 from wirewatch.agents.parse import parse_record
 
@@ -91,3 +91,20 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
 
 def test_stage_modules_are_discovered() -> None:
     assert all(name.startswith("stage_") for name in stage_modules())
+
+
+def test_profile_summary_shares_the_main_thread(tmp_path) -> None:
+    root = "_run_module_as_main (<frozen runpy>:198);Handle._run (asyncio/events.py:80)"
+    hot = f"{root};create_app.<locals>.hot_path (streams/app.py:190)"
+    stacks = tmp_path / "profile.txt"
+    stacks.write_text(
+        f"{hot};Pipeline.process (agents/pipeline.py:87);Tagger.__call__ (agents/tag/core.py:30) 60\n"
+        f"{hot};Pipeline.process (agents/pipeline.py:80);parse_record (agents/parse/core.py:99) 20\n"
+        f"{root};EpollSelector.select (selectors.py:468) 20\n"
+        "Thread._bootstrap (threading.py:1002);ServiceThread._start_thread (mode/threads.py:211) 50\n"
+    )
+    table = "\n".join(profile_summary(stacks))
+    assert "100 samples of the main thread" in table and "50 more" in table
+    assert "| Pipeline.process (the four stage cores) | 80% |" in table
+    assert "| tag | 60% |" in table
+    assert "| everything else: Faust, aiokafka, the event loop, idle | 20% |" in table
