@@ -7,7 +7,7 @@ from wirewatch.agents.tag import Tagger
 
 
 def tagged(data: bytes):
-    return Tagger()(parse_bytes(data, ingest_ms=0).articles[0])
+    return Tagger()(parse_bytes(data, ingest_ms=1_700_000_000_000).articles[0])
 
 
 def test_first_seed_speakers(seed_bytes: list[bytes]) -> None:
