@@ -149,13 +149,25 @@ _LEADING_CLAUSE = re.compile(
     r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
 )
 _RELATIVE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
-_TITLE_CUE = re.compile(
-    r"(?:titled|entitled|headlined|headline|the book|the film|the documentary|"
-    r"the song|the album|the novel|the report|the letter|the slogan)\s*,?\s*$",
-    re.I,
+_TITLE_CUES = (
+    "titled|entitled|headlined|headline|the book|the film|the documentary|"
+    "the song|the album|the novel|the report|the letter|the slogan"
 )
+_TITLE_CUE = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
+_TITLE_CUE_WORDS = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE = re.compile(r"\b(?:called|named|dubbed)\s*$")
+_NAMED_CUE_WORDS = ("called", "named", "dubbed")
+
+
+def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
+    """Whether `text` may end with one of the lower-case `endings`, in any case: a quick test
+    that never says no to what the case-insensitive pattern would match (a non-ASCII tail is
+    left to the pattern)."""
+    tail = text[-16:]
+    return not tail.isascii() or tail.lower().endswith(endings)
+
+
 _HONORIFIC = re.compile(
     r"(?:President|Prime Minister|Premier|Chancellor|Minister|Secretary|Governor|Chair|Chairman|"
     r"Mr|Mrs|Ms|Dr|Sir|Dame|Prince|Princess|King|Queen|Senator|Mayor|General|Judge|Speaker)\.?\s+$"
@@ -389,9 +401,14 @@ def _is_title(text: str, span: Span) -> bool:
     """A quoted title or headline ("a book titled “…”", “Code on the River”), not speech."""
     inner = text[span.start : span.end].strip()
     before = match_text(text[max(0, span.start - 41) : span.start - 1])
-    if _TITLE_CUE.search(before) or (_NAMED_CUE.search(before) and inner[:1].isupper()):
+    # the cue patterns end at the opening mark: test the last words with str methods first,
+    # since searching a pattern anchored at the end tries it at every position
+    tail = before.rstrip()
+    if _ends_with_any(tail.removesuffix(",").rstrip(), _TITLE_CUE_WORDS) and _TITLE_CUE.search(before):
         return True
-    if _SO_CALLED.search(before) and len(inner.split()) <= 3:
+    if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
+        return True
+    if _ends_with_any(tail, ("so-called",)) and _SO_CALLED.search(before) and len(inner.split()) <= 3:
         return True  # scare quotes: the so-called "experts"
     words = inner.split()
     if len(words) < 2 or len(words) > 10 or inner[-1:] in ",.!?;:" or not span.closed:
@@ -434,6 +451,9 @@ _TITLE_WORD = re.compile(
     r"economy|executive|financial|officer)",
     re.I,
 )
+_ROLE_HEAD_WORDS = tuple(
+    dict.fromkeys(head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " "))
+)  # _ROLE_HEADS as plain words ("secretary-general", "secretary general"), for str.endswith
 _APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
 _APPOSITIVE_AFTER = re.compile(
     rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]"
@@ -518,7 +538,9 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         if m:
             words |= role_words(m.group("what"))
     if text[max(0, ref.np_start - 2) : ref.np_start] == ", ":  # "the finance minister, Rachel Reeves"
-        m = _APPOSITIVE_BEFORE.search(match_text(text[max(0, ref.np_start - 70) : ref.np_start]))
+        before = match_text(text[max(0, ref.np_start - 70) : ref.np_start])
+        # the pattern ends with a role head right before the comma: test that first, cheaply
+        m = _APPOSITIVE_BEFORE.search(before) if before[:-2].endswith(_ROLE_HEAD_WORDS) else None
         if m:
             words |= role_words(m.group("what"))
     return frozenset(words)
@@ -615,7 +637,8 @@ def _mask(text: str, spans: list[Span]) -> str:
     straight = match_text(text)
     for span in spans:
         pieces.append(straight[at : span.start])
-        pieces.append(re.sub(r"[^\n]", "_", straight[span.start : span.end]))
+        inside = straight[span.start : span.end]
+        pieces.append(re.sub(r"[^\n]", "_", inside) if "\n" in inside else "_" * len(inside))
         at = span.end
     pieces.append(straight[at:])
     return "".join(pieces)
