@@ -70,15 +70,21 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-_CUE_RE = re.compile(rf"\b(?:{_trie_pattern(CUE_VERBS.split('|'))})\b")
+_CUE_TRIE = _trie_pattern(CUE_VERBS.split("|"))
+_CUE_RE = re.compile(rf"\b(?:{_CUE_TRIE})\b")
+# Matched at a position (pattern.match(text, pos, endpos)), so no "^". At any one position at
+# most one cue verb can be followed by a space or a word boundary, so the trie finds what the
+# flat list would, without trying eighty alternatives at every step of the lazy "who".
 _CUE_AFTER_VERB_FIRST = re.compile(
-    rf"^[\s,.!?…—–-]*(?:has |had |also |then |later )?(?P<cue>{CUE_VERBS})\s+(?P<who>[^,;:!?\"“”]{{1,120}})"
+    rf"[\s,.!?…—–-]*(?:has |had |also |then |later )?(?P<cue>{_CUE_TRIE})\s+(?P<who>[^,;:!?\"“”]{{1,120}})"
 )
 _CUE_AFTER_WHO_FIRST = re.compile(
-    rf"^[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{CUE_VERBS})\b"
+    rf"[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{_CUE_TRIE})\b"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
-_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# Starts with a character class, so re scans for its first letter in C instead of trying the
+# whole pattern at every position; the lookbehind is the word boundary before that letter.
+_PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 _PREPOSITIONS = frozenset(
     [
         "about",
@@ -135,16 +141,17 @@ _ANON_NOUNS = (
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?"
 )
-_ANON = re.compile(
-    r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any|[Oo]ther)\s+"
+_ANON = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
+    r"[AaOoSsTtMm](?<![\w'’].)"
+    r"(?:(?<=[Aa])n?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
     rf"(?:[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
 )
-_ANON_PLURAL_START = re.compile(
-    r"^(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
+_ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
+    r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
     r"[Ee]xperts|[Cc]ritics|[Dd]iplomats|[Ss]ources|[Aa]ctivists|[Gg]roups|[Mm]inisters|[Ii]nvestors)\b"
 )
-_LEADING_CLAUSE = re.compile(
-    r"^(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
+_LEADING_CLAUSE = re.compile(  # matched at a position: no "^"
+    r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
     r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
 )
@@ -179,6 +186,7 @@ _MARKS = {
     ch: re.compile(re.escape(ch) if ch == closer else f"[{ch}{closer}]") for ch, closer in _OPENERS.items()
 }
 _ANONYMOUS = "anon"
+_SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
 _PLURAL = frozenset(
     {"several", "some", "two", "three", "many", "other"}
@@ -195,6 +203,8 @@ class Ref:
     ids: tuple[str, ...] = ()  # the person id; role keys; the entity id
     np_start: int = -1  # where its noun phrase starts ("Pentagon chief Lloyd Austin")
     gender: str = ""
+    possessive: bool = False  # "Merkel's remarks" (set by build_refs)
+    after_preposition: bool = False  # "standing beside Scholz" (set by build_refs)
 
     def __post_init__(self) -> None:
         if self.np_start < 0:
@@ -243,6 +253,10 @@ class Attribution:
     cues: list[re.Match[str]] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
     _descriptions: dict[tuple[str, bool], list[frozenset[str]]] = field(default_factory=dict)
+    # (person, role words, any date) -> whether the knowledge base's descriptions agree
+    _kb_agrees: dict[tuple[str, frozenset[str], bool], bool] = field(default_factory=dict)
+    # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
+    candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -255,18 +269,29 @@ class Attribution:
             self.descriptions.setdefault(person, []).append(words)
 
     def candidate_descriptions(self, person: str, any_date: bool = False) -> list[frozenset[str]]:
-        nationality = (
-            self.kb.country_words.get(self.kb.people[person].country, frozenset())
-            if (person in self.kb.people)
-            else frozenset()
-        )
+        return self._kb_descriptions(person, any_date) + self.descriptions.get(person, [])
+
+    def _kb_descriptions(self, person: str, any_date: bool) -> list[frozenset[str]]:
         key = (person, any_date)
         if key not in self._descriptions:
             found = [role.words for role in self.kb.roles_of(person) if any_date or role.held_on(self.day)]
-            if nationality:
-                found.append(nationality)  # "the Italian"
+            if person in self.kb.people:
+                nationality = self.kb.country_words.get(self.kb.people[person].country, frozenset())
+                if nationality:
+                    found.append(nationality)  # "the Italian"
             self._descriptions[key] = found
-        return self._descriptions[key] + self.descriptions.get(person, [])
+        return self._descriptions[key]
+
+    def described_by(self, person: str, words: frozenset[str], any_date: bool = False) -> bool:
+        """Whether one of a person's descriptions has all the role words (as
+        `candidate_descriptions`, with the knowledge base's part remembered for the article)."""
+        key = (person, words, any_date)
+        agrees = self._kb_agrees.get(key)
+        if agrees is None:
+            agrees = self._kb_agrees[key] = any(
+                roles_agree(words, d) for d in self._kb_descriptions(person, any_date)
+            )
+        return agrees or any(roles_agree(words, d) for d in self.descriptions.get(person, ()))
 
     def resolve_role(
         self,
@@ -280,18 +305,14 @@ class Attribution:
         if not words:
             return ""
         matching = [
-            person
-            for person in self.seen
-            if person not in exclude
-            and any(roles_agree(words, d) for d in self.candidate_descriptions(person))
+            person for person in self.seen if person not in exclude and self.described_by(person, words)
         ]
         if not matching and (self.day is None or not self.kb.holders_matching(words, self.day)):
             # a wrong or missing date: a person the article names who ever held the role
             matching = [
                 person
                 for person in self.seen
-                if person not in exclude
-                and any(roles_agree(words, d) for d in self.candidate_descriptions(person, any_date=True))
+                if person not in exclude and self.described_by(person, words, any_date=True)
             ]
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
         if before:
@@ -513,6 +534,9 @@ def build_refs(kb: KnowledgeBase, text: str, linked: list[Ref], in_quote: list[b
     for ref in chosen:
         if ref.kind == "person" and ref.np_start == ref.start:
             ref.np_start = _np_start(text, ref.start)
+        # asked for every sentence and cue verb around the reference: found once here
+        ref.possessive = _possessive(text, ref)
+        ref.after_preposition = _preceded_by_preposition(text, ref)
     chosen.sort(key=lambda r: r.start)
     return chosen
 
@@ -688,31 +712,45 @@ def _nearest_before(
     """The speaker of a cue verb: the referring expression nearest before it that is its
     subject (not after a preposition unless right beside the verb, not possessive, not
     inside a relative clause that ends before the verb)."""
-    relative = [
-        (clause_start + m.start(), clause_start + m.end())
-        for m in _RELATIVE.finditer(masked[clause_start:cue_start])
-    ]
-    candidates = [
-        r
-        for r in _refs_in(state, clause_start, cue_start)
-        if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
-        and not any(a <= r.start and r.end <= b for a, b in relative)
-        and not _possessive(state.text, r)
-    ]
-    # "with President X saying ...": an -ing cue right after its subject keeps it
-    participle = (
-        masked[cue_start : cue_start + 30].split()[0].endswith("ing")
-        if masked[cue_start : cue_start + 30].split()
-        else False
-    )
-    for ref in reversed(candidates):
-        adjacent = participle and re.fullmatch(r"\s*", masked[ref.end : cue_start])
-        if _preceded_by_preposition(state.text, ref) and not adjacent:
-            continue
+    for ref in _subject_candidates(state, masked, clause_start, cue_start):
         person = state.resolve_ref(ref, exclude)
         if person:
             return person
     return ""
+
+
+def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_start: int) -> list[Ref]:
+    """The references that can be a cue verb's subject, nearest first. They depend on the text
+    alone, so they are found once: a sentence asks for them for its subject, its quotations
+    and its reported speech."""
+    key = (clause_start, cue_start)
+    found = state.candidates.get(key)
+    if found is not None:
+        return found
+    relative = (
+        [
+            (clause_start + m.start(), clause_start + m.end())
+            for m in _RELATIVE.finditer(masked[clause_start:cue_start])
+        ]
+        if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
+        else []
+    )
+    # "with President X saying ...": an -ing cue right after its subject keeps it
+    words = masked[cue_start : cue_start + 30].split(None, 1)
+    participle = bool(words) and words[0].endswith("ing")
+    found = []
+    for ref in reversed(_refs_in(state, clause_start, cue_start)):
+        if ref.kind not in _SPEAKER_KINDS or ref.possessive:
+            continue
+        if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
+            continue
+        if ref.after_preposition:
+            gap = masked[ref.end : cue_start]
+            if not (participle and (not gap or gap.isspace())):
+                continue
+        found.append(ref)
+    state.candidates[key] = found
+    return found
 
 
 def _last_before(positions: list[int], position: int) -> int:
@@ -726,6 +764,16 @@ def _named_inside(state: Attribution, span: Span) -> frozenset[str]:
     return frozenset(person for _at, person in state.quoted_people[first:last])
 
 
+def _first_cue(state: Attribution, start: int, end: int) -> re.Match[str] | None:
+    """The first of `_cues_in` (cues do not overlap, so the first by start ends first)."""
+    first = bisect_left(state.cue_starts, start)
+    if first < len(state.cues):
+        cue = state.cues[first]
+        if cue.start() < end and cue.end() <= end:
+            return cue
+    return None
+
+
 def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
     """Cue verbs outside quotations between two offsets (found once per article)."""
     first = bisect_left(state.cue_starts, start)
@@ -735,18 +783,18 @@ def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
 
 def _clause_start(masked: str, s_start: int, position: int) -> int:
     """Start of the clause holding `position`: after a leading "Asked about X," clause."""
-    m = _LEADING_CLAUSE.match(masked[s_start:position])
-    return s_start + m.end() if m else s_start
+    m = _LEADING_CLAUSE.match(masked, s_start, position)
+    return m.end() if m else s_start
 
 
 def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple[str, Ref | None]:
     """The person a sentence is about: the subject of its first cue verb, else its first
     referring expression that is not after a preposition or possessive."""
     clause = _clause_start(masked, s_start, s_end)
-    plural = _ANON_PLURAL_START.match(masked[clause:s_end])
+    plural = _ANON_PLURAL_START.match(masked, clause, s_end)
     if plural:
-        return _ANONYMOUS, Ref(clause, clause + plural.end(), "anon", gender="p")
-    cue = next(iter(_cues_in(state, clause, s_end)), None)
+        return _ANONYMOUS, Ref(clause, plural.end(), "anon", gender="p")
+    cue = _first_cue(state, clause, s_end)
     if cue:
         person = _nearest_before(state, masked, clause, cue.start())
         if person:
@@ -755,9 +803,9 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
     for ref in _refs_in(state, clause, s_end):
         if ref.kind in ("org", "place"):
             break
-        if ref.kind not in ("person", "role", "rolephrase", "pronoun", "anon"):
+        if ref.kind not in _SPEAKER_KINDS:
             continue
-        if _preceded_by_preposition(state.text, ref) or _possessive(state.text, ref):
+        if ref.after_preposition or ref.possessive:
             continue
         person = state.resolve_ref(ref)
         if person:
@@ -768,18 +816,18 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
 
 def _possessor(state: Attribution, masked: str, s_start: int, s_end: int) -> str:
     """The owner in a sentence-initial possessive ("Sunak's predecessor ...")."""
-    if "'s " not in masked[s_start : s_start + 120]:
+    if masked.find("'s ", s_start, s_start + 120) < 0:
         return ""
     clause = _clause_start(masked, s_start, s_end)
     refs = _refs_in(state, clause, s_end)
-    if refs and refs[0].np_start <= clause + 4 and _possessive(state.text, refs[0]):
+    if refs and refs[0].np_start <= clause + 4 and refs[0].possessive:
         return state.resolve_ref(refs[0])
     return ""
 
 
 def _last_person(state: Attribution, s_start: int, s_end: int) -> str:
     for ref in reversed(_refs_in(state, s_start, s_end)):
-        if ref.kind in ("person", "role", "rolephrase") and not _possessive(state.text, ref):
+        if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
             person = state.resolve_ref(ref)
             if person:
                 return person
@@ -796,15 +844,16 @@ def _speaker_of(
     # 1. a cue after the quote: '"…," X said' or '"…," said X'
     if after.strip(" .,!?…—–-") and not after.lstrip().startswith(('"', "“")):
         for pattern in (_CUE_AFTER_VERB_FIRST, _CUE_AFTER_WHO_FIRST):
-            m = pattern.match(after)
+            m = pattern.match(masked, close, s_end)
             if m and "_" not in m.group("who"):
-                person = _who(state, close + m.start("who"), close + m.end("who"), exclude)
+                person = _who(state, m.start("who"), m.end("who"), exclude)
                 if person:
                     return person, m.group("cue")
     # 2. a cue before the quote, in the same sentence; the one nearer the quote wins
     according = None
-    for found in _ACCORDING.finditer(before):
-        according = found
+    if "ccording to" in before:
+        for found in _ACCORDING.finditer(before):
+            according = found
     clause = _clause_start(masked, s_start, span.start)
     cues = [
         c
@@ -854,6 +903,8 @@ def _standalone(
 _DIRECT_INTRO = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
+_THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _NEEDS_THAT = frozenset(
     {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling"}
 )
@@ -875,11 +926,13 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
         refs = [r for r in _refs_in(state, clause, cue.start()) if state.resolve_ref(r) == who]
         np_start = refs[-1].np_start if refs else cue.start()
         lead = masked[clause:np_start]
-        after_quote = bool(re.search(r"[\"”],?\s*$", masked[s_start:np_start]))
-        lead_words = re.findall(r"[A-Za-z]{2,}", lead.replace("_", " "))
+        # '"…," X said': the text before X ends with a closing mark and maybe a comma
+        before_who = masked[s_start:np_start].rstrip()
+        after_quote = before_who.removesuffix(",").endswith('"')  # masked text: marks are straight
+        lead_words = _WORD.findall(lead)  # (a masked quotation's "_" are not letters)
         if (
             not after_quote
-            and re.search(r",\s*$", lead)
+            and lead.rstrip().endswith(",")
             and len(lead_words) >= 4
             and not _ENDS_WITH_ROLE.search(lead)
         ):
@@ -888,11 +941,11 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
             rest = masked[cue.end() : s_end]
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
-            if (after_quote or cue.group(0) in _NEEDS_THAT) and not re.match(r"[^.;:]{0,40}\bthat\b", rest):
+            if (after_quote or cue.group(0) in _NEEDS_THAT) and not _THAT.match(rest):
                 continue  # '"…," X told a news conference': no reported clause
             start = cue.end() + len(rest) - len(rest.lstrip())
             end = s_end
-        if len(re.findall(r"[A-Za-z]{2,}", masked[start:end].replace("_", " "))) < 3:
+        if len(_WORD.findall(masked, start, end)) < 3:
             continue
         taken = end
         found.append(
