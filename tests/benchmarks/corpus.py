@@ -47,8 +47,8 @@ STORY_SIZES = ((1, 1, 0.50), (2, 3, 0.30), (4, 8, 0.20))  # (smallest, largest, 
 BODY_MEDIAN_CHARS = 1900
 BODY_SIGMA = 0.45
 BODY_CLIP = (700, 12_000)
-# A word every generated article uses: the catch-all watchlist matches it, so every
-# original article raises an alert that the latency measurement can follow.
+# A word every generated article uses: the catch-all watchlist matches it, so most
+# original articles raise an alert that the benchmark can follow (story rules permitting).
 CATCH_ALL_QUERY = "said"
 
 OUTLETS = [

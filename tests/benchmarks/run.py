@@ -245,7 +245,7 @@ def render(report: Report, command: str) -> str:
         f"{corpus.median_size(records) / 1024:.1f} KB; duplicates {corpus.duplicate_share(records):.0%} "
         f"(byte-identical resends and syndicated copies); {stories:,} stories. "
         f"{size.watchlists:,} generated watchlists (keyword queries, speaker lists and both; one "
-        f"catch-all that every original article matches, to follow each article to its alert).",
+        f"catch-all that every article matches, so most originals raise an alert the run can follow).",
         "",
         "## Results",
         "",
@@ -276,7 +276,7 @@ def render(report: Report, command: str) -> str:
         lines += [
             f"| **pipeline throughput** | **{fmt(f['throughput'], 'articles/s', 1)}** | one `wirewatch worker`, "
             f"{size.watchlists:,} watchlists; {pipeline.saturation_records:,} records published at once, rate "
-            f"between the first and last catch-all alert ({pipeline.saturation_seconds:.1f} s) |",
+            f"between the first and last article followed to its first alert ({pipeline.saturation_seconds:.1f} s) |",
             f"| ideal: 1 / (one bare hop + stage cores) | {fmt(f['ideal'], 'articles/s', 1)} | from the rows above |",
             f"| **efficiency** = throughput / ideal | **{fmt(f['efficiency'], '', 2)}** | goal ≥ {GOAL_EFFICIENCY}: "
             f"{goal(f['efficiency'], GOAL_EFFICIENCY)} |",
@@ -286,7 +286,7 @@ def render(report: Report, command: str) -> str:
             f"| **raw-to-alert latency p50 / p99** | **{fmt(f['p50'] * 1000 if f['p50'] is not None else None, 'ms')}"
             f" / {fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')}** | {len(pipeline.latencies):,} of "
             f"{pipeline.latency_expected:,} articles published at {fmt(pipeline.latency_rate, 'articles/s', 1)} "
-            "(half the saturation rate); send time to the catch-all alert reaching an aiokafka consumer |",
+            "(half the saturation rate); send time to the article's first alert reaching an aiokafka consumer |",
             f"| latency p50 by leg | {' · '.join(f'{k} {v * 1000:,.0f} ms' for k, v in pipeline.latency_parts.items()) or '—'} | "
             "send → the worker's alert decision (its `detected_at`) → the alert's broker timestamp → "
             "the reader |",
