@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -68,6 +68,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+@lru_cache(maxsize=65_536)  # the same phrases and titles recur in article after article
 def role_words(phrase: str) -> frozenset[str]:
     """The words that identify a role, folded: 'the Russian premier' -> {russian, premier}."""
     text = match_text(phrase).lower().replace("'s ", " ")
@@ -124,6 +125,7 @@ class KnowledgeBase:
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     _automaton: Any = None
     _holders_cache: dict[tuple[frozenset[str], date | None], frozenset[str]] = field(default_factory=dict)
+    _describes_cache: dict[tuple[str, frozenset[str], date | None, bool], bool] = field(default_factory=dict)
 
     def add_surface(self, surface: str, target: Target) -> None:
         surface = match_text(surface.strip())
@@ -142,6 +144,7 @@ class KnowledgeBase:
         person = self.people.setdefault(person_id, Person())
         person.gender = person.gender or gender
         person.country = person.country or country
+        self._describes_cache.clear()
         for surface in (name, *aliases):
             self.add_surface(surface, Target("entity", person_id))
         return person_id
@@ -158,11 +161,29 @@ class KnowledgeBase:
         words = frozenset().union(*(role_words(t) for t in (key, *texts)))
         role = Role(key, person_id, start, end, words)
         self._holders_cache.clear()
+        self._describes_cache.clear()
         self.roles.setdefault(key, []).append(role)
         self.person_roles.setdefault(person_id, []).append(role)
 
     def roles_of(self, person_id: str) -> list[Role]:
         return self.person_roles.get(person_id, [])
+
+    def describes(
+        self, person_id: str, words: frozenset[str], day: date | None, any_date: bool = False
+    ) -> bool:
+        """Whether a person's role on the day (any role they ever held, with `any_date`) or their
+        nationality has all the role words. Remembered: role phrases recur across articles."""
+        key = (person_id, words, day, any_date)
+        found = self._describes_cache.get(key)
+        if found is None:
+            descriptions = [role.words for role in self.roles_of(person_id) if any_date or role.held_on(day)]
+            if person_id in self.people:
+                descriptions.append(self.country_words.get(self.people[person_id].country, frozenset()))
+            found = any(roles_agree(words, d) for d in descriptions if d)
+            if len(self._describes_cache) > 100_000:
+                self._describes_cache.clear()
+            self._describes_cache[key] = found
+        return found
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""

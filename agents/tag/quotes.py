@@ -252,9 +252,6 @@ class Attribution:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # kb.names + unknown speakers
     cues: list[re.Match[str]] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
-    _descriptions: dict[tuple[str, bool], list[frozenset[str]]] = field(default_factory=dict)
-    # (person, role words, any date) -> whether the knowledge base's descriptions agree
-    _kb_agrees: dict[tuple[str, frozenset[str], bool], bool] = field(default_factory=dict)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
     candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
 
@@ -268,30 +265,12 @@ class Attribution:
         if words:
             self.descriptions.setdefault(person, []).append(words)
 
-    def candidate_descriptions(self, person: str, any_date: bool = False) -> list[frozenset[str]]:
-        return self._kb_descriptions(person, any_date) + self.descriptions.get(person, [])
-
-    def _kb_descriptions(self, person: str, any_date: bool) -> list[frozenset[str]]:
-        key = (person, any_date)
-        if key not in self._descriptions:
-            found = [role.words for role in self.kb.roles_of(person) if any_date or role.held_on(self.day)]
-            if person in self.kb.people:
-                nationality = self.kb.country_words.get(self.kb.people[person].country, frozenset())
-                if nationality:
-                    found.append(nationality)  # "the Italian"
-            self._descriptions[key] = found
-        return self._descriptions[key]
-
     def described_by(self, person: str, words: frozenset[str], any_date: bool = False) -> bool:
-        """Whether one of a person's descriptions has all the role words (as
-        `candidate_descriptions`, with the knowledge base's part remembered for the article)."""
-        key = (person, words, any_date)
-        agrees = self._kb_agrees.get(key)
-        if agrees is None:
-            agrees = self._kb_agrees[key] = any(
-                roles_agree(words, d) for d in self._kb_descriptions(person, any_date)
-            )
-        return agrees or any(roles_agree(words, d) for d in self.descriptions.get(person, ()))
+        """Whether one of a person's descriptions has all the role words: their roles that day
+        (or ever), their nationality ("the Italian"), or what this article called them."""
+        return self.kb.describes(person, words, None if any_date else self.day, any_date) or any(
+            roles_agree(words, d) for d in self.descriptions.get(person, ())
+        )
 
     def resolve_role(
         self,
@@ -485,10 +464,12 @@ _ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 def _np_start(text: str, start: int) -> int:
     """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
+    if not text[start - 1 : start].isspace():
+        return start  # no word ends right before the name
     position = start
-    for match in reversed(list(_WORD_SPACE.finditer(text[max(0, start - 80) : start]))):
+    for match in reversed(list(_WORD_SPACE.finditer(text, max(0, start - 80), start))):
         word = match.group(0).strip()
-        absolute = max(0, start - 80) + match.start()
+        absolute = match.start()
         if absolute + len(match.group(0)) != position or "\n" in match.group(0):
             break
         if word.endswith((".", ",", ";", ":")) and len(word) > 3:
