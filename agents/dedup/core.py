@@ -53,6 +53,9 @@ WATERMARK_KEY = "dedup:watermark"
 # Copies of one text share >= 0.73 of their 5-shingles in the corpus, independent reports of
 # one event <= 0.02: anything between is a wide margin.
 NEAR_DUPLICATE_JACCARD = 0.5
+# Below this many body words (a feed item with a headline only, or a one-line summary), the
+# title is part of the text compared, or every such item would be a copy of the first.
+SHORT_BODY_WORDS = 20
 # 16 bands of 2 rows over 32 permutations: a pair at Jaccard 0.5 becomes a candidate with
 # probability 1 - (1 - 0.5**2)**16 = 0.99; candidates are then checked on the estimate.
 LSH_BANDS, LSH_ROWS = 16, 2
@@ -235,6 +238,8 @@ class Deduper:
             )
 
         body_words = words(article.text)
+        if len(body_words) < SHORT_BODY_WORDS:  # a headline-only item: its title is its text
+            body_words = words(article.title) + body_words
         fingerprint = body_fingerprint(body_words)
         first = self.index.fingerprints.get(fingerprint)
         if first is None:

@@ -133,3 +133,12 @@ def test_a_copy_of_a_copy_points_to_the_original() -> None:
     truncated = deduper(tagged("a-2", "2024-01-01T09:00:00Z", body=BODY[:2]))
     again = deduper(tagged("a-3", "2024-01-01T10:00:00Z", body=BODY[:2], source="Bay News"))
     assert truncated.duplicate_of == "a-1" and again.duplicate_of == "a-1"
+
+
+def test_headline_only_items_are_not_copies_of_each_other() -> None:
+    deduper = Deduper(MemoryStore())
+    first = deduper(tagged("a-1", "2024-01-01T08:00:00Z", body=[" "], title="Ferry pier closes for repairs"))
+    second = deduper(tagged("a-2", "2024-01-01T08:05:00Z", body=[" "], title="Lifeboat crew rescues two"))
+    same = deduper(tagged("a-3", "2024-01-01T08:10:00Z", body=[" "], title="Ferry pier closes for repairs"))
+    assert not first.duplicate_of and not second.duplicate_of
+    assert same.duplicate_of == "a-1"
