@@ -125,7 +125,9 @@ class KnowledgeBase:
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     _automaton: Any = None
     _holders_cache: dict[tuple[frozenset[str], date | None], frozenset[str]] = field(default_factory=dict)
-    _describes_cache: dict[tuple[str, frozenset[str], date | None, bool], bool] = field(default_factory=dict)
+    _describes_cache: dict[tuple[frozenset[str], date | None, bool], dict[str, bool]] = field(
+        default_factory=dict
+    )
 
     def add_surface(self, surface: str, target: Target) -> None:
         surface = match_text(surface.strip())
@@ -173,17 +175,24 @@ class KnowledgeBase:
     ) -> bool:
         """Whether a person's role on the day (any role they ever held, with `any_date`) or their
         nationality has all the role words. Remembered: role phrases recur across articles."""
-        key = (person_id, words, day, any_date)
-        found = self._describes_cache.get(key)
+        known = self.described(words, day, any_date)
+        found = known.get(person_id)
         if found is None:
             descriptions = [role.words for role in self.roles_of(person_id) if any_date or role.held_on(day)]
             if person_id in self.people:
                 descriptions.append(self.country_words.get(self.people[person_id].country, frozenset()))
-            found = any(roles_agree(words, d) for d in descriptions if d)
-            if len(self._describes_cache) > 100_000:
-                self._describes_cache.clear()
-            self._describes_cache[key] = found
+            found = known[person_id] = any(roles_agree(words, d) for d in descriptions if d)
         return found
+
+    def described(self, words: frozenset[str], day: date | None, any_date: bool) -> dict[str, bool]:
+        """What `describes` has answered so far for these role words: person id -> answer."""
+        key = (words, day, any_date)
+        known = self._describes_cache.get(key)
+        if known is None:
+            if len(self._describes_cache) > 20_000:
+                self._describes_cache.clear()
+            known = self._describes_cache[key] = {}
+        return known
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""

@@ -265,12 +265,23 @@ class Attribution:
         if words:
             self.descriptions.setdefault(person, []).append(words)
 
-    def described_by(self, person: str, words: frozenset[str], any_date: bool = False) -> bool:
-        """Whether one of a person's descriptions has all the role words: their roles that day
-        (or ever), their nationality ("the Italian"), or what this article called them."""
-        return self.kb.describes(person, words, None if any_date else self.day, any_date) or any(
-            roles_agree(words, d) for d in self.descriptions.get(person, ())
-        )
+    def described_by(self, words: frozenset[str], any_date: bool = False) -> list[str]:
+        """The people in the article that one of their descriptions fits, in the order they came:
+        their roles that day (or ever), their nationality ("the Italian"), or what this article
+        called them. The knowledge base's answers are remembered across articles."""
+        day = None if any_date else self.day
+        known = self.kb.described(words, day, any_date)
+        descriptions = self.descriptions
+        found = []
+        for person in self.seen:
+            agrees = known.get(person)
+            if agrees is None:
+                agrees = self.kb.describes(person, words, day, any_date)
+            if agrees or (
+                person in descriptions and any(roles_agree(words, d) for d in descriptions[person])
+            ):
+                found.append(person)
+        return found
 
     def resolve_role(
         self,
@@ -283,16 +294,10 @@ class Attribution:
         before `position`, else the first after), else the knowledge base's holder that day."""
         if not words:
             return ""
-        matching = [
-            person for person in self.seen if person not in exclude and self.described_by(person, words)
-        ]
+        matching = [person for person in self.described_by(words) if person not in exclude]
         if not matching and (self.day is None or not self.kb.holders_matching(words, self.day)):
             # a wrong or missing date: a person the article names who ever held the role
-            matching = [
-                person
-                for person in self.seen
-                if person not in exclude and self.described_by(person, words, any_date=True)
-            ]
+            matching = [person for person in self.described_by(words, any_date=True) if person not in exclude]
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
         if before:
             return max(before)[1]
@@ -523,7 +528,7 @@ def build_refs(kb: KnowledgeBase, text: str, linked: list[Ref], in_quote: list[b
 
 
 def _preceded_by_preposition(text: str, ref: Ref) -> bool:
-    before = text[max(0, ref.np_start - 20) : ref.np_start].split()
+    before = text[max(0, ref.np_start - 20) : ref.np_start].rsplit(None, 1)  # the last word is enough
     return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
 
 
