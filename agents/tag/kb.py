@@ -124,8 +124,11 @@ class KnowledgeBase:
     country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     _automaton: Any = None
-    _holders_cache: dict[tuple[frozenset[str], date | None], frozenset[str]] = field(default_factory=dict)
-    _describes_cache: dict[tuple[frozenset[str], date | None, bool], dict[str, bool]] = field(
+    # Role words -> the roles they fit, and person id -> (their nationality fits, their roles that
+    # fit). Whether words fit does not depend on the day, so these hold across articles; the
+    # dates are checked on use.
+    _roles_fitting: dict[frozenset[str], list[Role]] = field(default_factory=dict)
+    _describes_cache: dict[frozenset[str], dict[str, tuple[bool, tuple[Role, ...]]]] = field(
         default_factory=dict
     )
 
@@ -162,7 +165,7 @@ class KnowledgeBase:
     ) -> None:
         words = frozenset().union(*(role_words(t) for t in (key, *texts)))
         role = Role(key, person_id, start, end, words)
-        self._holders_cache.clear()
+        self._roles_fitting.clear()
         self._describes_cache.clear()
         self.roles.setdefault(key, []).append(role)
         self.person_roles.setdefault(person_id, []).append(role)
@@ -174,25 +177,21 @@ class KnowledgeBase:
         self, person_id: str, words: frozenset[str], day: date | None, any_date: bool = False
     ) -> bool:
         """Whether a person's role on the day (any role they ever held, with `any_date`) or their
-        nationality has all the role words. Remembered: role phrases recur across articles."""
-        known = self.described(words, day, any_date)
-        found = known.get(person_id)
-        if found is None:
-            descriptions = [role.words for role in self.roles_of(person_id) if any_date or role.held_on(day)]
-            if person_id in self.people:
-                descriptions.append(self.country_words.get(self.people[person_id].country, frozenset()))
-            found = known[person_id] = any(roles_agree(words, d) for d in descriptions if d)
-        return found
-
-    def described(self, words: frozenset[str], day: date | None, any_date: bool) -> dict[str, bool]:
-        """What `describes` has answered so far for these role words: person id -> answer."""
-        key = (words, day, any_date)
-        known = self._describes_cache.get(key)
+        nationality has all the role words."""
+        known = self._describes_cache.get(words)
         if known is None:
             if len(self._describes_cache) > 20_000:
                 self._describes_cache.clear()
-            known = self._describes_cache[key] = {}
-        return known
+            known = self._describes_cache[words] = {}
+        fits = known.get(person_id)
+        if fits is None:
+            person = self.people.get(person_id)
+            nationality = self.country_words.get(person.country, frozenset()) if person else frozenset()
+            fits = known[person_id] = (
+                bool(nationality) and roles_agree(words, nationality),
+                tuple(role for role in self.roles_of(person_id) if roles_agree(words, role.words)),
+            )
+        return fits[0] or any(any_date or role.held_on(day) for role in fits[1])
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""
@@ -201,17 +200,14 @@ class KnowledgeBase:
 
     def holders_matching(self, words: frozenset[str], day: date | None) -> set[str]:
         """People whose role on the day is described by all of `words` (for role phrases)."""
-        key = (words, day)
-        if key not in self._holders_cache:
-            found: set[str] = set()
-            for holders in self.roles.values():
-                for role in holders:
-                    if role.held_on(day) and roles_agree(words, role.words):
-                        found.add(role.person_id)
-            if len(self._holders_cache) > 50_000:
-                self._holders_cache.clear()
-            self._holders_cache[key] = frozenset(found)
-        return set(self._holders_cache[key])
+        fitting = self._roles_fitting.get(words)
+        if fitting is None:
+            if len(self._roles_fitting) > 50_000:
+                self._roles_fitting.clear()
+            fitting = self._roles_fitting[words] = [
+                role for holders in self.roles.values() for role in holders if roles_agree(words, role.words)
+            ]
+        return {role.person_id for role in fitting if role.held_on(day)}
 
     @property
     def automaton(self) -> Any:

@@ -268,20 +268,14 @@ class Attribution:
     def described_by(self, words: frozenset[str], any_date: bool = False) -> list[str]:
         """The people in the article that one of their descriptions fits, in the order they came:
         their roles that day (or ever), their nationality ("the Italian"), or what this article
-        called them. The knowledge base's answers are remembered across articles."""
-        day = None if any_date else self.day
-        known = self.kb.described(words, day, any_date)
-        descriptions = self.descriptions
-        found = []
-        for person in self.seen:
-            agrees = known.get(person)
-            if agrees is None:
-                agrees = self.kb.describes(person, words, day, any_date)
-            if agrees or (
-                person in descriptions and any(roles_agree(words, d) for d in descriptions[person])
-            ):
-                found.append(person)
-        return found
+        called them."""
+        describes, day, descriptions = self.kb.describes, self.day, self.descriptions
+        return [
+            person
+            for person in self.seen
+            if describes(person, words, day, any_date)
+            or (person in descriptions and any(roles_agree(words, d) for d in descriptions[person]))
+        ]
 
     def resolve_role(
         self,
