@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -480,20 +481,35 @@ def _np_start(text: str, start: int) -> int:
     return position
 
 
-def build_refs(kb: KnowledgeBase, text: str, linked: list[Ref], in_quote: list[bool]) -> list[Ref]:
-    """Every referring expression outside quotations, in order, longest first on overlaps."""
+def build_refs(
+    kb: KnowledgeBase,
+    text: str,
+    linked: list[Ref],
+    in_quote: list[bool],
+    outside: list[tuple[int, int]] | None = None,
+) -> list[Ref]:
+    """Every referring expression outside quotations, in order, longest first on overlaps.
+
+    `outside`: the stretches between closed quotations (see `_between`), the only text worth
+    scanning; the whole text when not given."""
+    stretches = outside if outside is not None else [(0, len(text))]
+
+    def scan(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        for low, high in stretches:
+            yield from pattern.finditer(text, low, high)
+
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
-    for match in _ROLE_NP.finditer(text):
+    for match in scan(_ROLE_NP):
         if not in_quote[match.start()]:
             found.append(Ref(match.start(), match.end(), "rolephrase"))
-    for match in _ANON.finditer(text):
+    for match in scan(_ANON):
         if not in_quote[match.start()]:
             noun = match.group(0).split()[-1].lower()
             gender = "f" if noun in ("spokeswoman", "woman") else "m" if noun in ("spokesman", "man") else ""
             if noun.endswith("s") or noun == "people" or match.group(0).split()[0].lower() in _PLURAL:
                 gender = "p"  # a plural source is never "he" or "she"
             found.append(Ref(match.start(), match.end(), "anon", gender=gender))
-    for match in _PRONOUN.finditer(text):
+    for match in scan(_PRONOUN):
         if not in_quote[match.start()]:
             found.append(Ref(match.start(), match.end(), "pronoun"))
     # the longest expression wins where they overlap; a role phrase that contains a
@@ -564,7 +580,7 @@ def attribute(
     for span in all_spans:
         low, high = max(0, span.start - 1), min(len(text), span.end + 1)
         in_quote[low:high] = b"\x01" * (high - low)
-    refs = build_refs(kb, text, linked, in_quote)
+    refs = build_refs(kb, text, linked, in_quote, _between([s for s in all_spans if s.closed], len(text), 1))
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
     state.quoted_people = sorted(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
@@ -582,7 +598,9 @@ def attribute(
     for span in spans:
         spans_of.setdefault(span.paragraph, []).append(span)
     masked = _mask(text, all_spans)
-    state.cues = list(_CUE_RE.finditer(masked))
+    state.cues = [
+        cue for low, high in _between(all_spans, len(text), 0) for cue in _CUE_RE.finditer(masked, low, high)
+    ]
     state.cue_starts = [c.start() for c in state.cues]
     names = state.names
     quotes: list[Quotation] = []
@@ -633,6 +651,21 @@ def attribute(
         (r.start, r.end): state.resolved_roles.get((r.start, r.end), "") for r in refs if r.kind == "role"
     }
     return quotes, reported, {k: v for k, v in resolved.items() if v}
+
+
+def _between(spans: list[Span], length: int, margin: int) -> list[tuple[int, int]]:
+    """The stretches of text outside the spans, each span widened by `margin` (1: its marks).
+
+    Scanning only these finds the same matches as scanning the whole text, for the patterns
+    scanned here: none of them matches a quotation mark, so no match starting outside a closed
+    quotation reaches into it, and none starting inside one reaches out of it. Quotations are a
+    good part of wire copy, so this saves scanning it."""
+    stretches, at = [], 0
+    for span in spans:
+        stretches.append((at, span.start - margin))
+        at = span.end + margin
+    stretches.append((at, length))
+    return [(low, high) for low, high in stretches if high > low]
 
 
 def _mask(text: str, spans: list[Span]) -> str:
