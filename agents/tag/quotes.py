@@ -373,14 +373,14 @@ def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
                 closer = _OPENERS[ch]
                 nested = 0
                 close_at = -1
-                for mark in re.finditer(_MARKS[ch], para[i + 1 :]):
+                for mark in _MARKS[ch].finditer(para, i + 1):
                     c = mark.group(0)
                     if ch != closer and c == ch:
                         nested += 1
                     elif nested:
                         nested -= 1
                     else:
-                        close_at = i + 1 + mark.start()
+                        close_at = mark.start()
                         break
                 continues = left_open and first and not para[:i].strip()
                 first = False
