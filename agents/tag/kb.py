@@ -178,20 +178,31 @@ class KnowledgeBase:
     ) -> bool:
         """Whether a person's role on the day (any role they ever held, with `any_date`) or their
         nationality has all the role words."""
+        known = self.fits_of(words)
+        fits = known.get(person_id) or self.fit(person_id, words, known)
+        return fits[0] or any(any_date or role.held_on(day) for role in fits[1])
+
+    def fits_of(self, words: frozenset[str]) -> dict[str, tuple[bool, tuple[Role, ...]]]:
+        """What `fit` has found so far for these role words: person id -> fit."""
         known = self._describes_cache.get(words)
         if known is None:
             if len(self._describes_cache) > 20_000:
                 self._describes_cache.clear()
             known = self._describes_cache[words] = {}
-        fits = known.get(person_id)
-        if fits is None:
-            person = self.people.get(person_id)
-            nationality = self.country_words.get(person.country, frozenset()) if person else frozenset()
-            fits = known[person_id] = (
-                bool(nationality) and roles_agree(words, nationality),
-                tuple(role for role in self.roles_of(person_id) if roles_agree(words, role.words)),
-            )
-        return fits[0] or any(any_date or role.held_on(day) for role in fits[1])
+        return known
+
+    def fit(
+        self, person_id: str, words: frozenset[str], known: dict[str, tuple[bool, tuple[Role, ...]]]
+    ) -> tuple[bool, tuple[Role, ...]]:
+        """How role words fit a person, whatever the day: whether their nationality has all the
+        words, and which of their roles do. Stored in `known` (from `fits_of`)."""
+        person = self.people.get(person_id)
+        nationality = self.country_words.get(person.country, frozenset()) if person else frozenset()
+        fits = known[person_id] = (
+            bool(nationality) and roles_agree(words, nationality),
+            tuple(role for role in self.roles_of(person_id) if roles_agree(words, role.words)),
+        )
+        return fits
 
     def role_holder(self, role_key: str, day: date | None) -> str:
         """The person who held a role on a day ('' if unknown or ambiguous)."""
