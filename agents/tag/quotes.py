@@ -131,9 +131,15 @@ _ROLE_HEADS = (
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch"
 )
-_ROLE_NP = re.compile(
-    r"(?<![\w'’])(?:[Tt]he|[A-Z][\w.-]*['’]s)\s+(?:[A-Za-z][\w.+'’-]*\s+){0,4}?"
-    rf"(?:{_ROLE_HEADS})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
+# The heads as a trie: the phrase tries them after each of up to four words. Where two heads
+# match at one place ("secretary", "secretary-general") both forms take the longer, as the
+# flat list (longer first) did.
+_ROLE_HEADS_TRIE = _trie_pattern(
+    [head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " ")]
+)
+_ROLE_NP = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
+    r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=[A-Z])[\w.-]*['’]s)\s+(?:[A-Za-z][\w.+'’-]*\s+){0,4}?"
+    rf"(?:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
 )
 _ANON_NOUNS = (
     r"spokesman|spokeswoman|spokesperson|analysts?|diplomats?|officials?|owners?|residents?|"
