@@ -936,7 +936,7 @@ _NEEDS_THAT = frozenset(
 
 def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list[Quotation]:
     """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'."""
-    if not _cues_in(state, s_start, s_end):
+    if _first_cue(state, s_start, s_end) is None:
         return []  # most sentences have no cue verb: nothing to do
     clause = _clause_start(masked, s_start, s_end)
     found: list[Quotation] = []
@@ -953,11 +953,10 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
         before_who = masked[s_start:np_start].rstrip()
         after_quote = before_who.removesuffix(",").endswith('"')  # masked text: marks are straight
-        lead_words = _WORD.findall(lead)  # (a masked quotation's "_" are not letters)
         if (
             not after_quote
             and lead.rstrip().endswith(",")
-            and len(lead_words) >= 4
+            and len(_WORD.findall(lead)) >= 4  # (a masked quotation's "_" are not letters)
             and not _ENDS_WITH_ROLE.search(lead)
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
