@@ -477,19 +477,31 @@ def _np_start(text: str, start: int) -> int:
     """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
     if not text[start - 1 : start].isspace():
         return start  # no word ends right before the name
-    position = start
-    for match in reversed(list(_WORD_SPACE.finditer(text, max(0, start - 80), start))):
-        word = match.group(0).strip()
-        absolute = match.start()
-        if absolute + len(match.group(0)) != position or "\n" in match.group(0):
+    # Most names follow a plain word ("said", "by"): look at the last few words first, and at
+    # the 80-character window only when title words run back to the first word of the short
+    # one, which the short window may have cut.
+    for reach in (24, 80):
+        low = max(0, start - reach)
+        matches = list(_WORD_SPACE.finditer(text, low, start))
+        position, cut = start, False
+        for index in range(len(matches) - 1, -1, -1):
+            match = matches[index]
+            if index == 0 and low > 0 and reach < 80:
+                cut = True
+                break
+            word = match.group(0).strip()
+            absolute = match.start()
+            if absolute + len(match.group(0)) != position or "\n" in match.group(0):
+                break
+            if word.endswith((".", ",", ";", ":")) and len(word) > 3:
+                break  # the end of the previous sentence or clause, not a title ("R. K." is one)
+            if word[:1].isupper() or _TITLE_WORD.fullmatch(word):
+                position = absolute
+                continue
             break
-        if word.endswith((".", ",", ";", ":")) and len(word) > 3:
-            break  # the end of the previous sentence or clause, not a title ("R. K." is one)
-        if word[:1].isupper() or _TITLE_WORD.fullmatch(word):
-            position = absolute
-            continue
-        break
-    return position
+        if not cut:
+            return position
+    return start
 
 
 def build_refs(
