@@ -707,7 +707,11 @@ def _mask(text: str, spans: list[Span]) -> str:
 def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
     first = bisect_left(state.ref_starts, start)
     last = bisect_left(state.ref_starts, end)
-    return [r for r in state.refs[first:last] if r.end <= end]
+    found = state.refs[first:last]
+    # refs do not overlap (build_refs keeps one per place), so only the last can end after `end`
+    if found and found[-1].end > end:
+        found.pop()
+    return found
 
 
 def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = frozenset()) -> str:
@@ -814,7 +818,10 @@ def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
     """Cue verbs outside quotations between two offsets (found once per article)."""
     first = bisect_left(state.cue_starts, start)
     last = bisect_left(state.cue_starts, end)
-    return [c for c in state.cues[first:last] if c.end() <= end]
+    found = state.cues[first:last]
+    if found and found[-1].end() > end:  # cues do not overlap: only the last can end after `end`
+        found.pop()
+    return found
 
 
 def _clause_start(masked: str, s_start: int, position: int) -> int:
