@@ -434,9 +434,12 @@ _ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
 
 def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
     """Sentence bounds in a paragraph, never splitting inside a quotation."""
+    boundaries = list(_BOUNDARY.finditer(para))
+    if not boundaries:  # most wire paragraphs are one sentence
+        return [(p_start, p_start + len(para))] if para else []
     marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)]
     bounds, start, depth, straight_open, next_mark = [], 0, 0, False, 0
-    for boundary in _BOUNDARY.finditer(para):
+    for boundary in boundaries:
         space = boundary.end() - 1
         while next_mark < len(marks) and marks[next_mark][0] < space:
             ch = marks[next_mark][1]
