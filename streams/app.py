@@ -215,22 +215,19 @@ def create_app(settings: Settings) -> faust.App:
             alerts = 0
             try:
                 outcome = pipeline().process(raw)
-                sends = [
+                for alert in outcome.alerts:
                     await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert))
-                    for alert in outcome.alerts
-                ]
-                sends += [
+                for letter in outcome.dead_letters:
                     await dead_topic.send(key=raw.key, value=to_json(letter))
-                    for letter in outcome.dead_letters
-                ]
                 alerts = len(outcome.alerts)
             except Exception as exc:  # never crash the agent: keep the record as a dead letter
                 log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
                 letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
-                sends = [await dead_topic.send(key=raw.key, value=to_json(letter))]
-            # Delivered before this record's offset can be committed (at-least-once).
-            for future in sends:
-                await future
+                await dead_topic.send(key=raw.key, value=to_json(letter))
+            # At-least-once without waiting here for each delivery: the sends are handed to the
+            # producer before this record is acknowledged, and Faust flushes the producer
+            # before it commits any offset (Consumer._commit_offsets), so a committed offset
+            # never runs ahead of its alerts and dead letters.
             yield alerts
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
