@@ -11,19 +11,17 @@ this module only moves records and holds state.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 import faust
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from wirewatch.agents.alert import WatchlistSet
 from wirewatch.agents.pipeline import Pipeline
 from wirewatch.streams.records import DeadLetter, RawRecord, to_json
 
-from .kafka import bootstrap_of, faust_url
+from .kafka import CompactedTopicFollower, bootstrap_of, faust_url
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,62 +69,21 @@ class TableStore:
         return iter(list(self.table.items()))
 
 
-class WatchlistFollower:
-    """Reads the whole compacted watchlists topic on every worker, from the beginning, and
-    keeps following it. Not a consumer group: every worker must see every watchlist.
-    `ready` is set once the topic has been read up to its end offsets at start."""
+class WatchlistFollower(CompactedTopicFollower):
+    """Every worker's copy of the compacted watchlists topic, as a WatchlistSet."""
+
+    what = "watchlists"
 
     def __init__(self, settings: Settings, bootstrap: str) -> None:
+        super().__init__(bootstrap, settings.watchlists_topic)
         self.settings = settings
-        self.bootstrap = bootstrap
         self.watchlists = WatchlistSet()
-        self.ready = asyncio.Event()
-        self.applied = 0
 
-    async def run(self) -> None:
-        topic = self.settings.watchlists_topic
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
-            enable_auto_commit=False,
-            group_id=None,
-            auto_offset_reset="earliest",
-        )
-        await consumer.start()
-        try:
-            partitions = await self._partitions(consumer, topic)
-            tps = [TopicPartition(topic, p) for p in partitions]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
-            pending = {tp for tp, end in ends.items() if end > 0}
-            while True:
-                if not pending and not self.ready.is_set():
-                    log.info("watchlists loaded: %d", len(self.watchlists))
-                    self.ready.set()
-                batches = await consumer.getmany(timeout_ms=500)
-                for tp, messages in batches.items():
-                    for message in messages:
-                        try:
-                            self.watchlists.apply_record(message.key, message.value)
-                            self.applied += 1
-                        except Exception as exc:  # a bad watchlist must not stop the others
-                            log.warning(
-                                "watchlist record %s/%s refused: %s", tp.partition, message.offset, exc
-                            )
-                for tp in list(pending):
-                    if await consumer.position(tp) >= ends[tp]:
-                        pending.discard(tp)
-        finally:
-            await consumer.stop()
+    def apply(self, key: bytes | None, value: bytes | None) -> None:
+        self.watchlists.apply_record(key, value)
 
-    async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> list[int]:
-        for _ in range(100):
-            partitions = consumer.partitions_for_topic(topic)
-            if partitions:
-                return sorted(partitions)
-            await consumer._client.force_metadata_update()  # topic may be created just now
-            await asyncio.sleep(0.1)
-        raise RuntimeError(f"watchlists topic {topic!r} does not exist")
+    def size(self) -> int:
+        return len(self.watchlists)
 
 
 def raw_record(event: faust.types.EventT) -> RawRecord:

@@ -3,10 +3,12 @@ and reading. The worker's own consuming is Faust's; these are for the edges."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from pathlib import Path
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -78,3 +80,75 @@ async def ensure_topics(settings: Settings, bootstrap: str) -> None:
                 await admin.create_topics(wanted)
     finally:
         await admin.close()
+
+
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str, tries: int = 100) -> list[int]:
+    """The partitions of a topic, waiting briefly for one that is being created just now."""
+    for _ in range(tries):
+        partitions = consumer.partitions_for_topic(topic)
+        if partitions:
+            return sorted(partitions)
+        await consumer._client.force_metadata_update()
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"topic {topic!r} does not exist")
+
+
+class CompactedTopicFollower:
+    """Reads a whole compacted topic on every worker, from the beginning, and keeps following
+    it: no consumer group, because every worker must see every record (watchlists,
+    subscribers). `ready` is set once the topic has been read to its end offsets at start.
+    Subclasses apply one record in `apply` and may react to a batch in `after_batch`."""
+
+    what = "records"
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.ready = asyncio.Event()
+        self.applied = 0
+
+    def apply(self, key: bytes | None, value: bytes | None) -> None:
+        raise NotImplementedError
+
+    def size(self) -> int:
+        return self.applied
+
+    async def after_batch(self, changed: bool) -> None:
+        """Called after each fetched batch; `changed` when a record was applied."""
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_of(self.bootstrap),
+            enable_auto_commit=False,
+            group_id=None,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            tps = [TopicPartition(self.topic, p) for p in await topic_partitions(consumer, self.topic)]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            ends = await consumer.end_offsets(tps)
+            pending = {tp for tp, end in ends.items() if end > 0}
+            while True:
+                if not pending and not self.ready.is_set():
+                    log.info("%s loaded: %d", self.what, self.size())
+                    self.ready.set()
+                batches = await consumer.getmany(timeout_ms=500)
+                changed = False
+                for tp, messages in batches.items():
+                    for message in messages:
+                        try:
+                            self.apply(message.key, message.value)
+                            self.applied += 1
+                            changed = True
+                        except Exception as exc:  # one bad record must not stop the others
+                            log.warning(
+                                "%s record %s/%s refused: %s", self.what, tp.partition, message.offset, exc
+                            )
+                for tp in list(pending):
+                    if await consumer.position(tp) >= ends[tp]:
+                        pending.discard(tp)
+                await self.after_batch(changed)
+        finally:
+            await consumer.stop()

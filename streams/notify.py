@@ -29,7 +29,7 @@ import aiohttp
 import orjson
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from wirewatch.agents.notify import (
@@ -51,7 +51,7 @@ from wirewatch.agents.notify import (
     sign,
 )
 
-from .kafka import bootstrap_of
+from .kafka import CompactedTopicFollower, bootstrap_of
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,70 +60,31 @@ USER_AGENT = "wirewatch-webhooks/1"
 RETRYABLE_STATUSES = frozenset({408, 425, 429}) | frozenset(range(500, 600))
 
 
-async def topic_partitions(consumer: AIOKafkaConsumer, topic: str, tries: int = 100) -> list[int]:
-    """The partitions of a topic, waiting briefly for one that is being created just now."""
-    for _ in range(tries):
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions:
-            return sorted(partitions)
-        await consumer._client.force_metadata_update()
-        await asyncio.sleep(0.1)
-    raise RuntimeError(f"topic {topic!r} does not exist")
+class SubscriberFollower(CompactedTopicFollower):
+    """Every worker's copy of the compacted subscribers topic, as a SubscriberRegistry;
+    `on_change` is called with the registry after each batch of changes."""
 
-
-class SubscriberFollower:
-    """Reads the whole compacted subscribers topic, from the beginning, on every worker, and
-    keeps following it (no consumer group: every worker must know every subscriber).
-    `ready` is set once the topic was read to its end at start; `on_change` is called with
-    the registry after each batch of changes."""
+    what = "subscribers"
 
     def __init__(
         self,
         settings: Settings,
         on_change: Callable[[SubscriberRegistry], Awaitable[None]] | None = None,
     ) -> None:
+        super().__init__(settings.broker, settings.subscribers_topic)
         self.settings = settings
         self.registry = SubscriberRegistry()
-        self.ready = asyncio.Event()
         self.on_change = on_change
 
-    async def run(self) -> None:
-        topic = self.settings.subscribers_topic
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_of(self.settings.broker),
-            enable_auto_commit=False,
-            group_id=None,
-            auto_offset_reset="earliest",
-        )
-        await consumer.start()
-        try:
-            tps = [TopicPartition(topic, p) for p in await topic_partitions(consumer, topic)]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
-            pending = {tp for tp, end in ends.items() if end > 0}
-            while True:
-                if not pending and not self.ready.is_set():
-                    log.info("subscribers loaded: %d", len(self.registry))
-                    self.ready.set()
-                batches = await consumer.getmany(timeout_ms=500)
-                changed = False
-                for tp, messages in batches.items():
-                    for message in messages:
-                        try:
-                            self.registry.apply_record(message.key, message.value)
-                            changed = True
-                        except (SubscriberError, orjson.JSONDecodeError) as exc:
-                            log.warning(
-                                "subscriber record %s/%s refused: %s", tp.partition, message.offset, exc
-                            )
-                for tp in list(pending):
-                    if await consumer.position(tp) >= ends[tp]:
-                        pending.discard(tp)
-                if changed and self.on_change is not None:
-                    await self.on_change(self.registry)
-        finally:
-            await consumer.stop()
+    def apply(self, key: bytes | None, value: bytes | None) -> None:
+        self.registry.apply_record(key, value)
+
+    def size(self) -> int:
+        return len(self.registry)
+
+    async def after_batch(self, changed: bool) -> None:
+        if changed and self.on_change is not None:
+            await self.on_change(self.registry)
 
 
 class PublicOnlyResolver(AbstractResolver):

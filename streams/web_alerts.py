@@ -92,7 +92,7 @@ async def stream_alerts(request: Any, settings: Settings) -> web.StreamResponse:
     )
     await consumer.start()
     try:
-        from .notify import topic_partitions
+        from .kafka import topic_partitions
 
         tps = [TopicPartition(topic, p) for p in await topic_partitions(consumer, topic)]
         consumer.assign(tps)
