@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import orjson
 
+from tests.conftest import settings_env
 from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
 from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.parse import parse_record
@@ -198,16 +198,7 @@ def bench_settings(bootstrap: str) -> Settings:
 
 
 def start_worker(settings: Settings, log_path: Path, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "WIREWATCH_BROKER": settings.broker,
-        "WIREWATCH_APP_ID": settings.app_id,
-        "WIREWATCH_TOPIC_PREFIX": settings.topic_prefix,
-        "WIREWATCH_WEB_PORT": str(settings.web_port),
-        "WIREWATCH_WEB_ENABLED": "false",
-        "WIREWATCH_DATA_DIR": str(data_dir),
-        "WIREWATCH_LOG_LEVEL": "info",
-    }
+    env = settings_env(settings) | {"WIREWATCH_WEB_ENABLED": "false", "WIREWATCH_DATA_DIR": str(data_dir)}
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen(
         [sys.executable, "-m", "wirewatch.streams.cli", "worker"],

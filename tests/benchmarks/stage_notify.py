@@ -33,6 +33,7 @@ import orjson
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from tests.conftest import settings_env
 from wirewatch.agents.notify import Subscriber, sign
 from wirewatch.agents.parse import parse_record
 from wirewatch.streams.broker import EmbeddedBroker, free_port
@@ -147,16 +148,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def start_worker(settings: Settings, log_path: Path, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "WIREWATCH_BROKER": settings.broker,
-        "WIREWATCH_APP_ID": settings.app_id,
-        "WIREWATCH_TOPIC_PREFIX": settings.topic_prefix,
-        "WIREWATCH_WEB_PORT": str(settings.web_port),
+    env = settings_env(settings) | {
         "WIREWATCH_WEB_ENABLED": "true",
         "WIREWATCH_ALLOW_PRIVATE_WEBHOOKS": "1",  # the receiver is on loopback
         "WIREWATCH_DATA_DIR": str(data_dir),
-        "WIREWATCH_LOG_LEVEL": "info",
     }
     env.pop("WIREWATCH_API_TOKEN", None)  # loopback clients need no token
     with open(log_path, "ab") as log:
