@@ -172,19 +172,26 @@ def create_app(settings: Settings) -> faust.App:
             alerts = 0
             try:
                 outcome = pipeline().process(raw)
-                for alert in outcome.alerts:
+                sends = [
                     await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert))
-                for letter in outcome.dead_letters:
+                    for alert in outcome.alerts
+                ]
+                sends += [
                     await dead_topic.send(key=raw.key, value=to_json(letter))
+                    for letter in outcome.dead_letters
+                ]
                 alerts = len(outcome.alerts)
             except Exception as exc:  # never crash the agent: keep the record as a dead letter
                 log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
                 letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
-                await dead_topic.send(key=raw.key, value=to_json(letter))
-            # At-least-once without waiting here for each delivery: the sends are handed to the
-            # producer before this record is acknowledged, and Faust flushes the producer
-            # before it commits any offset (Consumer._commit_offsets), so a committed offset
-            # never runs ahead of its alerts and dead letters.
+                sends = [await dead_topic.send(key=raw.key, value=to_json(letter))]
+            # Delivered before the next record is processed. Faust also flushes the producer
+            # before it commits offsets, but waiting here keeps at most one record's state-table
+            # writes in flight when a worker is killed, so a restarted worker recovers a state
+            # that matches a record boundary (tests/integration/test_dedup_recovery.py). It costs
+            # throughput: see docs/benchmarks.md.
+            for future in sends:
+                await future
             yield alerts
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
