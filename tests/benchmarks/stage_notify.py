@@ -33,7 +33,7 @@ import orjson
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from tests.conftest import settings_env
+from tests.conftest import produce, settings_env
 from wirewatch.agents.notify import Subscriber, sign
 from wirewatch.agents.parse import parse_record
 from wirewatch.streams.broker import EmbeddedBroker, free_port
@@ -114,16 +114,6 @@ def signing_rate(seconds: float = 0.5) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def produce_records(settings: Settings, topic: str, records: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.broker, acks="all")
-    await producer.start()
-    try:
-        for key, value in records:
-            await producer.send_and_wait(topic, key=key, value=value)
-    finally:
-        await producer.stop()
-
-
 async def catch_all_alerts(bootstrap: str, topic: str) -> int:
     """How many catch-all alerts the alerts topic holds: what SSE and webhooks should deliver."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
@@ -193,7 +183,7 @@ async def run(broker: EmbeddedBroker, records_count: int, rate: float, work_dir:
     await ensure_topics(settings, settings.broker)
     watchlists = corpus.watchlists(100)
     assert watchlists[0]["id"] == CATCH_ALL_ID
-    await produce_records(
+    await produce(
         settings, settings.watchlists_topic, [(w["id"].encode(), orjson.dumps(w)) for w in watchlists]
     )
     webhook_arrivals: dict[str, float] = {}
@@ -212,7 +202,7 @@ async def run(broker: EmbeddedBroker, records_count: int, rate: float, work_dir:
     subscriber = Subscriber(
         id="bench", url=f"http://127.0.0.1:{port}/hook", secret=SECRET, watchlists=(CATCH_ALL_ID,)
     )
-    await produce_records(
+    await produce(
         settings,
         settings.subscribers_topic,
         [(subscriber.id.encode(), orjson.dumps(subscriber.to_dict()))],
