@@ -5,13 +5,15 @@
     watchlists topic (compacted) ──► WatchlistFollower (every worker reads every record)
 
 The hot path is one agent: each Kafka hop costs a full consume and produce in Faust, and the
-stages are cheap next to that (README, "Internal topics"). Stage logic lives in agents/;
+stages are cheap next to that (README, "Internal topics"); it takes records in batches so the
+wait for the broker's acknowledgements is paid once per batch. Stage logic lives in agents/;
 this module only moves records and holds state.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 # each article's raw-to-alert latency (measured, docs/benchmarks.md). A short wait costs a few
 # empty fetches a second when idle.
 FETCH_MAX_WAIT_MS = 100
+PRODUCER_LINGER_S = 0.005
+PRODUCER_MAX_BATCH_BYTES = 512 * 1024
 
 
 def shorten_fetch_wait() -> None:
@@ -86,6 +90,14 @@ class WatchlistFollower(CompactedTopicFollower):
         return len(self.watchlists)
 
 
+def set_current_event(event: faust.types.EventT) -> None:
+    """Make `event` Faust's current event (private API, faust-streaming 0.15): take_events()
+    leaves the last event taken as current, and table writes follow the current event."""
+    from faust.streams import _current_event
+
+    _current_event.set(weakref.ref(event))
+
+
 def raw_record(event: faust.types.EventT) -> RawRecord:
     message = event.message
     headers = {}
@@ -121,6 +133,11 @@ def create_app(settings: Settings) -> faust.App:
         broker_session_timeout=settings.session_timeout_s,
         processing_guarantee="at_least_once",  # Tansu refuses transactions; effects are idempotent
         datadir=settings.data_dir,
+        # A batch's alerts and state writes leave in a few large produce requests rather than
+        # one small request each: on a 2-core machine the socket writes alone cost ~8% of the
+        # worker (docs/benchmarks.md). 5 ms is well inside the latency budget.
+        producer_linger=PRODUCER_LINGER_S,
+        producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
     )
     raw_topic = app.topic(
         settings.raw_topic,
@@ -167,32 +184,36 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
     async def hot_path(stream: faust.StreamT) -> Any:
         await follower.ready.wait()
-        async for event in stream.events():
-            raw = raw_record(event)
+        batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
+        async for events in stream.take_events(settings.batch_max, within=batch_wait):
+            deliveries: list[Any] = []
             alerts = 0
-            try:
-                outcome = pipeline().process(raw)
-                sends = [
-                    await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert))
-                    for alert in outcome.alerts
-                ]
-                sends += [
-                    await dead_topic.send(key=raw.key, value=to_json(letter))
-                    for letter in outcome.dead_letters
-                ]
-                alerts = len(outcome.alerts)
-            except Exception as exc:  # never crash the agent: keep the record as a dead letter
-                log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
-                letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
-                sends = [await dead_topic.send(key=raw.key, value=to_json(letter))]
-            # Delivered before the next record is processed. Faust also flushes the producer
-            # before it commits offsets, but waiting here keeps at most one record's state-table
-            # writes in flight when a worker is killed, so a restarted worker recovers a state
-            # that matches a record boundary (tests/integration/test_dedup_recovery.py). It costs
-            # throughput: see docs/benchmarks.md.
-            for future in sends:
-                await future
+            for event in events:
+                # Table writes go to the changelog partition of the "current" event; in a batch
+                # that must be the record being processed, not the last one taken.
+                set_current_event(event)
+                alerts += await process_record(raw_record(event), deliveries)
+            # One wait per batch for the broker to acknowledge the batch's alerts and dead
+            # letters (the state writes are flushed before offsets commit, by Faust): a killed
+            # worker redoes at most the batches after its last commit, and decides them the same.
+            for delivery in deliveries:
+                await delivery
             yield alerts
+
+    async def process_record(raw: RawRecord, deliveries: list[Any]) -> int:
+        """Run one record through the pipeline and queue what it sends; returns its alert count."""
+        try:
+            outcome = pipeline().process(raw)
+            for alert in outcome.alerts:
+                deliveries.append(await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert)))
+            for letter in outcome.dead_letters:
+                deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
+            return len(outcome.alerts)
+        except Exception as exc:  # never crash the agent: keep the record as a dead letter
+            log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
+            letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
+            deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
+            return 0
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
     app.wirewatch_topics = {"raw": raw_topic, "alerts": alerts_topic, "dead_letters": dead_topic}  # type: ignore[attr-defined]

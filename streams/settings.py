@@ -67,6 +67,10 @@ class Settings:
     # seconds instead of a minute; raise them for agents that block for long.
     rebalance_timeout_s: float = 10.0
     session_timeout_s: float = 10.0
+    # The hot path takes records in batches: up to this many, or what has arrived within this
+    # many milliseconds; each batch's alerts are delivered before the next batch starts.
+    batch_max: int = 256
+    batch_wait_ms: float = 5.0
     # Faust worker web server (HTTP API, SSE).
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -119,6 +123,8 @@ class Settings:
             updates_per_story_per_hour=_env_int("WIREWATCH_UPDATES_PER_STORY_PER_HOUR", 6),
             rebalance_timeout_s=_env_float("WIREWATCH_REBALANCE_TIMEOUT_S", 10.0),
             session_timeout_s=_env_float("WIREWATCH_SESSION_TIMEOUT_S", 10.0),
+            batch_max=max(1, _env_int("WIREWATCH_BATCH_MAX", 256)),
+            batch_wait_ms=max(0.0, _env_float("WIREWATCH_BATCH_WAIT_MS", 5.0)),
             web_host=_env("WIREWATCH_WEB_HOST", "127.0.0.1"),
             web_port=_env_int("WIREWATCH_WEB_PORT", 6066),
             web_enabled=_env_bool("WIREWATCH_WEB_ENABLED", True),
