@@ -73,19 +73,37 @@ def _vocabularies() -> tuple[tuple[str, frozenset[str], bool], ...]:
     )
 
 
+@cache
+def _languages_by_word() -> dict[str, tuple[str, ...]]:
+    """Function word -> the languages (codes, in data-file order) that list it."""
+    index: dict[str, tuple[str, ...]] = {}
+    for code, vocabulary, _ in _vocabularies():
+        for word in vocabulary:
+            index[word] = (*index.get(word, ()), code)
+    return index
+
+
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
     sample = text[:1000]  # a hundred-odd words decide it
-    words = Counter(w.lower() for w in _WORDS.findall(sample))
-    letters = sum(len(w) * n for w, n in words.items())
+    # Words are counted as written (in C), then lower-cased once per distinct word.
+    letters = 0
+    function_words: list[tuple[tuple[str, ...], int]] = []
+    languages_by_word = _languages_by_word()
+    for word, count in Counter(_WORDS.findall(sample)).items():
+        word = word.lower()
+        letters += len(word) * count
+        if word in languages_by_word:
+            function_words.append((languages_by_word[word], count))
     if not letters:
         return ""
-    cyrillic = len(_CYRILLIC.findall(sample)) > letters / 2
-    scores = {
-        code: sum(words[w] for w in vocabulary)
-        for code, vocabulary, in_cyrillic in _vocabularies()
-        if in_cyrillic == cyrillic
-    }
+    cyrillic = not sample.isascii() and len(_CYRILLIC.findall(sample)) > letters / 2
+    # Every language of the script starts at 0, in data-file order, so ties go the same way.
+    scores = dict.fromkeys((code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic), 0)
+    for codes, count in function_words:
+        for code in codes:
+            if code in scores:
+                scores[code] += count
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""
 
