@@ -378,6 +378,7 @@ _DATE_KEYS = (
 )
 _SOURCE_KEYS = ("source", "publisher", "outlet", "site", "sourceName", "feed")
 _AUTHOR_KEYS = ("author", "byline", "creator", "authors")
+_TRUNCATION_NOTE = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 
 
 def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -415,8 +416,10 @@ def read_json_object(obj: dict[str, Any]) -> Draft:
             f"the JSON article has neither a title nor a body (keys: {', '.join(sorted(obj)[:12])})",
         )
     body_text = text if isinstance(text, str) else ""
-    # NewsAPI truncates content with "… [+1234 chars]"
-    body_text = re.sub(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$", "", body_text)
+    # NewsAPI truncates content with "… [+1234 chars]". The substring test first: the search
+    # tries its leading \s* at every position of the body.
+    if "[+" in body_text:
+        body_text = _TRUNCATION_NOTE.sub("", body_text)
     blocks, media = html_to_blocks(body_text)
     draft = Draft(
         title=fold_spaces(html.unescape(re.sub(r"<[^>]+>", "", str(title or "")))),
