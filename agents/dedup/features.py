@@ -10,6 +10,7 @@ unlike Python's salted `hash`).
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import math
 import re
@@ -58,61 +59,83 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's finalizer, as datasketch's affine32 scheme pre-mixes its input."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
-
-
 _PRIME = 1_000_003  # odd, so invertible modulo 2**32
 _PRIME_INVERSE = pow(_PRIME, -1, 1 << 32)
+_SPACE = ord(" ")
+# byte -> byte + 1 as uint32, in one table lookup (a zero byte must still change the hash)
+_BYTE_VALUE = np.arange(1, 257, dtype=np.uint32)
 _powers: dict[str, np.ndarray] = {
-    "up": np.ones(1, dtype=np.uint32),
     "down": np.ones(1, dtype=np.uint32),
+    "up_shifted": np.ones(2, dtype=np.uint32),
 }
 
 
 def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**i and P**-i modulo 2**32 for i < length (uint32 arithmetic wraps modulo 2**32)."""
-    if len(_powers["up"]) < length:
-        size = max(length, 2 * len(_powers["up"]))
+    """P**-i and P**(i-1) modulo 2**32 for i < length, i <= length (uint32 arithmetic wraps
+    modulo 2**32). The second table is shifted by one so that a substring ending before byte
+    `e` (exclusive) is scaled by indexing it with `e` directly."""
+    if len(_powers["down"]) < length:
+        size = max(length, 2 * len(_powers["down"]))
         one = np.ones(1, dtype=np.uint32)
-        for name, base in (("up", _PRIME), ("down", _PRIME_INVERSE)):
-            steps = np.cumprod(np.full(size - 1, base, dtype=np.uint32), dtype=np.uint32)
-            _powers[name] = np.concatenate((one, steps))
-    return _powers["up"], _powers["down"]
+        down = np.cumprod(np.full(size - 1, _PRIME_INVERSE, dtype=np.uint32), dtype=np.uint32)
+        up = np.cumprod(np.full(size - 1, _PRIME, dtype=np.uint32), dtype=np.uint32)
+        _powers["down"] = np.concatenate((one, down))
+        _powers["up_shifted"] = np.concatenate((one, one, up))
+    return _powers["down"], _powers["up_shifted"]
 
 
 def shingle_hashes(body_words: list[str]) -> np.ndarray:
     """32-bit polynomial hashes of every run of SHINGLE_WORDS words, computed in numpy.
 
-    Prefix sums of byte * P**-j give any substring's hash as P**r * (S[r] - S[l-1]), so the
-    text is hashed once, whatever the number of shingles (no Python loop over words).
+    With S[k] the sum of (byte + 1) * P**-j over the text's first k bytes, the bytes l..e-1
+    hash to P**(e-1) * (S[e] - S[l]) (the sum of (byte + 1) * P**(e-1-j)), so the text is
+    hashed once, whatever the number of shingles (no Python loop over words). The values are
+    stored in the state: this must keep computing exactly the same numbers.
     """
     if not body_words:
         return np.zeros(1, dtype=np.uint32)
-    text = " ".join(body_words).encode("utf-8")
-    data = np.frombuffer(text, dtype=np.uint8).astype(np.uint32) + np.uint32(1)
-    up, down = _power_tables(len(data))
-    prefix = np.cumsum(data * down[: len(data)], dtype=np.uint32)
-    spaces = np.flatnonzero(data == np.uint32(ord(" ") + 1))
-    starts = np.concatenate(([0], spaces + 1))
-    ends = np.concatenate((spaces - 1, [len(data) - 1]))  # last byte of each word
-    span = min(SHINGLE_WORDS, len(starts)) - 1
-    left, right = starts[: len(starts) - span], ends[span:]
-    before = np.where(left > 0, prefix[np.maximum(left - 1, 0)], np.uint32(0))
-    return up[right] * (prefix[right] - before)
+    raw = np.frombuffer(" ".join(body_words).encode("utf-8"), dtype=np.uint8)
+    size = len(raw)
+    down, up_shifted = _power_tables(size)
+    prefix = np.empty(size + 1, dtype=np.uint32)
+    prefix[0] = 0
+    np.cumsum(np.multiply(_BYTE_VALUE[raw], down[:size]), dtype=np.uint32, out=prefix[1:])
+    # word boundaries: -1, every space, the end
+    spaces = np.flatnonzero(raw == _SPACE)
+    bounds = np.empty(len(spaces) + 2, dtype=np.intp)
+    bounds[0], bounds[-1] = -1, size
+    bounds[1:-1] = spaces
+    span = min(SHINGLE_WORDS, len(spaces) + 1)
+    ends = bounds[span:]  # one past the last byte of each shingle
+    starts = bounds[: len(bounds) - span] + 1
+    return up_shifted[ends] * (prefix[ends] - prefix[starts])
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, as datasketch's affine32 scheme pre-mixes its input (in place)."""
+    values ^= values >> np.uint32(16)
+    values *= np.uint32(0x85EBCA6B)
+    values ^= values >> np.uint32(13)
+    values *= np.uint32(0xC2B2AE35)
+    values ^= values >> np.uint32(16)
+    return values
+
+
+def _lean_minhash(hashvalues: np.ndarray) -> LeanMinHash:
+    """A LeanMinHash of affine32 hash values (uint32) without its constructor's checks and
+    conversions, which cost more than computing the values: they come from this module."""
+    minhash = object.__new__(LeanMinHash)
+    minhash.seed, minhash.scheme, minhash.hashvalues = MINHASH_SEED, "affine32", hashvalues
+    return minhash
 
 
 def body_minhash(body_words: list[str]) -> LeanMinHash:
     """MinHash (datasketch's affine32 scheme) of the body's word 5-shingles: datasketch's
     permutations (a * mix(h) + b mod 2**32) applied to `shingle_hashes`."""
     perm_a, perm_b = _permutations()
-    permuted = np.outer(_fmix32(shingle_hashes(body_words)), perm_a) + perm_b
-    return LeanMinHash(seed=MINHASH_SEED, hashvalues=permuted.min(axis=0), scheme="affine32")
+    permuted = np.multiply.outer(_fmix32(shingle_hashes(body_words)), perm_a)
+    permuted += perm_b
+    return _lean_minhash(permuted.min(axis=0))
 
 
 def pack_minhash(minhash: LeanMinHash) -> str:
@@ -120,8 +143,14 @@ def pack_minhash(minhash: LeanMinHash) -> str:
 
 
 def unpack_minhash(packed: str) -> LeanMinHash:
-    values = np.frombuffer(base64.b64decode(packed), dtype="<u4").astype(np.uint64)
-    return LeanMinHash(seed=MINHASH_SEED, hashvalues=values, scheme="affine32")
+    return _lean_minhash(np.frombuffer(binascii.a2b_base64(packed), dtype="<u4").astype(np.uint32))
+
+
+def minhash_similarity(minhash: LeanMinHash, packed: str) -> float:
+    """Estimated Jaccard similarity of a MinHash and a packed one: the value
+    `minhash.jaccard(unpack_minhash(packed))` returns, without building the second sketch."""
+    other = np.frombuffer(binascii.a2b_base64(packed), dtype="<u4")
+    return np.count_nonzero(minhash.hashvalues == other) / NUM_PERM
 
 
 def pack_hashes(hashes: list[int]) -> str:

@@ -1,0 +1,84 @@
+"""The dedup stage's per-article values stay the same: they are stored in the state table, so
+a faster way of computing them must give exactly the numbers the stored ones were made with."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from wirewatch.agents.dedup.features import (
+    NUM_PERM,
+    SHINGLE_WORDS,
+    body_fingerprint,
+    body_minhash,
+    minhash_similarity,
+    pack_minhash,
+    shingle_hashes,
+    unpack_minhash,
+    words,
+)
+
+TEXT = (
+    "The harbour authority said on Tuesday that the new grain corridor would open next week, "
+    "after talks in the capital ran late into the night."
+)
+# Computed by the first implementation (a Python-level reference of the same hash is below).
+PINNED_MINHASH = (
+    "pwcfDHFJZAt+ZtYAo4/1CXxmmQ6uAEEMZmP4DPA/aRRIVYoKP8SmATh89BHPvrkLsG/1CquWeAXJYz4KpthaD4Qx"
+    "IhKqaRUR1687Am0hpALwohwEqd9MB5Eq6wjbEx0QT75oDL9ZAhIe1ykQQpUGClp1+QUmQwspRcryAeDYphI="
+)
+PINNED_ONE_WORD_MINHASH = (
+    "JavNLB5d/uKK1OPr09wUFam6L8aoDp6zXpUA03nRfiaq5z6fwkjLW6tt3A7LtbWmz2ljKY4Np1j5AdWQmdvyahdK"
+    "AzgFHM6CEkGOFxI8JvdCJWDPCpdBj6H+dl8cGNV2vyTr56hrsG5Ba1eh+SU9IEmy3zcaNpBpzkodDJttN0U="
+)
+
+
+def reference_shingle_hashes(body_words: list[str]) -> list[int]:
+    """The shingle hash written out per shingle: the sum of (byte + 1) * P**(n-1-j) mod 2**32
+    over the bytes of the words joined by single spaces."""
+    span = min(SHINGLE_WORDS, len(body_words))
+    hashes = []
+    for first in range(len(body_words) - span + 1):
+        value = 0
+        for byte in " ".join(body_words[first : first + span]).encode("utf-8"):
+            value = (value * 1_000_003 + byte + 1) % (1 << 32)
+        hashes.append(value)
+    return hashes
+
+
+def test_minhash_of_a_known_text_is_the_stored_one() -> None:
+    body_words = words(TEXT)
+    assert pack_minhash(body_minhash(body_words)) == PINNED_MINHASH
+    assert pack_minhash(body_minhash(["short"])) == PINNED_ONE_WORD_MINHASH
+    assert body_fingerprint(body_words) == "b3adc7f339bb32a41fdc"
+
+
+def test_shingle_hashes_match_the_per_shingle_reference() -> None:
+    rng = random.Random(3)
+    alphabet = "abcxyz0é中"
+    cases = [words(TEXT), ["one"], ["a", "b"], ["w"] * 4, ["w"] * 5, ["w"] * 6, ["é", "ß", "中文"]]
+    for _ in range(200):
+        count = rng.randint(1, 30)
+        cases.append(["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(count)])
+    for body_words in cases:
+        assert shingle_hashes(body_words).tolist() == reference_shingle_hashes(body_words), body_words
+
+
+def test_a_packed_minhash_unpacks_to_the_same_sketch_and_similarity() -> None:
+    first = body_minhash(words(TEXT))
+    second = body_minhash(words(TEXT.replace("Tuesday", "Wednesday")))
+    unpacked = unpack_minhash(pack_minhash(second))
+    assert unpacked.hashvalues.tolist() == second.hashvalues.tolist()
+    assert unpacked.hashvalues.dtype == np.uint32
+    assert 0.0 < first.jaccard(unpacked) < 1.0
+    assert minhash_similarity(first, pack_minhash(second)) == first.jaccard(unpacked)
+    assert minhash_similarity(first, pack_minhash(first)) == 1.0
+
+
+def test_sketches_work_in_the_lsh_index() -> None:
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(16, 2))
+    lsh.insert("first", body_minhash(words(TEXT)))
+    lsh.insert("other", unpack_minhash(pack_minhash(body_minhash(words("an unrelated text " * 5)))))
+    assert lsh.query(body_minhash(words(TEXT + " Officials declined to comment."))) == ["first"]
