@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from wirewatch.streams.records import TaggedArticle
 
 from .query import And, Document, Near, Node, Not, Term, words
-from .watchlists import Watchlist
+from .watchlists import ArticleDocument, Watchlist, build_document
 
 # (kind, key): kind is "word", "prefix" or "speaker"
 IndexKey = tuple[str, str]
@@ -80,6 +80,18 @@ def _groups_of(node: Node) -> list[Group]:
     return [_unique(union)]
 
 
+def _filing_groups(watchlist: Watchlist) -> list[Group]:
+    """`required_groups`, with the speakers' group made exact: a speaker watchlist matches only
+    an article quoting (or, with `reported: true`, reporting) someone whose speaker_key is one
+    of its people's, so that group is the keys rather than the surnames."""
+    groups = required_groups(watchlist)
+    if not watchlist.speakers:
+        return groups
+    sign = REPORTED_TOO if watchlist.reported else ""
+    people: Group = tuple(("speaker", sign + key) for key in sorted(watchlist.speaker_keys))
+    return [people, *(group for group in groups if group[0][0] != "speaker")]
+
+
 def _cost(group: Group) -> tuple[int, int, int]:
     """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
     then fewer keys, then longer words (the longest is usually the rarest)."""
@@ -92,26 +104,30 @@ def _unique(keys: list[IndexKey]) -> Group:
     return tuple(dict.fromkeys(keys))
 
 
+def _document(tagged: TaggedArticle, base: Document) -> ArticleDocument:
+    if isinstance(base, ArticleDocument):
+        return base
+    return build_document(tagged, [q for q in tagged.quotes if q.speaker])
+
+
 def article_tokens(tagged: TaggedArticle, base: Document) -> set[str]:
     """Every distinct token a watchlist term could match in this article."""
-    tokens: set[str] = set()
-    for text in base.fields.values():
-        for sequence in text.sequences:
-            tokens.update(sequence)
-    # a `reported: true` speaker watchlist searches reported speech with quote: terms
-    for quote in tagged.reported:
-        tokens.update(words(quote.text))
-    return tokens
+    return _document(tagged, base).search_tokens()
 
 
-def article_speakers(tagged: TaggedArticle) -> set[str]:
-    """The last word of every speaker quoted (or reported) in the article."""
+# A speaker watchlist is filed under the speaker_key of each person it lists; one that counts
+# reported speech under the key marked with this sign, so that the article side can say apart
+# who is quoted (every speaker watchlist) and who is only reported (`reported: true` ones).
+REPORTED_TOO = "+"
+
+
+def article_speakers(tagged: TaggedArticle, base: Document) -> set[str]:
+    """The speaker keys of the article: those quoted, and every one marked REPORTED_TOO."""
     keys = set()
-    for quote in (*tagged.quotes, *tagged.reported):
-        if quote.speaker:
-            parts = words(quote.speaker)
-            if parts:
-                keys.add(parts[-1])
+    for said in _document(tagged, base).said:
+        if not said.reported:
+            keys.add(said.key)
+        keys.add(REPORTED_TOO + said.key)
     return keys
 
 
@@ -192,7 +208,7 @@ class Presearcher:
 
     def add(self, watchlist: Watchlist) -> None:
         self.discard(watchlist.id)
-        groups = required_groups(watchlist)
+        groups = _filing_groups(watchlist)
         if not groups:
             self._always.add(watchlist.id)
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 FIELDS = ("title", "body", "source", "entity", "speaker", "quote")
@@ -36,8 +37,18 @@ class QueryError(ValueError):
         super().__init__(f"{message} at position {position}{pointer}")
 
 
+# str.lower() maps every other character to one character of the same word class, so lowering
+# the whole text first cuts the same words; these two it does not (a dotted capital I becomes
+# two characters, and a capital sigma's lower case depends on its neighbours)
+_CONTEXT_LOWERING = frozenset("\u0130\u03a3")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; the one tokenizer for queries and articles."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    if _CONTEXT_LOWERING.isdisjoint(text):
+        return _WORD.findall(text.replace("’", "'").lower())
     return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
 
 
@@ -310,9 +321,19 @@ class FieldText:
     """A field as a list of token sequences (one per paragraph, entity name, quotation...)."""
 
     sequences: list[list[str]] = field(default_factory=list)
-    # token -> its (sequence, index) places; built on first use, shared by all watchlists
+    # built on first use and shared by all watchlists: the distinct tokens (a plain word is
+    # one set lookup), token -> its (sequence, index) places (phrases and NEAR), and the
+    # sorted tokens (prefix terms: a bisect, not a scan)
+    _tokens: set[str] | None = None
     _places: dict[str, list[tuple[int, int]]] | None = None
-    _sorted_tokens: list[str] | None = None  # for prefix terms: a bisect, not a scan
+    _sorted_tokens: list[str] | None = None
+
+    @property
+    def tokens(self) -> set[str]:
+        tokens = self._tokens
+        if tokens is None:
+            tokens = self._tokens = set().union(*self.sequences)
+        return tokens
 
     def _index(self) -> dict[str, list[tuple[int, int]]]:
         places = self._places
@@ -324,29 +345,45 @@ class FieldText:
             self._places = places
         return places
 
+    def _first_with_prefix(self, prefix: str) -> int:
+        """Where the first token starting with `prefix` is in the sorted tokens (-1: none)."""
+        tokens = self._sorted_tokens
+        if tokens is None:
+            tokens = self._sorted_tokens = sorted(self.tokens)
+        at = bisect.bisect_left(tokens, prefix)
+        return at if at < len(tokens) and tokens[at].startswith(prefix) else -1
+
     def occurs(self, term: Term) -> bool:
-        """Whether the term occurs at all (cheaper than `positions` for a plain word)."""
-        if len(term.words) == 1 and not term.prefix:
-            return term.words[0] in self._index()
+        """Whether the term occurs at all (cheaper than `positions`)."""
+        if len(term.words) == 1:
+            if term.prefix:
+                return self._first_with_prefix(term.words[0]) >= 0
+            return term.words[0] in self.tokens
         return bool(self.positions(term))
 
     def positions(self, term: Term) -> list[tuple[int, int]]:
         """(sequence index, token index) of each occurrence of the term, in text order."""
-        places = self._index()
         first, n = term.words[0], len(term.words)
         if n == 1:
             if not term.prefix:
-                return list(places.get(first, ()))
-            if self._sorted_tokens is None:
-                self._sorted_tokens = sorted(places)
+                return list(self._index().get(first, ())) if first in self.tokens else []
+            at = self._first_with_prefix(first)
+            if at < 0:
+                return []
+            places = self._index()
             tokens = self._sorted_tokens
+            assert tokens is not None  # set by _first_with_prefix
             hits = []
-            at = bisect.bisect_left(tokens, first)
             while at < len(tokens) and tokens[at].startswith(first):
                 hits += places[tokens[at]]
                 at += 1
             return sorted(hits)
-        starts = places.get(first, ())
+        # a phrase: every exact word must be there before its places are worth looking at
+        tokens_present = self.tokens
+        exact = term.words[:-1] if term.prefix else term.words
+        if not all(word in tokens_present for word in exact):
+            return []
+        starts = self._index().get(first, ())
         hits = []
         sequences = self.sequences
         last = term.words[-1]
@@ -366,9 +403,22 @@ class Document:
     """The fields of one tagged article, tokenized once for all watchlists."""
 
     fields: dict[str, FieldText]
+    _text_tokens: set[str] | None = None  # title and body: what a bare term searches
+
+    @property
+    def text_tokens(self) -> set[str]:
+        tokens = self._text_tokens
+        if tokens is None:
+            tokens = self._text_tokens = self.fields["title"].tokens | self.fields["body"].tokens
+        return tokens
+
+    def with_quotes(self, quotes: FieldText) -> Document:
+        """The same article with another `quote:` field (a speaker watchlist's own quotations)."""
+        return Document({**self.fields, "quote": quotes}, self._text_tokens)
 
 
 def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
+    """Walk the query's tree against the document (the reference `compile_query` follows)."""
     if isinstance(node, Term):
         names = (node.field,) if node.field else ("title", "body")
         if any(doc.fields[name].occurs(node) for name in names):
@@ -401,3 +451,110 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
     for child in node.children:
         hit = evaluate(child, doc, matched) or hit
     return hit
+
+
+# A compiled query: whether it holds for the document; appends what matched, as `evaluate`.
+Evaluator = Callable[[Document, list[str]], bool]
+
+
+def compile_query(node: Node) -> Evaluator:
+    """The query as nested closures, built once per watchlist: the same result and the same
+    `matched` as `evaluate`, without walking the tree or re-deciding each node's kind per
+    article, and with a conjunction's plain words checked first as one set test."""
+    if isinstance(node, Term):
+        return _compile_term(node)
+    if isinstance(node, Near):
+        return _compile_near(node)
+    if isinstance(node, Not):
+        inner = compile_query(node.child)
+
+        def negation(doc: Document, matched: list[str]) -> bool:
+            return not inner(doc, [])
+
+        return negation
+    children = tuple(compile_query(child) for child in node.children)
+    if isinstance(node, And):
+        # every bare word must be in the title or body; testing them together first fails
+        # most non-matching conjunctions at once (nothing else has an effect to skip)
+        plain = frozenset(c.words[0] for c in node.children if _is_bare_word(c))
+
+        def conjunction(doc: Document, matched: list[str]) -> bool:
+            if plain and not plain <= doc.text_tokens:
+                return False
+            local: list[str] = []
+            for child in children:
+                if not child(doc, local):
+                    return False
+            matched += local
+            return True
+
+        return conjunction
+
+    def disjunction(doc: Document, matched: list[str]) -> bool:
+        hit = False
+        for child in children:  # every alternative, so `matched` names each that holds
+            if child(doc, matched):
+                hit = True
+        return hit
+
+    return disjunction
+
+
+def _is_bare_word(node: Node) -> bool:
+    return isinstance(node, Term) and not node.field and not node.prefix and len(node.words) == 1
+
+
+def _compile_term(term: Term) -> Evaluator:
+    label = f"{term.field}:{term.label}" if term.field else term.label
+    if len(term.words) == 1 and not term.prefix:
+        word = term.words[0]
+        if not term.field:
+
+            def bare_word(doc: Document, matched: list[str]) -> bool:
+                if word in doc.text_tokens:
+                    matched.append(label)
+                    return True
+                return False
+
+            return bare_word
+        name = term.field
+
+        def field_word(doc: Document, matched: list[str]) -> bool:
+            if word in doc.fields[name].tokens:
+                matched.append(label)
+                return True
+            return False
+
+        return field_word
+    names = (term.field,) if term.field else ("title", "body")
+
+    def term_occurs(doc: Document, matched: list[str]) -> bool:
+        fields = doc.fields
+        for name in names:
+            if fields[name].occurs(term):
+                matched.append(label)
+                return True
+        return False
+
+    return term_occurs
+
+
+def _compile_near(node: Near) -> Evaluator:
+    left, right, distance = node.left, node.right, node.distance
+    named = left.field or right.field
+    names = (named,) if named else ("title", "body")
+    label = f"{left.label} NEAR/{distance} {right.label}"
+
+    def near(doc: Document, matched: list[str]) -> bool:
+        for name in names:
+            text = doc.fields[name]
+            left_at = text.positions(left)
+            if not left_at:
+                continue
+            right_at = text.positions(right)
+            if any(a[0] == b[0] and abs(a[1] - b[1]) <= distance for a in left_at for b in right_at):
+                matched.append(label)
+                return True
+        return False
+
+    return near

@@ -61,7 +61,7 @@ class WatchlistSet:
     def candidates(self, tagged: TaggedArticle, base: Document) -> list[Watchlist]:
         """The watchlists that could match the article (a superset of those that do), in the
         same order iteration would give; `base` is the article's document (build_document)."""
-        ids = self.presearch.candidate_ids(article_tokens(tagged, base), article_speakers(tagged))
+        ids = self.presearch.candidate_ids(article_tokens(tagged, base), article_speakers(tagged, base))
         rank = self._rank
         by_id = self._by_id
         return [by_id[i] for i in sorted(ids, key=rank.__getitem__)]

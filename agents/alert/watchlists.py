@@ -9,13 +9,26 @@ Reported speech counts for `speakers` only when the watchlist says `reported: tr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 from wirewatch.streams.records import Quotation, TaggedArticle
 
-from .query import Document, FieldText, Near, Node, Not, QueryError, Term, evaluate, parse_query, words
+from .query import (
+    Document,
+    Evaluator,
+    FieldText,
+    Near,
+    Node,
+    Not,
+    QueryError,
+    Term,
+    compile_query,
+    parse_query,
+    words,
+)
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
@@ -36,6 +49,17 @@ class Watchlist:
     speakers: list[str] = field(default_factory=list)
     reported: bool = False
     ast: Node | None = None
+    # derived once from the above, for matching: the listed people as `speaker_key`s, the
+    # query compiled, and whether it has quote: terms (then it searches its own speakers'
+    # quotations, else the article's document as it is)
+    speaker_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
+    evaluator: Evaluator | None = field(init=False, default=None, compare=False, repr=False)
+    searches_quotes: bool = field(init=False, default=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.speaker_keys = frozenset(speaker_key(name) for name in self.speakers)
+        self.evaluator = compile_query(self.ast) if self.ast is not None else None
+        self.searches_quotes = self.ast is not None and _has_quote_terms(self.ast)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Watchlist:
@@ -103,65 +127,121 @@ def _norm_name(name: str) -> str:
     return " ".join(words(name))
 
 
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> list[str]:
+    """`words` of a short string that recurs from article to article (a name, an outlet);
+    callers never change the list."""
+    return words(name)
+
+
+@lru_cache(maxsize=65536)
+def speaker_key(name: str) -> str:
+    """What a speaker watchlist compares of a name: the surname and first initial of a name of
+    several words, the one word of a one-word name ("" when it has no letters). Two names
+    agree when their keys do: the full names are equal, or (both of several words) the
+    surname and first initial are, which lets a watchlist spell a person as the knowledge
+    base lists an alias ("Sergey Lavrov")."""
+    parts = _name_words(name)
+    if len(parts) > 1:
+        return f"{parts[-1]} {parts[0][0]}"  # the space keeps it apart from one-word keys
+    return parts[0] if parts else ""
+
+
 @dataclass(slots=True)
 class Match:
     matched: list[str]
     quotes: list[Quotation]
 
 
-def build_document(tagged: TaggedArticle, quotes: list[Quotation]) -> Document:
+@dataclass(slots=True)
+class Said:
+    """A quotation or reported speech with a speaker, as speaker watchlists see it."""
+
+    quote: Quotation
+    key: str  # speaker_key of the speaker
+    reported: bool
+    words: list[str]  # of the text
+
+
+@dataclass(slots=True)
+class ArticleDocument(Document):
+    """The article's document, with what speaker watchlists and presearch need, worked out
+    once per article rather than once per watchlist."""
+
+    said: list[Said] = field(default_factory=list)  # quotations, then reported speech
+
+    def search_tokens(self) -> set[str]:
+        """Every distinct token a watchlist term could match in this article: every field and
+        the reported speech (`reported: true` watchlists search it with quote: terms)."""
+        tokens: set[str] = set().union(*(text.tokens for text in self.fields.values()))
+        tokens.update(*(said.words for said in self.said if said.reported))
+        return tokens
+
+
+def build_document(tagged: TaggedArticle, quotes: list[Quotation]) -> ArticleDocument:
     article = tagged.article
+    said = [Said(q, speaker_key(q.speaker), False, words(q.text)) for q in tagged.quotes if q.speaker]
+    said += [Said(q, speaker_key(q.speaker), True, words(q.text)) for q in tagged.reported if q.speaker]
+    tokenized = {id(s.quote): s.words for s in said}
     entity_names = []
     for entity in tagged.entities:
-        entity_names.append(words(entity.name))
-        entity_names += [words(s) for s in entity.surfaces]
-    return Document(
+        entity_names.append(_name_words(entity.name))
+        entity_names += [_name_words(s) for s in entity.surfaces]
+    quote_words = [tokenized.get(id(q)) for q in quotes]
+    return ArticleDocument(
         {
             "title": FieldText([words(article.title)]),
             "body": FieldText([words(block.text) for block in article.blocks]),
-            "source": FieldText([words(article.source), words(article.agency)]),
+            "source": FieldText([_name_words(article.source), _name_words(article.agency)]),
             "entity": FieldText(entity_names),
-            "speaker": FieldText([words(q.speaker) for q in tagged.quotes if q.speaker]),
-            "quote": FieldText([words(q.text) for q in quotes]),
-        }
+            "speaker": FieldText([_name_words(q.speaker) for q in tagged.quotes if q.speaker]),
+            "quote": FieldText(
+                [w if w is not None else words(q.text) for w, q in zip(quote_words, quotes, strict=True)]
+            ),
+        },
+        said=said,
     )
 
 
 def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = None) -> Match | None:
-    """Whether the watchlist matches the article, and why; None when it does not."""
+    """Whether the watchlist matches the article, and why; None when it does not. `base` is
+    the article's document (build_document) when the caller has it."""
+    if not isinstance(base, ArticleDocument):
+        base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
     matched: list[str] = []
     speaker_quotes: list[Quotation] = []
+    own: list[Said] = []
     if watchlist.speakers:
-        wanted = {_norm_name(s) for s in watchlist.speakers}
-        pool = tagged.quotes + (tagged.reported if watchlist.reported else [])
-        speaker_quotes = [
-            q
-            for q in pool
-            if q.speaker and (_norm_name(q.speaker) in wanted or _surname_match(q.speaker, wanted))
-        ]
-        if not speaker_quotes:
+        keys, reported = watchlist.speaker_keys, watchlist.reported
+        own = [s for s in base.said if s.key in keys and (reported or not s.reported)]
+        if not own:
             return None
+        speaker_quotes = [s.quote for s in own]
         matched += [f"speaker:{s}" for s in sorted({q.speaker for q in speaker_quotes})]
-    if watchlist.ast is not None:
-        quote_scope = speaker_quotes if watchlist.speakers else [q for q in tagged.quotes if q.speaker]
-        if base is None:
-            doc = build_document(tagged, quote_scope)
-        elif watchlist.speakers:  # only the quote field differs from the article's base document
-            doc = Document({**base.fields, "quote": FieldText([words(q.text) for q in quote_scope])})
-        else:
-            doc = base
-        if not evaluate(watchlist.ast, doc, matched):
+    evaluator = watchlist.evaluator
+    if evaluator is not None:
+        doc: Document = base
+        if watchlist.speakers and watchlist.searches_quotes:
+            # quote: terms search only the listed speakers' quotations
+            doc = base.with_quotes(FieldText([s.words for s in own]))
+        if not evaluator(doc, matched):
             return None
-        quote_terms = _matched_quote_terms(watchlist.ast, set(matched)) if watchlist.speakers else []
+        quote_terms = _matched_quote_terms(watchlist.ast, set(matched)) if watchlist.speakers else []  # type: ignore[arg-type]
         if quote_terms:
             # only the quotations that carry a matched quote: term, as a whole word, are evidence
-            kept = [
-                q
-                for q in speaker_quotes
-                if any(FieldText([words(q.text)]).positions(term) for term in quote_terms)
-            ]
+            kept = [s.quote for s in own if any(FieldText([s.words]).positions(term) for term in quote_terms)]
             speaker_quotes = kept or speaker_quotes
     return Match(_dedupe(matched), speaker_quotes)
+
+
+def _has_quote_terms(node: Node) -> bool:
+    if isinstance(node, Term):
+        return node.field == "quote"
+    if isinstance(node, Near):
+        return node.left.field == "quote" or node.right.field == "quote"
+    if isinstance(node, Not):
+        return _has_quote_terms(node.child)
+    return any(_has_quote_terms(child) for child in node.children)
 
 
 def _matched_quote_terms(node: Node, matched: set[str]) -> list[Term]:
@@ -175,17 +255,6 @@ def _matched_quote_terms(node: Node, matched: set[str]) -> list[Term]:
     if isinstance(node, Not):
         return []
     return [t for child in node.children for t in _matched_quote_terms(child, matched)]
-
-
-def _surname_match(speaker: str, wanted: set[str]) -> bool:
-    # the knowledge base canonicalises names, but a watchlist may spell a person as the KB
-    # lists an alias ("Sergey Lavrov"): fall back to the full name's last word plus first initial
-    parts = _norm_name(speaker).split()
-    for name in wanted:
-        other = name.split()
-        if len(parts) > 1 and len(other) > 1 and parts[-1] == other[-1] and parts[0][0] == other[0][0]:
-            return True
-    return False
 
 
 def _dedupe(items: list[str]) -> list[str]:

@@ -1,0 +1,175 @@
+"""The shortcuts that make matching fast give exactly what the plain definitions give: the
+tokenizer that lowers whole texts, the compiled queries, the speaker keys, and the presearch
+index of speakers (people spelt by full name, surname, initial, one word, in quotations and in
+reported speech), checked against evaluating every watchlist."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from tests.unit.test_presearch import random_article, random_query
+from wirewatch.agents.alert import Watchlist, WatchlistSet
+from wirewatch.agents.alert.query import Document, FieldText, compile_query, evaluate, parse_query, words
+from wirewatch.agents.alert.watchlists import build_document, match, speaker_key
+from wirewatch.streams.records import Article, Block, Quotation, TaggedArticle
+
+_WORD = re.compile(r"[\w]+(?:['’.\-][\w]+)*", re.UNICODE)
+
+
+def words_one_by_one(text: str) -> list[str]:
+    """The tokenizer's definition: cut the words, then lower each one."""
+    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
+
+
+TRICKY = "aZ9 _'’.-\u0130\u03a3\u03c3\u03c2\u00df\u1e9e\u212a\u2160\u24b6\u0345\u0307éÉ\u00a0,;\n"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_words_cuts_and_lowers_as_word_by_word(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 24)))
+        assert words(text) == words_one_by_one(text), text
+    for text in ["Ali İnönü’s ΟΔΟΣ.Α and ΠΑΣ", "al-Kadhimi U.S. Russia’s", "plain ascii, Text."]:
+        assert words(text) == words_one_by_one(text)
+
+
+def surname_rule(speaker: str, wanted: list[str]) -> bool:
+    """How a speaker watchlist compares names: equal full names, or (both of several words)
+    the same surname and first initial."""
+    name = " ".join(words(speaker))
+    names = {" ".join(words(w)) for w in wanted}
+    if name in names:
+        return True
+    parts = name.split()
+    for other in (n.split() for n in names):
+        if len(parts) > 1 and len(other) > 1 and parts[-1] == other[-1] and parts[0][0] == other[0][0]:
+            return True
+    return False
+
+
+NAMES = [
+    "Ana Lind",
+    "A. Lind",
+    "Anders Lind",
+    "Bo Lind",
+    "Lind",
+    "lind",
+    "ANA LIND",
+    "Ana Maria Lind",
+    "..",
+    "",
+]
+
+
+def test_speaker_keys_agree_exactly_with_the_name_rule() -> None:
+    for speaker in NAMES:
+        for wanted in NAMES:
+            if not wanted:
+                continue
+            same_key = speaker_key(speaker) == speaker_key(wanted)
+            assert same_key is surname_rule(speaker, [wanted]), (speaker, wanted)
+
+
+def random_document(rng: random.Random, index: int) -> Document:
+    tagged = random_article(rng, index)
+    return build_document(tagged, [q for q in tagged.quotes if q.speaker])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_queries_match_and_explain_as_the_tree_walk(seed: int) -> None:
+    rng = random.Random(seed)
+    documents = [random_document(rng, i) for i in range(30)]
+    checked = held = 0
+    for _ in range(400):
+        try:
+            node = parse_query(random_query(rng))
+        except ValueError:
+            continue
+        compiled = compile_query(node)
+        for doc in documents:
+            by_tree: list[str] = []
+            by_closure: list[str] = []
+            result = evaluate(node, doc, by_tree)
+            assert compiled(doc, by_closure) is result
+            assert by_closure == by_tree
+            checked += 1
+            held += result
+    assert checked > 5000 and 0 < held < checked
+
+
+def test_field_text_shortcuts_find_the_same_places() -> None:
+    text = FieldText([words("the grain corridor reopened"), words("grain exports, grain prices")])
+    term = parse_query('"grain corridor"')
+    assert text.positions(term) == [(0, 1)]  # type: ignore[arg-type]
+    assert text.positions(parse_query("grain")) == [(0, 1), (1, 0), (1, 2)]  # type: ignore[arg-type]
+    assert text.positions(parse_query("gra*")) == [(0, 1), (1, 0), (1, 2)]  # type: ignore[arg-type]
+    assert text.positions(parse_query('"grain wheat"')) == []  # type: ignore[arg-type]
+    assert not text.occurs(parse_query("reopen"))  # type: ignore[arg-type]
+    assert text.occurs(parse_query("reopen*"))  # type: ignore[arg-type]
+
+
+SPELLINGS = ["Ana Lind", "A. Lind", "Anders Lind", "Lind", "Bo Varga", "B Varga", "Varga", "Cy Moreau", "..."]
+
+
+def article_with_speakers(rng: random.Random, index: int) -> TaggedArticle:
+    tagged = random_article(rng, index)
+    said = [Quotation("amber birch grove", rng.choice([*SPELLINGS, ""]), "", "said") for _ in range(3)]
+    reported = [
+        Quotation("cedar delta", rng.choice(SPELLINGS), "", "said", kind="reported")
+        for _ in range(rng.randint(0, 2))
+    ]
+    return TaggedArticle(
+        tagged.article, tagged.entities, said[: rng.randint(0, 3)] + tagged.quotes, tagged.reported + reported
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_speaker_index_never_misses_a_match(seed: int) -> None:
+    rng = random.Random(seed)
+    watchlists = []
+    for i in range(300):
+        data: dict[str, object] = {
+            "id": f"w{i}",
+            "speakers": rng.sample(SPELLINGS, rng.randint(1, 2)),
+            "reported": rng.random() < 0.4,
+        }
+        if rng.random() < 0.4:
+            data["query"] = rng.choice(["quote:amber", "quote:cedar", "birch", "quote:grov*", "NOT ember"])
+        watchlists.append(Watchlist.from_dict(data))
+    live = WatchlistSet(watchlists)
+    found = candidates = 0
+    for index in range(80):
+        tagged = article_with_speakers(rng, index)
+        base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
+        via_index = [(w, match(w, tagged, base)) for w in live.candidates(tagged, base)]
+        everything = [(w, match(w, tagged)) for w in watchlists]
+        assert [(w.id, m) for w, m in via_index if m] == [(w.id, m) for w, m in everything if m]
+        # the index is exact for people: a speakers-only candidate always matches
+        assert all(m is not None for w, m in via_index if not w.query)
+        found += sum(1 for _, m in everything if m)
+        candidates += len(via_index)
+    assert found > 100
+    assert candidates < 300 * 80
+
+
+def test_a_speaker_watchlist_is_a_candidate_only_where_its_person_speaks() -> None:
+    live = WatchlistSet(
+        [
+            Watchlist.from_dict({"id": "lind", "speakers": ["Ana Lind"]}),
+            Watchlist.from_dict({"id": "lind-reported", "speakers": ["Ana Lind"], "reported": True}),
+        ]
+    )
+
+    def ids(quotes: list[Quotation], reported: list[Quotation]) -> list[str]:
+        tagged = TaggedArticle(
+            Article(id="a", title="t", blocks=[Block("x")]), quotes=quotes, reported=reported
+        )
+        return [w.id for w in live.candidates(tagged, build_document(tagged, quotes))]
+
+    assert ids([Quotation("x", "Bo Lind", "", "said")], []) == []  # same surname, other person
+    assert ids([Quotation("x", "A. Lind", "", "said")], []) == ["lind", "lind-reported"]
+    assert ids([], [Quotation("x", "Ana Lind", "", "said", kind="reported")]) == ["lind-reported"]
