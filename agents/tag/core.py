@@ -12,10 +12,21 @@ from .quotes import _HONORIFIC, Ref, attribute
 
 # Words before a capital that make it the city, not the government it stands for:
 # "talks in Moscow" is a place, "Moscow said" is Russia.
-_LOCATIVE = re.compile(
-    r"(?:\b(?:in|at|to|near|outside|inside|into|around|across|of|visited|visiting|visit|via|toward|towards)"
-    r"(?:\s+[A-Z][\w-]+\s+and)?\s+)$"
+_LOCATIVE_WORDS = (
+    "in|at|to|near|outside|inside|into|around|across|of|visited|visiting|visit|via|toward|towards"
 )
+_LOCATIVE = re.compile(rf"(?:\b(?:{_LOCATIVE_WORDS})(?:\s+[A-Z][\w-]+\s+and)?\s+)$")
+# The same pattern for the window read backwards: a match at its first character answers what
+# searching the window for `_LOCATIVE` answers, in one attempt instead of one per character.
+_LOCATIVE_REVERSED = re.compile(
+    rf"\s+(?:dna\s+[\w-]+[A-Z]\s+)?(?:{'|'.join(word[::-1] for word in _LOCATIVE_WORDS.split('|'))})(?!\w)"
+)
+_UNKNOWN_PLACE = ("", "place")
+
+
+def _is_locative(haystack: str, start: int) -> bool:
+    """Whether the 40 characters before `start` end with a locative preposition (`_LOCATIVE`)."""
+    return _LOCATIVE_REVERSED.match(haystack[max(0, start - 40) : start][::-1]) is not None
 
 
 class Tagger:
@@ -69,34 +80,35 @@ def link(kb: KnowledgeBase, text: str) -> list[Ref]:
     the full name or after a title; a capital is the government it stands for unless a
     preposition makes it the place; demonyms are known but are not mentions.
     """
-    matches = kb.find(text)
-    named = {t.entity_id for _s, _e, _surface, targets in matches for t in targets if t.kind == "entity"}
     haystack = match_text(text)
+    matches = kb.find(text, haystack)
+    named: set[str] | None = None  # the people named in full: needed only for a weak alias
     refs: list[Ref] = []
     for start, end, _surface, targets in matches:
         target: Target = targets[0]
-        if target.kind == "role":
-            refs.append(Ref(start, end, "role", tuple(t.role_key for t in targets if t.kind == "role")))
-            # "Pentagon chief" also mentions the organisation it names
-            orgs = [
-                (o_end - o_start, o_start, o_end, inner[0].entity_id)
-                for o_start, o_end, _s, inner in kb.find_all(text[start:end])
-                if inner[0].kind == "entity" and kb.names.get(inner[0].entity_id, ("", ""))[1] == "org"
-            ]
-            if orgs:
-                _length, o_start, o_end, org_id = max(orgs)
-                refs.append(Ref(start + o_start, start + o_end, "org", (org_id,)))
-        elif target.kind == "weak":
-            if target.entity_id in named or _HONORIFIC.search(haystack[max(0, start - 20) : start]):
-                refs.append(Ref(start, end, "person", (target.entity_id,)))
-        elif target.kind == "capital":
-            place = bool(_LOCATIVE.search(haystack[max(0, start - 40) : start]))
+        kind = target.kind
+        if kind == "entity":
+            refs.append(
+                Ref(start, end, kb.names.get(target.entity_id, _UNKNOWN_PLACE)[1], (target.entity_id,))
+            )
+        elif kind == "capital":
+            place = _is_locative(haystack, start)
             entity_id = target.entity_id if place else target.stands_for
             refs.append(Ref(start, end, kb.names[entity_id][1], (entity_id,)))
-        elif target.kind == "entity":
-            refs.append(
-                Ref(start, end, kb.names.get(target.entity_id, ("", "place"))[1], (target.entity_id,))
-            )
+        elif kind == "role":
+            refs.append(Ref(start, end, "role", tuple(t.role_key for t in targets if t.kind == "role")))
+            # "Pentagon chief" also mentions the organisation it names
+            org = kb.organisation_in(text[start:end])
+            if org is not None:
+                o_start, o_end, org_id = org
+                refs.append(Ref(start + o_start, start + o_end, "org", (org_id,)))
+        elif kind == "weak":
+            if named is None:
+                named = {
+                    t.entity_id for _s, _e, _surface, found in matches for t in found if t.kind == "entity"
+                }
+            if target.entity_id in named or _HONORIFIC.search(haystack[max(0, start - 20) : start]):
+                refs.append(Ref(start, end, "person", (target.entity_id,)))
     return refs
 
 

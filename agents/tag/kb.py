@@ -131,6 +131,8 @@ class KnowledgeBase:
     _describes_cache: dict[frozenset[str], dict[str, tuple[bool, tuple[Role, ...]]]] = field(
         default_factory=dict
     )
+    # A role phrase's text -> the longest organisation named inside it, or None.
+    _organisations_in: dict[str, tuple[int, int, str] | None] = field(default_factory=dict)
 
     def add_surface(self, surface: str, target: Target) -> None:
         surface = match_text(surface.strip())
@@ -140,6 +142,7 @@ class KnowledgeBase:
         if target not in targets:
             targets.append(target)
         self._automaton = None
+        self._organisations_in.clear()
 
     def add_person(
         self, name: str, aliases: list[str] | tuple[str, ...] = (), gender: str = "", country: str = ""
@@ -220,24 +223,53 @@ class KnowledgeBase:
             ]
         return {role.person_id for role in fitting if role.held_on(day)}
 
+    def organisation_in(self, phrase: str) -> tuple[int, int, str] | None:
+        """The longest organisation a role phrase names ("Pentagon chief"): its start and end in
+        the phrase and its id; None if it names none. Remembered: the same phrases recur."""
+        if phrase in self._organisations_in:
+            return self._organisations_in[phrase]
+        organisations = [
+            (o_end - o_start, o_start, o_end, inner[0].entity_id)
+            for o_start, o_end, _s, inner in self.find_all(phrase)
+            if inner[0].kind == "entity" and self.names.get(inner[0].entity_id, ("", ""))[1] == "org"
+        ]
+        found = None
+        if organisations:
+            _length, o_start, o_end, org_id = max(organisations)
+            found = (o_start, o_end, org_id)
+        if len(self._organisations_in) > 20_000:
+            self._organisations_in.clear()
+        self._organisations_in[phrase] = found
+        return found
+
     @property
     def automaton(self) -> Any:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
             for surface, targets in self.surfaces.items():
-                automaton.add_word(surface, (surface, targets))
+                automaton.add_word(surface, (len(surface), surface, targets))
                 lower = surface.lower()
                 # Role phrases are often lower-case in copy ("the prime minister" is, "Prime
                 # Minister Kishida" is not); names are matched case-sensitively.
                 if any(t.kind == "role" for t in targets) and lower != surface and lower not in self.surfaces:
-                    automaton.add_word(lower, (surface, targets))
+                    automaton.add_word(lower, (len(lower), surface, targets))
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
 
-    def find(self, text: str) -> list[tuple[int, int, str, list[Target]]]:
-        """Longest, non-overlapping, word-bounded matches: (start, end, surface, targets)."""
-        found = self.find_all(text)
+    def find(self, text: str, haystack: str = "") -> list[tuple[int, int, str, list[Target]]]:
+        """Longest, non-overlapping, word-bounded matches: (start, end, surface, targets).
+        `haystack`: `match_text(text)`, when the caller has it already."""
+        found = self.find_all(text, haystack)
+        # The automaton reports matches by where they end: when each starts at or after the end
+        # of the one before, none overlap and they are already in order (the common case).
+        previous_end = 0
+        for match in found:
+            if match[0] < previous_end:
+                break
+            previous_end = match[1]
+        else:
+            return found
         # Longest match first, then non-overlapping: "UN General Assembly" beats "UN".
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken = bytearray(len(text) + 1)
@@ -249,17 +281,23 @@ class KnowledgeBase:
         chosen.sort(key=lambda m: m[0])
         return chosen
 
-    def find_all(self, text: str) -> list[tuple[int, int, str, list[Target]]]:
+    def find_all(self, text: str, haystack: str = "") -> list[tuple[int, int, str, list[Target]]]:
         """Every word-bounded match, overlapping ones included."""
-        haystack = match_text(text)
+        if not haystack:
+            haystack = match_text(text)
+        length = len(haystack)
         found = []
-        for end_index, (surface, targets) in self.automaton.iter(haystack):
-            start = end_index - len(surface) + 1
+        for end_index, (size, surface, targets) in self.automaton.iter(haystack):
+            start = end_index - size + 1
             end = end_index + 1
-            if start > 0 and (haystack[start - 1].isalnum() or haystack[start - 1] in "-+"):
-                continue
-            if end < len(haystack) and (haystack[end].isalnum() or haystack[end] in "-+"):
-                continue
+            if start > 0:
+                before = haystack[start - 1]
+                if before.isalnum() or before in "-+":
+                    continue
+            if end < length:
+                after = haystack[end]
+                if after.isalnum() or after in "-+":
+                    continue
             found.append((start, end, surface, targets))
         return found
 

@@ -200,22 +200,40 @@ _PLURAL = frozenset(
 )  # a focus entry for an unnamed source ("an Apple spokeswoman")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Ref:
     """A referring expression in the body: a name, role, pronoun or unnamed source."""
 
     start: int
     end: int
     kind: str  # person | role | rolephrase | pronoun | anon | org | place
-    ids: tuple[str, ...] = ()  # the person id; role keys; the entity id
-    np_start: int = -1  # where its noun phrase starts ("Pentagon chief Lloyd Austin")
-    gender: str = ""
-    possessive: bool = False  # "Merkel's remarks" (set by build_refs)
-    after_preposition: bool = False  # "standing beside Scholz" (set by build_refs)
+    ids: tuple[str, ...]  # the person id; role keys; the entity id
+    np_start: int  # where its noun phrase starts ("Pentagon chief Lloyd Austin")
+    gender: str
+    possessive: bool  # "Merkel's remarks" (set by build_refs)
+    after_preposition: bool  # "standing beside Scholz" (set by build_refs)
 
-    def __post_init__(self) -> None:
-        if self.np_start < 0:
-            self.np_start = self.start
+    # Written out rather than generated: an article makes dozens of these, and a generated
+    # __init__ with a __post_init__ costs a second call each.
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        ids: tuple[str, ...] = (),
+        np_start: int = -1,
+        gender: str = "",
+        possessive: bool = False,
+        after_preposition: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.ids = ids
+        self.np_start = np_start if np_start >= 0 else start
+        self.gender = gender
+        self.possessive = possessive
+        self.after_preposition = after_preposition
 
 
 class _Names(dict):
