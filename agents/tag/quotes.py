@@ -34,6 +34,9 @@ from bisect import bisect_left, insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
+
+import ahocorasick
 
 from wirewatch.streams.records import Quotation
 
@@ -72,7 +75,54 @@ def _trie_pattern(words: list[str]) -> str:
 
 
 _CUE_TRIE = _trie_pattern(CUE_VERBS.split("|"))
-_CUE_RE = re.compile(rf"\b(?:{_CUE_TRIE})\b")
+_CUE_RE = re.compile(rf"\b(?:{_CUE_TRIE})\b")  # what `find_cues` finds, as a pattern
+
+
+class Cue(NamedTuple):
+    """A cue verb outside quotations: where it starts and ends, and its words."""
+
+    start: int
+    end: int
+    verb: str
+
+
+# The cue verbs in an Aho-Corasick automaton: one pass in C finds them all, where the pattern
+# above is tried at every position of the text.
+_CUE_AUTOMATON = ahocorasick.Automaton()
+for _verb in CUE_VERBS.split("|"):
+    _CUE_AUTOMATON.add_word(_verb, (len(_verb), _verb))
+_CUE_AUTOMATON.make_automaton()
+
+
+def find_cues(text: str, stretches: list[tuple[int, int]]) -> list[Cue]:
+    """Cue verbs as whole words in the stretches of `text`: exactly what `_CUE_RE.finditer`
+    finds in each stretch (leftmost first, none overlapping; a stretch's end is a word boundary)."""
+    cues: list[Cue] = []
+    for low, high in stretches:
+        candidates = []
+        for end_index, (size, verb) in _CUE_AUTOMATON.iter(text, low, high):
+            start, end = end_index + 1 - size, end_index + 1
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum() or before == "_":  # what re counts as a word character
+                    continue
+            if end < high:
+                after = text[end]
+                if after.isalnum() or after == "_":
+                    continue
+            candidates.append(Cue(start, end, verb))
+        if not candidates:
+            continue
+        # The automaton reports by end; at one start at most one verb is a whole word.
+        candidates.sort()
+        taken = low
+        for cue in candidates:
+            if cue.start >= taken:
+                cues.append(cue)
+                taken = cue.end
+    return cues
+
+
 # Matched at a position (pattern.match(text, pos, endpos)), so no "^". At any one position at
 # most one cue verb can be followed by a space or a word boundary, so the trie finds what the
 # flat list would, without trying eighty alternatives at every step of the lazy "who".
@@ -275,7 +325,7 @@ class Attribution:
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
     ref_starts: list[int] = field(default_factory=list)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # kb.names + unknown speakers
-    cues: list[re.Match[str]] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
     candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
@@ -642,10 +692,8 @@ def attribute(
     for span in spans:
         spans_of.setdefault(span.paragraph, []).append(span)
     masked = _mask(text, all_spans)
-    state.cues = [
-        cue for low, high in _between(all_spans, len(text), 0) for cue in _CUE_RE.finditer(masked, low, high)
-    ]
-    state.cue_starts = [c.start() for c in state.cues]
+    state.cues = find_cues(masked, _between(all_spans, len(text), 0))
+    state.cue_starts = [c.start for c in state.cues]
     names = state.names
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
@@ -825,22 +873,22 @@ def _named_inside(state: Attribution, span: Span) -> frozenset[str]:
     return frozenset(person for _at, person in state.quoted_people[first:last])
 
 
-def _first_cue(state: Attribution, start: int, end: int) -> re.Match[str] | None:
+def _first_cue(state: Attribution, start: int, end: int) -> Cue | None:
     """The first of `_cues_in` (cues do not overlap, so the first by start ends first)."""
     first = bisect_left(state.cue_starts, start)
     if first < len(state.cues):
         cue = state.cues[first]
-        if cue.start() < end and cue.end() <= end:
+        if cue.start < end and cue.end <= end:
             return cue
     return None
 
 
-def _cues_in(state: Attribution, start: int, end: int) -> list[re.Match[str]]:
+def _cues_in(state: Attribution, start: int, end: int) -> list[Cue]:
     """Cue verbs outside quotations between two offsets (found once per article)."""
     first = bisect_left(state.cue_starts, start)
     last = bisect_left(state.cue_starts, end)
     found = state.cues[first:last]
-    if found and found[-1].end() > end:  # cues do not overlap: only the last can end after `end`
+    if found and found[-1].end > end:  # cues do not overlap: only the last can end after `end`
         found.pop()
     return found
 
@@ -860,9 +908,9 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
         return _ANONYMOUS, Ref(clause, plural.end(), "anon", gender="p")
     cue = _first_cue(state, clause, s_end)
     if cue:
-        person = _nearest_before(state, masked, clause, cue.start())
+        person = _nearest_before(state, masked, clause, cue.start)
         if person:
-            ref = next((r for r in _refs_in(state, clause, cue.start()) if r.kind == "anon"), None)
+            ref = next((r for r in _refs_in(state, clause, cue.start) if r.kind == "anon"), None)
             return person, ref
     for ref in _refs_in(state, clause, s_end):
         if ref.kind in ("org", "place"):
@@ -920,14 +968,12 @@ def _speaker_of(
             according = found
     clause = _clause_start(masked, s_start, span.start)
     cues = [
-        c
-        for c in _cues_in(state, clause, span.start)
-        if not according or c.start() > s_start + according.end()
+        c for c in _cues_in(state, clause, span.start) if not according or c.start > s_start + according.end()
     ]
     if cues:
-        person = _nearest_before(state, masked, clause, cues[-1].start(), exclude)
+        person = _nearest_before(state, masked, clause, cues[-1].start, exclude)
         if person:
-            return person, cues[-1].group(0)
+            return person, cues[-1].verb
     if according:
         person = _who(state, s_start + according.start("who"), s_start + according.end("who"), exclude)
         if person:
@@ -982,13 +1028,13 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
     found: list[Quotation] = []
     taken = clause
     for cue in _cues_in(state, clause, s_end):
-        if cue.start() < taken:
+        if cue.start < taken:
             continue
-        who = _nearest_before(state, masked, clause, cue.start())
+        who = _nearest_before(state, masked, clause, cue.start)
         if not who or who == _ANONYMOUS:
             continue
-        refs = [r for r in _refs_in(state, clause, cue.start()) if state.resolve_ref(r) == who]
-        np_start = refs[-1].np_start if refs else cue.start()
+        refs = [r for r in _refs_in(state, clause, cue.start) if state.resolve_ref(r) == who]
+        np_start = refs[-1].np_start if refs else cue.start
         lead = masked[clause:np_start]
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
         before_who = masked[s_start:np_start].rstrip()
@@ -1001,12 +1047,12 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
         else:
-            rest = masked[cue.end() : s_end]
+            rest = masked[cue.end : s_end]
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
-            if (after_quote or cue.group(0) in _NEEDS_THAT) and not _THAT.match(rest):
+            if (after_quote or cue.verb in _NEEDS_THAT) and not _THAT.match(rest):
                 continue  # '"…," X told a news conference': no reported clause
-            start = cue.end() + len(rest) - len(rest.lstrip())
+            start = cue.end + len(rest) - len(rest.lstrip())
             end = s_end
         if len(_WORD.findall(masked, start, end)) < 3:
             continue
@@ -1016,7 +1062,7 @@ def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list
                 text=state.text[start:end].strip(),
                 speaker=state.names.get(who, ("", ""))[0],
                 speaker_id=who,
-                cue=cue.group(0),
+                cue=cue.verb,
                 start=start,
                 end=end,
                 kind="reported",
