@@ -88,10 +88,16 @@ class Pipeline:
                 stage = "dedup"
                 deduped = self.deduper(tagged)
                 stage = "alert"
-                outcome.alerts += self.alerter(deduped, self.watchlists, self.clock(raw))
+                alerts = self.alerter(deduped, self.watchlists, self.clock(raw))
+                stage = "dedup"
+                # the article's one state write: its dedup record with the alert decisions
+                self.deduper.commit()
+                outcome.alerts += alerts
                 outcome.articles.append(deduped)
             except Exception as exc:
                 log.exception("%s failed on article %s", stage, article.id)
+                if stage == "alert":  # the dedup decision stands; no alert was decided
+                    self.deduper.commit()
                 outcome.dead_letters.append(
                     DeadLetter.of(
                         stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock()

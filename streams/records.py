@@ -140,6 +140,9 @@ class DedupedArticle:
     duplicate_of: str = ""  # id of the first copy when this is a duplicate / syndicated copy
     new_source: bool = True  # the story had not been reported by this outlet before
     new_speakers: list[str] = field(default_factory=list)  # speakers the story had not quoted yet
+    # The article's state record, not yet written: the alert stage adds its decisions and the
+    # pipeline commits it, as one write (agents/dedup/ledger.py). Not part of any JSON.
+    pending: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)

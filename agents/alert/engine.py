@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from wirewatch.agents.dedup.core import epoch
+from wirewatch.agents.dedup.core import published_epoch
+from wirewatch.agents.dedup.ledger import AlertView, ArticleLedger, PendingArticle
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import Alert, DedupedArticle
 
@@ -31,8 +33,14 @@ def alert_id(watchlist_id: str, article_id: str) -> str:
 
 @dataclass(slots=True)
 class AlertEngine:
+    """Decides which matches become alerts. Its memory is the alert decisions stored in each
+    article's record (`agents/dedup/ledger.py`): it adds them to the record the dedup stage
+    hands on, which the pipeline then writes once. An item that comes without one (the
+    engine used on its own) gets a record of the engine's own, written at once."""
+
     store: StateStore
     updates_per_story_per_hour: int = 6
+    _own_ledger: ArticleLedger | None = field(default=None, init=False, repr=False)
 
     def __call__(
         self, item: DedupedArticle, watchlists: Iterable[Watchlist], detected_at: str
@@ -40,50 +48,67 @@ class AlertEngine:
         if item.duplicate_of:
             return []
         tagged = item.tagged
+        article = tagged.article
+        pending: PendingArticle | None = item.pending
+        own = pending is None
+        if pending is None:
+            pending = self._record_of_its_own(item)
         base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
         # a live set evaluates only its presearch candidates; a plain list is evaluated whole
         if isinstance(watchlists, WatchlistSet):
             watchlists = watchlists.candidates(tagged, base)
         alerts = []
+        decisions: dict[str, str] = {}
+        speakers: set[str] | None = None
         for watchlist in watchlists:
             found = match(watchlist, tagged, base)
             if found is None:
                 continue
-            alert = self._decide(watchlist, item, found, detected_at)
-            if alert is not None:
-                alerts.append(alert)
+            if pending.stored:  # reprocessed after a crash: same decisions, same ids
+                kind = pending.decision(watchlist.id)
+            else:
+                if speakers is None:
+                    speakers = {q.speaker for q in tagged.quotes if q.speaker}
+                view = pending.ledger.alert_view(watchlist.id, item.story.id) if pending.ledger else None
+                kind = decisions[watchlist.id] = self._decide(
+                    view, article.source, speakers, pending.record["t"]
+                )
+            if kind in ("new", "update"):
+                alerts.append(self._build(watchlist, item, found, kind, detected_at))
+        if not pending.stored:
+            pending.decide(decisions)
+        if own and pending.ledger is not None:
+            pending.ledger.commit()
         return alerts
 
-    def _decide(
-        self, watchlist: Watchlist, item: DedupedArticle, found: Match, detected_at: str
-    ) -> Alert | None:
+    def _decide(self, view: AlertView | None, source: str, speakers: set[str], now: float) -> str:
+        """`new` for the story's first match, `update` when the article brings another outlet
+        or another quoted speaker and the hour's updates allow it, else `none`."""
+        if view is None:
+            return "new"
+        brings_new = (source and source not in view.sources) or not speakers.issubset(view.speakers)
+        if not brings_new:
+            return "none"
+        recent = sum(1 for t in view.updates if now - t < 3600)
+        return "update" if recent < self.updates_per_story_per_hour else "none"
+
+    def _record_of_its_own(self, item: DedupedArticle) -> PendingArticle:
+        """A record for an item that comes without one: the stored one when the article was
+        seen before (its decisions stand), else a new one holding what the rules need."""
+        if self._own_ledger is None:
+            self._own_ledger = ArticleLedger(self.store)
+        ledger = self._own_ledger
         article = item.tagged.article
-        key = f"alerted:{watchlist.id}:{item.story.id}"
-        state = self.store.get(key) or {"articles": {}, "sources": [], "speakers": [], "updates": []}
-        previous = state["articles"].get(article.id)
-        if previous is not None:  # reprocessed after a crash: same decision, same id
-            return self._build(watchlist, item, found, previous, detected_at) if previous != "none" else None
-        speakers = {q.speaker for q in item.tagged.quotes if q.speaker}
-        now = epoch(article.published)
-        if not state["articles"]:
-            kind = "new"
-        else:
-            brings_new = (article.source and article.source not in state["sources"]) or bool(
-                speakers - set(state["speakers"])
-            )
-            recent = [t for t in state["updates"] if now - t < 3600]
-            if not brings_new or len(recent) >= self.updates_per_story_per_hour:
-                kind = "none"
-            else:
-                kind = "update"
-                state["updates"] = [*recent, now]
-        state["articles"][article.id] = kind
-        if article.source and article.source not in state["sources"]:
-            state["sources"].append(article.source)
-        state["speakers"] = sorted({*state["speakers"], *speakers})
-        state["last"] = now
-        self.store.set(key, state)
-        return None if kind == "none" else self._build(watchlist, item, found, kind, detected_at)
+        known = ledger.record(article.id)
+        if known is not None:
+            return PendingArticle(article.id, known, ledger, stored=True)
+        record: dict[str, Any] = {"s": item.story.id, "t": published_epoch(article.published)}
+        if article.source:
+            record["src"] = article.source
+        speakers = sorted({q.speaker for q in item.tagged.quotes if q.speaker})
+        if speakers:
+            record["spk"] = speakers
+        return ledger.begin(article.id, record)
 
     def _build(
         self, watchlist: Watchlist, item: DedupedArticle, found: Match, kind: str, detected_at: str

@@ -1,0 +1,438 @@
+"""The dedup and alert state: one stored record per article, and everything derived from it.
+
+Each processed article is written to the store once, as `dedup:a:<article id>`, holding
+everything that article decided: its story, its body fingerprint, MinHash and story features
+(an original) or the original it copies (a copy), its outlet and quoted speakers, the alert
+decisions of the watchlists it matched, and a processing sequence number. It is deleted when
+the article leaves the window. Nothing else is stored.
+
+Everything else is derived in memory from those records (`WindowIndex`): the story views
+(size, outlets, speakers, time span), the alert memory per watchlist and story, the
+watermark, and the lookup structures (LSH, fingerprints, posting lists). The index follows
+each committed record and each eviction, and is rebuilt from `store.items()` in sequence
+order when the ledger is built, so a restarted worker derives exactly what the one it
+replaces had, whatever order the store yields its keys in. A worker killed at any moment
+leaves whole records behind, never part of one (the state of a Faust table is whatever
+prefix of its changelog reached the broker).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_left, insort
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from datasketch import LeanMinHash, MinHashLSH
+
+from wirewatch.agents.state import StateStore
+from wirewatch.streams.records import StoryRef
+
+from .features import NUM_PERM, unpack_hashes, unpack_minhash
+
+ARTICLE_PREFIX = "dedup:a:"
+
+# 16 bands of 2 rows over 32 permutations: a pair at Jaccard 0.5 becomes a candidate with
+# probability 1 - (1 - 0.5**2)**16 = 0.99; candidates are then checked on the estimate.
+LSH_BANDS, LSH_ROWS = 16, 2
+
+RecordLookup = Callable[[str], "dict[str, Any] | None"]  # article id -> its stored record
+
+
+@dataclass(slots=True)
+class StoryState:
+    """In-memory view of one story, over its articles in the window."""
+
+    id: str
+    # every article in the window, copies included, in processing order:
+    # article id -> (sequence number, is an original)
+    articles: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)  # publication times of its originals, sorted
+    features: dict[int, int] = field(default_factory=dict)  # feature hash -> originals having it
+    # outlet -> sequence numbers of its articles, outlets ordered by their first article
+    outlets: dict[str, list[int]] = field(default_factory=dict)
+    speakers: dict[str, int] = field(default_factory=dict)  # quoted speaker -> originals
+
+    @property
+    def members(self) -> int:
+        """Originals in the window (copies do not carry features)."""
+        return len(self.times)
+
+    @property
+    def first(self) -> float:
+        return self.times[0] if self.times else math.inf
+
+    @property
+    def last(self) -> float:
+        return self.times[-1] if self.times else -math.inf
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.outlets)
+
+    def ref(self) -> StoryRef:
+        return StoryRef(id=self.id, size=len(self.articles), sources=list(self.outlets))
+
+
+@dataclass(slots=True)
+class AlertView:
+    """What one watchlist's alerts have seen of one story, over the articles in the window."""
+
+    decisions: int = 0  # matching articles (any kind, `none` included): the story had its `new`
+    sources: dict[str, int] = field(default_factory=dict)  # outlet -> matching articles
+    speakers: dict[str, int] = field(default_factory=dict)  # quoted speaker -> matching articles
+    # publication times of its `update`s: each update keeps those less than an hour before it
+    # (the rate limit's memory, as a record replayed in processing order leaves it)
+    updates: list[float] = field(default_factory=list)
+
+
+@dataclass
+class WindowIndex:
+    """Everything derived from the stored records, for lookups without scanning the store."""
+
+    lsh: MinHashLSH = field(
+        default_factory=lambda: MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+    )
+    # body fingerprint -> the earliest processed article with it, and the later ones, so a
+    # fingerprint still finds a copy once its first article has left the window
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    fingerprint_later: dict[str, list[str]] = field(default_factory=dict)
+    stories: dict[str, StoryState] = field(default_factory=dict)
+    document_frequency: dict[int, int] = field(default_factory=dict)
+    # feature -> {story id: sequence number of its latest original with the feature}, ordered
+    # by that number (a dict as an ordered set: a story moves or leaves in O(1))
+    postings: dict[int, dict[str, int]] = field(default_factory=dict)
+    expiry: list[tuple[float, str]] = field(default_factory=list)  # heap of (published, article id)
+    alerts: dict[tuple[str, str], AlertView] = field(default_factory=dict)  # (watchlist, story)
+    originals: int = 0
+
+    def add_article(
+        self,
+        article_id: str,
+        record: dict[str, Any],
+        minhash: LeanMinHash | None = None,
+        features: list[int] | None = None,
+    ) -> None:
+        """Index one stored record (`minhash` and `features`, when the caller has them, save
+        decoding what it has just encoded). Records are added in sequence order."""
+        seq, published, story_id = record.get("n", -1), record["t"], record["s"]
+        heapq.heappush(self.expiry, (published, article_id))
+        fingerprint = record.get("f")
+        if fingerprint and self.fingerprints.setdefault(fingerprint, article_id) != article_id:
+            self.fingerprint_later.setdefault(fingerprint, []).append(article_id)
+        story = self.stories.get(story_id)
+        if story is None:
+            story = self.stories[story_id] = StoryState(story_id)
+        source = record.get("src", "")
+        original = not record.get("d")
+        story.articles[article_id] = (seq, original)
+        if source:  # the newest article: an outlet already there keeps its place
+            story.outlets.setdefault(source, []).append(seq)
+        if original:
+            self._add_original(article_id, record, story, minhash, features)
+        decisions = record.get("k")
+        if decisions:
+            speakers = record.get("spk", ())
+            for watchlist_id, kind in decisions.items():
+                key = (watchlist_id, story_id)
+                view = self.alerts.get(key)
+                if view is None:
+                    view = self.alerts[key] = AlertView()
+                view.decisions += 1
+                if source:
+                    view.sources[source] = view.sources.get(source, 0) + 1
+                for speaker in speakers:
+                    view.speakers[speaker] = view.speakers.get(speaker, 0) + 1
+                if kind == "update":  # the times within the hour before it, then it
+                    view.updates = [t for t in view.updates if published - t < 3600]
+                    view.updates.append(published)
+
+    def _add_original(
+        self,
+        article_id: str,
+        record: dict[str, Any],
+        story: StoryState,
+        minhash: LeanMinHash | None,
+        features: list[int] | None,
+    ) -> None:
+        seq, published = record.get("n", -1), record["t"]
+        self.originals += 1
+        if record.get("m"):
+            minhash = minhash if minhash is not None else unpack_minhash(record["m"])
+            self.lsh.insert(article_id, minhash, check_duplication=False)
+        insort(story.times, published)
+        for speaker in record.get("spk", ()):
+            story.speakers[speaker] = story.speakers.get(speaker, 0) + 1
+        frequency, story_features, postings = self.document_frequency, story.features, self.postings
+        for feature in features if features is not None else unpack_hashes(record.get("x", "")):
+            frequency[feature] = frequency.get(feature, 0) + 1
+            story_features[feature] = story_features.get(feature, 0) + 1
+            # the story moves to the end: the newest record has the highest sequence number
+            posting = postings.get(feature)
+            if posting is None:
+                postings[feature] = {story.id: seq}
+            else:
+                posting.pop(story.id, None)
+                posting[story.id] = seq
+
+    def remove_article(
+        self, article_id: str, record: dict[str, Any], record_of: RecordLookup | None = None
+    ) -> None:
+        """Forget one record, leaving the index as if it had never been added. `record_of`
+        (article id -> stored record) is needed when the record was its story's latest
+        original with a feature that an earlier original also has (an article published
+        late, evicted before articles processed before it)."""
+        fingerprint = record.get("f")
+        if fingerprint:
+            self._forget_fingerprint(fingerprint, article_id)
+        seq, story_id, published = record.get("n", -1), record["s"], record["t"]
+        story = self.stories.get(story_id)
+        if story is None or story.articles.pop(article_id, None) is None:
+            return
+        source = record.get("src", "")
+        seqs = story.outlets.get(source) if source else None
+        if seqs and seq in seqs:
+            first = seqs[0] == seq
+            seqs.remove(seq)
+            if not seqs:
+                del story.outlets[source]
+            elif first:  # the outlet now counts from its next article: it may move back
+                story.outlets = dict(sorted(story.outlets.items(), key=lambda item: item[1][0]))
+        if not record.get("d"):
+            self._remove_original(article_id, record, story, record_of)
+        decisions = record.get("k")
+        if decisions:
+            speakers = record.get("spk", ())
+            for watchlist_id, kind in decisions.items():
+                key = (watchlist_id, story_id)
+                view = self.alerts.get(key)
+                if view is None:
+                    continue
+                view.decisions -= 1
+                if view.decisions <= 0:
+                    del self.alerts[key]
+                    continue
+                if source:
+                    _decrement(view.sources, source)
+                for speaker in speakers:
+                    _decrement(view.speakers, speaker)
+                if kind == "update" and published in view.updates:
+                    view.updates.remove(published)
+        if not story.articles:
+            del self.stories[story_id]
+
+    def _forget_fingerprint(self, fingerprint: str, article_id: str) -> None:
+        later = self.fingerprint_later.get(fingerprint)
+        if self.fingerprints.get(fingerprint) == article_id:
+            if later:
+                self.fingerprints[fingerprint] = later.pop(0)
+            else:
+                del self.fingerprints[fingerprint]
+        elif later and article_id in later:
+            later.remove(article_id)
+        if later is not None and not later:
+            del self.fingerprint_later[fingerprint]
+
+    def _remove_original(
+        self,
+        article_id: str,
+        record: dict[str, Any],
+        story: StoryState,
+        record_of: RecordLookup | None,
+    ) -> None:
+        seq, published = record.get("n", -1), record["t"]
+        self.originals -= 1
+        if article_id in self.lsh:
+            self.lsh.remove(article_id)
+        at = bisect_left(story.times, published)
+        if at < len(story.times) and story.times[at] == published:
+            del story.times[at]
+        for speaker in record.get("spk", ()):
+            _decrement(story.speakers, speaker)
+        moved: list[int] = []
+        for feature in unpack_hashes(record.get("x", "")):
+            left = self.document_frequency.get(feature, 0) - 1
+            if left > 0:
+                self.document_frequency[feature] = left
+            else:
+                self.document_frequency.pop(feature, None)
+                self.postings.pop(feature, None)
+            if feature not in story.features:
+                continue
+            story.features[feature] -= 1
+            posting = self.postings.get(feature)
+            if story.features[feature] <= 0:
+                del story.features[feature]
+                if posting:
+                    posting.pop(story.id, None)
+            elif posting is not None and posting.get(story.id) == seq:
+                moved.append(feature)
+        if moved:
+            self._reposition(story, seq, moved, record_of)
+
+    def _reposition(
+        self,
+        story: StoryState,
+        removed_seq: int,
+        moved: list[int],
+        record_of: RecordLookup | None,
+    ) -> None:
+        """The story's latest original with these features has gone, while earlier ones with
+        them stay: each posting takes the story back to where its latest remaining one puts it.
+        Its originals are read newest first, until each feature has been found."""
+        latest: dict[int, int] = {}
+        wanted = set(moved)
+        for member_id, (seq, original) in reversed(story.articles.items()):
+            if not wanted:
+                break
+            if not original or seq > removed_seq or record_of is None:
+                continue  # a later original would have been the posting's latest already
+            member = record_of(member_id)
+            if member:
+                for feature in wanted.intersection(unpack_hashes(member.get("x", ""))):
+                    latest[feature] = seq
+                    wanted.discard(feature)
+        for feature in moved:
+            posting = self.postings[feature]
+            if feature in latest:
+                posting[story.id] = latest[feature]
+                self.postings[feature] = dict(sorted(posting.items(), key=itemgetter(1)))
+            else:  # no record to tell (no record_of): the story leaves the posting
+                posting.pop(story.id, None)
+
+
+def _decrement(counts: dict[str, int], key: str) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    """One article's record between its decision and its commit: the dedup stage fills in its
+    story and copy decision, the alert stage adds its decisions, then it is written once.
+    `stored` marks a record already in the store (the same record processed again after a
+    crash): its decisions are returned as they are and nothing is written."""
+
+    article_id: str
+    record: dict[str, Any]
+    ledger: ArticleLedger | None = None  # where it is committed, and the views it is decided on
+    stored: bool = False
+    minhash: LeanMinHash | None = None
+    features: list[int] | None = None
+
+    def decision(self, watchlist_id: str) -> str | None:
+        """The stored alert decision for a watchlist (`new`, `update`, `none`), if any."""
+        decisions = self.record.get("k")
+        return decisions.get(watchlist_id) if decisions else None
+
+    def decide(self, decisions: dict[str, str]) -> None:
+        """Record the alert decisions of the watchlists this article matched."""
+        if self.stored:
+            raise ValueError(f"the record of {self.article_id} is already stored")
+        if decisions:
+            self.record["k"] = decisions
+
+
+class ArticleLedger:
+    """The store of article records, the index derived from it, and the event-time window."""
+
+    def __init__(self, store: StateStore, window_hours: float = 72.0, lateness_hours: float = 6.0) -> None:
+        self.store = store
+        self.window_hours = window_hours
+        self.lateness_hours = lateness_hours
+        self.index = WindowIndex()
+        self.pending: PendingArticle | None = None
+        # One pass over the store when the ledger is built (the worker builds the pipeline
+        # after the table has recovered from its changelog), in processing order.
+        records = sorted(
+            (
+                (value.get("n", -1), key[len(ARTICLE_PREFIX) :], value)
+                for key, value in store.items()
+                if key.startswith(ARTICLE_PREFIX) and isinstance(value, dict)
+            ),
+            key=itemgetter(0, 1),
+        )
+        for _, article_id, record in records:
+            self.index.add_article(article_id, record)
+        self.next_seq = records[-1][0] + 1 if records else 0
+        # the latest publication time seen: no record that set it has left the window, since
+        # the window ends `window_hours` behind the watermark
+        latest = max((record["t"] for _, _, record in records), default=None)
+        self.watermark = latest - lateness_hours * 3600 if latest is not None else 0.0
+
+    # --- records -----------------------------------------------------------------------------
+
+    def record(self, article_id: str) -> dict[str, Any] | None:
+        """The stored record of an article, if it is in the window."""
+        record = self.store.get(ARTICLE_PREFIX + article_id)
+        return record if isinstance(record, dict) else None
+
+    def begin(
+        self,
+        article_id: str,
+        record: dict[str, Any],
+        minhash: LeanMinHash | None = None,
+        features: list[int] | None = None,
+    ) -> PendingArticle:
+        """A new record, numbered, to be completed and committed (anything still pending is
+        committed first: one record is pending at a time)."""
+        self.commit()
+        record["n"] = self.next_seq
+        self.next_seq += 1
+        self.pending = PendingArticle(article_id, record, self, minhash=minhash, features=features)
+        return self.pending
+
+    def commit(self) -> None:
+        """Write the pending record (the article's one state write) and index it."""
+        pending, self.pending = self.pending, None
+        if pending is None or pending.stored:
+            return
+        self.store.set(ARTICLE_PREFIX + pending.article_id, pending.record)
+        self.index.add_article(pending.article_id, pending.record, pending.minhash, pending.features)
+
+    # --- derived views -------------------------------------------------------------------------
+
+    def story(self, story_id: str) -> StoryState | None:
+        return self.index.stories.get(story_id)
+
+    def story_ref(self, story_id: str) -> StoryRef:
+        story = self.index.stories.get(story_id)
+        return story.ref() if story is not None else StoryRef(id=story_id, size=0, sources=[])
+
+    def alert_view(self, watchlist_id: str, story_id: str) -> AlertView | None:
+        return self.index.alerts.get((watchlist_id, story_id))
+
+    # --- the window ----------------------------------------------------------------------------
+
+    def advance(self, published: float) -> None:
+        """Move the watermark with event time (never the wall clock) and evict what left."""
+        mark = published - self.lateness_hours * 3600
+        if mark > self.watermark:
+            self.watermark = mark
+            self.evict()
+
+    def evict(self) -> int:
+        """Delete the records that have left the window; returns how many."""
+        self.commit()
+        cutoff = self.watermark - self.window_hours * 3600
+        expiry = self.index.expiry
+        dropped = 0
+        while expiry and expiry[0][0] < cutoff:
+            _, article_id = heapq.heappop(expiry)
+            record = self.record(article_id)
+            if record is None:
+                continue
+            self.store.delete(ARTICLE_PREFIX + article_id)
+            dropped += 1
+            self.index.remove_article(article_id, record, self.record)
+        return dropped
