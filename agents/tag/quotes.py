@@ -544,10 +544,25 @@ _WHO_HEADS = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[
 _ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 
+# The last word before a name and the space after it, read backwards: `_WORD_SPACE`'s last
+# match in a window, when that match ends at the name.
+_SPACE_WORD_REVERSED = re.compile(r"(\s+)([\w.’'-]+)")
+
+
 def _np_start(text: str, start: int) -> int:
     """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
     if not text[start - 1 : start].isspace():
         return start  # no word ends right before the name
+    # Most names follow a plain word ("said", "by"), which ends the title words at once: decide
+    # that from the last word alone (the window is the longest the loop below reads).
+    last = _SPACE_WORD_REVERSED.match(text[max(0, start - 80) : start][::-1])
+    if last is None or "\n" in last.group(1):
+        return start
+    word = last.group(2)[::-1]
+    if (word.endswith((".", ",", ";", ":")) and len(word) > 3) or not (
+        word[:1].isupper() or _TITLE_WORD.fullmatch(word)
+    ):
+        return start
     # Most names follow a plain word ("said", "by"): look at the last few words first, and at
     # the 80-character window only when title words run back to the first word of the short
     # one, which the short window may have cut.
@@ -705,8 +720,9 @@ def attribute(
         previous_subject = ""
         previous_speaker = ""
         for s_start, s_end in sentences:
-            subject, subject_ref = _subject(state, masked, s_start, s_end)
-            possessor = _possessor(state, masked, s_start, s_end)
+            clause = _clause_start(masked, s_start, s_end)  # (the same for all three rules)
+            subject, subject_ref = _subject(state, masked, clause, s_end)
+            possessor = _possessor(state, masked, s_start, clause, s_end)
             if possessor and possessor != subject:
                 state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
             state.push_focus(subject, subject_ref)
@@ -735,7 +751,7 @@ def attribute(
                         end=span.end,
                     )
                 )
-            reported += _reported(state, masked, s_start, s_end)
+            reported += _reported(state, masked, s_start, clause, s_end)
             previous_subject = subject or _last_person(state, s_start, s_end)
             previous_speaker = sentence_speaker
     # role phrases the knowledge base resolved (for entities: "the US president" is a person)
@@ -836,24 +852,28 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
     found = state.candidates.get(key)
     if found is not None:
         return found
-    relative = (
-        [
-            (clause_start + m.start(), clause_start + m.end())
-            for m in _RELATIVE.finditer(masked[clause_start:cue_start])
-        ]
-        if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
-        else []
-    )
-    # "with President X saying ...": an -ing cue right after its subject keeps it
-    words = masked[cue_start : cue_start + 30].split(None, 1)
-    participle = bool(words) and words[0].endswith("ing")
     found = []
+    relative: list[tuple[int, int]] | None = None  # (worked out at the first reference that needs it)
+    participle: bool | None = None
     for ref in reversed(_refs_in(state, clause_start, cue_start)):
         if ref.kind not in _SPEAKER_KINDS or ref.possessive:
             continue
+        if relative is None:
+            relative = (
+                [
+                    (clause_start + m.start(), clause_start + m.end())
+                    for m in _RELATIVE.finditer(masked[clause_start:cue_start])
+                ]
+                if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
+                else []
+            )
         if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
             continue
         if ref.after_preposition:
+            if participle is None:
+                # "with President X saying ...": an -ing cue right after its subject keeps it
+                words = masked[cue_start : cue_start + 30].split(None, 1)
+                participle = bool(words) and words[0].endswith("ing")
             gap = masked[ref.end : cue_start]
             if not (participle and (not gap or gap.isspace())):
                 continue
@@ -899,10 +919,9 @@ def _clause_start(masked: str, s_start: int, position: int) -> int:
     return m.end() if m else s_start
 
 
-def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple[str, Ref | None]:
+def _subject(state: Attribution, masked: str, clause: int, s_end: int) -> tuple[str, Ref | None]:
     """The person a sentence is about: the subject of its first cue verb, else its first
     referring expression that is not after a preposition or possessive."""
-    clause = _clause_start(masked, s_start, s_end)
     plural = _ANON_PLURAL_START.match(masked, clause, s_end)
     if plural:
         return _ANONYMOUS, Ref(clause, plural.end(), "anon", gender="p")
@@ -926,11 +945,10 @@ def _subject(state: Attribution, masked: str, s_start: int, s_end: int) -> tuple
     return "", None
 
 
-def _possessor(state: Attribution, masked: str, s_start: int, s_end: int) -> str:
+def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end: int) -> str:
     """The owner in a sentence-initial possessive ("Sunak's predecessor ...")."""
     if masked.find("'s ", s_start, s_start + 120) < 0:
         return ""
-    clause = _clause_start(masked, s_start, s_end)
     refs = _refs_in(state, clause, s_end)
     if refs and refs[0].np_start <= clause + 4 and refs[0].possessive:
         return state.resolve_ref(refs[0])
@@ -1020,11 +1038,10 @@ _NEEDS_THAT = frozenset(
 )
 
 
-def _reported(state: Attribution, masked: str, s_start: int, s_end: int) -> list[Quotation]:
+def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end: int) -> list[Quotation]:
     """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'."""
     if _first_cue(state, s_start, s_end) is None:
         return []  # most sentences have no cue verb: nothing to do
-    clause = _clause_start(masked, s_start, s_end)
     found: list[Quotation] = []
     taken = clause
     for cue in _cues_in(state, clause, s_end):
