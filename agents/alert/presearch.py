@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import itemgetter
 
 from wirewatch.streams.records import TaggedArticle
 
@@ -306,31 +307,26 @@ class Presearcher:
         prefix_index = self._tables["prefix"]
         lengths = sorted(self._prefix_lengths)
         by_token_prefix = 0 < len(tokens) * len(lengths) <= len(prefix_index)
-        for token in tokens:
-            entries = words_index.get(token)
-            if entries:
-                check(entries)
-            by_second = pairs.get(token)
-            if by_second:
-                # a C-level intersection, which walks the smaller of the two sides
-                for second in by_second.keys() & tokens:
-                    check(by_second[second])
-            if by_token_prefix:
-                size = len(token)
-                for length in lengths:
-                    if length > size:
-                        break
-                    entries = prefix_index.get(token[:length])
-                    if entries:
-                        check(entries)
-        if not by_token_prefix:  # fewer indexed prefixes than token slices: test each prefix
+        # C-level intersections of the article's keys with the index's (each walks the
+        # smaller side), so the Python loops run over hits only
+        for token in words_index.keys() & tokens:
+            check(words_index[token])
+        for token in pairs.keys() & tokens:
+            by_second = pairs[token]
+            for second in by_second.keys() & tokens:
+                check(by_second[second])
+        if by_token_prefix:
+            for length in lengths:
+                # every token cut to the length (a shorter token cannot equal a key of it)
+                cuts = set(map(itemgetter(slice(0, length)), tokens))
+                for cut in prefix_index.keys() & cuts:
+                    check(prefix_index[cut])
+        elif prefix_index:  # fewer indexed prefixes than token cuts: test each prefix
             for prefix, entries in prefix_index.items():
                 if present.has(("prefix", prefix)):
                     check(entries)
         speaker_index = self._tables["speaker"]
-        for speaker in speakers:
-            entries = speaker_index.get(speaker)
-            if entries:
-                check(entries)
+        for speaker in speaker_index.keys() & speakers:
+            check(speaker_index[speaker])
         self.stats = PresearchStats(hits, len(found), len(self._always))
         return found

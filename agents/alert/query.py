@@ -327,6 +327,10 @@ class FieldText:
     _tokens: set[str] | None = None
     _places: dict[str, list[tuple[int, int]]] | None = None
     _sorted_tokens: list[str] | None = None
+    # the sequences as one string, " a b c \n d e ": a phrase or prefix occurs when its
+    # `needle` is in it, one C-level search (spaces and line breaks are never inside a token,
+    # and a needle never holds a line break, so it cannot run from one sequence into the next)
+    _joined: str | None = None
 
     @property
     def tokens(self) -> set[str]:
@@ -353,13 +357,18 @@ class FieldText:
         at = bisect.bisect_left(tokens, prefix)
         return at if at < len(tokens) and tokens[at].startswith(prefix) else -1
 
+    def has(self, needle: str) -> bool:
+        """Whether a term's `needle` occurs in one of the sequences."""
+        joined = self._joined
+        if joined is None:
+            joined = self._joined = " " + " \n ".join([" ".join(seq) for seq in self.sequences]) + " "
+        return needle in joined
+
     def occurs(self, term: Term) -> bool:
         """Whether the term occurs at all (cheaper than `positions`)."""
-        if len(term.words) == 1:
-            if term.prefix:
-                return self._first_with_prefix(term.words[0]) >= 0
+        if len(term.words) == 1 and not term.prefix:
             return term.words[0] in self.tokens
-        return bool(self.positions(term))
+        return self.has(needle(term))
 
     def positions(self, term: Term) -> list[tuple[int, int]]:
         """(sequence index, token index) of each occurrence of the term, in text order."""
@@ -396,6 +405,12 @@ class FieldText:
                 if tail == last or (term.prefix and tail.startswith(last)):
                     hits.append((s_index, i))
         return hits
+
+
+def needle(term: Term) -> str:
+    """What `FieldText.has` looks for: the words with a space before each and, unless the
+    last is a prefix, after it."""
+    return " " + " ".join(term.words) + ("" if term.prefix else " ")
 
 
 @dataclass(slots=True)
@@ -527,11 +542,12 @@ def _compile_term(term: Term) -> Evaluator:
 
         return field_word
     names = (term.field,) if term.field else ("title", "body")
+    wanted = needle(term)
 
     def term_occurs(doc: Document, matched: list[str]) -> bool:
         fields = doc.fields
         for name in names:
-            if fields[name].occurs(term):
+            if fields[name].has(wanted):
                 matched.append(label)
                 return True
         return False
@@ -544,14 +560,15 @@ def _compile_near(node: Near) -> Evaluator:
     named = left.field or right.field
     names = (named,) if named else ("title", "body")
     label = f"{left.label} NEAR/{distance} {right.label}"
+    left_needle, right_needle = needle(left), needle(right)
 
     def near(doc: Document, matched: list[str]) -> bool:
         for name in names:
             text = doc.fields[name]
-            left_at = text.positions(left)
-            if not left_at:
+            # both must occur before their places are worth working out
+            if not (text.has(left_needle) and text.has(right_needle)):
                 continue
-            right_at = text.positions(right)
+            left_at, right_at = text.positions(left), text.positions(right)
             if any(a[0] == b[0] and abs(a[1] - b[1]) <= distance for a in left_at for b in right_at):
                 matched.append(label)
                 return True
