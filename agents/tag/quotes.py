@@ -329,6 +329,8 @@ class Attribution:
     cue_starts: list[int] = field(default_factory=list)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
     candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
+    # (role words, any date) -> `described_by`'s answer, until a person or description is added
+    described: dict[tuple[frozenset[str], bool], list[str]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -336,14 +338,26 @@ class Attribution:
         self.names = _Names(self.kb.names)
 
     def introduce(self, person: str, position: int, words: frozenset[str] = frozenset()) -> None:
-        insort(self.seen.setdefault(person, []), position)  # kept sorted: bisect finds the last before
+        positions = self.seen.get(person)
+        if positions is None:
+            self.seen[person] = [position]
+            self.described.clear()
+        else:
+            insort(positions, position)  # kept sorted: bisect finds the last before
         if words:
-            self.descriptions.setdefault(person, []).append(words)
+            # a description said twice fits the same role phrases as once
+            known = self.descriptions.setdefault(person, [])
+            if words not in known:
+                known.append(words)
+                self.described.clear()
 
     def described_by(self, words: frozenset[str], any_date: bool = False) -> list[str]:
         """The people in the article that one of their descriptions fits, in the order they came:
         their roles that day (or ever), their nationality ("the Italian"), or what this article
         called them."""
+        cached = self.described.get((words, any_date))
+        if cached is not None:
+            return cached
         kb, day, descriptions = self.kb, self.day, self.descriptions
         known = kb.fits_of(words)  # (as kb.describes, without a call per person: this is hot)
         found = []
@@ -355,6 +369,7 @@ class Attribution:
                 or (person in descriptions and any(roles_agree(words, d) for d in descriptions[person]))
             ):
                 found.append(person)
+        self.described[(words, any_date)] = found
         return found
 
     def resolve_role(
