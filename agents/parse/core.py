@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import time
 from collections import Counter
@@ -86,24 +87,21 @@ def _languages_by_word() -> dict[str, tuple[str, ...]]:
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
     sample = text[:1000]  # a hundred-odd words decide it
-    # Words are counted as written (in C), then lower-cased once per distinct word.
-    letters = 0
-    function_words: list[tuple[tuple[str, ...], int]] = []
-    languages_by_word = _languages_by_word()
-    for word, count in Counter(_WORDS.findall(sample)).items():
-        word = word.lower()
-        letters += len(word) * count
-        if word in languages_by_word:
-            function_words.append((languages_by_word[word], count))
-    if not letters:
+    words = Counter(map(str.lower, _WORDS.findall(sample)))
+    if not words:
         return ""
-    cyrillic = not sample.isascii() and len(_CYRILLIC.findall(sample)) > letters / 2
-    # Every language of the script starts at 0, in data-file order, so ties go the same way.
+    cyrillic = False
+    if not sample.isascii() and (cyrillic_letters := len(_CYRILLIC.findall(sample))):
+        letters = sum(map(operator.mul, map(len, words), words.values()))
+        cyrillic = cyrillic_letters > letters / 2
+    # Every language of the script starts at 0, in data-file order, so ties go the same way;
+    # only the function words the sample has are looked at.
     scores = dict.fromkeys((code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic), 0)
-    for codes, count in function_words:
-        for code in codes:
+    languages_by_word = _languages_by_word()
+    for word in words.keys() & languages_by_word.keys():
+        for code in languages_by_word[word]:
             if code in scores:
-                scores[code] += count
+                scores[code] += words[word]
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""
 
