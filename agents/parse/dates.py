@@ -111,15 +111,16 @@ def common_date(text: str) -> tuple[str, str] | None:
     """ "2021-07-27T08:30:00Z", "July 27, 2021" or "27 July 2021", exactly; else None."""
     try:
         if match := _ISO_UTC_SECOND.fullmatch(text):
-            moment = datetime(*map(int, match.groups()), tzinfo=UTC)  # type: ignore[misc]
-            return iso_utc(moment), "second"
+            datetime(*map(int, match.groups()))  # type: ignore[misc]  # raises for no such moment
+            return text, "second"  # already the UTC ISO form this module writes
         if match := _MONTH_DAY_YEAR.fullmatch(text):
             month, day, year = match.groups()
         elif match := _DAY_MONTH_YEAR.fullmatch(text):
             day, month, year = match.groups()
         else:
             return None
-        return datetime(int(year), _MONTH_NUMBERS[month], int(day)).strftime("%Y-%m-%dT00:00:00Z"), "day"
+        moment = datetime(int(year), _MONTH_NUMBERS[month], int(day))  # raises for no such day
+        return f"{moment.year:04}-{moment.month:02}-{moment.day:02}T00:00:00Z", "day"
     except ValueError:
         return None  # no such day: dateutil decides, as for any other spelling
 
