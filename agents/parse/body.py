@@ -192,7 +192,7 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
             found.source = found.source or knowledge().outlets.get(quoted.group(1), quoted.group(1))
             continue
         kind = block.kind
-        if infer_headings and looks_like_heading(text) and has_paragraph and index < len(blocks) - 1:
+        if infer_headings and has_paragraph and index < len(blocks) - 1 and looks_like_heading(text):
             kind = "h"
         body.append(Block(text, kind))
     # Headings with no paragraph after them are trailing furniture ("More from Business").
@@ -214,7 +214,7 @@ def looks_like_name(text: str) -> bool:
 
 
 def looks_like_heading(line: str) -> bool:
-    words = line.split()
+    words = line.split(maxsplit=8)  # a ninth piece holds the rest: too long for a heading
     return (
         0 < len(words) <= 8
         and not _SENTENCE_END.search(line)
