@@ -44,6 +44,17 @@ _CAPTION_CLASSES = {
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TITLE_SUFFIX = re.compile(r"^(.{10,}?)\s+(?:\||[-–—]|::|·)\s+([^|–—]{2,60})$")
 _NOT_ARTICLE_TIME = re.compile(r"teaser|related|ticker|sidebar|more|promo|card|recommend", re.I)
+# Compiled once: a path given to .xpath() as a string is compiled again on every call.
+_FIGURES_AND_CLASSED = lxml.etree.XPath("//figure | //figcaption | //*[@class]")
+_LINK_HOLDERS = lxml.etree.XPath("//p[a] | //li[a] | //div[a][not(*[not(self::a)])]")
+_JSON_LD = lxml.etree.XPath("//script[@type='application/ld+json']")
+_TEXT_ELEMENTS = lxml.etree.XPath(
+    "//body//*[self::div or self::p or self::span or self::time or self::small]"
+)
+_AUTHOR_ELEMENTS = lxml.etree.XPath(
+    "//*[@rel='author'] | //*[contains(@class, 'byline') or contains(@class, 'author')]"
+)
+_CANONICAL_URL = lxml.etree.XPath("//link[@rel='canonical']/@href")
 
 # feedparser asks xml.sax for its preferred parser (libxml2's Python bindings) before expat on
 # every parse. When that module is not installed, the failed import searches the whole module
@@ -86,7 +97,7 @@ def _text(element: Any) -> str:
 def _take_figures(root: Any) -> list[str]:
     """Remove figures and captions from the tree; their text becomes media."""
     media = []
-    for element in root.xpath("//figure | //figcaption | //*[@class]"):
+    for element in _FIGURES_AND_CLASSED(root):
         if element.getparent() is None:
             continue  # already removed with its figure
         if element.tag == "figure":
@@ -107,7 +118,7 @@ def _take_figures(root: Any) -> list[str]:
 
 def _drop_link_only_paragraphs(root: Any) -> None:
     """A short paragraph that is nothing but a link is navigation ("More from Business")."""
-    for element in root.xpath("//p[a] | //li[a] | //div[a][not(*[not(self::a)])]"):
+    for element in _LINK_HOLDERS(root):
         links = element.findall(".//a")
         link_text = sum(len(_text(a)) for a in links)
         text = _text(element)
@@ -154,7 +165,7 @@ def _metas(root: Any) -> dict[str, str]:
 
 
 def _json_ld_article(root: Any) -> dict[str, Any]:
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in _JSON_LD(root):
         try:
             data = orjson.loads(script.text or "")
         except orjson.JSONDecodeError:
@@ -197,7 +208,7 @@ def _article_time(root: Any) -> str:
 
 def _visible_published(root: Any) -> tuple[str, str] | None:
     """A labelled date in the page text: "Published: 3 March 2022 09:15 GMT"."""
-    for element in root.xpath("//body//*[self::div or self::p or self::span or self::time or self::small]"):
+    for element in _TEXT_ELEMENTS(root):
         text = _text(element)
         if 8 < len(text) < 80:
             kind, rest = label_of(text)
@@ -210,9 +221,7 @@ def _page_byline(root: Any, metas: dict[str, str], ld: dict[str, Any]) -> str:
     for candidate in (metas.get("author", ""), metas.get("article:author", ""), _name(ld.get("author"))):
         if candidate and "://" not in candidate:
             return fold_spaces(candidate)
-    for element in root.xpath(
-        "//*[@rel='author'] | //*[contains(@class, 'byline') or contains(@class, 'author')]"
-    ):
+    for element in _AUTHOR_ELEMENTS(root):
         text = _text(element)
         name = (byline_of(text) or byline_of(f"By {text}")) if text else ""
         if name:
@@ -239,7 +248,7 @@ def read_html(text: str) -> list[Draft]:
     if suffix and "|" not in page_title and fold_spaces(suffix.group(1)) != _headline(root, metas, ld):
         suffix = None  # "Rail strike - what we know" is a headline with a dash, not "Headline - Site"
     title = _headline(root, metas, ld) or fold_spaces(suffix.group(1) if suffix else page_title)
-    canonical = root.xpath("//link[@rel='canonical']/@href")
+    canonical = _CANONICAL_URL(root)
     ld_page = ld.get("mainEntityOfPage")
     draft = Draft(
         title=title,
