@@ -74,15 +74,6 @@ def offline_alerts(values: list[bytes]) -> list[list[dict]]:
     return out
 
 
-@pytest.mark.xfail(
-    reason=(
-        "known defect, issue 5 still open: after a SIGKILL the restarted worker sometimes groups a "
-        "story differently from the uninterrupted run (a record's state is several table writes, "
-        "and a kill between them leaves a partial record), so a `new`/`update` can move to another "
-        "article of the story; seen in about half of standalone runs"
-    ),
-    strict=False,
-)
 def test_killed_worker_is_replaced_without_lost_or_new_alert_ids(
     broker, start_worker, tmp_path: Path
 ) -> None:
