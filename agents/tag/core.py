@@ -52,7 +52,8 @@ class Tagger:
         entities: dict[str, Entity] = {}
         for ref in linked:
             if ref.kind in ("person", "org", "place"):
-                _add_mention(kb, entities, ref.ids[0], Mention(ref.start, ref.end, text[ref.start : ref.end]))
+                entity = entities.get(ref.ids[0]) or _add_mention(kb, entities, ref.ids[0], None)
+                entity.mentions.append(Mention(ref.start, ref.end, text[ref.start : ref.end]))
         for ref in link(kb, article.title):
             entity_id = ref.ids[0] if ref.kind != "role" else _title_role(kb, ref.ids, day)
             if entity_id:

@@ -491,10 +491,12 @@ def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
     return spans
 
 
-def _is_title(text: str, span: Span) -> bool:
-    """A quoted title or headline ("a book titled “…”", “Code on the River”), not speech."""
+def _is_title(text: str, span: Span, straight: str = "") -> bool:
+    """A quoted title or headline ("a book titled “…”", “Code on the River”), not speech.
+    `straight`: `match_text(text)`, when the caller has it."""
     inner = text[span.start : span.end].strip()
-    before = match_text(text[max(0, span.start - 41) : span.start - 1])
+    low = max(0, span.start - 41)
+    before = straight[low : span.start - 1] if straight else match_text(text[low : span.start - 1])
     # the cue patterns end at the opening mark: test the last words with str methods first,
     # since searching a pattern anchored at the end tries it at every position
     tail = before.rstrip()
@@ -504,8 +506,10 @@ def _is_title(text: str, span: Span) -> bool:
         return True
     if _ends_with_any(tail, ("so-called",)) and _SO_CALLED.search(before) and len(inner.split()) <= 3:
         return True  # scare quotes: the so-called "experts"
+    if inner[-1:] in ",.!?;:" or not span.closed:
+        return False
     words = inner.split()
-    if len(words) < 2 or len(words) > 10 or inner[-1:] in ",.!?;:" or not span.closed:
+    if len(words) < 2 or len(words) > 10:
         return False
     return all(w[:1].isupper() or len(w) <= 3 or not w[:1].isalpha() for w in words) and inner[:1].isupper()
 
@@ -699,7 +703,8 @@ def attribute(
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
     """Direct quotations with speakers, reported speech, and the people role phrases named."""
     all_spans = find_spans(paragraphs)
-    spans = [s for s in all_spans if not _is_title(text, s)]
+    straight = match_text(text)
+    spans = [s for s in all_spans if not _is_title(text, s, straight)]
     in_quote = bytearray(len(text) + 1)
     for span in all_spans:
         low, high = max(0, span.start - 1), min(len(text), span.end + 1)
@@ -721,7 +726,7 @@ def attribute(
     spans_of: dict[int, list[Span]] = {}
     for span in spans:
         spans_of.setdefault(span.paragraph, []).append(span)
-    masked = _mask(text, all_spans)
+    masked = _mask(straight, all_spans)
     state.cues = find_cues(masked, _between(all_spans, len(text), 0))
     state.cue_starts = [c.start for c in state.cues]
     names = state.names
@@ -791,10 +796,9 @@ def _between(spans: list[Span], length: int, margin: int) -> list[tuple[int, int
     return [(low, high) for low, high in stretches if high > low]
 
 
-def _mask(text: str, spans: list[Span]) -> str:
-    """The text with the inside of every quotation blanked out (offsets kept)."""
+def _mask(straight: str, spans: list[Span]) -> str:
+    """The text (`match_text` of it) with the inside of every quotation blanked out (offsets kept)."""
     pieces, at = [], 0
-    straight = match_text(text)
     for span in spans:
         pieces.append(straight[at : span.start])
         inside = straight[span.start : span.end]
@@ -1065,8 +1069,12 @@ def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end:
         who = _nearest_before(state, masked, clause, cue.start)
         if not who or who == _ANONYMOUS:
             continue
-        refs = [r for r in _refs_in(state, clause, cue.start) if state.resolve_ref(r) == who]
-        np_start = refs[-1].np_start if refs else cue.start
+        # the last reference to the speaker before the cue; every one is resolved, in order, since
+        # a role phrase keeps what it was first resolved to
+        np_start = cue.start
+        for ref in _refs_in(state, clause, cue.start):
+            if state.resolve_ref(ref) == who:
+                np_start = ref.np_start
         lead = masked[clause:np_start]
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
         before_who = masked[s_start:np_start].rstrip()
