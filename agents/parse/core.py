@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import filterfalse
 from typing import Any
 
 import orjson
@@ -84,24 +84,40 @@ def _languages_by_word() -> dict[str, tuple[str, ...]]:
     return index
 
 
+def lower_words(sample: str) -> list[str]:
+    """The words of a text (runs of letters), lower-cased, in no particular order."""
+    if "\u0130" in sample or "\u03a3" in sample:
+        # "İ" lower-cases to two characters, and "Σ" to "σ" or "ς" by what follows it: only
+        # word by word does lower-casing give each word's own lower case.
+        return list(map(str.lower, _WORDS.findall(sample)))
+    # Otherwise every character lower-cases to one character of the same kind (a unit test
+    # checks this over all of Unicode), so lower-casing the whole text at once, in C, keeps
+    # the words where they were. Whitespace never sits inside a word, so a token of letters
+    # only is one word; the regular expression (slow, character by character) reads only the
+    # tokens with something else in them.
+    tokens = sample.lower().split()
+    words = list(filter(str.isalpha, tokens))
+    rest = " ".join(filterfalse(str.isalpha, tokens))
+    return words + _WORDS.findall(rest) if rest else words
+
+
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
     sample = text[:1000]  # a hundred-odd words decide it
-    words = Counter(map(str.lower, _WORDS.findall(sample)))
+    words = lower_words(sample)
     if not words:
         return ""
     cyrillic = False
     if not sample.isascii() and (cyrillic_letters := len(_CYRILLIC.findall(sample))):
-        letters = sum(map(operator.mul, map(len, words), words.values()))
-        cyrillic = cyrillic_letters > letters / 2
+        cyrillic = cyrillic_letters > sum(map(len, words)) / 2
     # Every language of the script starts at 0, in data-file order, so ties go the same way;
     # only the function words the sample has are looked at.
     scores = dict.fromkeys((code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic), 0)
     languages_by_word = _languages_by_word()
-    for word in words.keys() & languages_by_word.keys():
+    for word, count in Counter(filter(languages_by_word.__contains__, words)).items():
         for code in languages_by_word[word]:
             if code in scores:
-                scores[code] += words[word]
+                scores[code] += count
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""
 

@@ -16,7 +16,7 @@ from itertools import product
 import pytest
 
 from wirewatch.agents.parse.body import is_media_line
-from wirewatch.agents.parse.core import _CYRILLIC, _WORDS, _vocabularies, guess_language
+from wirewatch.agents.parse.core import _CYRILLIC, _WORDS, _vocabularies, guess_language, lower_words
 from wirewatch.agents.parse.dates import _ENGLISH_MONTHS, common_date, parse_date, parsed_date
 from wirewatch.agents.parse.textnorm import normalise
 
@@ -126,10 +126,33 @@ def _language_reference(text: str) -> str:
     return best if best and scores[best] >= 2 else ""
 
 
+def test_lower_casing_a_whole_text_keeps_its_words_where_they_were() -> None:
+    """What lower_words relies on: one character in, one character of the same kind out."""
+    everything = "".join(map(chr, range(0x110000)))
+    # Only "İ" lower-cases to two characters (lower-casing never drops one).
+    assert len("\u0130".lower()) == 2
+    assert len(everything.lower()) == len(everything) + 1
+    others = everything.replace("\u0130", "")
+    # Letters stay letters and nothing else becomes one: the runs of letters do not move.
+    letters = re.compile(r"[^\W\d_]+")
+    assert [m.span() for m in letters.finditer(others)] == [
+        m.span() for m in letters.finditer(others.lower())
+    ]
+
+
+def test_lower_words_are_the_words_lower_cased() -> None:
+    texts = ["İstanbul ΟΔΟΣ.ΚΑΙ", "The “said,” x² snake_case the2nd (Reuters) don't", "", "  42 — "]
+    for text in texts:
+        assert Counter(lower_words(text)) == Counter(w.lower() for w in _WORDS.findall(text))
+
+
 def test_language_guess_matches_counting_every_vocabulary() -> None:
     rng = random.Random(3)
     vocabulary = sorted(w for _, words, _ in _vocabularies() for w in words)
-    extra = ["İstanbul", "THE", "Der", "И", "ПО", "Ⅻ", "ǅ", "mayor", "42", "news", "agency", "—"]
+    extra = [
+        "İstanbul", "THE", "Der", "И", "ПО", "Ⅻ", "ǅ", "mayor", "42", "news", "agency", "—", "ΟΔΟΣ.ΚΑΙ",
+        "x²", "snake_case", "the2nd", "“The", "said,", "(Reuters)", "don't", "e-mail", "l'état",
+    ]  # fmt: skip
     texts = [
         " ".join(rng.choice([*vocabulary, *extra]) for _ in range(rng.randint(0, 60))) for _ in range(2000)
     ]
