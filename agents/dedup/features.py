@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import math
 import re
 import zlib
 from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
+from operator import not_
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -38,11 +40,50 @@ TERM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.5
 
 _WORD = re.compile(r"\w+")
+# Every ASCII byte that is not a word character (\w: letters, digits, underscore) -> space.
+_ASCII_SEPARATORS = bytes(code for code in range(128) if not (chr(code).isalnum() or code == ord("_")))
+_TO_SPACES = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
+# The separators news copy uses most outside ASCII: curly quotes, dashes, ellipsis,
+# guillemets, no-break space (none is a word character).
+_COMMON_SEPARATORS = tuple(
+    mark.encode("utf-8") for mark in "\u201c\u201d\u2018\u2019\u2014\u2013\u2026\u00ab\u00bb\u00a0"
+)
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (punctuation, straight or curly, is never part of a token)."""
-    return _WORD.findall(text.lower())
+    r"""Lower-cased word tokens (punctuation, straight or curly, is never part of a token).
+
+    The same tokens as `re.findall(r"\w+", text.lower())`, found faster: ASCII separators
+    become spaces in one bytes.translate (UTF-8 never uses an ASCII byte inside another
+    character), and so do the common curly quotes and dashes; str.split cuts there. Only
+    the pieces that still hold another non-word character go through the regular expression.
+    """
+    lowered = text.lower()
+    try:
+        encoded = lowered.encode("utf-8").translate(_TO_SPACES)
+    except UnicodeError:  # a lone surrogate: not UTF-8
+        return _WORD.findall(lowered)
+    if lowered.isascii():
+        return encoded.decode("ascii").split()
+    for mark in _COMMON_SEPARATORS:
+        if mark in encoded:
+            encoded = encoded.replace(mark, b" ")
+    spaced = encoded.decode("utf-8")
+    pieces = spaced.split()
+    if spaced.isascii():
+        return pieces
+    # pieces that are not all letters and digits (str.isalnum is \w without the underscore)
+    mixed = list(itertools.compress(itertools.count(), map(not_, map(str.isalnum, pieces))))
+    if not mixed:
+        return pieces
+    tokens: list[str] = []
+    done = 0
+    for position in mixed:
+        tokens += pieces[done:position]
+        tokens += _WORD.findall(pieces[position])
+        done = position + 1
+    tokens += pieces[done:]
+    return tokens
 
 
 def feature_hash(feature: str) -> int:
