@@ -34,10 +34,10 @@ from wirewatch.streams.records import DedupedArticle, StoryRef, TaggedArticle
 from .features import (
     body_fingerprint,
     body_minhash,
+    minhash_similarity,
     pack_hashes,
     pack_minhash,
     story_features,
-    unpack_minhash,
     words,
 )
 from .ledger import ARTICLE_PREFIX, ArticleLedger, PendingArticle, StoryState, WindowIndex
@@ -202,7 +202,7 @@ class Deduper:
             record = self.ledger.record(candidate)
             if not record or not record.get("m"):
                 continue
-            similarity = minhash.jaccard(unpack_minhash(record["m"]))
+            similarity = minhash_similarity(minhash, record["m"])
             if similarity > best_similarity or (similarity == best_similarity and best is None):
                 best, best_similarity = candidate, similarity
         return best
