@@ -309,6 +309,7 @@ _LEADER = frozenset({"president", "premier", "chancellor", "leader"})
 _SUBORDINATE = frozenset({"deputy", "vice", "former", "first"})
 
 
+@lru_cache(maxsize=65_536)  # asked for every person an article names, for each role phrase in it
 def roles_agree(wanted: frozenset[str], words: frozenset[str]) -> bool:
     """Whether every word of a role phrase describes a role (with 'leader' for any leader).
     A deputy is not the office: "the prime minister" is not the deputy prime minister."""

@@ -546,7 +546,6 @@ def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
     return [b for b in bounds if b[1] > b[0]]
 
 
-_WORD_SPACE = re.compile(r"[\w.’'-]+\s+")
 _TITLE_WORD = re.compile(
     rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
     r"economy|executive|financial|officer)",
@@ -563,50 +562,31 @@ _WHO_HEADS = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[
 _ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 
-# The last word before a name and the space after it, read backwards: `_WORD_SPACE`'s last
-# match in a window, when that match ends at the name.
+# A word before a name and the space after it, read backwards (the text before the name
+# reversed): words are runs of letters, digits, dots, apostrophes and hyphens.
 _SPACE_WORD_REVERSED = re.compile(r"(\s+)([\w.’'-]+)")
 
 
 def _np_start(text: str, start: int) -> int:
-    """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister")."""
+    """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister"),
+    up to 80 characters back."""
     if not text[start - 1 : start].isspace():
         return start  # no word ends right before the name
-    # Most names follow a plain word ("said", "by"), which ends the title words at once: decide
-    # that from the last word alone (the window is the longest the loop below reads).
-    last = _SPACE_WORD_REVERSED.match(text[max(0, start - 80) : start][::-1])
-    if last is None or "\n" in last.group(1):
-        return start
-    word = last.group(2)[::-1]
-    if (word.endswith((".", ",", ";", ":")) and len(word) > 3) or not (
-        word[:1].isupper() or _TITLE_WORD.fullmatch(word)
-    ):
-        return start
-    # Most names follow a plain word ("said", "by"): look at the last few words first, and at
-    # the 80-character window only when title words run back to the first word of the short
-    # one, which the short window may have cut.
-    for reach in (24, 80):
-        low = max(0, start - reach)
-        matches = list(_WORD_SPACE.finditer(text, low, start))
-        position, cut = start, False
-        for index in range(len(matches) - 1, -1, -1):
-            match = matches[index]
-            if index == 0 and low > 0 and reach < 80:
-                cut = True
-                break
-            word = match.group(0).strip()
-            absolute = match.start()
-            if absolute + len(match.group(0)) != position or "\n" in match.group(0):
-                break
-            if word.endswith((".", ",", ";", ":")) and len(word) > 3:
-                break  # the end of the previous sentence or clause, not a title ("R. K." is one)
-            if word[:1].isupper() or _TITLE_WORD.fullmatch(word):
-                position = absolute
-                continue
-            break
-        if not cut:
+    # Walked backwards word by word: most names follow a plain word ("said", "by"), which ends
+    # the title words after one step.
+    before = text[max(0, start - 80) : start][::-1]
+    position, at = start, 0
+    while True:
+        last = _SPACE_WORD_REVERSED.match(before, at)
+        if last is None or "\n" in last.group(1):
             return position
-    return start
+        word = last.group(2)[::-1]
+        if word.endswith((".", ",", ";", ":")) and len(word) > 3:
+            return position  # the end of the previous sentence or clause, not a title ("R. K." is one)
+        if not (word[:1].isupper() or _TITLE_WORD.fullmatch(word)):
+            return position
+        at = last.end()
+        position = start - at
 
 
 def build_refs(
