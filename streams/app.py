@@ -12,14 +12,17 @@ this module only moves records and holds state.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import faust
+import orjson
 
 from wirewatch.agents.alert import WatchlistSet
+from wirewatch.agents.dedup.ledger import ARTICLE_PREFIX, ArticleLedger
 from wirewatch.agents.pipeline import Pipeline
 from wirewatch.streams.records import DeadLetter, RawRecord, to_json
 
@@ -90,6 +93,48 @@ class WatchlistFollower(CompactedTopicFollower):
         return len(self.watchlists)
 
 
+class StateChangelogFollower(CompactedTopicFollower):
+    """Every worker's view of the article records other workers commit (README, "Keys and
+    partitions"): it reads all partitions of the state table's changelog and hands the records
+    of partitions this worker does not own to the dedup stage's ledger, so a syndicated copy or
+    another outlet's report is matched with an original that arrived on another partition.
+    Records that come before the pipeline exists wait in `early`."""
+
+    what = "state records of other partitions"
+
+    def __init__(self, bootstrap: str, topic: str, owned: Callable[[], set[int]]) -> None:
+        super().__init__(bootstrap, topic)
+        self.owned = owned
+        self.ledger: ArticleLedger | None = None
+        self.early: list[tuple[str, dict[str, Any] | None]] = []
+        self.absorbed = 0
+
+    def attach(self, ledger: ArticleLedger) -> None:
+        self.ledger = ledger
+        early, self.early = self.early, []
+        for article_id, record in early:  # the ledger skips what it already has
+            self.absorbed += ledger.absorb(article_id, record)
+
+    def apply(self, key: bytes | None, value: bytes | None) -> None:
+        self.apply_from(-1, key, value)
+
+    def apply_from(self, partition: int, key: bytes | None, value: bytes | None) -> None:
+        if partition in self.owned() or key is None:
+            return  # our own records: the table holds them
+        name = orjson.loads(key)  # the table's codec: JSON keys and values
+        if not isinstance(name, str) or not name.startswith(ARTICLE_PREFIX):
+            return
+        record = orjson.loads(value) if value is not None else None
+        article_id = name[len(ARTICLE_PREFIX) :]
+        if self.ledger is None:
+            self.early.append((article_id, record))
+        else:
+            self.absorbed += self.ledger.absorb(article_id, record)
+
+    def size(self) -> int:
+        return self.absorbed
+
+
 def set_current_event(event: faust.types.EventT) -> None:
     """Make `event` Faust's current event (private API, faust-streaming 0.15): take_events()
     leaves the last event taken as current, and table writes follow the current event."""
@@ -133,6 +178,10 @@ def create_app(settings: Settings) -> faust.App:
         broker_session_timeout=settings.session_timeout_s,
         processing_guarantee="at_least_once",  # Tansu refuses transactions; effects are idempotent
         datadir=settings.data_dir,
+        # No standby copies of the state table: with several partitions every worker follows
+        # the others' article records itself (StateChangelogFollower), and Faust's in-memory
+        # standby data would hide them from it and vanish again at the next rebalance.
+        table_standby_replicas=0,
         # A batch's alerts and state writes leave in a few large produce requests rather than
         # one small request each: on a 2-core machine the socket writes alone cost ~8% of the
         # worker (docs/benchmarks.md). 5 ms is well inside the latency budget.
@@ -166,6 +215,24 @@ def create_app(settings: Settings) -> faust.App:
     async def follow_watchlists() -> None:
         await follower.run()
 
+    # With several partitions, every worker also indexes the article records the others commit.
+    state_follower: StateChangelogFollower | None = None
+    if settings.partitions > 1:
+
+        def owned() -> set[int]:
+            return {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == settings.raw_topic}
+
+        state_follower = StateChangelogFollower(bootstrap, f"{settings.app_id}-state-changelog", owned)
+
+        @app.task
+        async def follow_state_changelog() -> None:
+            while True:
+                try:
+                    await state_follower.run()
+                except RuntimeError as exc:  # the changelog topic is created as the worker starts
+                    log.info("waiting for the state changelog: %s", exc)
+                    await asyncio.sleep(1.0)
+
     pipeline_holder: dict[str, Pipeline] = {}
 
     def pipeline() -> Pipeline:
@@ -179,11 +246,15 @@ def create_app(settings: Settings) -> faust.App:
                 allowed_lateness_hours=settings.allowed_lateness_hours,
                 updates_per_story_per_hour=settings.updates_per_story_per_hour,
             )
+            if state_follower is not None:
+                state_follower.attach(pipeline_holder["p"].deduper.ledger)
         return pipeline_holder["p"]
 
     @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
     async def hot_path(stream: faust.StreamT) -> Any:
         await follower.ready.wait()
+        if state_follower is not None:
+            await state_follower.ready.wait()
         batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
         async for events in stream.take_events(settings.batch_max, within=batch_wait):
             deliveries: list[Any] = []

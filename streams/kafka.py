@@ -110,6 +110,10 @@ class CompactedTopicFollower:
     def apply(self, key: bytes | None, value: bytes | None) -> None:
         raise NotImplementedError
 
+    def apply_from(self, partition: int, key: bytes | None, value: bytes | None) -> None:
+        """One record and the partition it came from (a follower that cares overrides this)."""
+        self.apply(key, value)
+
     def size(self) -> int:
         return self.applied
 
@@ -139,7 +143,7 @@ class CompactedTopicFollower:
                 for tp, messages in batches.items():
                     for message in messages:
                         try:
-                            self.apply(message.key, message.value)
+                            self.apply_from(tp.partition, message.key, message.value)
                             self.applied += 1
                             changed = True
                         except Exception as exc:  # one bad record must not stop the others

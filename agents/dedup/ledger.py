@@ -352,6 +352,10 @@ class ArticleLedger:
         self.lateness_hours = lateness_hours
         self.index = WindowIndex()
         self.pending: PendingArticle | None = None
+        # Records other workers wrote (other partitions' changelog, README "Keys and
+        # partitions"): indexed like our own so copies and stories are found across
+        # partitions, but never written or deleted here.
+        self.foreign: dict[str, dict[str, Any]] = {}
         # One pass over the store when the ledger is built (the worker builds the pipeline
         # after the table has recovered from its changelog), in processing order.
         records = sorted(
@@ -375,7 +379,29 @@ class ArticleLedger:
     def record(self, article_id: str) -> dict[str, Any] | None:
         """The stored record of an article, if it is in the window."""
         record = self.store.get(ARTICLE_PREFIX + article_id)
-        return record if isinstance(record, dict) else None
+        if isinstance(record, dict):
+            return record
+        return self.foreign.get(article_id)
+
+    def absorb(self, article_id: str, record: dict[str, Any] | None) -> bool:
+        """Index a record another worker committed (None: it left that worker's window).
+        Idempotent: a record already known, or already out of the window, changes nothing.
+        Returns whether the index changed."""
+        if record is None:
+            known = self.foreign.pop(article_id, None)
+            if known is None:
+                return False
+            self.index.remove_article(article_id, known, self.record)
+            return True
+        if not isinstance(record, dict) or "t" not in record or "s" not in record:
+            return False
+        if self.record(article_id) is not None:
+            return False
+        if record["t"] < self.watermark - self.window_hours * 3600:
+            return False
+        self.foreign[article_id] = record
+        self.index.add_article(article_id, record)
+        return True
 
     def begin(
         self,
@@ -432,7 +458,9 @@ class ArticleLedger:
             record = self.record(article_id)
             if record is None:
                 continue
-            self.store.delete(ARTICLE_PREFIX + article_id)
+            self.foreign.pop(article_id, None)  # another worker deletes the records it wrote
+            if self.store.get(ARTICLE_PREFIX + article_id) is not None:
+                self.store.delete(ARTICLE_PREFIX + article_id)
             dropped += 1
             self.index.remove_article(article_id, record, self.record)
         return dropped
