@@ -243,6 +243,7 @@ _MARKS = {
     ch: re.compile(re.escape(ch) if ch == closer else f"[{ch}{closer}]") for ch, closer in _OPENERS.items()
 }
 _ANONYMOUS = "anon"
+_NOBODY: frozenset[str] = frozenset()
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
 _PLURAL = frozenset(
@@ -625,11 +626,10 @@ def build_refs(
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
     chosen: list[Ref] = []
     for ref in found:
-        overlapping = [c for c in chosen[-1:] if ref.start < c.end and c.start < ref.end]
-        if not overlapping:
+        holder = chosen[-1] if chosen else None
+        if holder is None or not (ref.start < holder.end and holder.start < ref.end):
             chosen.append(ref)
             continue
-        holder = overlapping[0]
         if holder.kind == "rolephrase" and ref.kind == "role":
             holder.kind, holder.ids, holder.end = "role", ref.ids, max(holder.end, ref.end)
         elif holder.kind == "rolephrase" and ref.kind == "person":
@@ -639,7 +639,7 @@ def build_refs(
         if ref.kind == "person" and ref.np_start == ref.start:
             ref.np_start = _np_start(text, ref.start)
         # asked for every sentence and cue verb around the reference: found once here
-        ref.possessive = _possessive(text, ref)
+        ref.possessive = text[ref.end : ref.end + 2] in _POSSESSIVE_ENDINGS
         ref.after_preposition = _preceded_by_preposition(text, ref)
     chosen.sort(key=lambda r: r.start)
     return chosen
@@ -650,8 +650,7 @@ def _preceded_by_preposition(text: str, ref: Ref) -> bool:
     return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
 
 
-def _possessive(text: str, ref: Ref) -> bool:
-    return text[ref.end : ref.end + 2] in ("'s", "’s")
+_POSSESSIVE_ENDINGS = ("'s", "’s")  # right after a reference: "Merkel's remarks"
 
 
 def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
@@ -887,6 +886,8 @@ def _last_before(positions: list[int], position: int) -> int:
 
 def _named_inside(state: Attribution, span: Span) -> frozenset[str]:
     """The people named inside a quotation (never its speaker)."""
+    if not state.quoted_people:
+        return _NOBODY
     first = bisect_left(state.quoted_people, (span.start, ""))
     last = bisect_left(state.quoted_people, (span.end, ""))
     return frozenset(person for _at, person in state.quoted_people[first:last])
