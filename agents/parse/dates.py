@@ -95,12 +95,17 @@ def parse_date(text: str) -> tuple[str, str] | None:
     return common_date(text) or parsed_date(text)
 
 
-# The two spellings most feeds and pages use, read without dateutil (which costs some 50 µs a
+# The spellings most feeds and pages use, read without dateutil (which costs some 50 µs a
 # date). Anything else, and any impossible date, goes to dateutil as before; a unit test
 # checks that both give the same answer.
 # [0-9], not \d: \d also takes other scripts' digits, which are left to dateutil.
 _ISO_UTC_SECOND = re.compile(
     r"((?:1[89]|2[01])[0-9]{2})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z"
+)
+# "2022-01-31", "2023-04-05T01:15+03:00", "2023-04-05T01:15:00.250-05:00"
+_ISO = re.compile(
+    r"(?:1[89]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
+    r"(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
 _MONTH_DAY_YEAR = re.compile(rf"({'|'.join(_ENGLISH_MONTHS)}) ([0-9]{{1,2}}), ((?:1[89]|2[01])[0-9]{{2}})")
 _DAY_MONTH_YEAR = re.compile(rf"([0-9]{{1,2}}) ({'|'.join(_ENGLISH_MONTHS)}) ((?:1[89]|2[01])[0-9]{{2}})")
@@ -108,11 +113,13 @@ _MONTH_NUMBERS = {name: number for number, name in enumerate(_ENGLISH_MONTHS, st
 
 
 def common_date(text: str) -> tuple[str, str] | None:
-    """ "2021-07-27T08:30:00Z", "July 27, 2021" or "27 July 2021", exactly; else None."""
+    """ "2021-07-27T08:30:00Z" and other ISO forms, "July 27, 2021", "27 July 2021"; else None."""
     try:
         if match := _ISO_UTC_SECOND.fullmatch(text):
             datetime(*map(int, match.groups()))  # type: ignore[misc]  # raises for no such moment
             return text, "second"  # already the UTC ISO form this module writes
+        if _ISO.fullmatch(text):
+            return _written(datetime.fromisoformat(text), precision_of(text))
         if match := _MONTH_DAY_YEAR.fullmatch(text):
             month, day, year = match.groups()
         elif match := _DAY_MONTH_YEAR.fullmatch(text):
@@ -123,6 +130,13 @@ def common_date(text: str) -> tuple[str, str] | None:
         return f"{moment.year:04}-{moment.month:02}-{moment.day:02}T00:00:00Z", "day"
     except ValueError:
         return None  # no such day: dateutil decides, as for any other spelling
+
+
+def _written(moment: datetime, precision: str) -> tuple[str, str]:
+    # A date alone is that calendar date, whatever the offset: no time zone shift.
+    if precision == "day":
+        return moment.strftime("%Y-%m-%dT00:00:00Z"), "day"
+    return iso_utc(moment), precision
 
 
 def parsed_date(text: str) -> tuple[str, str] | None:
@@ -139,10 +153,7 @@ def parsed_date(text: str) -> tuple[str, str] | None:
             continue
     if moment is None:
         return None
-    precision = precision_of(text)
-    if precision == "day":
-        return moment.strftime("%Y-%m-%dT00:00:00Z"), "day"
-    return iso_utc(moment), precision
+    return _written(moment, precision_of(text))
 
 
 def find_date(text: str) -> tuple[str, str] | None:

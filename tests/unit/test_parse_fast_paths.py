@@ -38,7 +38,14 @@ def _iso_spellings() -> list[str]:
         year = rng.choice(YEARS)
         month, day = rng.randint(0, 13), rng.randint(0, 32)
         hour, minute, second = rng.randint(0, 25), rng.randint(0, 61), rng.randint(0, 61)
-        spellings.append(f"{year}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+        fraction = rng.choice(["", "", ".5", ".250", ".123456"])
+        offset = rng.choice(["Z", "Z", "", "+03:00", "-05:30", "+14:00", "-00:00", "+24:00"])
+        spellings += [
+            f"{year}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z",
+            f"{year}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{offset}",
+            f"{year}-{month:02}-{day:02}T{hour:02}:{minute:02}{offset}",
+            f"{year}-{month:02}-{day:02}",
+        ]
     return spellings
 
 
