@@ -55,9 +55,13 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-def article_id(url: str, title: str, text: str) -> str:
-    """Stable id: from the url when there is one, else from the normalised content."""
-    basis = url.strip() or f"{fold_spaces(title).lower()}\n{fold_spaces(text).lower()}"
+def article_id(url: str, title: str, text: str, *, folded: bool = False) -> str:
+    """Stable id: from the url when there is one, else from the normalised content.
+
+    `folded` says the text's whitespace is already single spaces (body blocks joined by one
+    space are), which saves folding it again.
+    """
+    basis = url.strip() or f"{fold_spaces(title).lower()}\n{(text if folded else fold_spaces(text)).lower()}"
     return "a-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
@@ -145,7 +149,8 @@ def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> 
     if not published or is_future(published, ingest_ms):
         published, precision, estimated = from_ms(ingest_ms), "second", True
     return Article(
-        id=article_id(draft.url, title, text),
+        # Every block is folded (refine_blocks folds them), so their one-space join is the text folded.
+        id=article_id(draft.url, title, " ".join(b.text for b in blocks), folded=True),
         title=title,
         blocks=blocks,
         source=source,
