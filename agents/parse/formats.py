@@ -244,10 +244,11 @@ def read_html(text: str) -> list[Draft]:
         raise no_article from None
     metas, ld = _metas(root), _json_ld_article(root)
     page_title = fold_spaces(root.findtext(".//title") or "")
+    headline = _headline(root, metas, ld)
     suffix = _TITLE_SUFFIX.match(page_title)
-    if suffix and "|" not in page_title and fold_spaces(suffix.group(1)) != _headline(root, metas, ld):
+    if suffix and "|" not in page_title and fold_spaces(suffix.group(1)) != headline:
         suffix = None  # "Rail strike - what we know" is a headline with a dash, not "Headline - Site"
-    title = _headline(root, metas, ld) or fold_spaces(suffix.group(1) if suffix else page_title)
+    title = headline or fold_spaces(suffix.group(1) if suffix else page_title)
     canonical = _CANONICAL_URL(root)
     ld_page = ld.get("mainEntityOfPage")
     draft = Draft(
