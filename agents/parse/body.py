@@ -163,13 +163,14 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
             found.date(date)
             found.agency = found.agency or agency_name(paren.group(1)) or paren.group(1).strip()
             continue
-        based = _BASED_ON.match(text)
-        if based and len(text) < 120:
+        # Agency and date lines are short: the length is tested before the pattern.
+        based = _BASED_ON.match(text) if len(text) < 120 else None
+        if based:
             found.agency = found.agency or agency_name(based.group(1)) or based.group(1).strip()
             continue
-        kind, rest = label_of(text)
-        if kind and len(text) < 80:
-            if kind == "published":
+        label, rest = label_of(text) if len(text) < 80 else ("", text)
+        if label:
+            if label == "published":
                 found.date(parse_date(rest))
             continue
         has_paragraph = bool(body) and (body[-1].kind == "p" or any(b.kind == "p" for b in body))
