@@ -30,7 +30,7 @@ Reported speech ("X said that …", "…, X said") is kept in a separate list.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -96,30 +96,39 @@ _CUE_AUTOMATON.make_automaton()
 
 def find_cues(text: str, stretches: list[tuple[int, int]]) -> list[Cue]:
     """Cue verbs as whole words in the stretches of `text`: exactly what `_CUE_RE.finditer`
-    finds in each stretch (leftmost first, none overlapping; a stretch's end is a word boundary)."""
-    cues: list[Cue] = []
-    for low, high in stretches:
-        candidates = []
-        for end_index, (size, verb) in _CUE_AUTOMATON.iter(text, low, high):
-            start, end = end_index + 1 - size, end_index + 1
-            if start > 0:
-                before = text[start - 1]
-                if before.isalnum() or before == "_":  # what re counts as a word character
-                    continue
-            if end < high:
-                after = text[end]
-                if after.isalnum() or after == "_":
-                    continue
-            candidates.append(Cue(start, end, verb))
-        if not candidates:
+    finds in each stretch (leftmost first, none overlapping; a stretch's end is a word boundary).
+    `stretches` are in order and do not overlap."""
+    if not stretches:
+        return []
+    lows = [low for low, _high in stretches]
+    # One pass over everything the stretches cover (an automaton pass costs the same per
+    # character, but each pass has a fixed cost), keeping the matches inside one stretch.
+    candidates = []
+    for end_index, (size, verb) in _CUE_AUTOMATON.iter(text, lows[0], stretches[-1][1]):
+        start, end = end_index + 1 - size, end_index + 1
+        stretch = bisect_right(lows, start) - 1
+        high = stretches[stretch][1]
+        if end > high:
             continue
-        # The automaton reports by end; at one start at most one verb is a whole word.
-        candidates.sort()
-        taken = low
-        for cue in candidates:
-            if cue.start >= taken:
-                cues.append(cue)
-                taken = cue.end
+        if start > 0:
+            before = text[start - 1]
+            if before.isalnum() or before == "_":  # what re counts as a word character
+                continue
+        if end < high:
+            after = text[end]
+            if after.isalnum() or after == "_":
+                continue
+        candidates.append((stretch, start, end, verb))
+    # The automaton reports by end; at one start at most one verb is a whole word.
+    candidates.sort()
+    cues: list[Cue] = []
+    taken, current = 0, -1
+    for stretch, start, end, verb in candidates:
+        if stretch != current:
+            current, taken = stretch, 0
+        if start >= taken:
+            cues.append(Cue(start, end, verb))
+            taken = end
     return cues
 
 
