@@ -527,6 +527,7 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
 _BOUNDARY = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
 _QUOTE_MARK = re.compile('[“«”»"]')
 _ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
+_ABBREVIATION_LAST = frozenset("rstnlo\n")  # the last letters of its lower-case endings
 
 
 def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
@@ -534,7 +535,7 @@ def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
     boundaries = list(_BOUNDARY.finditer(para))
     if not boundaries:  # most wire paragraphs are one sentence
         return [(p_start, p_start + len(para))] if para else []
-    marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)]
+    marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)] if _QUOTE_MARK.search(para) else []
     bounds, start, depth, straight_open, next_mark = [], 0, 0, False, 0
     for boundary in boundaries:
         space = boundary.end() - 1
@@ -549,7 +550,12 @@ def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
                 depth += 1 if straight_open else -1
             next_mark += 1
         stop = boundary.start()
-        if depth == 0 and not _ABBREVIATION.search(para[max(0, stop - 4) : stop]):
+        if depth == 0 and not (
+            # the abbreviations end with a capital or one of these letters ("$" may also match
+            # before a final newline): test that before the pattern
+            (para[stop - 1 : stop].isupper() or para[stop - 1 : stop] in _ABBREVIATION_LAST)
+            and _ABBREVIATION.search(para[max(0, stop - 4) : stop])
+        ):
             bounds.append((p_start + start, p_start + space))
             start = space + 1
     bounds.append((p_start + start, p_start + len(para)))
