@@ -140,9 +140,9 @@ def shingle_hashes(body_words: list[str]) -> np.ndarray:
     down, up_shifted = _power_tables(size)
     prefix = np.empty(size + 1, dtype=np.uint32)
     prefix[0] = 0
-    np.cumsum(np.multiply(_BYTE_VALUE[raw], down[:size]), dtype=np.uint32, out=prefix[1:])
+    np.add.accumulate(np.multiply(_BYTE_VALUE[raw], down[:size]), dtype=np.uint32, out=prefix[1:])
     # word boundaries: -1, every space, the end
-    spaces = np.flatnonzero(raw == _SPACE)
+    spaces = (raw == _SPACE).nonzero()[0]
     bounds = np.empty(len(spaces) + 2, dtype=np.intp)
     bounds[0], bounds[-1] = -1, size
     bounds[1:-1] = spaces
@@ -154,12 +154,16 @@ def shingle_hashes(body_words: list[str]) -> np.ndarray:
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's finalizer, as datasketch's affine32 scheme pre-mixes its input (in place)."""
-    values ^= values >> np.uint32(16)
-    values *= np.uint32(0x85EBCA6B)
-    values ^= values >> np.uint32(13)
-    values *= np.uint32(0xC2B2AE35)
-    values ^= values >> np.uint32(16)
+    values ^= values >> _SHIFT_16
+    values *= _MIX_1
+    values ^= values >> _SHIFT_13
+    values *= _MIX_2
+    values ^= values >> _SHIFT_16
     return values
+
+
+_SHIFT_16, _SHIFT_13 = np.uint32(16), np.uint32(13)
+_MIX_1, _MIX_2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 
 
 def _lean_minhash(hashvalues: np.ndarray) -> LeanMinHash:
@@ -176,7 +180,7 @@ def body_minhash(body_words: list[str]) -> LeanMinHash:
     perm_a, perm_b = _permutations()
     permuted = np.multiply.outer(_fmix32(shingle_hashes(body_words)), perm_a)
     permuted += perm_b
-    return _lean_minhash(permuted.min(axis=0))
+    return _lean_minhash(np.minimum.reduce(permuted, axis=0))
 
 
 def pack_minhash(minhash: LeanMinHash) -> str:
