@@ -181,7 +181,7 @@ class Deduper:
             record["src"] = source
         if speakers:
             record["spk"] = speakers
-        pending = ledger.begin(article.id, record, minhash, feature_list)
+        pending = ledger.begin(article.id, record, feature_list)
         return DedupedArticle(
             tagged, story, new_source=new_source, new_speakers=new_speakers, pending=pending
         )

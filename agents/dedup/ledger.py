@@ -18,6 +18,7 @@ prefix of its changelog reached the broker).
 
 from __future__ import annotations
 
+import binascii
 import heapq
 import math
 from bisect import bisect_left, insort
@@ -26,20 +27,66 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from datasketch import LeanMinHash, MinHashLSH
+import numpy as np
+from datasketch import LeanMinHash
 
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import StoryRef
 
-from .features import NUM_PERM, unpack_hashes, unpack_minhash
+from .features import unpack_hashes
 
 ARTICLE_PREFIX = "dedup:a:"
 
 # 16 bands of 2 rows over 32 permutations: a pair at Jaccard 0.5 becomes a candidate with
 # probability 1 - (1 - 0.5**2)**16 = 0.99; candidates are then checked on the estimate.
 LSH_BANDS, LSH_ROWS = 16, 2
+BAND_BYTES = LSH_ROWS * 4  # rows are uint32 hash values
 
 RecordLookup = Callable[[str], "dict[str, Any] | None"]  # article id -> its stored record
+
+
+class MinHashBands:
+    """MinHash LSH: the sketch is cut into LSH_BANDS bands of LSH_ROWS values, and articles
+    that share a band's values are candidates. What datasketch's `MinHashLSH` does with these
+    parameters (its buckets are keyed by the same values), without its per-call checks and
+    storage layers, which cost more than the lookups; the band keys are slices of the packed
+    sketch's bytes (little-endian uint32, `features.pack_minhash`)."""
+
+    def __init__(self) -> None:
+        self.buckets: list[dict[bytes, set[str]]] = [{} for _ in range(LSH_BANDS)]
+
+    @staticmethod
+    def band_keys(sketch: bytes) -> list[bytes]:
+        return [sketch[at : at + BAND_BYTES] for at in range(0, LSH_BANDS * BAND_BYTES, BAND_BYTES)]
+
+    def insert(self, article_id: str, sketch: bytes) -> None:
+        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
+            ids = bucket.get(key)
+            if ids is None:
+                bucket[key] = {article_id}
+            else:
+                ids.add(article_id)
+
+    def remove(self, article_id: str, sketch: bytes) -> None:
+        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
+            ids = bucket.get(key)
+            if ids is not None:
+                ids.discard(article_id)
+                if not ids:
+                    del bucket[key]
+
+    def query(self, minhash: LeanMinHash) -> set[str]:
+        """The articles sharing at least one band with a sketch."""
+        candidates: set[str] = set()
+        sketch = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
+            ids = bucket.get(key)
+            if ids:
+                candidates |= ids
+        return candidates
+
+    def ids(self) -> set[str]:
+        return set().union(*self.buckets[0].values())
 
 
 @dataclass(slots=True)
@@ -97,9 +144,7 @@ class AlertView:
 class WindowIndex:
     """Everything derived from the stored records, for lookups without scanning the store."""
 
-    lsh: MinHashLSH = field(
-        default_factory=lambda: MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
-    )
+    lsh: MinHashBands = field(default_factory=MinHashBands)
     # body fingerprint -> the earliest processed article with it, and the later ones, so a
     # fingerprint still finds a copy once its first article has left the window
     fingerprints: dict[str, str] = field(default_factory=dict)
@@ -117,11 +162,10 @@ class WindowIndex:
         self,
         article_id: str,
         record: dict[str, Any],
-        minhash: LeanMinHash | None = None,
         features: list[int] | None = None,
     ) -> None:
-        """Index one stored record (`minhash` and `features`, when the caller has them, save
-        decoding what it has just encoded). Records are added in sequence order."""
+        """Index one stored record (`features`, when the caller has them, save decoding what
+        it has just encoded). Records are added in sequence order."""
         seq, published, story_id = record.get("n", -1), record["t"], record["s"]
         heapq.heappush(self.expiry, (published, article_id))
         fingerprint = record.get("f")
@@ -136,7 +180,7 @@ class WindowIndex:
         if source:  # the newest article: an outlet already there keeps its place
             story.outlets.setdefault(source, []).append(seq)
         if original:
-            self._add_original(article_id, record, story, minhash, features)
+            self._add_original(article_id, record, story, features)
         decisions = record.get("k")
         if decisions:
             speakers = record.get("spk", ())
@@ -159,14 +203,12 @@ class WindowIndex:
         article_id: str,
         record: dict[str, Any],
         story: StoryState,
-        minhash: LeanMinHash | None,
         features: list[int] | None,
     ) -> None:
         seq, published = record.get("n", -1), record["t"]
         self.originals += 1
         if record.get("m"):
-            minhash = minhash if minhash is not None else unpack_minhash(record["m"])
-            self.lsh.insert(article_id, minhash, check_duplication=False)
+            self.lsh.insert(article_id, binascii.a2b_base64(record["m"]))
         insort(story.times, published)
         for speaker in record.get("spk", ()):
             story.speakers[speaker] = story.speakers.get(speaker, 0) + 1
@@ -249,8 +291,8 @@ class WindowIndex:
     ) -> None:
         seq, published = record.get("n", -1), record["t"]
         self.originals -= 1
-        if article_id in self.lsh:
-            self.lsh.remove(article_id)
+        if record.get("m"):
+            self.lsh.remove(article_id, binascii.a2b_base64(record["m"]))
         at = bisect_left(story.times, published)
         if at < len(story.times) and story.times[at] == published:
             del story.times[at]
@@ -327,7 +369,6 @@ class PendingArticle:
     record: dict[str, Any]
     ledger: ArticleLedger | None = None  # where it is committed, and the views it is decided on
     stored: bool = False
-    minhash: LeanMinHash | None = None
     features: list[int] | None = None
 
     def decision(self, watchlist_id: str) -> str | None:
@@ -407,7 +448,6 @@ class ArticleLedger:
         self,
         article_id: str,
         record: dict[str, Any],
-        minhash: LeanMinHash | None = None,
         features: list[int] | None = None,
     ) -> PendingArticle:
         """A new record, numbered, to be completed and committed (anything still pending is
@@ -415,7 +455,7 @@ class ArticleLedger:
         self.commit()
         record["n"] = self.next_seq
         self.next_seq += 1
-        self.pending = PendingArticle(article_id, record, self, minhash=minhash, features=features)
+        self.pending = PendingArticle(article_id, record, self, features=features)
         return self.pending
 
     def commit(self) -> None:
@@ -424,7 +464,7 @@ class ArticleLedger:
         if pending is None or pending.stored:
             return
         self.store.set(ARTICLE_PREFIX + pending.article_id, pending.record)
-        self.index.add_article(pending.article_id, pending.record, pending.minhash, pending.features)
+        self.index.add_article(pending.article_id, pending.record, pending.features)
 
     # --- derived views -------------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ def snapshot(index: WindowIndex) -> dict[str, Any]:
         },
         "expiry": sorted(index.expiry),
         "originals": index.originals,
-        "lsh": sorted(a for story in index.stories.values() for a in story.articles if a in index.lsh),
+        "lsh": [sorted((key, sorted(ids)) for key, ids in bucket.items()) for bucket in index.lsh.buckets],
     }
 
 
