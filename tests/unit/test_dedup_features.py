@@ -3,6 +3,7 @@ a faster way of computing them must give exactly the numbers the stored ones wer
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 
@@ -104,3 +105,20 @@ def test_words_are_the_regular_expression_tokens() -> None:
     cases += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 50))) for _ in range(3000)]
     for text in cases:
         assert words(text) == pattern.findall(text.lower()), repr(text)
+
+
+def test_similarity_to_a_packed_sketch_is_the_jaccard_estimate_for_any_lanes() -> None:
+    """Lanes that differ in one bit only, the top bit only, or everywhere are all counted."""
+    rng = np.random.default_rng(7)
+    edge_values = np.array([0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE], dtype=np.uint32)
+    sketches = [unpack_minhash(pack_minhash(body_minhash(words(TEXT))))]
+    for _ in range(300):
+        values = sketches[rng.integers(len(sketches))].hashvalues.copy()
+        changed = rng.choice(NUM_PERM, rng.integers(0, NUM_PERM + 1), replace=False)
+        values[changed] = rng.choice(edge_values, len(changed)) ^ rng.integers(0, 4, len(changed)).astype(
+            np.uint32
+        )
+        sketches.append(unpack_minhash(base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")))
+    for first in sketches[::7]:
+        for second in sketches:
+            assert minhash_similarity(first, pack_minhash(second)) == first.jaccard(second)
