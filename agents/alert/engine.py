@@ -60,6 +60,7 @@ class AlertEngine:
         alerts = []
         decisions: dict[str, str] = {}
         speakers: set[str] | None = None
+        body: ArticleBody | None = None
         for watchlist in watchlists:
             found = match(watchlist, tagged, base)
             if found is None:
@@ -74,7 +75,9 @@ class AlertEngine:
                     view, article.source, speakers, pending.record["t"]
                 )
             if kind in ("new", "update"):
-                alerts.append(self._build(watchlist, item, found, kind, detected_at))
+                if body is None:  # the body's text, joined and lower-cased once per article
+                    body = ArticleBody(article.text)
+                alerts.append(self._build(watchlist, item, found, kind, detected_at, body))
         if not pending.stored:
             pending.decide(decisions)
         if own and pending.ledger is not None:
@@ -111,7 +114,13 @@ class AlertEngine:
         return ledger.begin(article.id, record)
 
     def _build(
-        self, watchlist: Watchlist, item: DedupedArticle, found: Match, kind: str, detected_at: str
+        self,
+        watchlist: Watchlist,
+        item: DedupedArticle,
+        found: Match,
+        kind: str,
+        detected_at: str,
+        body: ArticleBody,
     ) -> Alert:
         article = item.tagged.article
         return Alert(
@@ -130,14 +139,25 @@ class AlertEngine:
             },
             matched=found.matched,
             quotes=[{"speaker": q.speaker, "text": q.text} for q in found.quotes],
-            snippet=snippet(article.text, found.matched),
+            snippet=snippet(body.text, found.matched, body.lowered),
             detected_at=detected_at,
         )
 
 
-def snippet(text: str, matched: list[str]) -> str:
-    """Plain text around the first matched term (the body is already plain text)."""
-    lowered = text.lower()
+class ArticleBody:
+    """An article's body text and its lower-cased form, shared by its alerts' snippets."""
+
+    __slots__ = ("lowered", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lowered = text.lower()
+
+
+def snippet(text: str, matched: list[str], lowered: str | None = None) -> str:
+    """Plain text around the first matched term (the body is already plain text); `lowered`
+    is `text.lower()`, when the caller has it."""
+    lowered = text.lower() if lowered is None else lowered
     for label in matched:
         term = label.split(":", 1)[-1].strip('"').rstrip("*")
         if " NEAR/" in term:
