@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from wirewatch.streams.records import Alert, DeadLetter, DedupedArticle, RawRecord, StageError
+from wirewatch.streams.records import Alert, DeadLetter, DedupedArticle, RawRecord, StageError, TaggedArticle
 
 from .alert import AlertEngine, WatchlistSet
 from .dedup import Deduper
@@ -33,6 +33,14 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     articles: list[DedupedArticle] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Front:
+    """What parse and tag made of one raw record."""
+
+    tagged: list[TaggedArticle] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
 
 
 class Pipeline:
@@ -64,45 +72,61 @@ class Pipeline:
             self._speakers_version = self.watchlists.version
 
     def process(self, raw: RawRecord) -> Outcome:
-        outcome = Outcome()
+        """Every stage, for one raw record (the worker's hot path, and offline replay)."""
+        front = self.front(raw)
+        outcome = Outcome(dead_letters=front.dead_letters)
+        for tagged in front.tagged:
+            self.back(tagged, raw, outcome)
+        return outcome
+
+    def front(self, raw: RawRecord) -> Front:
+        """parse -> tag: the stages before the optional NER stage."""
+        front = Front()
         try:
             parsed = parse_record(raw, max_bytes=self.max_article_bytes)
         except StageError as exc:
-            outcome.dead_letters.append(DeadLetter.of("parse", exc.reason, str(exc), raw, wall_clock()))
-            return outcome
+            front.dead_letters.append(DeadLetter.of("parse", exc.reason, str(exc), raw, wall_clock()))
+            return front
         except Exception as exc:  # a bug must not stop the stream: the record is kept
             log.exception("parse failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
-            outcome.dead_letters.append(
-                DeadLetter.of("parse", "internal-error", repr(exc), raw, wall_clock())
-            )
-            return outcome
+            front.dead_letters.append(DeadLetter.of("parse", "internal-error", repr(exc), raw, wall_clock()))
+            return front
         for failure in parsed.failures:
-            outcome.dead_letters.append(
-                DeadLetter.of("parse", failure.reason, str(failure), raw, wall_clock())
-            )
+            front.dead_letters.append(DeadLetter.of("parse", failure.reason, str(failure), raw, wall_clock()))
         self._sync_speakers()
         for article in parsed.articles:
-            stage = "tag"
             try:
-                tagged = self.tagger(article)
-                stage = "dedup"
-                deduped = self.deduper(tagged)
-                stage = "alert"
-                alerts = self.alerter(deduped, self.watchlists, self.clock(raw))
-                stage = "dedup"
-                # the article's one state write: its dedup record with the alert decisions
-                self.deduper.commit()
-                outcome.alerts += alerts
-                outcome.articles.append(deduped)
+                front.tagged.append(self.tagger(article))
             except Exception as exc:
-                log.exception("%s failed on article %s", stage, article.id)
-                if stage == "alert":  # the dedup decision stands; no alert was decided
-                    self.deduper.commit()
-                outcome.dead_letters.append(
+                log.exception("tag failed on article %s", article.id)
+                front.dead_letters.append(
                     DeadLetter.of(
-                        stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock()
+                        "tag", "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock()
                     )
                 )
+        return front
+
+    def back(self, tagged: TaggedArticle, raw: RawRecord, outcome: Outcome | None = None) -> Outcome:
+        """dedup -> alert for one tagged article (after the optional NER stage)."""
+        outcome = outcome if outcome is not None else Outcome()
+        article = tagged.article
+        stage = "dedup"
+        try:
+            deduped = self.deduper(tagged)
+            stage = "alert"
+            alerts = self.alerter(deduped, self.watchlists, self.clock(raw))
+            stage = "dedup"
+            # the article's one state write: its dedup record with the alert decisions
+            self.deduper.commit()
+            outcome.alerts += alerts
+            outcome.articles.append(deduped)
+        except Exception as exc:
+            log.exception("%s failed on article %s", stage, article.id)
+            if stage == "alert":  # the dedup decision stands; no alert was decided
+                self.deduper.commit()
+            outcome.dead_letters.append(
+                DeadLetter.of(stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock())
+            )
         return outcome
 
 
