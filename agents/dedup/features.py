@@ -19,7 +19,7 @@ import zlib
 from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
-from operator import not_
+from operator import itemgetter, not_
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -246,14 +246,16 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     """
     features: dict[int, float] = {}
     entity_words: set[str] = set()
+    add_words = entity_words.update
     for entity in tagged.entities:
-        weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(entity.count))
+        mentions = entity.mentions
+        weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(len(mentions)))
         if entity.in_title:
             weight *= 1.5
         features[feature_hash("e:" + entity.id)] = weight
-        entity_words.update(_name_words(entity.name))
-        for mention in entity.mentions:
-            entity_words.update(_name_words(mention.surface))
+        add_words(_name_words(entity.name))
+        for mention in mentions:
+            add_words(_name_words(mention.surface))
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[feature_hash("q:" + quote.speaker_id)] = SPEAKER_WEIGHT
@@ -261,7 +263,8 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
     terms: list[str] = []
-    for term, _ in counts.most_common():  # ties keep the order of first appearance
+    # most frequent first (Counter.most_common's sort); ties keep the order of first appearance
+    for term, _ in sorted(counts.items(), key=itemgetter(1), reverse=True):
         if len(term) > 2 and term not in stop and term not in entity_words and not term.isdigit():
             terms.append(term)
             if len(terms) == TERMS_PER_ARTICLE:
@@ -281,7 +284,8 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
                 previous = token
             else:
                 previous = ""
-    for pair, count in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:BIGRAMS_PER_ARTICLE]:
-        if count >= 2:
-            features.setdefault(feature_hash("b:" + pair), BIGRAM_WEIGHT)
+    if pairs:
+        for pair, times in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:BIGRAMS_PER_ARTICLE]:
+            if times >= 2:
+                features.setdefault(feature_hash("b:" + pair), BIGRAM_WEIGHT)
     return features

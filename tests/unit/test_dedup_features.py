@@ -15,12 +15,15 @@ from wirewatch.agents.dedup.features import (
     SHINGLE_WORDS,
     body_fingerprint,
     body_minhash,
+    feature_hash,
     minhash_similarity,
     pack_minhash,
     shingle_hashes,
+    story_features,
     unpack_minhash,
     words,
 )
+from wirewatch.streams.records import Article, Block, Entity, Mention, Quotation, TaggedArticle
 
 TEXT = (
     "The harbour authority said on Tuesday that the new grain corridor would open next week, "
@@ -122,3 +125,63 @@ def test_similarity_to_a_packed_sketch_is_the_jaccard_estimate_for_any_lanes() -
     for first in sketches[::7]:
         for second in sketches:
             assert minhash_similarity(first, pack_minhash(second)) == first.jaccard(second)
+
+
+def test_story_features_of_a_known_article_are_the_stored_ones() -> None:
+    """Feature hashes and weights, in order (the scoring sums them in this order)."""
+    body = (
+        "The port board said the grain corridor would reopen on Monday. Grain corridor traffic stopped "
+        "in May, when insurers left. \u201cWe expect ships within days,\u201d the board chair Mara Velkin "
+        "said. Velkin added that grain prices rose 12 percent and that the corridor needs navy escorts. "
+        "Insurers said escorts help."
+    )
+    velkin = Entity(
+        id="person:mara-velkin",
+        name="Mara Velkin",
+        type="person",
+        mentions=[Mention(0, 1, "Mara Velkin"), Mention(0, 1, "Velkin")],
+    )
+    board = Entity(id="org:port-board", name="Port Board", type="org", mentions=[Mention(0, 1, "port board")])
+    board.in_title = True
+    tagged = TaggedArticle(
+        article=Article(
+            id="a-1",
+            title="Grain corridor to reopen, port board says",
+            blocks=[Block(body)],
+            source="x",
+            published="2024-05-01T00:00:00Z",
+        ),
+        entities=[velkin, board],
+        quotes=[Quotation(text="We expect ships within days", speaker="Mara Velkin", speaker_id=velkin.id)],
+    )
+    features = story_features(tagged, words(tagged.article.title), words(tagged.article.text))
+    # computed by the first implementation
+    assert list(features.items()) == [
+        (4244346533, 1.911979608250541),
+        (878887046, 2.1119162312519753),
+        (1389418201, 2.0),
+        *[
+            (term, 1.0)
+            for term in (
+                2645487969,
+                348864484,
+                3542594128,
+                1420935438,
+                1670258541,
+                2538025100,
+                1686199888,
+                2445506087,
+                3962285038,
+                3246384033,
+                1133231125,
+                337802981,
+                1905726907,
+                2362525310,
+                145782940,
+                3810774499,
+            )
+        ],
+        (2886194646, 1.5),
+    ]
+    assert feature_hash("e:person:mara-velkin") == 4244346533
+    assert feature_hash("b:grain corridor") == 2886194646
