@@ -341,6 +341,8 @@ class Attribution:
     cue_starts: list[int] = field(default_factory=list)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
     candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
+    # (clause start, cue start) -> the speaker `_nearest_before` found, when it cannot change
+    subjects: dict[tuple[int, int], str] = field(default_factory=dict)
     # (role words, any date) -> `described_by`'s answer, until a person or description is added
     described: dict[tuple[frozenset[str], bool], list[str]] = field(default_factory=dict)
 
@@ -852,11 +854,23 @@ def _nearest_before(
     """The speaker of a cue verb: the referring expression nearest before it that is its
     subject (not after a preposition unless right beside the verb, not possessive, not
     inside a relative clause that ends before the verb)."""
+    key = (clause_start, cue_start)
+    if not exclude and key in state.subjects:
+        return state.subjects[key]
+    # A name or unnamed source always means the same; a role phrase keeps what it was first
+    # resolved to; a pronoun follows the focus, which moves: an answer reached without one
+    # holds for the sentence's other rules.
+    lasting = True
+    person = ""
     for ref in _subject_candidates(state, masked, clause_start, cue_start):
+        if ref.kind == "pronoun":
+            lasting = False
         person = state.resolve_ref(ref, exclude)
         if person:
-            return person
-    return ""
+            break
+    if lasting and not exclude:
+        state.subjects[key] = person
+    return person
 
 
 def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_start: int) -> list[Ref]:
