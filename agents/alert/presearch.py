@@ -25,6 +25,7 @@ this beat an Aho-Corasick automaton over the text).
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -93,6 +94,10 @@ def _filing_groups(watchlist: Watchlist) -> list[Group]:
     return [people, *(group for group in groups if group[0][0] != "speaker")]
 
 
+def _words_only(group: Group) -> bool:
+    return all(kind == "word" for kind, _ in group)
+
+
 def _cost(group: Group) -> tuple[int, int, int]:
     """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
     then fewer keys, then longer words (the longest is usually the rarest)."""
@@ -115,6 +120,19 @@ def article_tokens(tagged: TaggedArticle, base: Document) -> set[str]:
     """Every distinct token a watchlist term could match in this article."""
     return _document(tagged, base).search_tokens()
 
+
+# Learning which words are common: every article is observed at first, then one in
+# OBSERVE_EVERY; the watchlists filed under a word found in at least HOT_SHARE of the
+# articles observed are re-filed under rarer words when they have them, after FIRST_REBALANCE
+# observations, then at twice as many each time, up to every REBALANCE_EVERY; the counts are
+# halved at DECAY_AT observations, so they follow what the news is about.
+OBSERVE_ALL_FIRST = 256
+OBSERVE_EVERY = 4
+FIRST_REBALANCE = 16
+REBALANCE_EVERY = 1024
+HOT_SHARE = 0.02
+MAX_PAIRS = 8  # pair entries one watchlist may have (a word of each of two OR groups)
+DECAY_AT = 8192
 
 # A speaker watchlist is filed under the speaker_key of each person it lists; one that counts
 # reported speech under the key marked with this sign, so that the article side can say apart
@@ -169,12 +187,13 @@ class ArticleKeys:
         return found
 
 
-# what is checked of an index hit: the other required single words (one C-speed subset
-# test), then the other groups (alternatives, prefixes, speakers) one by one
-# A group compiled for the check: its alternative words, prefixes and speakers apart, so the
-# words and speakers are one C-level set test each.
+# What is checked of an index hit: the other required single words (one C-level subset
+# test), the groups of alternative words only (one C-level disjointness test each), then the
+# other groups (with prefixes or speakers) one by one. A group compiled for the check: its
+# alternative words, prefixes and speakers apart, so the words and speakers are one C-level
+# set test each.
 CompiledGroup = tuple[frozenset[str], frozenset[str], frozenset[str]]
-Check = tuple[frozenset[str], tuple[CompiledGroup, ...], tuple[Group, ...]]
+Check = tuple[frozenset[str], tuple[frozenset[str], ...], tuple[CompiledGroup, ...], tuple[Group, ...]]
 
 
 def _compile(group: Group) -> CompiledGroup:
@@ -201,10 +220,17 @@ class Presearcher:
         self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
         self._prefix_lengths: dict[int, int] = {}  # length -> how many indexed prefixes have it
         self._always: set[str] = set()
-        # lengths of the prefixes in checked groups (only grows: a superset is still right)
-        self._checked_prefix_lengths: set[int] = set()
-        # where each id is filed: its primary group, the pair's second word ("" if none), check
-        self._filed: dict[str, tuple[Group, str, Check]] = {}
+        # each filed id's required groups, and where it is filed: its primary group, the
+        # pair's second group (empty if none), and what is left to check
+        self._groups: dict[str, list[Group]] = {}
+        self._filed: dict[str, tuple[Group, Group, Check]] = {}
+        # document frequency of words in the articles observed (a sample, halved now and then
+        # so that it follows the news): the rarest words make the best filing keys
+        self._seen: Counter[str] = Counter()
+        self._observed = 0
+        self._articles = 0
+        self._next_rebalance = FIRST_REBALANCE
+        self._examined: dict[str, float] = {}  # key -> its share of articles when last examined
         self.stats = PresearchStats()
 
     def add(self, watchlist: Watchlist) -> None:
@@ -213,40 +239,82 @@ class Presearcher:
         if not groups:
             self._always.add(watchlist.id)
             return
-        primary = min(groups, key=_cost)
+        self._groups[watchlist.id] = groups
+        self._file(watchlist.id, groups)
+
+    def _filing_cost(self, group: Group) -> tuple[int, int, int, int]:
+        """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
+        then the words seen in fewer articles, then fewer keys, then longer words (before
+        anything is observed, the longest is the best guess at the rarest)."""
+        kinds = {kind for kind, _ in group}
+        rank = 0 if kinds == {"speaker"} else 2 if "prefix" in kinds else 1
+        seen = self._seen
+        in_articles = sum(seen.get(key, 0) for kind, key in group if kind == "word")
+        return (rank, in_articles, len(group), -min(len(key) for _, key in group))
+
+    def _choose(self, groups: list[Group]) -> tuple[Group, Group, list[Group], list[Group]]:
+        """Where to file: the primary group, the second group of a pair (empty if none), the
+        other single-word groups, and the remaining groups (cheapest first)."""
+        cost = self._filing_cost
+        primary = min(groups, key=cost)
         others = [group for group in groups if group != primary]
-        singles = sorted((g for g in others if len(g) == 1 and g[0][0] == "word"), key=_cost)
-        second = singles[0][0][1] if singles and len(primary) == 1 and primary[0][0] == "word" else ""
-        single_words = frozenset(g[0][1] for g in singles) - {second}
+        second: Group = ()
+        if _words_only(primary):
+            # a pair needs a word of each group: file under each combination, a few at most
+            pairable = [g for g in others if _words_only(g) and len(g) * len(primary) <= MAX_PAIRS]
+            if pairable:
+                second = min(pairable, key=cost)
+                others.remove(second)
+        singles = sorted((g for g in others if len(g) == 1 and g[0][0] == "word"), key=cost)
         # cheap checks first: exact words and speakers fail fast, prefixes cost a bisect
-        rest = tuple(sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=_cost))
-        check: Check = (single_words, tuple(_compile(g) for g in rest), rest)
-        self._checked_prefix_lengths.update(len(key) for g in rest for kind, key in g if kind == "prefix")
-        self._filed[watchlist.id] = (primary, second, check)
+        rest = sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=cost)
+        return primary, second, singles, rest
+
+    def _file(self, watchlist_id: str, groups: list[Group]) -> None:
+        primary, second, singles, rest = self._choose(groups)
+        single_words = frozenset(g[0][1] for g in singles)
+        compiled = [_compile(g) for g in rest]
+        check: Check = (
+            single_words,
+            tuple(words for words, prefixes, people in compiled if not prefixes and not people),
+            tuple(c for c in compiled if c[1] or c[2]),
+            tuple(rest),
+        )
+        self._filed[watchlist_id] = (primary, second, check)
         if second:
-            by_second = self._pairs.setdefault(primary[0][1], {})
-            by_second.setdefault(second, {})[watchlist.id] = check
+            for _kind, first_word in primary:
+                by_second = self._pairs.setdefault(first_word, {})
+                for _kind, second_word in second:
+                    by_second.setdefault(second_word, {})[watchlist_id] = check
             return
         for kind, key in primary:
             table = self._tables[kind]
             if kind == "prefix" and key not in table:
                 self._prefix_lengths[len(key)] = self._prefix_lengths.get(len(key), 0) + 1
-            table.setdefault(key, {})[watchlist.id] = check
+            table.setdefault(key, {})[watchlist_id] = check
 
     def discard(self, watchlist_id: str) -> None:
         self._always.discard(watchlist_id)
+        self._groups.pop(watchlist_id, None)
+        self._unfile(watchlist_id)
+
+    def _unfile(self, watchlist_id: str) -> None:
         filed = self._filed.pop(watchlist_id, None)
         if filed is None:
             return
         primary, second, _check = filed
         if second:
-            by_second = self._pairs[primary[0][1]]
-            entries = by_second[second]
-            entries.pop(watchlist_id, None)
-            if not entries:
-                del by_second[second]
+            for _kind, first_word in primary:
+                by_second = self._pairs[first_word]
+                for _kind, second_word in second:
+                    entries = by_second.get(second_word)
+                    if entries is None:  # the same word in both groups, already removed
+                        continue
+                    entries.pop(watchlist_id, None)
+                    if not entries:
+                        del by_second[second_word]
                 if not by_second:
-                    del self._pairs[primary[0][1]]
+                    del self._pairs[first_word]
             return
         for kind, key in primary:
             table = self._tables[kind]
@@ -270,9 +338,9 @@ class Presearcher:
         filed = self._filed.get(watchlist_id)
         if filed is None:
             return []
-        primary, second, (single_words, _compiled, rest) = filed
+        primary, second, (single_words, _any_words, _compiled, rest) = filed
         words_left = [(("word", w),) for w in sorted(single_words)]
-        return [primary, *([(("word", second),)] if second else []), *words_left, *rest]
+        return [primary, *([second] if second else []), *words_left, *rest]
 
     def candidate_ids(self, tokens: set[str], speakers: set[str]) -> set[str]:
         """Ids of the watchlists that could match an article with these tokens and speakers."""
@@ -283,24 +351,19 @@ class Presearcher:
         def check(entries: dict[str, Check]) -> None:
             nonlocal hits
             hits += len(entries)
-            for watchlist_id, (single_words, rest, _groups) in entries.items():
-                if single_words <= tokens and (not rest or all(holds(group) for group in rest)):
+            for watchlist_id, (single_words, any_words, rest, _groups) in entries.items():
+                if (
+                    single_words <= tokens
+                    and (not any_words or not any(map(tokens.isdisjoint, any_words)))
+                    and (not rest or all(map(holds, rest)))
+                ):
                     found.add(watchlist_id)
 
-        token_prefixes: set[str] | None = None
-
         def holds(group: CompiledGroup) -> bool:
-            nonlocal token_prefixes
             alternatives, prefixes, people = group
             if not alternatives.isdisjoint(tokens) or not people.isdisjoint(speakers):
                 return True
-            if not prefixes:
-                return False
-            if token_prefixes is None:
-                # every token cut at every length a checked prefix has: one set test per group
-                lengths = self._checked_prefix_lengths
-                token_prefixes = {t[:n] for t in tokens for n in lengths if len(t) >= n}
-            return not prefixes.isdisjoint(token_prefixes)
+            return any(present.has(("prefix", prefix)) for prefix in prefixes)
 
         words_index = self._tables["word"]
         pairs = self._pairs
@@ -329,4 +392,54 @@ class Presearcher:
         for speaker in speaker_index.keys() & speakers:
             check(speaker_index[speaker])
         self.stats = PresearchStats(hits, len(found), len(self._always))
+        self._articles += 1
+        if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
+            self._observe(tokens)
         return found
+
+    def _observe(self, tokens: set[str]) -> None:
+        self._seen.update(tokens)
+        self._observed += 1
+        if self._observed >= self._next_rebalance:
+            self.rebalance()
+            self._next_rebalance = self._observed + min(self._observed, REBALANCE_EVERY)
+        if self._observed >= DECAY_AT:
+            self._seen = Counter({word: count // 2 for word, count in self._seen.items() if count > 1})
+            self._observed //= 2
+            self._next_rebalance = self._observed + REBALANCE_EVERY
+
+    def rebalance(self) -> int:
+        """Re-file the watchlists filed under words that turned out common, when they require
+        rarer ones; returns how many moved. Which watchlists are candidates never changes,
+        only how many index hits it takes to find them."""
+        observed = self._observed
+        if not observed:
+            return 0
+        seen, examined = self._seen, self._examined
+        floor = max(2, observed * HOT_SHARE)
+        ids: list[str] = []
+        for table in (self._tables["word"], self._pairs):
+            for key in table:
+                count = seen.get(key, 0)
+                if count < floor:
+                    continue
+                share = count / observed
+                if share < 2 * examined.get(key, 0.0):  # looked at already, at a similar share
+                    continue
+                examined[key] = share
+                entries = table[key]
+                if table is self._pairs:
+                    for by_second in entries.values():  # type: ignore[attr-defined]
+                        ids += by_second
+                else:
+                    ids += entries
+        moved = 0
+        for watchlist_id in ids:
+            groups = self._groups[watchlist_id]
+            primary, second, _singles, _rest = self._choose(groups)
+            filed_primary, filed_second, _check = self._filed[watchlist_id]
+            if (primary, second) != (filed_primary, filed_second):
+                self._unfile(watchlist_id)
+                self._file(watchlist_id, groups)
+                moved += 1
+        return moved

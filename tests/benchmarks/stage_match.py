@@ -136,7 +136,13 @@ class QueryGenerator:
             itertools.accumulate(1.0 / (rank + ZIPF_OFFSET) for rank in range(1, len(ranked) + 1))
         )
         self.people = people
-        self.sentences = [s for s in self.sentences if len(s) >= 2]
+        # phrases: two adjacent words of the text that are both vocabulary words (a name or a
+        # collocation, "grain corridor"), each occurrence one draw, so frequent ones come
+        # often; any adjacent pair would be mostly stopword pairs ("of the") that no one watches
+        kept = set(ranked)
+        self.bigrams = sorted(
+            (a, b) for tokens in self.sentences for a, b in itertools.pairwise(tokens) if a in kept and b in kept
+        )
 
     def word(self) -> str:
         pick = self.random.random() * self.cumulative[-1]
@@ -145,16 +151,21 @@ class QueryGenerator:
     def term(self) -> str:
         roll = self.random.random()
         if roll < 0.10:
-            sentence = self.random.choice(self.sentences)
-            at = self.random.randrange(len(sentence) - 1)
-            return '"' + " ".join(sentence[at : at + 2]) + '"'
+            return '"' + " ".join(self.random.choice(self.bigrams)) + '"'
         word = self.word()
-        if roll < 0.18 and len(word) >= 5:
-            return word[: self.random.randint(4, min(6, len(word)))] + "*"
+        if roll < 0.18 and len(word) >= 6:
+            # a prefix catches the forms of one word (reopen*: reopens, reopened), as people
+            # write them: the word without its last 1-3 letters, at least 5 kept
+            return word[: self.random.randint(max(5, len(word) - 3), len(word) - 1)] + "*"
         return word
 
     def query(self) -> str:
-        terms = [self.term() for _ in range(self.random.randint(2, 6))]
+        count = self.random.randint(2, 6)
+        terms: list[str] = []
+        while len(terms) < count:  # distinct terms: "trade AND trade" is one term
+            term = self.term()
+            if term not in terms:
+                terms.append(term)
         if self.random.random() < 0.05:
             terms[0] = f"title:{terms[0]}"
         if self.random.random() < 0.05:
