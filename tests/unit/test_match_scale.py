@@ -173,3 +173,42 @@ def test_a_speaker_watchlist_is_a_candidate_only_where_its_person_speaks() -> No
     assert ids([Quotation("x", "Bo Lind", "", "said")], []) == []  # same surname, other person
     assert ids([Quotation("x", "A. Lind", "", "said")], []) == ["lind", "lind-reported"]
     assert ids([], [Quotation("x", "Ana Lind", "", "said", kind="reported")]) == ["lind-reported"]
+
+
+def test_refiling_under_rarer_words_changes_no_result() -> None:
+    # two long words in every article, a short one in a few: filed first under the two long
+    # ones (the longest guess the rarest), the watchlists move once the set has seen articles
+    watchlists = [
+        Watchlist.from_dict({"id": f"w{i}", "query": f"alwayshere everywhere r{i % 3} AND NOT x{i}"})
+        for i in range(30)
+    ] + [
+        Watchlist.from_dict({"id": f"v{i}", "query": f"alwayshere AND (r{i % 3} OR r9) AND everywhere"})
+        for i in range(30)
+    ]
+    live = WatchlistSet(watchlists)
+    rng = random.Random(5)
+
+    def article(index: int) -> TaggedArticle:
+        extra = [f"r{index % 3}"] if index % 5 == 0 else []
+        body = " ".join(["alwayshere everywhere", *extra, *rng.sample([f"x{i}" for i in range(30)], 3)])
+        return TaggedArticle(Article(id=f"a{index}", title="t", blocks=[Block(body)]))
+
+    hits_before = []
+    for index in range(40):
+        tagged = article(index)
+        live.candidates(tagged, build_document(tagged, []))
+        hits_before.append(live.presearch.stats.index_hits)
+    assert hits_before[0] == 60  # every watchlist, under the pair of long words
+    live.presearch.rebalance()
+    for w in watchlists:
+        assert ("word", "everywhere") not in live.presearch.groups_of(w.id)[0]
+    hits_after = []
+    for index in range(40, 80):
+        tagged = article(index)
+        base = build_document(tagged, [])
+        via_index = [(w.id, match(w, tagged, base)) for w in live.candidates(tagged, base)]
+        hits_after.append(live.presearch.stats.index_hits)
+        everything = [(w.id, match(w, tagged)) for w in watchlists]
+        assert [x for x in via_index if x[1]] == [x for x in everything if x[1]]
+        assert any(m for _, m in everything) is (index % 5 == 0)
+    assert sum(hits_after) / 40 < 60 / 4
