@@ -81,4 +81,11 @@ def normalise(text: str) -> str:
 
 
 def fold_spaces(text: str) -> str:
+    """Runs of whitespace become one space; none at either end."""
+    # Most text arrives folded already (each reader folds its blocks, and refinement folds
+    # them again): it is returned as it is after checks in C. Every whitespace character but
+    # the plain space is unprintable (a unit test checks this over all of Unicode), so a
+    # printable text with no double space and no space at either end has nothing to fold.
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
     return " ".join(text.split())

@@ -28,7 +28,7 @@ from wirewatch.agents.parse.core import (
     lower_words,
 )
 from wirewatch.agents.parse.dates import _ENGLISH_MONTHS, common_date, parse_date, parsed_date
-from wirewatch.agents.parse.textnorm import normalise
+from wirewatch.agents.parse.textnorm import fold_spaces, normalise
 from wirewatch.streams.records import StageError
 
 YEARS = ("1799", "1800", "2000", "2024", "2199", "2200")
@@ -191,3 +191,18 @@ def test_article_ids_are_those_of_the_unfolded_text() -> None:
     assert len([a for a in articles if not a.url]) >= 10  # ids from the content, not a url
     for article in articles:
         assert article.id == article_id(article.url, article.title, article.text), article.title
+
+
+def test_every_whitespace_but_the_space_is_unprintable() -> None:
+    """What fold_spaces relies on to return printable, single-spaced text as it is."""
+    whitespace = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert " " in whitespace and len(whitespace) > 20
+    assert [c for c in whitespace if c != " " and c.isprintable()] == []
+
+
+def test_fold_spaces_matches_splitting_and_joining() -> None:
+    rng = random.Random(9)
+    alphabet = "ab  \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000\u200e.“"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += ["already folded text", " lead", "trail ", "two  spaces", ""]
+    assert [fold_spaces(t) for t in texts] == [" ".join(t.split()) for t in texts]
