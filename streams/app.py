@@ -13,6 +13,7 @@ this module only moves records and holds state.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import weakref
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ import orjson
 from wirewatch.agents.alert import WatchlistSet
 from wirewatch.agents.dedup.ledger import ARTICLE_PREFIX, ArticleLedger
 from wirewatch.agents.pipeline import Pipeline
-from wirewatch.streams.records import DeadLetter, RawRecord, to_json
+from wirewatch.streams.records import DeadLetter, RawRecord, TaggedArticle, from_dict, to_dict, to_json
 
 from .kafka import CompactedTopicFollower, bootstrap_of, faust_url
 from .settings import Settings
@@ -133,6 +134,53 @@ class StateChangelogFollower(CompactedTopicFollower):
 
     def size(self) -> int:
         return self.absorbed
+
+
+def ner_stage_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
+    """The NER stage's two internal topics (raw bytes: JSON envelopes, see `envelope`)."""
+    return {
+        name: app.topic(
+            topic,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+        )
+        for name, topic in (("tagged", settings.tagged_topic), ("enriched", settings.enriched_topic))
+    }
+
+
+def envelope(raw: RawRecord, tagged: TaggedArticle) -> bytes:
+    """A tagged article on its way through the NER stage, with where its raw record came from
+    (dead letters and the detection time after the stage refer to it)."""
+    return orjson.dumps(
+        {
+            "raw": {
+                "topic": raw.topic,
+                "partition": raw.partition,
+                "offset": raw.offset,
+                "timestamp_ms": raw.timestamp_ms,
+                "key": base64.b64encode(raw.key).decode("ascii") if raw.key is not None else None,
+            },
+            "tagged": to_dict(tagged),
+        }
+    )
+
+
+def open_envelope(value: bytes) -> tuple[RawRecord, TaggedArticle]:
+    """The raw record's coordinates (the envelope itself as its value) and the article."""
+    data = orjson.loads(value)
+    origin = data["raw"]
+    raw = RawRecord(
+        value=value,
+        key=base64.b64decode(origin["key"]) if origin.get("key") is not None else None,
+        topic=origin.get("topic", ""),
+        partition=origin.get("partition", -1),
+        offset=origin.get("offset", -1),
+        timestamp_ms=origin.get("timestamp_ms"),
+    )
+    return raw, from_dict(TaggedArticle, data["tagged"])
 
 
 def set_current_event(event: faust.types.EventT) -> None:
@@ -250,6 +298,10 @@ def create_app(settings: Settings) -> faust.App:
                 state_follower.attach(pipeline_holder["p"].deduper.ledger)
         return pipeline_holder["p"]
 
+    ner_topics: dict[str, faust.TopicT] = {}
+    if settings.ner_enabled:  # the optional NER stage runs between tag and dedup, elsewhere
+        ner_topics = ner_stage_topics(app, settings)
+
     @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
     async def hot_path(stream: faust.StreamT) -> Any:
         await follower.ready.wait()
@@ -263,7 +315,11 @@ def create_app(settings: Settings) -> faust.App:
                 # Table writes go to the changelog partition of the "current" event; in a batch
                 # that must be the record being processed, not the last one taken.
                 set_current_event(event)
-                alerts += await process_record(raw_record(event), deliveries)
+                raw = raw_record(event)
+                if ner_topics:
+                    await to_ner_stage(raw, deliveries)
+                else:
+                    alerts += await process_record(raw, deliveries)
             # One wait per batch for the broker to acknowledge the batch's alerts and dead
             # letters (the state writes are flushed before offsets commit, by Faust): a killed
             # worker redoes at most the batches after its last commit, and decides them the same.
@@ -275,23 +331,141 @@ def create_app(settings: Settings) -> faust.App:
         """Run one record through the pipeline and queue what it sends; returns its alert count."""
         try:
             outcome = pipeline().process(raw)
-            for alert in outcome.alerts:
-                deliveries.append(await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert)))
-            for letter in outcome.dead_letters:
-                deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
-            return len(outcome.alerts)
+            return await send_outcome(outcome, raw, deliveries)
         except Exception as exc:  # never crash the agent: keep the record as a dead letter
-            log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
-            letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
+            return await send_failure(exc, raw, deliveries)
+
+    async def send_outcome(outcome: Any, raw: RawRecord, deliveries: list[Any]) -> int:
+        for alert in outcome.alerts:
+            deliveries.append(await alerts_topic.send(key=alert.watchlist.encode(), value=to_json(alert)))
+        for letter in outcome.dead_letters:
             deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
-            return 0
+        return len(outcome.alerts)
+
+    async def send_failure(exc: Exception, raw: RawRecord, deliveries: list[Any]) -> int:
+        log.exception("hot path failed on %s/%s/%s", raw.topic, raw.partition, raw.offset)
+        letter = DeadLetter.of("worker", "internal-error", repr(exc), raw)
+        deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
+        return 0
+
+    async def to_ner_stage(raw: RawRecord, deliveries: list[Any]) -> None:
+        """parse and tag here; the tagged articles go to the NER stage, on the raw partition."""
+        try:
+            front = pipeline().front(raw)
+            for tagged in front.tagged:
+                deliveries.append(
+                    await ner_topics["tagged"].send(
+                        key=raw.key, value=envelope(raw, tagged), partition=raw.partition
+                    )
+                )
+            for letter in front.dead_letters:
+                deliveries.append(await dead_topic.send(key=raw.key, value=to_json(letter)))
+        except Exception as exc:
+            await send_failure(exc, raw, deliveries)
+
+    if ner_topics:
+
+        @app.agent(ner_topics["enriched"], name=f"{settings.app_id}-after-ner")
+        async def after_ner(stream: faust.StreamT) -> Any:
+            """dedup and alert for the articles the NER stage enriched."""
+            await follower.ready.wait()
+            if state_follower is not None:
+                await state_follower.ready.wait()
+            batch_wait = max(0.001, settings.batch_wait_ms / 1000)
+            async for events in stream.take_events(settings.batch_max, within=batch_wait):
+                deliveries: list[Any] = []
+                alerts = 0
+                for event in events:
+                    set_current_event(event)
+                    value = event.message.value if isinstance(event.message.value, bytes) else b""
+                    try:
+                        raw, tagged = open_envelope(value)
+                    except Exception as exc:  # not ours: kept as a dead letter, never dropped
+                        raw = raw_record(event)
+                        await send_failure(exc, raw, deliveries)
+                        continue
+                    try:
+                        alerts += await send_outcome(pipeline().back(tagged, raw), raw, deliveries)
+                    except Exception as exc:
+                        await send_failure(exc, raw, deliveries)
+                for delivery in deliveries:
+                    await delivery
+                yield alerts
 
     app.wirewatch_hot_path = hot_path  # type: ignore[attr-defined]
-    app.wirewatch_topics = {"raw": raw_topic, "alerts": alerts_topic, "dead_letters": dead_topic}  # type: ignore[attr-defined]
+    app.wirewatch_topics = {
+        "raw": raw_topic,
+        "alerts": alerts_topic,
+        "dead_letters": dead_topic,
+        **ner_topics,
+    }  # type: ignore[attr-defined]
     from .notify import install_notify  # webhooks and the SSE alert stream, off the hot path
 
     install_notify(app, settings, alerts_topic)
     from .web_watchlists import register_watchlist_api  # list/get/put/delete over HTTP
 
     register_watchlist_api(app, settings, follower.watchlists)
+    return app
+
+
+def create_ner_app(settings: Settings) -> faust.App:
+    """A worker of the optional NER stage (`wirewatch ner`): tagged topic -> enriched topic.
+
+    Its own consumer group (`<app id>-ner`), so NER scales by adding these workers without
+    touching the main ones; the model runs on batches of `WIREWATCH_NER_BATCH` articles."""
+    from wirewatch.agents.tag.ner import NamedEntityRecognizer
+
+    shorten_fetch_wait()
+    app = faust.App(
+        f"{settings.app_id}-ner",
+        broker=faust_url(settings.broker),
+        store="memory://",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        web_enabled=False,
+        consumer_auto_offset_reset="earliest",
+        broker_rebalance_timeout=settings.rebalance_timeout_s,
+        broker_session_timeout=settings.session_timeout_s,
+        processing_guarantee="at_least_once",
+        datadir=settings.data_dir,
+        producer_linger=PRODUCER_LINGER_S,
+        producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
+    )
+    topics = ner_stage_topics(app, settings)
+    dead_topic = app.topic(
+        settings.dead_letter_topic, key_serializer="raw", value_serializer="raw", partitions=1
+    )
+    recognizer: list[NamedEntityRecognizer] = []
+
+    @app.agent(topics["tagged"], name=f"{settings.app_id}-ner")
+    async def ner(stream: faust.StreamT) -> Any:
+        if not recognizer:  # the model loads once, in the worker (a few seconds)
+            recognizer.append(NamedEntityRecognizer(model=settings.ner_model))
+            log.info("NER model %s loaded", settings.ner_model)
+        async for events in stream.take_events(settings.ner_batch, within=0.05):
+            deliveries: list[Any] = []
+            batch: list[tuple[RawRecord, TaggedArticle]] = []
+            for event in events:
+                value = event.message.value if isinstance(event.message.value, bytes) else b""
+                try:
+                    batch.append(open_envelope(value))
+                except Exception as exc:  # kept as a dead letter, never dropped
+                    letter = DeadLetter.of("ner", "malformed-envelope", repr(exc), raw_record(event))
+                    deliveries.append(await dead_topic.send(key=event.message.key, value=to_json(letter)))
+            try:
+                enriched = recognizer[0].pipe(tagged for _, tagged in batch)
+            except Exception:  # the model failed on the batch: the articles go on without it
+                log.exception("NER failed on a batch of %d articles; passed on without it", len(batch))
+                enriched = [tagged for _, tagged in batch]
+            for (raw, _), article in zip(batch, enriched, strict=True):
+                deliveries.append(
+                    await topics["enriched"].send(
+                        key=raw.key, value=envelope(raw, article), partition=max(0, raw.partition)
+                    )
+                )
+            for delivery in deliveries:
+                await delivery
+            yield len(batch)
+
+    app.wirewatch_ner = ner  # type: ignore[attr-defined]
     return app

@@ -52,6 +52,27 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ner(args: argparse.Namespace) -> int:
+    """Run one worker of the optional NER stage (WIREWATCH_NER=1); add more to scale it."""
+    from .app import create_ner_app
+    from .kafka import ensure_topics, resolve_broker
+
+    config = _settings(args)
+    if not config.ner_enabled:
+        return _fail("the NER stage is off: set WIREWATCH_NER=1 for the workers and for this command")
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        return _fail("the NER stage needs the `ner` extra: pip install 'wirewatch[ner]'")
+    config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+    asyncio.run(ensure_topics(config, config.broker))
+    from faust.worker import Worker
+
+    worker = Worker(create_ner_app(config), loglevel=config.log_level.upper(), quiet=True)
+    worker.execute_from_commandline()
+    return 0
+
+
 class _Stop(Exception):
     """Raised by the SIGINT/SIGTERM handler of `up` and `demo`."""
 
@@ -74,6 +95,7 @@ def running_system(
     signal.signal(signal.SIGINT, stop)
     broker: EmbeddedBroker | None = None
     worker: subprocess.Popen[bytes] | None = None
+    ner_worker: subprocess.Popen[bytes] | None = None
     log_file = None
     try:
         if config.broker:
@@ -102,20 +124,32 @@ def running_system(
             start_new_session=True,  # stopped by us, in order, after the signal
         )
         where = f", log in {worker_log}" if worker_log else ""
-        print(f"wirewatch: worker started (pid {worker.pid}{where}); Ctrl-C stops everything", file=sys.stderr)
+        print(
+            f"wirewatch: worker started (pid {worker.pid}{where}); Ctrl-C stops everything", file=sys.stderr
+        )
+        if config.ner_enabled:  # one worker of the optional NER stage; `wirewatch ner` adds more
+            ner_worker = subprocess.Popen(
+                [sys.executable, "-m", "wirewatch.streams.cli", "ner"],
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT if log_file else None,
+                start_new_session=True,
+            )
+            print(f"wirewatch: NER worker started (pid {ner_worker.pid})", file=sys.stderr)
         yield config, worker
     except _Stop:
         print("wirewatch: stopping…", file=sys.stderr)
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        for process in (ner_worker, worker):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         if broker is not None:
             broker.stop()
             forget_broker(config)
@@ -498,6 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run one worker against a broker (deployment)")
     worker.set_defaults(handler=cmd_worker)
+    ner = commands.add_parser("ner", help="run one worker of the optional NER stage (WIREWATCH_NER=1)")
+    ner.set_defaults(handler=cmd_ner)
 
     ingest = commands.add_parser("ingest", help="publish raw articles, one record per file")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
@@ -535,11 +571,15 @@ def build_parser() -> argparse.ArgumentParser:
     subscriber = commands.add_parser("subscriber", help="manage webhook subscribers")
     sub_actions = subscriber.add_subparsers(dest="action", required=True)
     sub_add = sub_actions.add_parser("add", help="add or replace subscribers (YAML FILE, or --url …)")
-    sub_add.add_argument("file", nargs="?", help="YAML: subscribers: [{id, url, secret?, watchlists?, kinds?}]")
+    sub_add.add_argument(
+        "file", nargs="?", help="YAML: subscribers: [{id, url, secret?, watchlists?, kinds?}]"
+    )
     sub_add.add_argument("--url", help="webhook URL (instead of FILE)")
     sub_add.add_argument("--id", help="subscriber id (default: a random one)")
     sub_add.add_argument("--secret", help="signing secret, 16+ characters (default: a random one)")
-    sub_add.add_argument("--watchlist", action="append", metavar="ID", help="only this watchlist (repeatable)")
+    sub_add.add_argument(
+        "--watchlist", action="append", metavar="ID", help="only this watchlist (repeatable)"
+    )
     sub_add.add_argument("--kind", action="append", choices=["new", "update"], help="only this kind")
     sub_rm = sub_actions.add_parser("rm", help="remove subscribers by id")
     sub_rm.add_argument("ids", nargs="+", metavar="ID")

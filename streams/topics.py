@@ -1,8 +1,10 @@
 """The topic catalogue: every topic wirewatch reads or writes, declared once.
 
 Public topics (users rely on them): raw, alerts, dead letters, watchlists. There are no
-internal hop topics on the hot path: parse, tag, dedup and alert run in one agent because
-each Kafka hop costs a full consume and produce in Faust (see README, "Internal topics").
+internal hop topics on the default hot path: parse, tag, dedup and alert run in one agent
+because each Kafka hop costs a full consume and produce in Faust (see README, "Internal
+topics"). The optional NER stage adds two (tagged, enriched): it is ~30x slower than the rest
+and scales with workers of its own.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ class TopicSpec:
 
 
 def catalogue(settings: Settings) -> dict[str, TopicSpec]:
-    """All topics, by role."""
-    return {
+    """All topics, by role (the NER stage's two internal topics only when it is on)."""
+    topics = {
         "raw": TopicSpec(settings.raw_topic, settings.partitions, purpose="raw articles, one per record"),
         "alerts": TopicSpec(
             settings.alerts_topic, settings.partitions, purpose="alerts, keyed by watchlist id"
@@ -47,3 +49,17 @@ def catalogue(settings: Settings) -> dict[str, TopicSpec]:
             purpose="alerts a webhook subscriber could not take, keyed by subscriber id",
         ),
     }
+    if settings.ner_enabled:
+        topics["tagged"] = TopicSpec(
+            settings.tagged_topic,
+            settings.partitions,
+            public=False,
+            purpose="internal: tagged articles for the NER stage, keyed like the raw record",
+        )
+        topics["enriched"] = TopicSpec(
+            settings.enriched_topic,
+            settings.partitions,
+            public=False,
+            purpose="internal: articles the NER stage enriched, for dedup and alert",
+        )
+    return topics

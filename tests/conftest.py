@@ -91,13 +91,14 @@ def settings_env(settings: Settings) -> dict[str, str]:
 class WorkerProcess:
     """`wirewatch worker` in a subprocess; `ready()` waits for Faust's 'Ready' line."""
 
-    def __init__(self, settings: Settings, log_path: Path, data_dir: Path) -> None:
+    def __init__(self, settings: Settings, log_path: Path, data_dir: Path, command: str = "worker") -> None:
         self.settings = settings
+        self.command = command
         self.log_path = log_path
         env = settings_env(settings) | {"WIREWATCH_DATA_DIR": str(data_dir)}
         self.log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wirewatch.streams.cli", "worker"],
+            [sys.executable, "-m", "wirewatch.streams.cli", command],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -108,7 +109,8 @@ class WorkerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.log_path.read_text(errors="replace")
-            if "watchlists loaded" in text and "[^Worker]: Ready" in text:
+            loaded = "watchlists loaded" in text or self.command != "worker"  # `ner` has none
+            if loaded and "[^Worker]: Ready" in text:
                 return
             if self.process.poll() is not None:
                 raise AssertionError(f"worker exited early:\n{text[-3000:]}")
@@ -173,9 +175,12 @@ async def consume(settings: Settings, topic: str, count: int, timeout: float) ->
 def start_worker(tmp_path: Path) -> Iterator:
     started: list[WorkerProcess] = []
 
-    def start(settings: Settings, name: str = "worker") -> WorkerProcess:
+    def start(settings: Settings, name: str = "worker", command: str = "worker") -> WorkerProcess:
         worker = WorkerProcess(
-            settings, tmp_path / f"{name}-{len(started)}.log", tmp_path / f"{name}-data-{len(started)}"
+            settings,
+            tmp_path / f"{name}-{len(started)}.log",
+            tmp_path / f"{name}-data-{len(started)}",
+            command,
         )
         started.append(worker)
         return worker

@@ -1,7 +1,7 @@
 """The optional NER stage's wrapper: unknown names are added, known spans are left alone.
 
-spaCy is an optional extra that CI does not install, so the model is replaced here by a
-stand-in that returns fixed entity spans (a unit test of the wrapper, not of the model).
+The model is replaced here by a stand-in that returns fixed entity spans (a unit test of the
+wrapper, not of the model; tests/unit/test_ner_stage.py runs the real one).
 """
 
 from __future__ import annotations
