@@ -247,12 +247,12 @@ class KnowledgeBase:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
             for surface, targets in self.surfaces.items():
-                automaton.add_word(surface, (len(surface), surface, targets))
+                automaton.add_word(surface, (surface, targets))
                 lower = surface.lower()
                 # Role phrases are often lower-case in copy ("the prime minister" is, "Prime
                 # Minister Kishida" is not); names are matched case-sensitively.
                 if any(t.kind == "role" for t in targets) and lower != surface and lower not in self.surfaces:
-                    automaton.add_word(lower, (len(lower), surface, targets))
+                    automaton.add_word(lower, (surface, targets))
             automaton.make_automaton()
             self._automaton = automaton
         return self._automaton
@@ -287,8 +287,8 @@ class KnowledgeBase:
             haystack = match_text(text)
         length = len(haystack)
         found = []
-        for end_index, (size, surface, targets) in self.automaton.iter(haystack):
-            start = end_index - size + 1
+        for end_index, (surface, targets) in self.automaton.iter(haystack):
+            start = end_index - len(surface) + 1
             end = end_index + 1
             if start > 0:
                 before = haystack[start - 1]
