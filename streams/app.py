@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import logging
 import weakref
 from collections.abc import Callable, Iterator
@@ -296,6 +297,11 @@ def create_app(settings: Settings) -> faust.App:
             )
             if state_follower is not None:
                 state_follower.attach(pipeline_holder["p"].deduper.ledger)
+            # The knowledge base, the watchlist index and the recovered state are long-lived:
+            # out of the cyclic collector's way they are not scanned again by every full
+            # collection (about half the time the stage cores spent collecting, measured).
+            gc.collect()
+            gc.freeze()
         return pipeline_holder["p"]
 
     ner_topics: dict[str, faust.TopicT] = {}
