@@ -6,6 +6,7 @@ wrapper, not of the model; tests/unit/test_ner_stage.py runs the real one).
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -68,6 +69,17 @@ def test_labels_outside_person_org_place_are_ignored_and_quotes_untouched() -> N
     assert result.quotes == before.quotes
 
 
-def test_the_default_pipeline_never_imports_spacy() -> None:
-    Tagger()(Article(id="x", title="t", blocks=[Block("Nothing to see.")]))
-    assert "spacy" not in sys.modules
+def test_the_default_pipeline_never_imports_spacy(seed_bytes) -> None:
+    # in a fresh interpreter: other tests in this process load spaCy on purpose
+    script = (
+        "import sys\n"
+        "from wirewatch.agents.pipeline import Pipeline\n"
+        "from wirewatch.streams.records import RawRecord\n"
+        "outcome = Pipeline().process(RawRecord(value=sys.stdin.buffer.read()))\n"
+        "assert outcome.articles, 'the seed was not processed'\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=seed_bytes[0], capture_output=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == b"False"
