@@ -124,12 +124,12 @@ def article_tokens(tagged: TaggedArticle, base: Document) -> set[str]:
 # Learning which words are common: every article is observed at first, then one in
 # OBSERVE_EVERY; the watchlists filed under a word found in at least HOT_SHARE of the
 # articles observed are re-filed under rarer words when they have them, after FIRST_REBALANCE
-# observations, then at twice as many each time, up to every REBALANCE_EVERY; the counts are
+# observations, then at four times as many each time, up to every REBALANCE_EVERY; the counts are
 # halved at DECAY_AT observations, so they follow what the news is about.
 OBSERVE_ALL_FIRST = 256
 OBSERVE_EVERY = 4
-FIRST_REBALANCE = 16
-REBALANCE_EVERY = 1024
+FIRST_REBALANCE = 32
+REBALANCE_EVERY = 4096
 HOT_SHARE = 0.02
 MAX_PAIRS = 8  # pair entries one watchlist may have (a word of each of two OR groups)
 DECAY_AT = 8192
@@ -255,7 +255,7 @@ class Presearcher:
     def _choose(self, groups: list[Group]) -> tuple[Group, Group, list[Group], list[Group]]:
         """Where to file: the primary group, the second group of a pair (empty if none), the
         other single-word groups, and the remaining groups (cheapest first)."""
-        cost = self._filing_cost
+        cost = {group: self._filing_cost(group) for group in groups}.__getitem__
         primary = min(groups, key=cost)
         others = [group for group in groups if group != primary]
         second: Group = ()
@@ -402,7 +402,7 @@ class Presearcher:
         self._observed += 1
         if self._observed >= self._next_rebalance:
             self.rebalance()
-            self._next_rebalance = self._observed + min(self._observed, REBALANCE_EVERY)
+            self._next_rebalance = self._observed + min(3 * self._observed, REBALANCE_EVERY)
         if self._observed >= DECAY_AT:
             self._seen = Counter({word: count // 2 for word, count in self._seen.items() if count > 1})
             self._observed //= 2
@@ -436,8 +436,10 @@ class Presearcher:
         moved = 0
         for watchlist_id in ids:
             groups = self._groups[watchlist_id]
-            primary, second, _singles, _rest = self._choose(groups)
             filed_primary, filed_second, _check = self._filed[watchlist_id]
+            if filed_second and len(groups) == 2:
+                continue  # filed under both of its groups already: nowhere better to go
+            primary, second, _singles, _rest = self._choose(groups)
             if (primary, second) != (filed_primary, filed_second):
                 self._unfile(watchlist_id)
                 self._file(watchlist_id, groups)

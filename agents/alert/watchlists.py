@@ -258,7 +258,4 @@ def _matched_quote_terms(node: Node, matched: set[str]) -> list[Term]:
 
 
 def _dedupe(items: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
+    return list(dict.fromkeys(items)) if len(items) > 1 else items
