@@ -103,8 +103,7 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 _PRIME = 1_000_003  # odd, so invertible modulo 2**32
 _PRIME_INVERSE = pow(_PRIME, -1, 1 << 32)
 _SPACE = ord(" ")
-# byte -> byte + 1 as uint32, in one table lookup (a zero byte must still change the hash)
-_BYTE_VALUE = np.arange(1, 257, dtype=np.uint32)
+_ONE = np.uint32(1)
 _powers: dict[str, np.ndarray] = {
     "down": np.ones(1, dtype=np.uint32),
     "up_shifted": np.ones(2, dtype=np.uint32),
@@ -140,7 +139,10 @@ def shingle_hashes(body_words: list[str]) -> np.ndarray:
     down, up_shifted = _power_tables(size)
     prefix = np.empty(size + 1, dtype=np.uint32)
     prefix[0] = 0
-    np.add.accumulate(np.multiply(_BYTE_VALUE[raw], down[:size]), dtype=np.uint32, out=prefix[1:])
+    terms = raw.astype(np.uint32)
+    terms += _ONE  # a zero byte must still change the hash
+    terms *= down[:size]
+    np.add.accumulate(terms, dtype=np.uint32, out=prefix[1:])
     # word boundaries: -1, every space, the end
     spaces = (raw == _SPACE).nonzero()[0]
     bounds = np.empty(len(spaces) + 2, dtype=np.intp)
