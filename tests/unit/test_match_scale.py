@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.unit.test_presearch import random_article, random_query
+from tests.unit.test_presearch import VOCABULARY, random_article, random_query, random_watchlists
 from wirewatch.agents.alert import Watchlist, WatchlistSet
 from wirewatch.agents.alert.query import Document, FieldText, compile_query, evaluate, parse_query, words
 from wirewatch.agents.alert.watchlists import build_document, match, speaker_key
@@ -212,3 +212,26 @@ def test_refiling_under_rarer_words_changes_no_result() -> None:
         assert [x for x in via_index if x[1]] == [x for x in everything if x[1]]
         assert any(m for _, m in everything) is (index % 5 == 0)
     assert sum(hits_after) / 40 < 60 / 4
+
+
+def test_the_index_is_empty_after_removing_refiled_and_paired_watchlists() -> None:
+    rng = random.Random(11)
+    watchlists = [
+        Watchlist.from_dict(
+            {
+                "id": f"w{i}",
+                "query": f"{rng.choice(VOCABULARY)} AND ({rng.choice(VOCABULARY)} OR {rng.choice(VOCABULARY)})",
+            }
+        )
+        for i in range(100)
+    ] + random_watchlists(rng, 200)
+    live = WatchlistSet(watchlists)
+    for index in range(100):  # observed and re-filed along the way
+        tagged = random_article(rng, index)
+        live.candidates(tagged, build_document(tagged, [q for q in tagged.quotes if q.speaker]))
+    live.presearch.rebalance()
+    for watchlist in watchlists:
+        live.remove(watchlist.id)
+    index = live.presearch
+    assert not index._pairs and not any(index._tables.values()) and not index.always
+    assert not index._filed and not index._groups and not index._prefix_lengths
