@@ -184,6 +184,63 @@ def open_envelope(value: bytes) -> tuple[RawRecord, TaggedArticle]:
     return raw, from_dict(TaggedArticle, data["tagged"])
 
 
+PROCESSED_PREFIX = "processed:"
+
+
+def processed_key(partition: int) -> str:
+    """State key of the last raw offset the hot path processed on a partition."""
+    return f"{PROCESSED_PREFIX}{partition}"
+
+
+async def read_raw_range(settings: Settings, partition: int, start: int, end: int) -> list[RawRecord]:
+    """The raw records at offsets [start, end) of one partition (those retention has not
+    deleted), read with a consumer of its own."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    log.warning(
+        "raw %s/%d: offsets %d..%d were skipped by the consumer; reading them again",
+        settings.raw_topic,
+        partition,
+        start,
+        end - 1,
+    )
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_of(settings.broker), group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    records: list[RawRecord] = []
+    try:
+        tp = TopicPartition(settings.raw_topic, partition)
+        consumer.assign([tp])
+        first = (await consumer.beginning_offsets([tp]))[tp]
+        consumer.seek(tp, max(start, first))
+        position = max(start, first)
+        while position < end:
+            batches = await consumer.getmany(tp, timeout_ms=1000, max_records=end - position)
+            messages = batches.get(tp, [])
+            if not messages:
+                break
+            for message in messages:
+                if message.offset >= end:
+                    break
+                headers = {k: v.decode("utf-8", "replace") for k, v in message.headers or []}
+                records.append(
+                    RawRecord(
+                        value=message.value or b"",
+                        key=message.key,
+                        headers=headers,
+                        topic=message.topic,
+                        partition=message.partition,
+                        offset=message.offset,
+                        timestamp_ms=message.timestamp,
+                    )
+                )
+            position = messages[-1].offset + 1
+    finally:
+        await consumer.stop()
+    return records
+
+
 def set_current_event(event: faust.types.EventT) -> None:
     """Make `event` Faust's current event (private API, faust-streaming 0.15): take_events()
     leaves the last event taken as current, and table writes follow the current event."""
@@ -308,6 +365,14 @@ def create_app(settings: Settings) -> faust.App:
     if settings.ner_enabled:  # the optional NER stage runs between tag and dedup, elsewhere
         ner_topics = ner_stage_topics(app, settings)
 
+    # Partitions whose first record since the last (re)assignment was checked against the last
+    # offset processed there (see the hot path); a rebalance starts the check again.
+    checked: set[int] = set()
+
+    @app.on_partitions_revoked.connect
+    async def forget_checked(sender: Any, revoked: Any, **_: Any) -> None:
+        checked.clear()
+
     @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
     async def hot_path(stream: faust.StreamT) -> Any:
         await follower.ready.wait()
@@ -317,21 +382,39 @@ def create_app(settings: Settings) -> faust.App:
         async for events in stream.take_events(settings.batch_max, within=batch_wait):
             deliveries: list[Any] = []
             alerts = 0
+            last_of_batch: dict[int, tuple[Any, int]] = {}
             for event in events:
                 # Table writes go to the changelog partition of the "current" event; in a batch
                 # that must be the record being processed, not the last one taken.
                 set_current_event(event)
-                raw = raw_record(event)
-                if ner_topics:
-                    await to_ner_stage(raw, deliveries)
-                else:
-                    alerts += await process_record(raw, deliveries)
+                partition, offset = event.message.partition, event.message.offset
+                done = None
+                if partition not in checked:  # the first record of a partition since (re)assignment
+                    checked.add(partition)
+                    done = state.get(processed_key(partition))
+                if isinstance(done, int) and offset > done + 1:
+                    # Records between the last one processed and this one were never seen here
+                    # (Faust can commit past records it skipped around a rebalance): read them
+                    # from the raw topic and process them first, in order.
+                    for missed in await read_raw_range(settings, partition, done + 1, offset):
+                        alerts += await handle(missed, deliveries)
+                alerts += await handle(raw_record(event), deliveries)
+                last_of_batch[partition] = (event, offset)
+            for partition, (event, offset) in last_of_batch.items():
+                set_current_event(event)  # on the changelog partition of the raw partition
+                state[processed_key(partition)] = offset
             # One wait per batch for the broker to acknowledge the batch's alerts and dead
             # letters (the state writes are flushed before offsets commit, by Faust): a killed
             # worker redoes at most the batches after its last commit, and decides them the same.
             for delivery in deliveries:
                 await delivery
             yield alerts
+
+    async def handle(raw: RawRecord, deliveries: list[Any]) -> int:
+        if ner_topics:
+            await to_ner_stage(raw, deliveries)
+            return 0
+        return await process_record(raw, deliveries)
 
     async def process_record(raw: RawRecord, deliveries: list[Any]) -> int:
         """Run one record through the pipeline and queue what it sends; returns its alert count."""

@@ -1,0 +1,103 @@
+"""Records the consumer group skipped are processed anyway: the hot path remembers the last raw
+offset it processed on each partition (in its state table), and when the first record it gets
+after an assignment comes later than the next one, it reads the records in between from the
+raw topic first. Here a worker is stopped, the group's committed offset is moved past three
+unprocessed records (what Faust can do around a rebalance), and a new worker alerts on them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import pytest
+import yaml
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+from aiokafka.structs import OffsetAndMetadata
+
+from wirewatch.agents.alert import load_watchlists
+from wirewatch.streams.kafka import ensure_topics
+from wirewatch.streams.settings import Settings
+
+from ..conftest import DATA, consume, produce, unique_settings
+from .test_cross_partition import news_api_json
+
+pytestmark = pytest.mark.integration
+
+WATCHLISTS = """
+watchlists:
+  - id: everything
+    query: 'NOT zzqxv'
+"""
+
+
+def originals(count: int) -> list[dict]:
+    """One original article from each of `count` stories of the labelled corpus."""
+    items = yaml.safe_load((DATA / "dedup" / "corpus.yaml").read_text("utf-8"))["articles"]
+    chosen: dict[str, dict] = {}
+    for item in items:
+        if not item["duplicate_of"] and item["story"] not in chosen:
+            chosen[item["story"]] = item
+    return list(chosen.values())[:count]
+
+
+class FaustNamedAssignor(RoundRobinPartitionAssignor):
+    """Round robin under the name of Faust's assignor: the broker wants one protocol per group."""
+
+    name = "faust"
+
+
+async def move_committed_offset(settings: Settings, offset: int) -> None:
+    """Commit `offset` for the worker group, as a member of it (the group is empty now)."""
+    consumer = AIOKafkaConsumer(
+        settings.raw_topic,
+        bootstrap_servers=settings.broker,
+        group_id=settings.app_id,
+        enable_auto_commit=False,
+        session_timeout_ms=10_000,
+        partition_assignment_strategy=(FaustNamedAssignor,),
+    )
+    await consumer.start()
+    try:
+        tp = TopicPartition(settings.raw_topic, 0)
+        for _ in range(60):
+            if tp in consumer.assignment():
+                break
+            await consumer.getmany(timeout_ms=500, max_records=1)
+        await consumer.commit({tp: OffsetAndMetadata(offset, "")})
+        assert await consumer.committed(tp) == offset
+    finally:
+        await consumer.stop()
+
+
+def test_records_past_a_skipped_commit_still_alert(broker, start_worker) -> None:
+    items = originals(10)
+    settings = unique_settings(broker.bootstrap)
+    asyncio.run(ensure_topics(settings, settings.broker))
+    asyncio.run(
+        produce(
+            settings,
+            settings.watchlists_topic,
+            [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(WATCHLISTS)],
+        )
+    )
+    first = start_worker(settings, "first")
+    first.ready()
+    asyncio.run(
+        produce(settings, settings.raw_topic, [(f"r{n}".encode(), news_api_json(items[n])) for n in range(5)])
+    )
+    assert len(asyncio.run(consume(settings, settings.alerts_topic, 5, 60.0))) == 5
+    first.stop()  # a clean stop: its offsets are committed (offset 5)
+
+    asyncio.run(
+        produce(
+            settings, settings.raw_topic, [(f"r{n}".encode(), news_api_json(items[n])) for n in range(5, 10)]
+        )
+    )
+    asyncio.run(move_committed_offset(settings, 8))  # records 5, 6 and 7 skipped
+    second = start_worker(settings, "second")
+    second.ready()
+    records = asyncio.run(consume(settings, settings.alerts_topic, 10, 60.0))
+    urls = sorted(orjson.loads(r.value)["article"]["url"] for r in records)
+    assert urls == sorted(item["url"] for item in items)
+    assert "were skipped by the consumer; reading them again" in second.log_path.read_text()
