@@ -171,6 +171,35 @@ async def consume(settings: Settings, topic: str, count: int, timeout: float) ->
     return records
 
 
+def prepared_settings(broker_url: str, watchlists_yaml: str, **overrides: object) -> Settings:
+    """Fresh settings (unique_settings), their topics created and the watchlists published."""
+    import orjson
+
+    from wirewatch.agents.alert import load_watchlists
+    from wirewatch.streams.kafka import ensure_topics
+
+    settings = unique_settings(broker_url, **overrides)
+    asyncio.run(ensure_topics(settings, settings.broker))
+    watchlists = [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(watchlists_yaml)]
+    asyncio.run(produce(settings, settings.watchlists_topic, watchlists))
+    return settings
+
+
+def news_api_json(item: dict) -> bytes:
+    """One article of the labelled dedup corpus in the common news-API shape parse accepts."""
+    import orjson
+
+    return orjson.dumps(
+        {
+            "source": {"name": item["source"]},
+            "title": item["title"],
+            "url": item["url"],
+            "publishedAt": item["published"],
+            "content": "\n\n".join(item["paragraphs"]),
+        }
+    )
+
+
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator:
     started: list[WorkerProcess] = []

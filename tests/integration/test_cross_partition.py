@@ -17,12 +17,10 @@ import pytest
 import yaml
 from aiokafka import AIOKafkaProducer
 
-from wirewatch.agents.alert import load_watchlists
 from wirewatch.streams.broker import free_port
-from wirewatch.streams.kafka import ensure_topics
 from wirewatch.streams.settings import Settings
 
-from ..conftest import DATA, consume, produce, unique_settings
+from ..conftest import DATA, consume, news_api_json, prepared_settings
 
 pytestmark = pytest.mark.integration
 
@@ -37,18 +35,6 @@ ASSIGNED = re.compile(r"Setting newly assigned partitions.*?\+-+\+ for group", r
 def corpus_item(article_id: str) -> dict:
     items = yaml.safe_load((DATA / "dedup" / "corpus.yaml").read_text("utf-8"))["articles"]
     return next(item for item in items if item["id"] == article_id)
-
-
-def news_api_json(item: dict) -> bytes:
-    return orjson.dumps(
-        {
-            "source": {"name": item["source"]},
-            "title": item["title"],
-            "url": item["url"],
-            "publishedAt": item["published"],
-            "content": "\n\n".join(item["paragraphs"]),
-        }
-    )
 
 
 def raw_partitions(log_path: Path, raw_topic: str) -> set[int] | None:
@@ -93,15 +79,7 @@ def test_copy_on_another_partition_is_caught_and_reports_share_a_story(broker, s
     assert copy["duplicate_of"] == original["id"] and other_report["story"] == original["story"]
     assert other_report["duplicate_of"] is None and other_report["source"] != original["source"]
 
-    settings = unique_settings(broker.bootstrap, partitions=2)
-    asyncio.run(ensure_topics(settings, settings.broker))
-    asyncio.run(
-        produce(
-            settings,
-            settings.watchlists_topic,
-            [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(WATCHLISTS)],
-        )
-    )
+    settings = prepared_settings(broker.bootstrap, WATCHLISTS, partitions=2)
     first = start_worker(settings, "a")
     second = start_worker(dataclasses.replace(settings, web_port=free_port()), "b")
     first.ready()

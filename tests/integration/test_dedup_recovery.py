@@ -17,10 +17,9 @@ import yaml
 
 from wirewatch.agents.alert import WatchlistSet, load_watchlists
 from wirewatch.agents.pipeline import Pipeline, timestamp_clock
-from wirewatch.streams.kafka import ensure_topics
 from wirewatch.streams.records import RawRecord
 
-from ..conftest import DATA, consume, produce, unique_settings
+from ..conftest import DATA, consume, news_api_json, prepared_settings, produce
 
 pytestmark = pytest.mark.integration
 
@@ -46,19 +45,6 @@ RESENT_LAST = 8
 
 def corpus() -> list[dict]:
     return yaml.safe_load((DATA / "dedup" / "corpus.yaml").read_text("utf-8"))["articles"]
-
-
-def news_api_json(item: dict) -> bytes:
-    """One corpus article in the common news-API shape the parse stage accepts."""
-    return orjson.dumps(
-        {
-            "source": {"name": item["source"]},
-            "title": item["title"],
-            "url": item["url"],
-            "publishedAt": item["published"],
-            "content": "\n\n".join(item["paragraphs"]),
-        }
-    )
 
 
 def offline_alerts(values: list[bytes]) -> list[list[dict]]:
@@ -90,15 +76,7 @@ def test_killed_worker_is_replaced_without_lost_or_new_alert_ids(
         "nato",
     }
 
-    settings = unique_settings(broker.bootstrap)
-    asyncio.run(ensure_topics(settings, settings.broker))
-    asyncio.run(
-        produce(
-            settings,
-            settings.watchlists_topic,
-            [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(WATCHLISTS)],
-        )
-    )
+    settings = prepared_settings(broker.bootstrap, WATCHLISTS)
     first = start_worker(settings, "first")
     first.ready()
     asyncio.run(

@@ -6,15 +6,11 @@ watchlist on a person only the model knows alerts; so does a plain keyword watch
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import orjson
 import pytest
 
-from wirewatch.agents.alert import load_watchlists
-from wirewatch.streams.kafka import ensure_topics
-
-from ..conftest import consume, produce, unique_settings
+from ..conftest import consume, prepared_settings, produce
 
 pytestmark = pytest.mark.integration
 
@@ -41,15 +37,7 @@ ARTICLE = orjson.dumps(
 
 def test_articles_cross_the_ner_stage_and_its_names_can_alert(broker, start_worker, monkeypatch) -> None:
     monkeypatch.setenv("WIREWATCH_NER", "1")  # the workers' environment is this one's
-    settings = dataclasses.replace(unique_settings(broker.bootstrap), ner_enabled=True)
-    asyncio.run(ensure_topics(settings, settings.broker))
-    asyncio.run(
-        produce(
-            settings,
-            settings.watchlists_topic,
-            [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(WATCHLISTS)],
-        )
-    )
+    settings = prepared_settings(broker.bootstrap, WATCHLISTS, ner_enabled=True)
     worker = start_worker(settings, "worker")
     ner = start_worker(settings, "ner", command="ner")
     worker.ready()

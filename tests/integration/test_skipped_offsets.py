@@ -15,12 +15,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.structs import OffsetAndMetadata
 
-from wirewatch.agents.alert import load_watchlists
-from wirewatch.streams.kafka import ensure_topics
 from wirewatch.streams.settings import Settings
 
-from ..conftest import DATA, consume, produce, unique_settings
-from .test_cross_partition import news_api_json
+from ..conftest import DATA, consume, news_api_json, prepared_settings, produce
 
 pytestmark = pytest.mark.integration
 
@@ -72,15 +69,7 @@ async def move_committed_offset(settings: Settings, offset: int) -> None:
 
 def test_records_past_a_skipped_commit_still_alert(broker, start_worker) -> None:
     items = originals(10)
-    settings = unique_settings(broker.bootstrap)
-    asyncio.run(ensure_topics(settings, settings.broker))
-    asyncio.run(
-        produce(
-            settings,
-            settings.watchlists_topic,
-            [(w.id.encode(), orjson.dumps(w.to_dict())) for w in load_watchlists(WATCHLISTS)],
-        )
-    )
+    settings = prepared_settings(broker.bootstrap, WATCHLISTS)
     first = start_worker(settings, "first")
     first.ready()
     asyncio.run(
