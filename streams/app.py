@@ -28,7 +28,7 @@ from wirewatch.agents.dedup.ledger import ARTICLE_PREFIX, ArticleLedger
 from wirewatch.agents.pipeline import Pipeline
 from wirewatch.streams.records import DeadLetter, RawRecord, TaggedArticle, from_dict, to_dict, to_json
 
-from .kafka import CompactedTopicFollower, bootstrap_of, faust_url
+from .kafka import CompactedTopicFollower, bootstrap_of, correct_faust_highwaters, faust_url
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -269,6 +269,7 @@ def create_app(settings: Settings) -> faust.App:
     """A Faust app with the hot-path agent, the state table and the watchlist follower."""
     shorten_fetch_wait()
     bootstrap = bootstrap_of(settings.broker)
+    correct_faust_highwaters(bootstrap)
     app = faust.App(
         settings.app_id,
         broker=faust_url(settings.broker),

@@ -93,6 +93,62 @@ async def topic_partitions(consumer: AIOKafkaConsumer, topic: str, tries: int = 
     raise RuntimeError(f"topic {topic!r} does not exist")
 
 
+async def true_end_offsets(bootstrap: str, ends: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
+    """End offsets as "one past the last record", whatever the broker reported.
+
+    The embedded broker reports the end of a partition as the base offset of its last record
+    batch plus one, so a batch of several records ends "early" (7 records in offsets 0-6, the
+    last 3 in one batch: it says 5). A reader that stops at that end misses the tail: Faust's
+    table recovery did, and recovered state without the last few writes. The last batch is read
+    back to find its last offset; on a broker that reports the end correctly this changes
+    nothing."""
+    wanted = {tp: end for tp, end in ends.items() if end and end > 0}
+    if not wanted:
+        return dict(ends)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_of(bootstrap), group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    result = dict(ends)
+    try:
+        consumer.assign(list(wanted))
+        for tp, end in wanted.items():
+            consumer.seek(tp, end - 1)
+        pending = set(wanted)
+        for _ in range(10):  # a few fetches at most: one batch per partition
+            if not pending:
+                break
+            batches = await consumer.getmany(*pending, timeout_ms=300)
+            for tp, messages in batches.items():
+                if messages:
+                    result[tp] = max(result[tp], messages[-1].offset + 1)
+                    pending.discard(tp)
+    finally:
+        await consumer.stop()
+    return result
+
+
+def correct_faust_highwaters(bootstrap: str) -> None:
+    """Make Faust's table recovery read changelogs to their true end (`true_end_offsets`)."""
+    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+
+    AIOKafkaConsumerThread._wirewatch_bootstrap = bootstrap  # type: ignore[attr-defined]
+    if getattr(AIOKafkaConsumerThread, "_wirewatch_true_ends", False):
+        return
+    reported = AIOKafkaConsumerThread._highwaters
+
+    async def highwaters(self: AIOKafkaConsumerThread, partitions: list) -> dict:
+        ends = dict(await reported(self, partitions))
+        try:
+            return await true_end_offsets(AIOKafkaConsumerThread._wirewatch_bootstrap, ends)  # type: ignore[attr-defined]
+        except Exception as exc:  # never worse than the broker's own answer
+            log.warning("could not check the end offsets of %s: %r", sorted(ends), exc)
+            return ends
+
+    AIOKafkaConsumerThread._highwaters = highwaters  # type: ignore[method-assign]
+    AIOKafkaConsumerThread._wirewatch_true_ends = True  # type: ignore[attr-defined]
+
+
 class CompactedTopicFollower:
     """Reads a whole compacted topic on every worker, from the beginning, and keeps following
     it: no consumer group, because every worker must see every record (watchlists,
@@ -132,7 +188,7 @@ class CompactedTopicFollower:
             tps = [TopicPartition(self.topic, p) for p in await topic_partitions(consumer, self.topic)]
             consumer.assign(tps)
             await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
+            ends = await true_end_offsets(self.bootstrap, await consumer.end_offsets(tps))
             pending = {tp for tp, end in ends.items() if end > 0}
             while True:
                 if not pending and not self.ready.is_set():
