@@ -223,12 +223,11 @@ async def read_raw_range(settings: Settings, partition: int, start: int, end: in
             for message in messages:
                 if message.offset >= end:
                     break
-                headers = {k: v.decode("utf-8", "replace") for k, v in message.headers or []}
                 records.append(
                     RawRecord(
                         value=message.value or b"",
                         key=message.key,
-                        headers=headers,
+                        headers=text_headers(message.headers),
                         topic=message.topic,
                         partition=message.partition,
                         offset=message.offset,
@@ -249,15 +248,20 @@ def set_current_event(event: faust.types.EventT) -> None:
     _current_event.set(weakref.ref(event))
 
 
+def text_headers(pairs: Any) -> dict[str, str]:
+    """Kafka headers (name, bytes) as text."""
+    return {
+        name: value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        for name, value in pairs or []
+    }
+
+
 def raw_record(event: faust.types.EventT) -> RawRecord:
     message = event.message
-    headers = {}
-    for name, value in message.headers or []:
-        headers[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     return RawRecord(
         value=message.value if isinstance(message.value, bytes) else b"",
         key=message.key,
-        headers=headers,
+        headers=text_headers(message.headers),
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
@@ -265,21 +269,14 @@ def raw_record(event: faust.types.EventT) -> RawRecord:
     )
 
 
-def create_app(settings: Settings) -> faust.App:
-    """A Faust app with the hot-path agent, the state table and the watchlist follower."""
-    shorten_fetch_wait()
-    bootstrap = bootstrap_of(settings.broker)
-    correct_faust_highwaters(bootstrap)
-    app = faust.App(
-        settings.app_id,
+def faust_app(settings: Settings, app_id: str, **web: Any) -> faust.App:
+    """A Faust app configured as every wirewatch worker is (the hot path's and the NER stage's)."""
+    return faust.App(
+        app_id,
         broker=faust_url(settings.broker),
         store="memory://",  # tables are rebuilt from their changelog topics on start
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
-        web_enabled=settings.web_enabled,
-        web_port=settings.web_port,
-        web_bind=settings.web_host,
-        web_host=settings.web_host,
         consumer_auto_offset_reset="earliest",
         broker_rebalance_timeout=settings.rebalance_timeout_s,
         broker_session_timeout=settings.session_timeout_s,
@@ -294,6 +291,22 @@ def create_app(settings: Settings) -> faust.App:
         # worker (docs/benchmarks.md). 5 ms is well inside the latency budget.
         producer_linger=PRODUCER_LINGER_S,
         producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
+        **web,
+    )
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app with the hot-path agent, the state table and the watchlist follower."""
+    shorten_fetch_wait()
+    bootstrap = bootstrap_of(settings.broker)
+    correct_faust_highwaters(bootstrap)
+    app = faust_app(
+        settings,
+        settings.app_id,
+        web_enabled=settings.web_enabled,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
     )
     raw_topic = app.topic(
         settings.raw_topic,
@@ -374,12 +387,16 @@ def create_app(settings: Settings) -> faust.App:
     async def forget_checked(sender: Any, revoked: Any, **_: Any) -> None:
         checked.clear()
 
-    @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
-    async def hot_path(stream: faust.StreamT) -> Any:
+    batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
+
+    async def followers_ready() -> None:
         await follower.ready.wait()
         if state_follower is not None:
             await state_follower.ready.wait()
-        batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
+
+    @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
+    async def hot_path(stream: faust.StreamT) -> Any:
+        await followers_ready()
         async for events in stream.take_events(settings.batch_max, within=batch_wait):
             deliveries: list[Any] = []
             alerts = 0
@@ -467,10 +484,7 @@ def create_app(settings: Settings) -> faust.App:
         @app.agent(ner_topics["enriched"], name=f"{settings.app_id}-after-ner")
         async def after_ner(stream: faust.StreamT) -> Any:
             """dedup and alert for the articles the NER stage enriched."""
-            await follower.ready.wait()
-            if state_follower is not None:
-                await state_follower.ready.wait()
-            batch_wait = max(0.001, settings.batch_wait_ms / 1000)
+            await followers_ready()
             async for events in stream.take_events(settings.batch_max, within=batch_wait):
                 deliveries: list[Any] = []
                 alerts = 0
@@ -515,21 +529,7 @@ def create_ner_app(settings: Settings) -> faust.App:
     from wirewatch.agents.tag.ner import NamedEntityRecognizer
 
     shorten_fetch_wait()
-    app = faust.App(
-        f"{settings.app_id}-ner",
-        broker=faust_url(settings.broker),
-        store="memory://",
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        web_enabled=False,
-        consumer_auto_offset_reset="earliest",
-        broker_rebalance_timeout=settings.rebalance_timeout_s,
-        broker_session_timeout=settings.session_timeout_s,
-        processing_guarantee="at_least_once",
-        datadir=settings.data_dir,
-        producer_linger=PRODUCER_LINGER_S,
-        producer_max_batch_size=PRODUCER_MAX_BATCH_BYTES,
-    )
+    app = faust_app(settings, f"{settings.app_id}-ner", web_enabled=False)
     topics = ner_stage_topics(app, settings)
     dead_topic = app.topic(
         settings.dead_letter_topic, key_serializer="raw", value_serializer="raw", partitions=1
