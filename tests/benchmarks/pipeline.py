@@ -130,6 +130,9 @@ class PipelineResult:
     latency_expected: int = 0
     latency_parts: dict[str, float] = field(default_factory=dict)  # median of each leg, seconds
     peak_rss_bytes: int = 0
+    # CPU seconds the worker process spent (all threads, user + system) while it worked through
+    # the saturation records: its cost per article, steadier than a rate on a loaded machine.
+    saturation_cpu_seconds: float = 0.0
     alerts: int = 0
     dead_letters: int = 0
     notes: list[str] = field(default_factory=list)
@@ -173,6 +176,14 @@ class PeakMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(5)
+
+
+def worker_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def start_profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:
@@ -351,9 +362,11 @@ async def run_pipeline(
                     profiler = start_profiler(process.pid, profile_path)
                 except OSError as exc:  # py-spy is a tool, not a dependency: no profile, same figures
                     result.notes.append(f"profile: py-spy could not start ({exc}); pip install py-spy")
+            cpu_before = worker_cpu_seconds(process.pid)
             await produce_all(bootstrap, settings.raw_topic, [(r.key, r.value) for r in saturation])
             if not await reader.wait_for(saturation_ids[-1], timeout, idle):
                 result.notes.append("saturation: the last expected alert did not come")
+            result.saturation_cpu_seconds = worker_cpu_seconds(process.pid) - cpu_before
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)  # as Ctrl-C: py-spy writes what it sampled
                 profiler.wait(30)
