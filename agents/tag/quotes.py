@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -84,52 +83,6 @@ class Cue(NamedTuple):
     start: int
     end: int
     verb: str
-
-
-# The cue verbs in an Aho-Corasick automaton: one pass in C finds them all, where the pattern
-# above is tried at every position of the text.
-_CUE_AUTOMATON = ahocorasick.Automaton()
-for _verb in CUE_VERBS.split("|"):
-    _CUE_AUTOMATON.add_word(_verb, (len(_verb), _verb))
-_CUE_AUTOMATON.make_automaton()
-
-
-def find_cues(text: str, stretches: list[tuple[int, int]]) -> list[Cue]:
-    """Cue verbs as whole words in the stretches of `text`: exactly what `_CUE_RE.finditer`
-    finds in each stretch (leftmost first, none overlapping; a stretch's end is a word boundary).
-    `stretches` are in order and do not overlap."""
-    if not stretches:
-        return []
-    lows = [low for low, _high in stretches]
-    # One pass over everything the stretches cover (an automaton pass costs the same per
-    # character, but each pass has a fixed cost), keeping the matches inside one stretch.
-    candidates = []
-    for end_index, (size, verb) in _CUE_AUTOMATON.iter(text, lows[0], stretches[-1][1]):
-        start, end = end_index + 1 - size, end_index + 1
-        stretch = bisect_right(lows, start) - 1
-        high = stretches[stretch][1]
-        if end > high:
-            continue
-        if start > 0:
-            before = text[start - 1]
-            if before.isalnum() or before == "_":  # what re counts as a word character
-                continue
-        if end < high:
-            after = text[end]
-            if after.isalnum() or after == "_":
-                continue
-        candidates.append((stretch, start, end, verb))
-    # The automaton reports by end; at one start at most one verb is a whole word.
-    candidates.sort()
-    cues: list[Cue] = []
-    taken, current = 0, -1
-    for stretch, start, end, verb in candidates:
-        if stretch != current:
-            current, taken = stretch, 0
-        if start >= taken:
-            cues.append(Cue(start, end, verb))
-            taken = end
-    return cues
 
 
 # Matched at a position (pattern.match(text, pos, endpos)), so no "^". At any one position at
@@ -218,6 +171,96 @@ _ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
     r"[Ee]xperts|[Cc]ritics|[Dd]iplomats|[Ss]ources|[Aa]ctivists|[Gg]roups|[Mm]inisters|[Ii]nvestors)\b"
 )
+# Words that anchor the reference patterns above: a role phrase (`_ROLE_NP`) ends with a role
+# head, an unnamed source (`_ANON`) with one of its nouns. The patterns are then tried only
+# just before these words, where they can match (see `_anchored_matches`).
+_HEAD_ANCHORS = frozenset(
+    re.split(r"[- ]", head.replace("[- ]", " "))[0] for head in _ROLE_HEADS.split("|")
+)
+_NOUN_ANCHORS = frozenset(
+    noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|")
+)
+
+
+class WordHits(NamedTuple):
+    """What one automaton pass finds: cue verbs (start, end, verb; not yet checked as whole
+    words), and the starts of role heads and unnamed sources' nouns that follow a space."""
+
+    cues: list[tuple[int, int, str]]
+    heads: list[int]
+    nouns: list[int]
+
+
+# The cue verbs and the anchor words in one Aho-Corasick automaton: one pass in C finds them
+# all, where a pattern is tried at every position of the text.
+_WORD_AUTOMATON = ahocorasick.Automaton()
+for _word in {*CUE_VERBS.split("|"), *_HEAD_ANCHORS, *_NOUN_ANCHORS}:
+    _WORD_AUTOMATON.add_word(
+        _word,
+        (len(_word), _word if _word in CUE_VERBS.split("|") else "", _word in _HEAD_ANCHORS, _word in _NOUN_ANCHORS),
+    )
+_WORD_AUTOMATON.make_automaton()
+
+
+def find_words(text: str, low: int, high: int) -> WordHits:
+    """Cue verbs and anchor words between two offsets of `text`, in one automaton pass."""
+    hits = WordHits([], [], [])
+    if high <= low:
+        return hits
+    for end_index, (size, verb, head, noun) in _WORD_AUTOMATON.iter(text, low, high):
+        start = end_index + 1 - size
+        if verb:
+            hits.cues.append((start, end_index + 1, verb))
+        if (head or noun) and start > 0 and text[start - 1].isspace():
+            (hits.heads if head else hits.nouns).append(start)
+            if head and noun:
+                hits.nouns.append(start)
+    return hits
+
+
+def find_cues(
+    text: str, stretches: list[tuple[int, int]], hits: list[tuple[int, int, str]] | None = None
+) -> list[Cue]:
+    """Cue verbs as whole words in the stretches of `text`: exactly what `_CUE_RE.finditer`
+    finds in each stretch (leftmost first, none overlapping; a stretch's end is a word boundary).
+    `stretches` are in order and do not overlap. `hits`: `find_words(text, …).cues` over a range
+    that covers the stretches, when the caller has them."""
+    if not stretches:
+        return []
+    lows = [low for low, _high in stretches]
+    if hits is None:
+        hits = find_words(text, lows[0], stretches[-1][1]).cues
+    # keeping the candidates inside one stretch
+    candidates = []
+    for start, end, verb in hits:
+        stretch = bisect_right(lows, start) - 1
+        if stretch < 0:
+            continue
+        high = stretches[stretch][1]
+        if end > high:
+            continue
+        if start > 0:
+            before = text[start - 1]
+            if before.isalnum() or before == "_":  # what re counts as a word character
+                continue
+        if end < high:
+            after = text[end]
+            if after.isalnum() or after == "_":
+                continue
+        candidates.append((stretch, start, end, verb))
+    # The automaton reports by end; at one start at most one verb is a whole word.
+    candidates.sort()
+    cues: list[Cue] = []
+    taken, current = 0, -1
+    for stretch, start, end, verb in candidates:
+        if stretch != current:
+            current, taken = stretch, 0
+        if start >= taken:
+            cues.append(Cue(start, end, verb))
+            taken = end
+    return cues
+
+
 _LEADING_CLAUSE = re.compile(  # matched at a position: no "^"
     r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
@@ -609,35 +652,96 @@ def _np_start(text: str, start: int) -> int:
         position = start - at
 
 
+# A match of `_ROLE_NP` ends with a role head (then maybe "of the …"), one of `_ANON` with a
+# noun; between its start and that word there are only these characters, in at most five (four)
+# runs of spaces. Matched backwards from the word (on the reversed text), these reach the
+# earliest possible start.
+_ROLE_NP_REACH = re.compile(r"\s+(?:[\w.+'’-]+\s+){0,4}[\w.+'’-]*")
+_ANON_REACH = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}[\w’'-]*")
+# Each pattern up to its anchor word, and the anchor word alone (where a match using it ends)
+_ROLE_NP_CORE = re.compile(_ROLE_NP.pattern[: _ROLE_NP.pattern.index(r"\b(?:\s+of")] + r"\b")
+_ROLE_HEAD = re.compile(rf"(?:{_ROLE_HEADS_TRIE})\b")
+_ANON_NOUN = re.compile(rf"(?:{_ANON_NOUNS})\b")
+
+
+def _anchored_matches(
+    pattern: re.Pattern[str],
+    core: re.Pattern[str],
+    word: re.Pattern[str],
+    reach: re.Pattern[str],
+    text: str,
+    backwards: str,
+    stretches: list[tuple[int, int]],
+    anchors: list[int],
+) -> list[re.Match[str]]:
+    """Exactly what `pattern.finditer` finds in each stretch (leftmost first, none overlapping),
+    reading only the text just before the anchor words (sorted offsets) that every match ends
+    with. `core`: the pattern up to its anchor word; `word`: the anchor word alone; `backwards`:
+    the text reversed.
+
+    Why this is exact: a match is the shortest its lazy words allow, so it never runs past an
+    anchor word that `word` matches (it would have ended there); so the next match, if it ends
+    at an anchor, starts after the last match and within `reach` of that anchor, and a search
+    of `core` that may not read past the anchor word finds it, and nothing else, first."""
+    found: list[re.Match[str]] = []
+    at, count, size = 0, len(anchors), len(text)
+    for low, high in stretches:
+        while at < count and anchors[at] < low:
+            at += 1
+        taken = low  # where the last match ended
+        while at < count and anchors[at] < high:
+            anchor = anchors[at]
+            at += 1
+            if anchor < taken:
+                continue
+            ends = word.match(text, anchor, high)
+            back = reach.match(backwards, size - anchor, size - low)
+            if ends is None or back is None:
+                continue  # not the word a match ends with, or no space before it
+            start = max(taken, anchor - (back.end() - (size - anchor)))
+            match = core.search(text, start, ends.end())
+            if match and core is not pattern:
+                match = pattern.match(text, match.start(), high)  # the same, then "of the …"
+            if match:
+                found.append(match)
+                taken = match.end()
+    return found
+
+
 def build_refs(
     kb: KnowledgeBase,
     text: str,
     linked: list[Ref],
-    in_quote: list[bool],
+    in_quote: list[bool] | bytearray,
     outside: list[tuple[int, int]] | None = None,
+    words: WordHits | None = None,
 ) -> list[Ref]:
     """Every referring expression outside quotations, in order, longest first on overlaps.
 
     `outside`: the stretches between closed quotations (see `_between`), the only text worth
-    scanning; the whole text when not given."""
+    scanning; the whole text when not given. `words`: `find_words` over the text, when the
+    caller has it."""
     stretches = outside if outside is not None else [(0, len(text))]
-
-    def scan(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        for low, high in stretches:
-            yield from pattern.finditer(text, low, high)
-
+    if words is None:
+        words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
-    for match in scan(_ROLE_NP):
+    backwards = text[::-1]
+    heads = sorted(set(words.heads))
+    role_phrases = _anchored_matches(
+        _ROLE_NP, _ROLE_NP_CORE, _ROLE_HEAD, _ROLE_NP_REACH, text, backwards, stretches, heads
+    )
+    for match in role_phrases:
         if not in_quote[match.start()]:
             found.append(Ref(match.start(), match.end(), "rolephrase"))
-    for match in scan(_ANON):
+    nouns = sorted(set(words.nouns))
+    for match in _anchored_matches(_ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns):
         if not in_quote[match.start()]:
             noun = match.group(0).split()[-1].lower()
             gender = "f" if noun in ("spokeswoman", "woman") else "m" if noun in ("spokesman", "man") else ""
             if noun.endswith("s") or noun == "people" or match.group(0).split()[0].lower() in _PLURAL:
                 gender = "p"  # a plural source is never "he" or "she"
             found.append(Ref(match.start(), match.end(), "anon", gender=gender))
-    for match in scan(_PRONOUN):
+    for match in (m for low, high in stretches for m in _PRONOUN.finditer(text, low, high)):
         if not in_quote[match.start()]:
             found.append(Ref(match.start(), match.end(), "pronoun"))
     # the longest expression wins where they overlap; a role phrase that contains a
@@ -707,7 +811,9 @@ def attribute(
     for span in all_spans:
         low, high = max(0, span.start - 1), min(len(text), span.end + 1)
         in_quote[low:high] = b"\x01" * (high - low)
-    refs = build_refs(kb, text, linked, in_quote, _between([s for s in all_spans if s.closed], len(text), 1))
+    words = find_words(straight, 0, len(text))  # cue verbs and anchor words, in one pass
+    closed = [s for s in all_spans if s.closed]
+    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words)
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
     state.quoted_people = sorted(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
@@ -725,7 +831,7 @@ def attribute(
     for span in spans:
         spans_of.setdefault(span.paragraph, []).append(span)
     masked = _mask(straight, all_spans)
-    state.cues = find_cues(masked, _between(all_spans, len(text), 0))
+    state.cues = find_cues(masked, _between(all_spans, len(text), 0), words.cues)
     state.cue_starts = [c.start for c in state.cues]
     names = state.names
     quotes: list[Quotation] = []
