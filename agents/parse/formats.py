@@ -23,14 +23,13 @@ import feedparser.api
 import lxml.etree
 import lxml.html
 import orjson
-import trafilatura
 from defusedxml import DefusedXmlException
-from trafilatura.settings import Extractor
 
 from wirewatch.streams.records import Block, StageError
 
 from .body import byline_of, label_of
 from .dates import from_epoch, iso_utc, parse_date
+from .maintext import main_text
 from .plainrss import simple_rss
 from .textnorm import fold_spaces
 
@@ -64,13 +63,6 @@ _CANONICAL_URL = lxml.etree.XPath("//link[@rel='canonical']/@href")
 feedparser.api.PREFERRED_XML_PARSERS = [
     name for name in feedparser.api.PREFERRED_XML_PARSERS if importlib.util.find_spec(name) is not None
 ]
-
-# Main-text extraction settings, built once: an Extractor reads trafilatura's configuration
-# file values on every construction. fast=True skips trafilatura's second opinion
-# (readability, jusText): on news pages it rarely changes the result, and it about doubles the
-# cost of a page. The "xml" output keeps the extracted tree (all this stage reads) without
-# also rendering it as plain text, which the "python" output does; extraction is the same.
-_MAIN_TEXT = Extractor(output_format="xml", fast=True, comments=False, tables=False, with_metadata=False)
 
 
 @dataclass(slots=True)
@@ -291,10 +283,10 @@ def read_html(text: str) -> list[Draft]:
         draft.published, draft.precision = date
     draft.media = _take_figures(root)
     _drop_link_only_paragraphs(root)
-    extracted = trafilatura.bare_extraction(root, options=_MAIN_TEXT)
+    extracted = main_text(root)  # trafilatura's extraction; root is pruned in place
     blocks: list[Block] = []
-    if extracted is not None and extracted.body is not None:
-        for element in extracted.body.iter("head", "p", "item", "quote"):
+    if extracted is not None:
+        for element in extracted.iter("head", "p", "item", "quote"):
             content = fold_spaces("".join(element.itertext()))
             if content:
                 blocks.append(Block(content, "h" if element.tag == "head" else "p"))

@@ -1,0 +1,98 @@
+"""The main text of an HTML page: trafilatura's extraction, without the work our settings waste.
+
+`trafilatura.bare_extraction` with our settings (fast, no comments, no tables, no metadata)
+runs the steps below, plus three that cost about a fifth of its time and change nothing here:
+it copies the page tree (the parse stage does not use the tree afterwards), it copies the
+cleaned tree a second time as a backup for the slower extractors that fast mode never runs,
+and it renders the whole page as text to see whether a short extraction covers less than a
+fifth of the page (the sign that a second try is needed). That last test is kept, but the
+page's text is only rendered when its length could matter: the text of the page with its
+whitespace folded, plus two for every element (the separators rendering may add), is an upper
+bound of the rendered length, and when the extraction is at least a fifth of that bound, it is
+a fifth of the rendering too.
+
+The steps and their order are trafilatura's own (`trafilatura.core.trafilatura_sequence`), so
+this module follows the version pinned in pyproject.toml; tests/unit/test_parse_main_text.py
+checks that it extracts exactly what `bare_extraction` extracts, on every HTML page of the
+labelled corpus, on the benchmark corpus and on pages made to take the rarer branches.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from typing import Any
+
+from trafilatura.baseline import baseline, html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+    _recall_retry,
+)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+from trafilatura.main_extractor import extract_content
+from trafilatura.settings import Extractor
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+# Built once: an Extractor reads trafilatura's configuration file values on every construction.
+# fast=True skips trafilatura's second opinion (readability, jusText): on news pages it rarely
+# changes the result, and it about doubles the cost of a page.
+OPTIONS = Extractor(output_format="xml", fast=True, comments=False, tables=False, with_metadata=False)
+
+
+def main_text(tree: Any) -> Any | None:
+    """The extracted body (trafilatura's XML element: head, p, list/item, quote...), or None.
+
+    `tree` is the parsed page (lxml.html); it is pruned in place, so the caller must not need
+    it afterwards.
+    """
+    try:
+        return _extract(tree, OPTIONS)
+    except (TypeError, ValueError):
+        return None  # bare_extraction's answer to a page its steps cannot read
+
+
+def _extract(tree: Any, options: Extractor) -> Any | None:
+    is_forum = _forum_thread_page(tree)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    if not is_forum:  # comments are off: on a forum thread they are the posts, and kept
+        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned = convert_tags(tree_cleaning(copy(tree), options), options, None)
+    body, text = extract_content(cleaned, options)
+    # Rescue: the baseline extractor on the page, when the main one found too little.
+    if len(text) < options.min_extracted_size:
+        baseline_body, baseline_text, baseline_length = baseline(tree)
+        if baseline_length > len(text):
+            body, text = baseline_body, baseline_text
+    # Recall escalation: a short extraction covering little of the page is tried again.
+    if (
+        0 < len(text) < ESCALATION_MAX_LENGTH
+        and len(text) < ESCALATION_PAGE_SHARE * page_text_bound(tree)
+        and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+    ):
+        recall = copy(options)
+        recall.focus = "recall"
+        retry_text = ""
+        try:
+            retry_body, retry_text = _recall_retry(tree, recall, None)
+        except Exception:  # trafilatura's own guard: a failed retry keeps the first result
+            retry_text = ""
+        if len(retry_text) >= options.min_extracted_size and len(retry_text) > ESCALATION_ACCEPT_RATIO * len(
+            text
+        ):
+            body, text = retry_body, retry_text
+    if not text:
+        return None  # trafilatura discards a page with no text at all
+    return body
+
+
+def page_text_bound(tree: Any) -> int:
+    """At least the length of trafilatura's rendering of the page as text (html2txt)."""
+    page = tree.find(".//body")
+    if page is None:
+        page = tree
+    folded = len(" ".join(page.text_content().split()))
+    # Rendering adds a space before the text and before the tail of block elements, which
+    # folding keeps at most once each; every element is counted as if it were a block.
+    return folded + 2 * (1 + int(page.xpath("count(.//*)")))
