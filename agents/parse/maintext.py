@@ -6,10 +6,10 @@ it copies the page tree (the parse stage does not use the tree afterwards), it c
 cleaned tree a second time as a backup for the slower extractors that fast mode never runs,
 and it renders the whole page as text to see whether a short extraction covers less than a
 fifth of the page (the sign that a second try is needed). That last test is kept, but the
-page's text is only rendered when its length could matter: the text of the page with its
-whitespace folded, plus two for every element (the separators rendering may add), is an upper
-bound of the rendered length, and when the extraction is at least a fifth of that bound, it is
-a fifth of the rendering too.
+page's text is only rendered when its length could matter: the length of the page's text,
+plus two for every element (the separators rendering may add), is an upper bound of the
+rendered length, and when the extraction is at least a fifth of that bound, it is a fifth of
+the rendering too.
 
 The steps and their order are trafilatura's own (`trafilatura.core.trafilatura_sequence`), so
 this module follows the version pinned in pyproject.toml; tests/unit/test_parse_main_text.py
@@ -22,6 +22,7 @@ from __future__ import annotations
 from copy import copy
 from typing import Any
 
+import lxml.etree
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -87,12 +88,14 @@ def _extract(tree: Any, options: Extractor) -> Any | None:
     return body
 
 
+# The length of an element's text, plus two for it and for every element inside it, in one
+# pass in C (an XPath number). Rendering adds a space before the text and before the tail of
+# block elements, and folds whitespace, which only shortens: every element is counted as if
+# it were a block, so this is never less than the rendering's length.
+_TEXT_BOUND = lxml.etree.XPath("string-length(string(.)) + 2 * (1 + count(.//*))")
+
+
 def page_text_bound(tree: Any) -> int:
     """At least the length of trafilatura's rendering of the page as text (html2txt)."""
     page = tree.find(".//body")
-    if page is None:
-        page = tree
-    folded = len(" ".join(page.text_content().split()))
-    # Rendering adds a space before the text and before the tail of block elements, which
-    # folding keeps at most once each; every element is counted as if it were a block.
-    return folded + 2 * (1 + int(page.xpath("count(.//*)")))
+    return int(_TEXT_BOUND(tree if page is None else page))
