@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from wirewatch.streams.records import Quotation
 
@@ -193,13 +193,12 @@ class WordHits(NamedTuple):
 
 # The cue verbs and the anchor words in one Aho-Corasick automaton: one pass in C finds them
 # all, where a pattern is tried at every position of the text.
-_WORD_AUTOMATON = ahocorasick.Automaton()
-for _word in {*CUE_VERBS.split("|"), *_HEAD_ANCHORS, *_NOUN_ANCHORS}:
-    _WORD_AUTOMATON.add_word(
-        _word,
-        (len(_word), _word if _word in CUE_VERBS.split("|") else "", _word in _HEAD_ANCHORS, _word in _NOUN_ANCHORS),
-    )
-_WORD_AUTOMATON.make_automaton()
+_WORDS = sorted({*CUE_VERBS.split("|"), *_HEAD_ANCHORS, *_NOUN_ANCHORS})
+_WORD_VALUES = [
+    (word if word in CUE_VERBS.split("|") else "", word in _HEAD_ANCHORS, word in _NOUN_ANCHORS)
+    for word in _WORDS
+]
+_WORD_AUTOMATON = ahocorasick_rs.AhoCorasick(_WORDS)
 
 
 def find_words(text: str, low: int, high: int) -> WordHits:
@@ -207,13 +206,16 @@ def find_words(text: str, low: int, high: int) -> WordHits:
     hits = WordHits([], [], [])
     if high <= low:
         return hits
-    for end_index, (size, verb, head, noun) in _WORD_AUTOMATON.iter(text, low, high):
-        start = end_index + 1 - size
+    piece = text if low == 0 and high == len(text) else text[low:high]
+    for index, start, end in _WORD_AUTOMATON.find_matches_as_indexes(piece, overlapping=True):
+        start += low
+        verb, head, noun = _WORD_VALUES[index]
         if verb:
-            hits.cues.append((start, end_index + 1, verb))
+            hits.cues.append((start, end + low, verb))
         if (head or noun) and start > 0 and text[start - 1].isspace():
-            (hits.heads if head else hits.nouns).append(start)
-            if head and noun:
+            if head:
+                hits.heads.append(start)
+            if noun:
                 hits.nouns.append(start)
     return hits
 
