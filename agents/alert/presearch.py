@@ -24,10 +24,8 @@ this beat an Aho-Corasick automaton over the text).
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from dataclasses import dataclass
-from operator import itemgetter
 
 from wirewatch.streams.records import TaggedArticle
 
@@ -133,6 +131,7 @@ REBALANCE_EVERY = 4096
 HOT_SHARE = 0.02
 MAX_PAIRS = 8  # pair entries one watchlist may have (a word of each of two OR groups)
 DECAY_AT = 8192
+PREFIX_CACHE_MAX = 200_000  # tokens whose indexed prefixes are remembered
 
 # A speaker watchlist is filed under the speaker_key of each person it lists; one that counts
 # reported speech under the key marked with this sign, so that the article side can say apart
@@ -159,48 +158,33 @@ class PresearchStats:
     always: int = 0
 
 
-class ArticleKeys:
-    """The keys present in one article; prefix presence is worked out only when asked."""
-
-    __slots__ = ("_prefixes", "_sorted", "speakers", "tokens")
-
-    def __init__(self, tokens: set[str], speakers: set[str]) -> None:
-        self.tokens = tokens
-        self.speakers = speakers
-        self._prefixes: dict[str, bool] = {}
-        self._sorted: list[str] | None = None
-
-    def has(self, key: IndexKey) -> bool:
-        kind, value = key
-        if kind == "word":
-            return value in self.tokens
-        if kind == "speaker":
-            return value in self.speakers
-        found = self._prefixes.get(value)
-        if found is None:
-            if self._sorted is None:
-                self._sorted = sorted(self.tokens)
-            # the first token not below the prefix starts with it if any token does
-            at = bisect.bisect_left(self._sorted, value)
-            found = at < len(self._sorted) and self._sorted[at].startswith(value)
-            self._prefixes[value] = found
-        return found
+# An index hit's other required groups are checked against one set of the article's keys:
+# its tokens as they are, each indexed prefix it holds marked with PREFIX_MARK after it, and
+# each speaker key marked with SPEAKER_MARK before it (a token never holds either mark). A
+# check is then C-level set tests only: one subset test for the groups of one key, one
+# disjointness test per group of alternatives.
+PREFIX_MARK = "*"
+SPEAKER_MARK = "@"
+Check = tuple[frozenset[str], tuple[frozenset[str], ...]]
 
 
-# What is checked of an index hit: the other required single words (one C-level subset
-# test), the groups of alternative words only (one C-level disjointness test each), then the
-# other groups (with prefixes or speakers) one by one. A group compiled for the check: its
-# alternative words, prefixes and speakers apart, so the words and speakers are one C-level
-# set test each.
-CompiledGroup = tuple[frozenset[str], frozenset[str], frozenset[str]]
-Check = tuple[frozenset[str], tuple[frozenset[str], ...], tuple[CompiledGroup, ...], tuple[Group, ...]]
+def _marked(key: IndexKey) -> str:
+    kind, value = key
+    if kind == "prefix":
+        return value + PREFIX_MARK
+    if kind == "speaker":
+        return SPEAKER_MARK + value
+    return value
 
 
-def _compile(group: Group) -> CompiledGroup:
+def _holds_speakers(groups: list[Group]) -> bool:
+    return any(kind == "speaker" for group in groups for kind, _ in group)
+
+
+def _check_of(groups: list[Group]) -> Check:
     return (
-        frozenset(key for kind, key in group if kind == "word"),
-        frozenset(key for kind, key in group if kind == "prefix"),
-        frozenset(key for kind, key in group if kind == "speaker"),
+        frozenset(_marked(group[0]) for group in groups if len(group) == 1),
+        tuple(frozenset(map(_marked, group)) for group in groups if len(group) > 1),
     )
 
 
@@ -218,12 +202,25 @@ class Presearcher:
         self._tables: dict[str, dict[str, dict[str, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
         # first word -> second word -> {id: check}
         self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
-        self._prefix_lengths: dict[int, int] = {}  # length -> how many indexed prefixes have it
+        # first word -> its second words, as a frozenset (built when first needed, dropped
+        # when the pairs under the first word change): one C-level intersection with the tokens
+        self._seconds: dict[str, frozenset[str]] = {}
+        # every prefix the index or a check refers to -> how many refer to it; and how many
+        # of them have each length
+        self._prefixes: dict[str, int] = {}
+        self._prefix_lengths: dict[int, int] = {}
+        # token -> the indexed prefixes it starts with, marked: the same tokens recur from
+        # article to article, so each is cut to the prefix lengths once, not once per article
+        # (cleared when the set of prefixes changes, or when it grows past PREFIX_CACHE_MAX)
+        self._prefixes_of: dict[str, tuple[str, ...]] = {}
         self._always: set[str] = set()
+        # how many checks hold a speaker key (a speakers' group is the cheapest, so it is
+        # filed under and rarely left to check): only then are the article's speakers marked
+        self._speaker_checks = 0
         # each filed id's required groups, and where it is filed: its primary group, the
-        # pair's second group (empty if none), and what is left to check
+        # pair's second group (empty if none), what is left to check, and those groups
         self._groups: dict[str, list[Group]] = {}
-        self._filed: dict[str, tuple[Group, Group, Check]] = {}
+        self._filed: dict[str, tuple[Group, Group, Check, list[Group]]] = {}
         # document frequency of words in the articles observed (a sample, halved now and then
         # so that it follows the news): the rarest words make the best filing keys
         self._seen: Counter[str] = Counter()
@@ -252,9 +249,9 @@ class Presearcher:
         in_articles = sum(seen.get(key, 0) for kind, key in group if kind == "word")
         return (rank, in_articles, len(group), -min(len(key) for _, key in group))
 
-    def _choose(self, groups: list[Group]) -> tuple[Group, Group, list[Group], list[Group]]:
-        """Where to file: the primary group, the second group of a pair (empty if none), the
-        other single-word groups, and the remaining groups (cheapest first)."""
+    def _choose(self, groups: list[Group]) -> tuple[Group, Group, list[Group]]:
+        """Where to file: the primary group, the second group of a pair (empty if none), and
+        the remaining groups."""
         cost = {group: self._filing_cost(group) for group in groups}.__getitem__
         primary = min(groups, key=cost)
         others = [group for group in groups if group != primary]
@@ -265,33 +262,42 @@ class Presearcher:
             if pairable:
                 second = min(pairable, key=cost)
                 others.remove(second)
-        singles = sorted((g for g in others if len(g) == 1 and g[0][0] == "word"), key=cost)
-        # cheap checks first: exact words and speakers fail fast, prefixes cost a bisect
-        rest = sorted((g for g in others if not (len(g) == 1 and g[0][0] == "word")), key=cost)
-        return primary, second, singles, rest
+        return primary, second, sorted(others, key=cost)
+
+    def _count_prefixes(self, groups: list[Group], step: int) -> None:
+        for group in groups:
+            for kind, key in group:
+                if kind != "prefix":
+                    continue
+                refs = self._prefixes.get(key, 0) + step
+                lengths = self._prefix_lengths
+                if refs:
+                    self._prefixes[key] = refs
+                    if refs == step == 1:
+                        lengths[len(key)] = lengths.get(len(key), 0) + 1
+                        self._prefixes_of.clear()
+                    continue
+                del self._prefixes[key]
+                self._prefixes_of.clear()
+                lengths[len(key)] -= 1
+                if not lengths[len(key)]:
+                    del lengths[len(key)]
 
     def _file(self, watchlist_id: str, groups: list[Group]) -> None:
-        primary, second, singles, rest = self._choose(groups)
-        single_words = frozenset(g[0][1] for g in singles)
-        compiled = [_compile(g) for g in rest]
-        check: Check = (
-            single_words,
-            tuple(words for words, prefixes, people in compiled if not prefixes and not people),
-            tuple(c for c in compiled if c[1] or c[2]),
-            tuple(rest),
-        )
-        self._filed[watchlist_id] = (primary, second, check)
+        primary, second, rest = self._choose(groups)
+        check = _check_of(rest)
+        self._filed[watchlist_id] = (primary, second, check, rest)
+        self._count_prefixes(groups, 1)
+        self._speaker_checks += _holds_speakers(rest)
         if second:
             for _kind, first_word in primary:
                 by_second = self._pairs.setdefault(first_word, {})
+                self._seconds.pop(first_word, None)
                 for _kind, second_word in second:
                     by_second.setdefault(second_word, {})[watchlist_id] = check
             return
         for kind, key in primary:
-            table = self._tables[kind]
-            if kind == "prefix" and key not in table:
-                self._prefix_lengths[len(key)] = self._prefix_lengths.get(len(key), 0) + 1
-            table.setdefault(key, {})[watchlist_id] = check
+            self._tables[kind].setdefault(key, {})[watchlist_id] = check
 
     def discard(self, watchlist_id: str) -> None:
         self._always.discard(watchlist_id)
@@ -302,10 +308,13 @@ class Presearcher:
         filed = self._filed.pop(watchlist_id, None)
         if filed is None:
             return
-        primary, second, _check = filed
+        primary, second, _check, rest = filed
+        self._count_prefixes([primary, *([second] if second else []), *rest], -1)
+        self._speaker_checks -= _holds_speakers(rest)
         if second:
             for _kind, first_word in primary:
                 by_second = self._pairs[first_word]
+                self._seconds.pop(first_word, None)
                 for _kind, second_word in second:
                     entries = by_second.get(second_word)
                     if entries is None:  # the same word in both groups, already removed
@@ -324,10 +333,6 @@ class Presearcher:
             entries.pop(watchlist_id, None)
             if not entries:
                 del table[key]
-                if kind == "prefix":
-                    self._prefix_lengths[len(key)] -= 1
-                    if not self._prefix_lengths[len(key)]:
-                        del self._prefix_lengths[len(key)]
 
     @property
     def always(self) -> frozenset[str]:
@@ -338,56 +343,45 @@ class Presearcher:
         filed = self._filed.get(watchlist_id)
         if filed is None:
             return []
-        primary, second, (single_words, _any_words, _compiled, rest) = filed
-        words_left = [(("word", w),) for w in sorted(single_words)]
-        return [primary, *([second] if second else []), *words_left, *rest]
+        primary, second, _check, rest = filed
+        return [primary, *([second] if second else []), *rest]
 
     def candidate_ids(self, tokens: set[str], speakers: set[str]) -> set[str]:
         """Ids of the watchlists that could match an article with these tokens and speakers."""
-        present = ArticleKeys(tokens, speakers)
+        # the tokens themselves when nothing is to be added (no copy)
+        extras = list(filter(None, self._marked_prefixes(tokens)))
+        if speakers and self._speaker_checks:
+            extras.append([SPEAKER_MARK + speaker for speaker in speakers])
+        keys = tokens.union(*extras) if extras else tokens
+        disjoint = keys.isdisjoint
         found = set(self._always)
+        add = found.add
         hits = 0
 
         def check(entries: dict[str, Check]) -> None:
             nonlocal hits
             hits += len(entries)
-            for watchlist_id, (single_words, any_words, rest, _groups) in entries.items():
-                if (
-                    single_words <= tokens
-                    and (not any_words or not any(map(tokens.isdisjoint, any_words)))
-                    and (not rest or all(map(holds, rest)))
-                ):
-                    found.add(watchlist_id)
+            for watchlist_id, (required, alternatives) in entries.items():
+                if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
+                    add(watchlist_id)
 
-        def holds(group: CompiledGroup) -> bool:
-            alternatives, prefixes, people = group
-            if not alternatives.isdisjoint(tokens) or not people.isdisjoint(speakers):
-                return True
-            return any(present.has(("prefix", prefix)) for prefix in prefixes)
-
-        words_index = self._tables["word"]
-        pairs = self._pairs
-        prefix_index = self._tables["prefix"]
-        lengths = sorted(self._prefix_lengths)
-        by_token_prefix = 0 < len(tokens) * len(lengths) <= len(prefix_index)
         # C-level intersections of the article's keys with the index's (each walks the
         # smaller side), so the Python loops run over hits only
+        words_index = self._tables["word"]
         for token in words_index.keys() & tokens:
             check(words_index[token])
+        pairs, seconds_of = self._pairs, self._seconds
         for token in pairs.keys() & tokens:
+            seconds = seconds_of.get(token)
+            if seconds is None:
+                seconds = seconds_of[token] = frozenset(pairs[token])
             by_second = pairs[token]
-            for second in by_second.keys() & tokens:
+            for second in seconds & tokens:
                 check(by_second[second])
-        if by_token_prefix:
-            for length in lengths:
-                # every token cut to the length (a shorter token cannot equal a key of it)
-                cuts = set(map(itemgetter(slice(0, length)), tokens))
-                for cut in prefix_index.keys() & cuts:
-                    check(prefix_index[cut])
-        elif prefix_index:  # fewer indexed prefixes than token cuts: test each prefix
-            for prefix, entries in prefix_index.items():
-                if present.has(("prefix", prefix)):
-                    check(entries)
+        prefix_index = self._tables["prefix"]
+        if prefix_index:
+            for prefix in prefix_index.keys() & {key[:-1] for key in keys if key[-1] == PREFIX_MARK}:
+                check(prefix_index[prefix])
         speaker_index = self._tables["speaker"]
         for speaker in speaker_index.keys() & speakers:
             check(speaker_index[speaker])
@@ -395,6 +389,24 @@ class Presearcher:
         self._articles += 1
         if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
             self._observe(tokens)
+        return found
+
+    def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...]]:
+        """For each token, the indexed prefixes it starts with, marked (mostly none)."""
+        if not self._prefixes:
+            return []
+        cache = self._prefixes_of
+        found = list(map(cache.get, tokens))
+        if None in found:
+            if len(cache) > PREFIX_CACHE_MAX:
+                cache.clear()
+            prefixes = self._prefixes
+            lengths = sorted(self._prefix_lengths)
+            for at, token in enumerate(tokens):
+                if found[at] is None:
+                    # a cut of a token is a prefix of it, whatever its length
+                    cuts = [token[:length] for length in lengths if length <= len(token)]
+                    found[at] = cache[token] = tuple(cut + PREFIX_MARK for cut in cuts if cut in prefixes)
         return found
 
     def _observe(self, tokens: set[str]) -> None:
@@ -436,10 +448,10 @@ class Presearcher:
         moved = 0
         for watchlist_id in ids:
             groups = self._groups[watchlist_id]
-            filed_primary, filed_second, _check = self._filed[watchlist_id]
+            filed_primary, filed_second, _check, _rest = self._filed[watchlist_id]
             if filed_second and len(groups) == 2:
                 continue  # filed under both of its groups already: nowhere better to go
-            primary, second, _singles, _rest = self._choose(groups)
+            primary, second, _others = self._choose(groups)
             if (primary, second) != (filed_primary, filed_second):
                 self._unfile(watchlist_id)
                 self._file(watchlist_id, groups)

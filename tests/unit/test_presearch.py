@@ -201,3 +201,28 @@ def test_candidates_come_in_the_order_a_full_scan_sees_them() -> None:
 )
 def test_required_groups(data: dict, groups: list) -> None:
     assert required_groups(Watchlist.from_dict({"id": "w", **data})) == groups
+
+
+def test_presearch_stays_exact_while_watchlists_change_between_articles() -> None:
+    # the index remembers per token which prefixes it starts with; watchlists put, replaced
+    # and removed between articles (prefixes appearing and going) must not leave it stale
+    rng = random.Random(23)
+    pool = random_watchlists(rng, 400)
+    live = WatchlistSet(pool[:100])
+    current = {w.id: w for w in pool[:100]}
+    matched = 0
+    for index in range(120):
+        for watchlist in rng.sample(pool, 6):
+            if watchlist.id in current and rng.random() < 0.5:
+                live.remove(watchlist.id)
+                del current[watchlist.id]
+            else:
+                live.put(watchlist)
+                current[watchlist.id] = watchlist
+        prefix = Watchlist.from_dict({"id": f"p{index}", "query": f"{rng.choice(VOCABULARY)[:3]}*"})
+        live.put(prefix)
+        current[prefix.id] = prefix
+        via_presearch, everything = results(list(current.values()), live, random_article(rng, index))
+        assert sorted(via_presearch) == sorted(everything)
+        matched += len(everything)
+    assert matched > 0
