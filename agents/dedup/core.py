@@ -28,13 +28,16 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import DedupedArticle, StoryRef, TaggedArticle
 
 from .features import (
+    NUM_PERM,
     body_fingerprint,
     body_minhash,
-    minhash_similarity,
+    equal_lanes,
     pack_hashes,
     pack_minhash,
     story_features,
@@ -197,12 +200,19 @@ class Deduper:
         return StoryRef(id=story_id, size=size, sources=sources), new_source
 
     def _near_duplicate_of(self, minhash: Any) -> str | None:
+        """The most similar original in the window whose estimated Jaccard similarity reaches
+        NEAR_DUPLICATE_JACCARD, among the LSH candidates (compared as integers: the corpus
+        gives ~45 candidates per article, so this loop is the stage's busiest)."""
+        lsh = self.index.lsh
+        sketches = lsh.sketches
+        sketch = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+        query = int.from_bytes(sketch, "little")
         best, best_similarity = None, NEAR_DUPLICATE_JACCARD
-        for candidate in sorted(self.index.lsh.query(minhash)):  # ties: the same pick every run
-            record = self.ledger.record(candidate)
-            if not record or not record.get("m"):
+        for candidate in sorted(lsh.candidates(sketch)):  # ties: the same pick every run
+            other = sketches.get(candidate)
+            if other is None:
                 continue
-            similarity = minhash_similarity(minhash, record["m"])
+            similarity = equal_lanes(query, other) / NUM_PERM
             if similarity > best_similarity or (similarity == best_similarity and best is None):
                 best, best_similarity = candidate, similarity
         return best

@@ -202,21 +202,27 @@ _last_query: tuple[LeanMinHash | None, int] = (None, 0)
 
 def minhash_similarity(minhash: LeanMinHash, packed: str) -> float:
     """Estimated Jaccard similarity of a MinHash and a packed one: the value
-    `minhash.jaccard(unpack_minhash(packed))` returns, without building the second sketch.
-
-    Both sketches as one integer of NUM_PERM 32-bit lanes: XOR them, and a lane is non-zero
-    where the two differ. (lane & 0x7fffffff) + 0x7fffffff carries into the lane's top bit
-    exactly when its low bits are not all zero, and never past it, so OR-ing the lane back in
-    and keeping the top bits leaves one bit per differing lane (a few integer operations,
-    cheaper than the numpy calls for 32 values)."""
+    `minhash.jaccard(unpack_minhash(packed))` returns, without building the second sketch."""
     global _last_query
     cached, query = _last_query
     if cached is not minhash:
         query = int.from_bytes(np.asarray(minhash.hashvalues, dtype="<u4").tobytes(), "little")
         _last_query = (minhash, query)
-    differ = query ^ int.from_bytes(binascii.a2b_base64(packed), "little")
+    return equal_lanes(query, int.from_bytes(binascii.a2b_base64(packed), "little")) / NUM_PERM
+
+
+def equal_lanes(first: int, second: int) -> int:
+    """How many of the NUM_PERM hash values two sketches share, each sketch as one integer of
+    NUM_PERM 32-bit lanes (its packed bytes, little-endian): the estimated Jaccard similarity
+    times NUM_PERM.
+
+    XOR them, and a lane is non-zero where the two differ. (lane & 0x7fffffff) + 0x7fffffff
+    carries into the lane's top bit exactly when its low bits are not all zero, and never past
+    it, so OR-ing the lane back in and keeping the top bits leaves one bit per differing lane
+    (a few integer operations, cheaper than the numpy calls for 32 values)."""
+    differ = first ^ second
     differing_lanes = (((differ & _LANE_LOW_BITS) + _LANE_LOW_BITS) | differ) & _LANE_TOP_BIT
-    return (NUM_PERM - differing_lanes.bit_count()) / NUM_PERM
+    return NUM_PERM - differing_lanes.bit_count()
 
 
 def pack_hashes(hashes: list[int]) -> str:

@@ -54,12 +54,16 @@ class MinHashBands:
 
     def __init__(self) -> None:
         self.buckets: list[dict[bytes, set[str]]] = [{} for _ in range(LSH_BANDS)]
+        # article id -> its sketch as one integer of NUM_PERM 32-bit lanes: a candidate is
+        # checked against it without reading or decoding its record (`features.equal_lanes`)
+        self.sketches: dict[str, int] = {}
 
     @staticmethod
     def band_keys(sketch: bytes) -> list[bytes]:
         return [sketch[at : at + BAND_BYTES] for at in range(0, LSH_BANDS * BAND_BYTES, BAND_BYTES)]
 
     def insert(self, article_id: str, sketch: bytes) -> None:
+        self.sketches[article_id] = int.from_bytes(sketch, "little")
         for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
             ids = bucket.get(key)
             if ids is None:
@@ -68,6 +72,7 @@ class MinHashBands:
                 ids.add(article_id)
 
     def remove(self, article_id: str, sketch: bytes) -> None:
+        self.sketches.pop(article_id, None)
         for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
             ids = bucket.get(key)
             if ids is not None:
@@ -77,8 +82,11 @@ class MinHashBands:
 
     def query(self, minhash: LeanMinHash) -> set[str]:
         """The articles sharing at least one band with a sketch."""
+        return self.candidates(np.asarray(minhash.hashvalues, dtype="<u4").tobytes())
+
+    def candidates(self, sketch: bytes) -> set[str]:
+        """The articles sharing at least one band with a packed sketch's bytes."""
         candidates: set[str] = set()
-        sketch = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
         for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
             ids = bucket.get(key)
             if ids:
