@@ -106,6 +106,9 @@ class StoryState:
     # article id -> (sequence number, is an original)
     articles: dict[str, tuple[int, bool]] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)  # publication times of its originals, sorted
+    # (sequence number, article id) of its originals, sorted: when one leaves, the ones before it
+    # are found without walking the story's later articles (a long story has thousands)
+    originals: list[tuple[int, str]] = field(default_factory=list)
     features: dict[int, int] = field(default_factory=dict)  # feature hash -> originals having it
     # outlet -> sequence numbers of its articles, outlets ordered by their first article
     outlets: dict[str, list[int]] = field(default_factory=dict)
@@ -218,6 +221,7 @@ class WindowIndex:
         if record.get("m"):
             self.lsh.insert(article_id, binascii.a2b_base64(record["m"]))
         insort(story.times, published)
+        insort(story.originals, (seq, article_id))
         for speaker in record.get("spk", ()):
             story.speakers[speaker] = story.speakers.get(speaker, 0) + 1
         frequency, story_features, postings = self.document_frequency, story.features, self.postings
@@ -304,6 +308,9 @@ class WindowIndex:
         at = bisect_left(story.times, published)
         if at < len(story.times) and story.times[at] == published:
             del story.times[at]
+        at = bisect_left(story.originals, (seq, article_id))
+        if at < len(story.originals) and story.originals[at] == (seq, article_id):
+            del story.originals[at]
         for speaker in record.get("spk", ()):
             _decrement(story.speakers, speaker)
         moved: list[int] = []
@@ -336,19 +343,22 @@ class WindowIndex:
     ) -> None:
         """The story's latest original with these features has gone, while earlier ones with
         them stay: each posting takes the story back to where its latest remaining one puts it.
-        Its originals are read newest first, until each feature has been found."""
+        Its originals before the one removed are read newest first, until each feature has been
+        found (a later original would have been the posting's latest already)."""
         latest: dict[int, int] = {}
-        wanted = set(moved)
-        for member_id, (seq, original) in reversed(story.articles.items()):
-            if not wanted:
-                break
-            if not original or seq > removed_seq or record_of is None:
-                continue  # a later original would have been the posting's latest already
-            member = record_of(member_id)
-            if member:
-                for feature in wanted.intersection(unpack_hashes(member.get("x", ""))):
-                    latest[feature] = seq
-                    wanted.discard(feature)
+        if record_of is not None:
+            wanted = set(moved)
+            originals = story.originals
+            # past the originals numbered up to the removed one ((n + 1,) sorts before (n + 1, id))
+            position = bisect_left(originals, (removed_seq + 1,))
+            while wanted and position > 0:
+                position -= 1
+                seq, member_id = originals[position]
+                member = record_of(member_id)
+                if member:
+                    for feature in wanted.intersection(unpack_hashes(member.get("x", ""))):
+                        latest[feature] = seq
+                        wanted.discard(feature)
         for feature in moved:
             posting = self.postings[feature]
             if feature in latest:
