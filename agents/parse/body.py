@@ -37,6 +37,7 @@ _FILE_PICTURE = re.compile(r"\bfile (?:photo|picture|image)\b", re.I)
 # What _FILE_PICTURE needs, as plain substrings of the lower-cased line: under re.I the "i" of
 # "file" also matches "İ" (lower case "i" + U+0307) and "ı"; "f", "l", "e" match only themselves.
 _FILE_SPELLINGS = ("file ", "fi\u0307le ", "fıle ")
+_SENTENCE_END_CHARS = tuple('.!?…:;,"”’»)')
 _SENTENCE_END = re.compile(r"[.!?…:;,\"”’»)]$")
 _BYLINE_CUT = re.compile(r"\s*(?:[·|•,;(]|\s[-–—]\s|\bin\b).*$")
 
@@ -57,9 +58,18 @@ class Attribution:
             self.published, self.precision = found
 
 
+@cache
+def _longest_furniture_line() -> int:
+    return max(map(len, knowledge().furniture), default=0)
+
+
 def is_furniture(text: str) -> bool:
     known = knowledge()
-    if text.lower().rstrip(".:!»> ") in known.furniture:
+    # A line longer than every furniture line is not lower-cased to be looked up: lower-casing
+    # never shortens a text, and the stripped characters are not letters, so stripping first
+    # is the same as stripping after.
+    stripped = text.rstrip(".:!»> ")
+    if len(stripped) <= _longest_furniture_line() and stripped.lower() in known.furniture:
         return True
     return bool(known.furniture_pattern.search(text))
 
@@ -73,7 +83,11 @@ def is_media_line(text: str) -> bool:
     # A regular expression search costs tens of microseconds a paragraph (no literal prefix
     # to skip ahead with); the substring test rules out almost every line in one.
     lowered = text.lower()
-    if not any(spelling in lowered for spelling in _FILE_SPELLINGS):
+    if (
+        _FILE_SPELLINGS[0] not in lowered
+        and _FILE_SPELLINGS[1] not in lowered
+        and _FILE_SPELLINGS[2] not in lowered
+    ):
         return False
     match = _FILE_PICTURE.search(text)
     if not match:
@@ -148,11 +162,17 @@ def strip_dateline(text: str, found: Attribution) -> str:
     return text
 
 
-def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bool = False) -> list[Block]:
-    """Clean body blocks in place of the raw ones; `found` collects what they say."""
+def refine_blocks(
+    blocks: list[Block], found: Attribution, *, infer_headings: bool = False, folded: bool = False
+) -> list[Block]:
+    """Clean body blocks in place of the raw ones; `found` collects what they say.
+
+    `folded` says every block's whitespace is folded already (each reader folds its blocks),
+    which saves folding them again.
+    """
     body: list[Block] = []
     for index, block in enumerate(blocks):
-        text = fold_spaces(block.text)
+        text = block.text if folded else fold_spaces(block.text)
         if not text or is_furniture(text):
             continue
         if is_media_line(text):
@@ -188,8 +208,9 @@ def refine_blocks(blocks: list[Block], found: Attribution, *, infer_headings: bo
             text = strip_dateline(text, found)
             if not text:
                 continue  # the dateline stood on a line of its own
-        quoted = _QUOTED_OUTLET.match(text)
-        if infer_headings and quoted and index >= len(blocks) - 4 and looks_like_name(quoted.group(1)):
+        # A quoted outlet line ends wire copy: only the last lines are tried.
+        quoted = _QUOTED_OUTLET.match(text) if infer_headings and index >= len(blocks) - 4 else None
+        if quoted and looks_like_name(quoted.group(1)):
             found.source = found.source or knowledge().outlets.get(quoted.group(1), quoted.group(1))
             continue
         kind = block.kind
@@ -214,11 +235,18 @@ def looks_like_name(text: str) -> bool:
     )
 
 
-def looks_like_heading(line: str) -> bool:
-    words = line.split(maxsplit=8)  # a ninth piece holds the rest: too long for a heading
-    return (
-        0 < len(words) <= 8
-        and not _SENTENCE_END.search(line)
-        and line[0].isupper()
-        and not DATE_IN_TEXT.search(line)
+def ends_sentence(line: str) -> bool:
+    """What `_SENTENCE_END.search(line)` says, without walking the line: its last character (or
+    the one before a final newline, which `$` also matches before) is final punctuation."""
+    return line.endswith(_SENTENCE_END_CHARS) or (
+        line.endswith("\n") and line[:-1].endswith(_SENTENCE_END_CHARS)
     )
+
+
+def looks_like_heading(line: str) -> bool:
+    # The cheap tests first: almost every line of a body is a sentence that ends in punctuation,
+    # and the pattern's search walks the whole line to find its end.
+    if not line[:1].isupper() or ends_sentence(line):
+        return False
+    words = line.split(maxsplit=8)  # a ninth piece holds the rest: too long for a heading
+    return 0 < len(words) <= 8 and not DATE_IN_TEXT.search(line)

@@ -133,7 +133,8 @@ def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> 
         title, blocks, found = draft.title or wire.title, wire.blocks, wire.found
     else:
         found = Attribution()
-        title, blocks = draft.title, refine_blocks(draft.blocks, found)
+        # Every reader folds the blocks it makes.
+        title, blocks = draft.title, refine_blocks(draft.blocks, found, folded=True)
     blocks = [Block(b.text, b.kind) for b in blocks if b.text]
     text = "\n\n".join(b.text for b in blocks)
     if not title and not text:
@@ -149,7 +150,7 @@ def to_article(draft: Draft, input_format: str, ingest_ms: int, origin: str) -> 
     if not published or is_future(published, ingest_ms):
         published, precision, estimated = from_ms(ingest_ms), "second", True
     return Article(
-        # Every block is folded (refine_blocks folds them), so their one-space join is the text folded.
+        # Every block is folded (the readers fold them), so their one-space join is the text folded.
         id=article_id(draft.url, title, " ".join(b.text for b in blocks), folded=True),
         title=title,
         blocks=blocks,

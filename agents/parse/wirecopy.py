@@ -84,5 +84,5 @@ def parse_wire_copy(text: str) -> WireCopy:
     has_headline = len(paragraphs[0]) <= _MAX_HEADLINE_CHARS
     info.title = split_title(paragraphs[0], info.found) if has_headline else ""
     body = paragraphs[1:] if has_headline else paragraphs
-    info.blocks = refine_blocks([Block(p) for p in body], info.found, infer_headings=True)
+    info.blocks = refine_blocks([Block(p) for p in body], info.found, infer_headings=True, folded=True)
     return info
