@@ -294,10 +294,6 @@ _HONORIFIC = re.compile(
 )
 _NAME_RUN = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:al-|bin |van |von |de |da )?[A-Z][a-z'\-]+)+)\b")
 _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
-_OPENER_RE = re.compile('[“«"„]')
-_MARKS = {
-    ch: re.compile(re.escape(ch) if ch == closer else f"[{ch}{closer}]") for ch, closer in _OPENERS.items()
-}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
@@ -508,44 +504,56 @@ class Attribution:
             self.focus.append((person, self.gender_of(person, ref)))
 
 
-def find_spans(paragraphs: list[tuple[int, str]]) -> list[Span]:
-    """Top-level double-quoted spans; an unclosed span runs to its paragraph's end."""
+def find_spans(
+    paragraphs: list[tuple[int, str]], marks: list[tuple[int, str]] | None = None
+) -> list[Span]:
+    """Top-level double-quoted spans; an unclosed span runs to its paragraph's end.
+    `marks`: every quotation mark of the text (`_ANY_MARK`) as (offset, mark), when the caller
+    has them."""
+    if marks is None:
+        marks = [(offset + m.start(), m.group(0)) for offset, para in paragraphs for m in _ANY_MARK.finditer(para)]
     spans: list[Span] = []
     left_open = False
+    j, count = 0, len(marks)
     for index, (offset, para) in enumerate(paragraphs):
-        i = 0
+        while j < count and marks[j][0] < offset:
+            j += 1
+        stop = j
+        while stop < count and marks[stop][0] < offset + len(para):
+            stop += 1
         first = True
         open_at_end = False
-        while i < len(para):
-            opener = _OPENER_RE.search(para, i)
-            if opener is None:
-                break
-            i = opener.start()
-            ch = para[i]
-            if ch != '"' or i == 0 or not para[i - 1].isalnum():
-                closer = _OPENERS[ch]
-                nested = 0
-                close_at = -1
-                for mark in _MARKS[ch].finditer(para, i + 1):
-                    c = mark.group(0)
+        while j < stop:
+            at, ch = marks[j]
+            i = at - offset
+            if ch in "”»" or (ch == '"' and i > 0 and para[i - 1].isalnum()):
+                j += 1  # not an opening mark
+                continue
+            closer = _OPENERS[ch]
+            nested = 0
+            close_at = -1
+            k = j + 1
+            while k < stop:
+                c = marks[k][1]
+                if c in (ch, closer):
                     if ch != closer and c == ch:
                         nested += 1
                     elif nested:
                         nested -= 1
                     else:
-                        close_at = mark.start()
+                        close_at = marks[k][0] - offset
                         break
-                continues = left_open and first and not para[:i].strip()
-                first = False
-                if close_at == -1:
-                    spans.append(Span(offset + i + 1, offset + len(para), index, False, continues))
-                    open_at_end = True
-                    break
-                if close_at > i + 1:
-                    spans.append(Span(offset + i + 1, offset + close_at, index, True, continues))
-                i = close_at + 1
-                continue
-            i += 1
+                k += 1
+            continues = left_open and first and not para[:i].strip()
+            first = False
+            if close_at == -1:
+                spans.append(Span(offset + i + 1, offset + len(para), index, False, continues))
+                open_at_end = True
+                break
+            if close_at > i + 1:
+                spans.append(Span(offset + i + 1, offset + close_at, index, True, continues))
+            j = k + 1
+        j = stop
         left_open = open_at_end
     return spans
 
@@ -575,19 +583,29 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
 
 _BOUNDARY = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
 _QUOTE_MARK = re.compile('[“«”»"]')
+_ANY_MARK = re.compile('[“«"„”»]')  # openers and closers: one pass finds both for an article
 _ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
 _ABBREVIATION_LAST = frozenset("rstnlo\n")  # the last letters of its lower-case endings
 
 
-def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
-    """Sentence bounds in a paragraph, never splitting inside a quotation."""
-    boundaries = list(_BOUNDARY.finditer(para))
+def split_sentences(
+    p_start: int,
+    para: str,
+    boundaries: list[tuple[int, int]] | None = None,
+    marks: list[tuple[int, str]] | None = None,
+) -> list[tuple[int, int]]:
+    """Sentence bounds in a paragraph, never splitting inside a quotation. `boundaries`: the
+    spans of `_BOUNDARY` in the paragraph, and `marks`: its quotation marks (offset, mark), as
+    offsets of the text, when the caller has them."""
+    if boundaries is None:
+        boundaries = [(p_start + m.start(), p_start + m.end()) for m in _BOUNDARY.finditer(para)]
     if not boundaries:  # most wire paragraphs are one sentence
         return [(p_start, p_start + len(para))] if para else []
-    marks = [(m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)] if _QUOTE_MARK.search(para) else []
-    bounds, start, depth, straight_open, next_mark = [], 0, 0, False, 0
-    for boundary in boundaries:
-        space = boundary.end() - 1
+    if marks is None:
+        marks = [(p_start + m.start(), m.group(0)) for m in _QUOTE_MARK.finditer(para)]
+    bounds, start, depth, straight_open, next_mark = [], p_start, 0, False, 0
+    for b_start, b_end in boundaries:
+        space = b_end - 1
         while next_mark < len(marks) and marks[next_mark][0] < space:
             ch = marks[next_mark][1]
             if ch in "“«":
@@ -597,17 +615,17 @@ def split_sentences(p_start: int, para: str) -> list[tuple[int, int]]:
             elif ch == '"':
                 straight_open = not straight_open
                 depth += 1 if straight_open else -1
-            next_mark += 1
-        stop = boundary.start()
+            next_mark += 1  # („ counts for neither)
+        stop = b_start - p_start
         if depth == 0 and not (
             # the abbreviations end with a capital or one of these letters ("$" may also match
             # before a final newline): test that before the pattern
             (para[stop - 1 : stop].isupper() or para[stop - 1 : stop] in _ABBREVIATION_LAST)
             and _ABBREVIATION.search(para[max(0, stop - 4) : stop])
         ):
-            bounds.append((p_start + start, p_start + space))
+            bounds.append((start, space))
             start = space + 1
-    bounds.append((p_start + start, p_start + len(para)))
+    bounds.append((start, p_start + len(para)))
     return [b for b in bounds if b[1] > b[0]]
 
 
@@ -806,7 +824,8 @@ def attribute(
     day: date | None,
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
     """Direct quotations with speakers, reported speech, and the people role phrases named."""
-    all_spans = find_spans(paragraphs)
+    marks = [(m.start(), m.group(0)) for m in _ANY_MARK.finditer(text)]
+    all_spans = find_spans(paragraphs, marks)
     straight = match_text(text)
     spans = [s for s in all_spans if not _is_title(text, s, straight)]
     in_quote = bytearray(len(text) + 1)
@@ -839,8 +858,24 @@ def attribute(
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
     speaker_of_span: dict[int, str] = {}
+    boundaries = [m.span() for m in _BOUNDARY.finditer(text)]  # (paragraphs never share one)
+    next_boundary = next_mark = 0
     for p_index, (p_start, para) in enumerate(paragraphs):
-        sentences = split_sentences(p_start, para)
+        p_end = p_start + len(para)
+        first_boundary = next_boundary
+        while next_boundary < len(boundaries) and boundaries[next_boundary][0] < p_end:
+            next_boundary += 1
+        if first_boundary == next_boundary:
+            sentences = [(p_start, p_end)] if para else []
+        else:
+            while next_mark < len(marks) and marks[next_mark][0] < p_start:
+                next_mark += 1
+            last_mark = next_mark
+            while last_mark < len(marks) and marks[last_mark][0] < p_end:
+                last_mark += 1
+            sentences = split_sentences(
+                p_start, para, boundaries[first_boundary:next_boundary], marks[next_mark:last_mark]
+            )
         para_spans = spans_of.get(p_index, [])
         para_opens = [s.start - 1 for s in para_spans]  # offsets of the opening marks
         previous_subject = ""
