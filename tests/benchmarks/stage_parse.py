@@ -7,7 +7,12 @@ inputs go through `parse_bytes` in a loop for about 2 s (smoke: about 0.1 s) aft
 pass, in this one process and thread, timed in process CPU time, so the figure is one core's
 work whatever else the machine is doing. No faust here.
 
-    python -m tests.benchmarks.stage_parse [--smoke]
+With --corpus it also gives milliseconds per article on the pipeline's benchmark corpus
+(tests/benchmarks/corpus.py, the records the stage-core figures of `make bench` use), per
+format and on average over the corpus's mix: the best of a few passes, so that a busy machine
+inflates it less.
+
+    python -m tests.benchmarks.stage_parse [--smoke] [--corpus]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.benchmarks.corpus import generate
 from wirewatch.agents.parse import parse_bytes
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "parse"
@@ -62,11 +68,36 @@ def measure(smoke: bool = False) -> dict[str, float]:
     }
 
 
+def corpus_ms_per_article(records: int = 2000, passes: int = 3) -> dict[str, float]:
+    """Milliseconds per article on the benchmark corpus, per format and over the whole mix."""
+    by_format: dict[str, list[bytes]] = {}
+    for record in generate(records):
+        by_format.setdefault(record.format, []).append(record.value)
+    for values in by_format.values():
+        parse_all(values[:5])  # warm-up
+    figures: dict[str, float] = {}
+    for fmt, values in sorted(by_format.items()):
+        best = float("inf")
+        for _ in range(passes):
+            started = time.process_time()
+            parse_all(values)
+            best = min(best, time.process_time() - started)
+        figures[f"parse.corpus.{fmt} ms/article"] = round(best / len(values) * 1000, 3)
+    total = sum(figures[f"parse.corpus.{fmt} ms/article"] * len(values) for fmt, values in by_format.items())
+    figures["parse.corpus.all ms/article"] = round(total / records, 3)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="about 0.1 s per format instead of 2 s")
-    for name, value in measure(parser.parse_args().smoke).items():
-        print(f"{name:32} {value:10.1f}")
+    parser.add_argument("--corpus", action="store_true", help="also ms/article on the benchmark corpus")
+    arguments = parser.parse_args()
+    figures = measure(arguments.smoke)
+    if arguments.corpus:
+        figures |= corpus_ms_per_article(200 if arguments.smoke else 2000, 1 if arguments.smoke else 3)
+    for name, value in figures.items():
+        print(f"{name:32} {value:10.3f}" if "ms/" in name else f"{name:32} {value:10.1f}")
 
 
 if __name__ == "__main__":
