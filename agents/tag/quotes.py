@@ -33,6 +33,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -1207,6 +1208,13 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _has_words(text: str, start: int, end: int, count: int) -> bool:
+    """Whether `text[start:end]` holds at least `count` words (`_WORD`): read only up to them."""
+    return sum(1 for _word in islice(_WORD.finditer(text, start, end), count)) == count
+
+
 _NEEDS_THAT = frozenset(
     {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling"}
 )
@@ -1237,7 +1245,7 @@ def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end:
         if (
             not after_quote
             and lead.rstrip().endswith(",")
-            and len(_WORD.findall(lead)) >= 4  # (a masked quotation's "_" are not letters)
+            and _has_words(lead, 0, len(lead), 4)  # (a masked quotation's "_" are not letters)
             and not _ENDS_WITH_ROLE.search(lead)
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
@@ -1249,7 +1257,7 @@ def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end:
                 continue  # '"…," X told a news conference': no reported clause
             start = cue.end + len(rest) - len(rest.lstrip())
             end = s_end
-        if len(_WORD.findall(masked, start, end)) < 3:
+        if not _has_words(masked, start, end, 3):
             continue
         taken = end
         found.append(
