@@ -92,8 +92,9 @@ def _filing_groups(watchlist: Watchlist) -> list[Group]:
     return [people, *(group for group in groups if group[0][0] != "speaker")]
 
 
-def _words_only(group: Group) -> bool:
-    return all(kind == "word" for kind, _ in group)
+def _pairable(group: Group) -> bool:
+    """Words and prefixes pair; a speakers' group is filed alone (it is the rarest)."""
+    return all(kind != "speaker" for kind, _ in group)
 
 
 def _cost(group: Group) -> tuple[int, int, int]:
@@ -256,9 +257,9 @@ class Presearcher:
         primary = min(groups, key=cost)
         others = [group for group in groups if group != primary]
         second: Group = ()
-        if _words_only(primary):
-            # a pair needs a word of each group: file under each combination, a few at most
-            pairable = [g for g in others if _words_only(g) and len(g) * len(primary) <= MAX_PAIRS]
+        if _pairable(primary):
+            # a pair needs a key of each group: file under each combination, a few at most
+            pairable = [g for g in others if _pairable(g) and len(g) * len(primary) <= MAX_PAIRS]
             if pairable:
                 second = min(pairable, key=cost)
                 others.remove(second)
@@ -290,14 +291,16 @@ class Presearcher:
         self._count_prefixes(groups, 1)
         self._speaker_checks += _holds_speakers(rest)
         if second:
-            for _kind, first_word in primary:
-                by_second = self._pairs.setdefault(first_word, {})
-                self._seconds.pop(first_word, None)
-                for _kind, second_word in second:
-                    by_second.setdefault(second_word, {})[watchlist_id] = check
+            for first in map(_marked, primary):
+                by_second = self._pairs.setdefault(first, {})
+                self._seconds.pop(first, None)
+                for second_key in map(_marked, second):
+                    by_second.setdefault(second_key, {})[watchlist_id] = check
             return
         for kind, key in primary:
-            self._tables[kind].setdefault(key, {})[watchlist_id] = check
+            self._tables[kind].setdefault(_marked((kind, key)) if kind == "prefix" else key, {})[
+                watchlist_id
+            ] = check
 
     def discard(self, watchlist_id: str) -> None:
         self._always.discard(watchlist_id)
@@ -312,27 +315,28 @@ class Presearcher:
         self._count_prefixes([primary, *([second] if second else []), *rest], -1)
         self._speaker_checks -= _holds_speakers(rest)
         if second:
-            for _kind, first_word in primary:
-                by_second = self._pairs[first_word]
-                self._seconds.pop(first_word, None)
-                for _kind, second_word in second:
-                    entries = by_second.get(second_word)
+            for first in map(_marked, primary):
+                by_second = self._pairs[first]
+                self._seconds.pop(first, None)
+                for second_key in map(_marked, second):
+                    entries = by_second.get(second_key)
                     if entries is None:  # the same word in both groups, already removed
                         continue
                     entries.pop(watchlist_id, None)
                     if not entries:
-                        del by_second[second_word]
+                        del by_second[second_key]
                 if not by_second:
-                    del self._pairs[first_word]
+                    del self._pairs[first]
             return
         for kind, key in primary:
             table = self._tables[kind]
-            entries = table.get(key)
+            filed_under = _marked((kind, key)) if kind == "prefix" else key
+            entries = table.get(filed_under)
             if entries is None:
                 continue
             entries.pop(watchlist_id, None)
             if not entries:
-                del table[key]
+                del table[filed_under]
 
     @property
     def always(self) -> frozenset[str]:
@@ -371,16 +375,16 @@ class Presearcher:
         for token in words_index.keys() & tokens:
             check(words_index[token])
         pairs, seconds_of = self._pairs, self._seconds
-        for token in pairs.keys() & tokens:
+        for token in pairs.keys() & keys:
             seconds = seconds_of.get(token)
             if seconds is None:
                 seconds = seconds_of[token] = frozenset(pairs[token])
             by_second = pairs[token]
-            for second in seconds & tokens:
+            for second in seconds & keys:
                 check(by_second[second])
         prefix_index = self._tables["prefix"]
         if prefix_index:
-            for prefix in prefix_index.keys() & {key[:-1] for key in keys if key[-1] == PREFIX_MARK}:
+            for prefix in prefix_index.keys() & keys:  # marked, as the article's prefixes are
                 check(prefix_index[prefix])
         speaker_index = self._tables["speaker"]
         for speaker in speaker_index.keys() & speakers:
