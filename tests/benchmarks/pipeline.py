@@ -133,6 +133,7 @@ class PipelineResult:
     # CPU seconds the worker process spent (all threads, user + system) while it worked through
     # the saturation records: its cost per article, steadier than a rate on a loaded machine.
     saturation_cpu_seconds: float = 0.0
+    saturation_count: int = 0  # the records published for the saturation run
     alerts: int = 0
     dead_letters: int = 0
     notes: list[str] = field(default_factory=list)
@@ -367,6 +368,7 @@ async def run_pipeline(
             if not await reader.wait_for(saturation_ids[-1], timeout, idle):
                 result.notes.append("saturation: the last expected alert did not come")
             result.saturation_cpu_seconds = worker_cpu_seconds(process.pid) - cpu_before
+            result.saturation_count = len(saturation)
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)  # as Ctrl-C: py-spy writes what it sampled
                 profiler.wait(30)

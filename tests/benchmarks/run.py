@@ -206,7 +206,18 @@ def figures(report: Report) -> dict[str, float | None]:
     else:
         out["p50"] = out["p99"] = None
     out["rss"] = pipeline.peak_rss_bytes / 1024 / 1024 if pipeline and pipeline.peak_rss_bytes else None
+    # CPU per article in the worker, and what of it is not the stage cores (consuming, producing,
+    # state writes, Faust's bookkeeping): steadier than a rate when the machine is busy.
+    cpu = None
+    if pipeline and pipeline.saturation_cpu_seconds > 0 and pipeline.saturation_count:
+        cpu = pipeline.saturation_cpu_seconds / pipeline.saturation_count
+    out["worker_cpu_seconds"] = cpu
+    out["overhead_seconds"] = cpu - core_seconds if cpu is not None and core_seconds is not None else None
     return out
+
+
+def ms(seconds: float | None) -> float | None:
+    return seconds * 1000 if seconds is not None else None
 
 
 def goal(value: float | None, target: float, higher_is_better: bool = True) -> str:
@@ -290,6 +301,9 @@ def render(report: Report, command: str) -> str:
             f"| latency p50 by leg | {' · '.join(f'{k} {v * 1000:,.0f} ms' for k, v in pipeline.latency_parts.items()) or '—'} | "
             "send → the worker's alert decision (its `detected_at`) → the alert's broker timestamp → "
             "the reader |",
+            f"| worker CPU per article | {fmt(ms(f['worker_cpu_seconds']), 'ms', 2)}, of which "
+            f"{fmt(ms(f['overhead_seconds']), 'ms', 2)} outside the stage cores | user + system CPU of the worker "
+            "process over the saturation run, divided by the records it was given |",
             f"| peak memory of the worker | {fmt(f['rss'], 'MiB')} | RSS with children, psutil every 0.2 s |",
             f"| alerts / dead letters | {pipeline.alerts:,} / {pipeline.dead_letters:,} | records on the alerts and "
             "dead-letter topics |",
