@@ -209,6 +209,11 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
     if not isinstance(base, ArticleDocument):
         base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
     matched: list[str] = []
+    if not watchlist.speakers:  # most watchlists: the query alone, on the document as it is
+        evaluator = watchlist.evaluator
+        if evaluator is None or not evaluator(base, matched):
+            return None
+        return Match(list(dict.fromkeys(matched)) if len(matched) > 1 else matched, [])
     speaker_quotes: list[Quotation] = []
     own: list[Said] = []
     if watchlist.speakers:
