@@ -8,7 +8,7 @@ from datetime import date
 from wirewatch.streams.records import Article, Entity, Mention, TaggedArticle
 
 from .kb import KnowledgeBase, Target, default_kb, match_text
-from .quotes import _HONORIFIC, Ref, attribute
+from .quotes import _HONORIFIC, WORDS, Ref, attribute
 
 # Words before a capital that make it the city, not the government it stands for:
 # "talks in Moscow" is a place, "Moscow said" is Russia.
@@ -34,6 +34,7 @@ class Tagger:
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.kb = kb or default_kb()
+        self.kb.add_words(WORDS)  # quote attribution's words, found in linking's automaton pass
 
     def add_people(self, names: list[str]) -> None:
         """Extend the knowledge base with people that watchlists name (known ones are kept)."""
@@ -48,7 +49,8 @@ class Tagger:
         kb = self.kb
         text = article.text
         day = _day(article.published)
-        linked = link(kb, text)
+        word_hits: list = []
+        linked = link(kb, text, word_hits)
         entities: dict[str, Entity] = {}
         for ref in linked:
             if ref.kind in ("person", "org", "place"):
@@ -63,7 +65,7 @@ class Tagger:
         for block in article.blocks:
             paragraphs.append((offset, block.text))
             offset += len(block.text) + 2
-        quotes, reported, roles = attribute(kb, text, paragraphs, linked, day)
+        quotes, reported, roles = attribute(kb, text, paragraphs, linked, day, word_hits)
         for (start, end), person in roles.items():
             _add_mention(kb, entities, person, Mention(start, end, text[start:end]))
         for quote in (*quotes, *reported):
@@ -74,15 +76,16 @@ class Tagger:
         )
 
 
-def link(kb: KnowledgeBase, text: str) -> list[Ref]:
+def link(kb: KnowledgeBase, text: str, words: list | None = None) -> list[Ref]:
     """Knowledge-base matches as references: people, roles, organisations and places.
 
     A weak alias (a surname that is also a common word) counts only after the article used
     the full name or after a title; a capital is the government it stands for unless a
-    preposition makes it the place; demonyms are known but are not mentions.
+    preposition makes it the place; demonyms are known but are not mentions. `words`: where
+    to add the hits of `kb.words` (see `KnowledgeBase.find`).
     """
     haystack = match_text(text)
-    matches = kb.find(text, haystack)
+    matches = kb.find(text, haystack, words)
     named: set[str] | None = None  # the people named in full: needed only for a weak alias
     refs: list[Ref] = []
     for start, end, _surface, targets in matches:

@@ -194,31 +194,44 @@ class WordHits(NamedTuple):
 
 # The cue verbs and the anchor words in one Aho-Corasick automaton: one pass in C finds them
 # all, where a pattern is tried at every position of the text.
-_WORDS = sorted({*CUE_VERBS.split("|"), *_HEAD_ANCHORS, *_NOUN_ANCHORS})
-_WORD_VALUES = [
-    (word if word in CUE_VERBS.split("|") else "", word in _HEAD_ANCHORS, word in _NOUN_ANCHORS)
-    for word in _WORDS
-]
-_WORD_AUTOMATON = ahocorasick_rs.AhoCorasick(_WORDS)
+_CUE_VERB_SET = frozenset(CUE_VERBS.split("|"))
+# word -> (the cue verb or "", a role head?, an unnamed source's noun?)
+WORDS = {
+    word: (word if word in _CUE_VERB_SET else "", word in _HEAD_ANCHORS, word in _NOUN_ANCHORS)
+    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS})
+}
+# (a DFA: the fastest kind to search, and small for a hundred words). The tagger has the
+# knowledge base's automaton find these words in its own pass (`KnowledgeBase.add_words`);
+# this one serves callers without it.
+_WORD_AUTOMATON = ahocorasick_rs.AhoCorasick(list(WORDS), implementation=ahocorasick_rs.Implementation.DFA)
+_WORD_VALUES = list(WORDS.values())
 
 
 def find_words(text: str, low: int, high: int) -> WordHits:
     """Cue verbs and anchor words between two offsets of `text`, in one automaton pass."""
-    hits = WordHits([], [], [])
     if high <= low:
-        return hits
+        return WordHits([], [], [])
     piece = text if low == 0 and high == len(text) else text[low:high]
-    for index, start, end in _WORD_AUTOMATON.find_matches_as_indexes(piece, overlapping=True):
-        start += low
-        verb, head, noun = _WORD_VALUES[index]
+    hits = [
+        (start + low, end + low, _WORD_VALUES[index])
+        for index, start, end in _WORD_AUTOMATON.find_matches_as_indexes(piece, overlapping=True)
+    ]
+    return words_found(text, hits)
+
+
+def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool]]]) -> WordHits:
+    """The automaton's hits of `WORDS` in `text` ((start, end, value), in the order of their
+    ends) sorted out: cue verbs, and role heads and nouns that follow a space."""
+    found = WordHits([], [], [])
+    for start, end, (verb, head, noun) in hits:
         if verb:
-            hits.cues.append((start, end + low, verb))
+            found.cues.append((start, end, verb))
         if (head or noun) and start > 0 and text[start - 1].isspace():
             if head:
-                hits.heads.append(start)
+                found.heads.append(start)
             if noun:
-                hits.nouns.append(start)
-    return hits
+                found.nouns.append(start)
+    return found
 
 
 def find_cues(
@@ -823,8 +836,10 @@ def attribute(
     paragraphs: list[tuple[int, str]],
     linked: list[Ref],
     day: date | None,
+    word_hits: list[tuple[int, int, tuple[str, bool, bool]]] | None = None,
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
-    """Direct quotations with speakers, reported speech, and the people role phrases named."""
+    """Direct quotations with speakers, reported speech, and the people role phrases named.
+    `word_hits`: the hits of `WORDS` in the text, when the caller's automaton found them."""
     marks = [(m.start(), m.group(0)) for m in _ANY_MARK.finditer(text)]
     all_spans = find_spans(paragraphs, marks)
     straight = match_text(text)
@@ -833,7 +848,8 @@ def attribute(
     for span in all_spans:
         low, high = max(0, span.start - 1), min(len(text), span.end + 1)
         in_quote[low:high] = b"\x01" * (high - low)
-    words = find_words(straight, 0, len(text))  # cue verbs and anchor words, in one pass
+    # cue verbs and anchor words, in one pass
+    words = find_words(straight, 0, len(text)) if word_hits is None else words_found(straight, word_hits)
     closed = [s for s in all_spans if s.closed]
     refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words)
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
