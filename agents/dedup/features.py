@@ -9,12 +9,14 @@ unlike Python's salted `hash`).
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
 import hashlib
 import itertools
 import math
 import re
+import sys
 import zlib
 from collections import Counter
 from functools import cache, lru_cache
@@ -226,11 +228,23 @@ def equal_lanes(first: int, second: int) -> int:
 
 
 def pack_hashes(hashes: list[int]) -> str:
-    return base64.b64encode(np.asarray(hashes, dtype="<u4").tobytes()).decode("ascii")
+    """uint32 values as base64 of their little-endian bytes."""
+    values = array.array(_UINT32, hashes)
+    if _BIG_ENDIAN:
+        values.byteswap()
+    return binascii.b2a_base64(values.tobytes(), newline=False).decode("ascii")
 
 
 def unpack_hashes(packed: str) -> list[int]:
-    return np.frombuffer(base64.b64decode(packed), dtype="<u4").tolist()
+    """`pack_hashes` undone (an array of the bytes: cheaper than numpy for ~36 values)."""
+    values = array.array(_UINT32, binascii.a2b_base64(packed))
+    if _BIG_ENDIAN:
+        values.byteswap()
+    return values.tolist()
+
+
+_UINT32 = next(code for code in "IL" if array.array(code).itemsize == 4)
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
 @lru_cache(maxsize=65_536)

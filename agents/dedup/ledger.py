@@ -21,6 +21,7 @@ from __future__ import annotations
 import binascii
 import heapq
 import math
+import struct
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ ARTICLE_PREFIX = "dedup:a:"
 # probability 1 - (1 - 0.5**2)**16 = 0.99; candidates are then checked on the estimate.
 LSH_BANDS, LSH_ROWS = 16, 2
 BAND_BYTES = LSH_ROWS * 4  # rows are uint32 hash values
+# A band's two little-endian uint32 rows read as one little-endian uint64: all the band keys of
+# a packed sketch in one call.
+_BAND_KEYS = struct.Struct(f"<{LSH_BANDS}Q")
+assert BAND_BYTES == 8
 
 RecordLookup = Callable[[str], "dict[str, Any] | None"]  # article id -> its stored record
 
@@ -49,22 +54,23 @@ class MinHashBands:
     """MinHash LSH: the sketch is cut into LSH_BANDS bands of LSH_ROWS values, and articles
     that share a band's values are candidates. What datasketch's `MinHashLSH` does with these
     parameters (its buckets are keyed by the same values), without its per-call checks and
-    storage layers, which cost more than the lookups; the band keys are slices of the packed
-    sketch's bytes (little-endian uint32, `features.pack_minhash`)."""
+    storage layers, which cost more than the lookups; a band's key is its two rows as one
+    integer, read from the packed sketch's bytes (little-endian uint32, `features.pack_minhash`).
+    """
 
     def __init__(self) -> None:
-        self.buckets: list[dict[bytes, set[str]]] = [{} for _ in range(LSH_BANDS)]
+        self.buckets: list[dict[int, set[str]]] = [{} for _ in range(LSH_BANDS)]
         # article id -> its sketch as one integer of NUM_PERM 32-bit lanes: a candidate is
         # checked against it without reading or decoding its record (`features.equal_lanes`)
         self.sketches: dict[str, int] = {}
 
     @staticmethod
-    def band_keys(sketch: bytes) -> list[bytes]:
-        return [sketch[at : at + BAND_BYTES] for at in range(0, LSH_BANDS * BAND_BYTES, BAND_BYTES)]
+    def band_keys(sketch: bytes) -> tuple[int, ...]:
+        return _BAND_KEYS.unpack(sketch)
 
     def insert(self, article_id: str, sketch: bytes) -> None:
         self.sketches[article_id] = int.from_bytes(sketch, "little")
-        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
+        for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
             if ids is None:
                 bucket[key] = {article_id}
@@ -73,7 +79,7 @@ class MinHashBands:
 
     def remove(self, article_id: str, sketch: bytes) -> None:
         self.sketches.pop(article_id, None)
-        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
+        for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
             if ids is not None:
                 ids.discard(article_id)
@@ -86,12 +92,7 @@ class MinHashBands:
 
     def candidates(self, sketch: bytes) -> set[str]:
         """The articles sharing at least one band with a packed sketch's bytes."""
-        candidates: set[str] = set()
-        for bucket, key in zip(self.buckets, self.band_keys(sketch), strict=True):
-            ids = bucket.get(key)
-            if ids:
-                candidates |= ids
-        return candidates
+        return set().union(*filter(None, map(dict.get, self.buckets, _BAND_KEYS.unpack(sketch))))
 
     def ids(self) -> set[str]:
         return set().union(*self.buckets[0].values())
