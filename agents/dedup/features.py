@@ -21,7 +21,7 @@ import zlib
 from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
-from operator import itemgetter, not_
+from operator import not_
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -276,8 +276,8 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
             weight *= 1.5
         features[feature_hash("e:" + entity.id)] = weight
         add_words(_name_words(entity.name))
-        for mention in mentions:
-            add_words(_name_words(mention.surface))
+        for surface in {mention.surface for mention in mentions}:  # the same name, many times
+            add_words(_name_words(surface))
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[feature_hash("q:" + quote.speaker_id)] = SPEAKER_WEIGHT
@@ -285,9 +285,12 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
     terms: list[str] = []
-    # most frequent first (Counter.most_common's sort); ties keep the order of first appearance
-    for term, _ in sorted(counts.items(), key=itemgetter(1), reverse=True):
-        if len(term) > 2 and term not in stop and term not in entity_words and not term.isdigit():
+    # most frequent first (Counter.most_common's sort); ties keep the order of first appearance.
+    # Stop words, the most frequent of all, are left out before the sort.
+    for term in sorted(
+        itertools.filterfalse(stop.__contains__, counts), key=counts.__getitem__, reverse=True
+    ):
+        if len(term) > 2 and term not in entity_words and not term.isdigit():
             terms.append(term)
             if len(terms) == TERMS_PER_ARTICLE:
                 break
