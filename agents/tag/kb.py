@@ -287,6 +287,12 @@ class KnowledgeBase:
             self._automaton = ahocorasick_rs.AhoCorasick(patterns, implementation=kind) if patterns else None
         return self._automaton
 
+    @property
+    def pattern_count(self) -> int:
+        """How many patterns the automaton searches for (surfaces, lower-case roles, words)."""
+        self.automaton  # noqa: B018 -- (built on first use)
+        return len(self._values)
+
     def find(
         self, text: str, haystack: str = "", words: list[tuple[int, int, Any]] | None = None
     ) -> list[tuple[int, int, str, list[Target]]]:

@@ -175,12 +175,8 @@ _ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
 # Words that anchor the reference patterns above: a role phrase (`_ROLE_NP`) ends with a role
 # head, an unnamed source (`_ANON`) with one of its nouns. The patterns are then tried only
 # just before these words, where they can match (see `_anchored_matches`).
-_HEAD_ANCHORS = frozenset(
-    re.split(r"[- ]", head.replace("[- ]", " "))[0] for head in _ROLE_HEADS.split("|")
-)
-_NOUN_ANCHORS = frozenset(
-    noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|")
-)
+_HEAD_ANCHORS = frozenset(re.split(r"[- ]", head.replace("[- ]", " "))[0] for head in _ROLE_HEADS.split("|"))
+_NOUN_ANCHORS = frozenset(noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|"))
 
 
 class WordHits(NamedTuple):
@@ -518,14 +514,14 @@ class Attribution:
             self.focus.append((person, self.gender_of(person, ref)))
 
 
-def find_spans(
-    paragraphs: list[tuple[int, str]], marks: list[tuple[int, str]] | None = None
-) -> list[Span]:
+def find_spans(paragraphs: list[tuple[int, str]], marks: list[tuple[int, str]] | None = None) -> list[Span]:
     """Top-level double-quoted spans; an unclosed span runs to its paragraph's end.
     `marks`: every quotation mark of the text (`_ANY_MARK`) as (offset, mark), when the caller
     has them."""
     if marks is None:
-        marks = [(offset + m.start(), m.group(0)) for offset, para in paragraphs for m in _ANY_MARK.finditer(para)]
+        marks = [
+            (offset + m.start(), m.group(0)) for offset, para in paragraphs for m in _ANY_MARK.finditer(para)
+        ]
     spans: list[Span] = []
     left_open = False
     j, count = 0, len(marks)
