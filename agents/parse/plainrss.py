@@ -65,8 +65,8 @@ _C1_CONTROLS = re.compile("[\x80-\x9f]")
 def simple_rss(root: Element, data: bytes) -> tuple[str, str, list[dict[str, Any]]] | None:
     """(feed title, feed language, entries as feedparser gives them), or None for feedparser."""
     declared = _DECLARED_ENCODING.match(data[:200])
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-        return None  # feedparser reads such text with other clean-ups
+    if declared and declared.group(1).lower() != b"utf-8":
+        return None  # feedparser reads such text with other clean-ups (even "utf8": it skips one)
     if root.tag != "rss" or b"xml:base" in data or b"xml:lang" in data or "lang" in root.attrib:
         return None
     channels = list(root)

@@ -70,7 +70,10 @@ TAKEN = {
         "<item><title>Comment</title><description>Before<!-- note -->after the note.</description></item>",
         channel="<title> Lake Shore Wire </title><language>en-GB</language><link>https://lake.example</link>",
     ),
-    "no declaration": rss("<item><title>Plain</title><description>Words.</description></item>", head=" "),
+    "no declaration": rss(
+        "<item><title>Cr\u00c3\u00a8me stall</title><description>Caf\u00e9 words.</description></item>",
+        head=" ",
+    ),
 }
 LEFT_TO_FEEDPARSER = {
     "media": rss(
@@ -83,6 +86,9 @@ LEFT_TO_FEEDPARSER = {
     "base": rss('<item xml:base="https://lake.example/"><title>A</title><link>/a</link></item>'),
     "language attribute": rss("<item><title>A</title></item>").replace(
         b'<rss version="2.0"', b'<rss xml:lang="de" version="2.0"'
+    ),
+    "utf8 spelled without a dash": rss(
+        "<item><title>A</title></item>", head="<?xml version='1.0' encoding='utf8'?>"
     ),
     "latin-1": rss("<item><title>A</title></item>", head='<?xml version="1.0" encoding="ISO-8859-1"?>'),
     "email author": rss("<item><title>A</title><author>desk@lake.example (Ana Lind)</author></item>"),
