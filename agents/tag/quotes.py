@@ -1090,6 +1090,14 @@ def _first_cue(state: Attribution, start: int, end: int) -> Cue | None:
     return None
 
 
+def _cue_overlaps(state: Attribution, start: int, end: int) -> bool:
+    """Whether a cue verb outside quotations overlaps the text between two offsets."""
+    at = bisect_left(state.cue_starts, start)
+    if at and state.cues[at - 1].end > start:
+        return True
+    return at < len(state.cues) and state.cues[at].start < end
+
+
 def _cues_in(state: Attribution, start: int, end: int) -> list[Cue]:
     """Cue verbs outside quotations between two offsets (found once per article)."""
     first = bisect_left(state.cue_starts, start)
@@ -1158,8 +1166,13 @@ def _speaker_of(
     after = masked[close:s_end]
     before = masked[s_start : span.start - 1]
     exclude = _named_inside(state, span)
-    # 1. a cue after the quote: '"…," X said' or '"…," said X'
-    if after.strip(" .,!?…—–-") and not after.lstrip().startswith(('"', "“")):
+    # 1. a cue after the quote: '"…," X said' or '"…," said X' (both patterns need a cue verb
+    # as a word, which the article's cue verbs overlap wherever there is one)
+    if (
+        after.strip(" .,!?…—–-")
+        and not after.lstrip().startswith(('"', "“"))
+        and _cue_overlaps(state, close, s_end)
+    ):
         for pattern in (_CUE_AFTER_VERB_FIRST, _CUE_AFTER_WHO_FIRST):
             m = pattern.match(masked, close, s_end)
             if m and "_" not in m.group("who"):
