@@ -37,6 +37,7 @@ from .features import (
     NUM_PERM,
     body_fingerprint,
     body_minhash,
+    body_text,
     equal_lanes,
     pack_hashes,
     pack_minhash,
@@ -142,10 +143,11 @@ class Deduper:
         body_words = words(article.text)
         if len(body_words) < SHORT_BODY_WORDS:  # a headline-only item: its title is its text
             body_words = words(article.title) + body_words
-        fingerprint = body_fingerprint(body_words)
+        text = body_text(body_words)
+        fingerprint = body_fingerprint(text)
         first = self.index.fingerprints.get(fingerprint)
         if first is None:
-            minhash = body_minhash(body_words)
+            minhash = body_minhash(text)
             first = self._near_duplicate_of(minhash)
         source = article.source
         if first is not None:

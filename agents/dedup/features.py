@@ -92,14 +92,27 @@ def feature_hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
 
 
-def body_fingerprint(body_words: list[str]) -> str:
-    """Exact-duplicate key: the same words in the same order, whatever the punctuation."""
-    return hashlib.blake2b(" ".join(body_words).encode("utf-8"), digest_size=10).hexdigest()
+def body_text(body_words: list[str]) -> bytes:
+    """The body as it is compared: its words joined by single spaces, in UTF-8."""
+    return " ".join(body_words).encode("utf-8")
+
+
+def body_fingerprint(body: list[str] | bytes) -> str:
+    """Exact-duplicate key: the same words in the same order, whatever the punctuation (the
+    body's words, or their `body_text`)."""
+    return hashlib.blake2b(body if isinstance(body, bytes) else body_text(body), digest_size=10).hexdigest()
 
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
+
+
+@cache
+def _permutation_columns() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations (a, b), b as a column to add to one row per permutation."""
+    perm_a, perm_b = _permutations()
+    return perm_a, np.ascontiguousarray(perm_b[:, np.newaxis])
 
 
 _PRIME = 1_000_003  # odd, so invertible modulo 2**32
@@ -126,17 +139,18 @@ def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
     return _powers["down"], _powers["up_shifted"]
 
 
-def shingle_hashes(body_words: list[str]) -> np.ndarray:
+def shingle_hashes(body: list[str] | bytes) -> np.ndarray:
     """32-bit polynomial hashes of every run of SHINGLE_WORDS words, computed in numpy.
 
     With S[k] the sum of (byte + 1) * P**-j over the text's first k bytes, the bytes l..e-1
     hash to P**(e-1) * (S[e] - S[l]) (the sum of (byte + 1) * P**(e-1-j)), so the text is
     hashed once, whatever the number of shingles (no Python loop over words). The values are
-    stored in the state: this must keep computing exactly the same numbers.
+    stored in the state: this must keep computing exactly the same numbers. `body`: the
+    body's words, or their `body_text`.
     """
-    if not body_words:
+    if not body:
         return np.zeros(1, dtype=np.uint32)
-    raw = np.frombuffer(" ".join(body_words).encode("utf-8"), dtype=np.uint8)
+    raw = np.frombuffer(body if isinstance(body, bytes) else body_text(body), dtype=np.uint8)
     size = len(raw)
     down, up_shifted = _power_tables(size)
     prefix = np.empty(size + 1, dtype=np.uint32)
@@ -178,13 +192,15 @@ def _lean_minhash(hashvalues: np.ndarray) -> LeanMinHash:
     return minhash
 
 
-def body_minhash(body_words: list[str]) -> LeanMinHash:
+def body_minhash(body: list[str] | bytes) -> LeanMinHash:
     """MinHash (datasketch's affine32 scheme) of the body's word 5-shingles: datasketch's
-    permutations (a * mix(h) + b mod 2**32) applied to `shingle_hashes`."""
-    perm_a, perm_b = _permutations()
-    permuted = np.multiply.outer(_fmix32(shingle_hashes(body_words)), perm_a)
+    permutations (a * mix(h) + b mod 2**32) applied to `shingle_hashes` (of the body's words,
+    or their `body_text`)."""
+    perm_a, perm_b = _permutation_columns()
+    # one row per permutation: the minimum runs along contiguous memory
+    permuted = np.multiply.outer(perm_a, _fmix32(shingle_hashes(body)))
     permuted += perm_b
-    return _lean_minhash(np.minimum.reduce(permuted, axis=0))
+    return _lean_minhash(permuted.min(axis=1))
 
 
 def pack_minhash(minhash: LeanMinHash) -> str:
