@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wirewatch.streams.records import TaggedArticle
 
@@ -103,6 +104,16 @@ def _cost(group: Group) -> tuple[int, int, int]:
     kinds = {kind for kind, _ in group}
     rank = 0 if kinds == {"speaker"} else 2 if "prefix" in kinds else 1
     return (rank, len(group), -min(len(key) for _, key in group))
+
+
+@lru_cache(maxsize=1 << 18)
+def _shape(group: Group) -> tuple[int, tuple[str, ...], int, int]:
+    """What filing cost does not learn: the kind's rank (speakers, words, prefixes), the exact
+    words whose document frequency counts, the number of keys, minus the shortest's length."""
+    kinds = {kind for kind, _ in group}
+    rank = 0 if kinds == {"speaker"} else 2 if "prefix" in kinds else 1
+    words_of = tuple(key for kind, key in group if kind == "word")
+    return rank, words_of, len(group), -min(len(key) for _, key in group)
 
 
 def _unique(keys: list[IndexKey]) -> Group:
@@ -244,11 +255,9 @@ class Presearcher:
         """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
         then the words seen in fewer articles, then fewer keys, then longer words (before
         anything is observed, the longest is the best guess at the rarest)."""
-        kinds = {kind for kind, _ in group}
-        rank = 0 if kinds == {"speaker"} else 2 if "prefix" in kinds else 1
+        rank, words_of, size, longest = _shape(group)
         seen = self._seen
-        in_articles = sum(seen.get(key, 0) for kind, key in group if kind == "word")
-        return (rank, in_articles, len(group), -min(len(key) for _, key in group))
+        return (rank, sum([seen.get(word, 0) for word in words_of]), size, longest)
 
     def _choose(self, groups: list[Group]) -> tuple[Group, Group, list[Group]]:
         """Where to file: the primary group, the second group of a pair (empty if none), and
@@ -284,8 +293,10 @@ class Presearcher:
                 if not lengths[len(key)]:
                     del lengths[len(key)]
 
-    def _file(self, watchlist_id: str, groups: list[Group]) -> None:
-        primary, second, rest = self._choose(groups)
+    def _file(
+        self, watchlist_id: str, groups: list[Group], choice: tuple[Group, Group, list[Group]] | None = None
+    ) -> None:
+        primary, second, rest = choice or self._choose(groups)
         check = _check_of(rest)
         self._filed[watchlist_id] = (primary, second, check, rest)
         self._count_prefixes(groups, 1)
@@ -450,14 +461,14 @@ class Presearcher:
                 else:
                     ids += entries
         moved = 0
-        for watchlist_id in ids:
+        for watchlist_id in dict.fromkeys(ids):  # once each, though filed under several pairs
             groups = self._groups[watchlist_id]
             filed_primary, filed_second, _check, _rest = self._filed[watchlist_id]
             if filed_second and len(groups) == 2:
                 continue  # filed under both of its groups already: nowhere better to go
-            primary, second, _others = self._choose(groups)
-            if (primary, second) != (filed_primary, filed_second):
+            choice = self._choose(groups)
+            if choice[:2] != (filed_primary, filed_second):
                 self._unfile(watchlist_id)
-                self._file(watchlist_id, groups)
+                self._file(watchlist_id, groups, choice)
                 moved += 1
         return moved
