@@ -350,6 +350,11 @@ class Presearcher:
                 del table[filed_under]
 
     @property
+    def observed(self) -> int:
+        """How many articles the document frequencies have counted (halved with them)."""
+        return self._observed
+
+    @property
     def always(self) -> frozenset[str]:
         return frozenset(self._always)
 
