@@ -38,7 +38,6 @@ from .features import (
     body_fingerprint,
     body_minhash,
     body_text,
-    equal_lanes,
     pack_hashes,
     pack_minhash,
     story_features,
@@ -202,22 +201,21 @@ class Deduper:
         return StoryRef(id=story_id, size=size, sources=sources), new_source
 
     def _near_duplicate_of(self, minhash: Any) -> str | None:
-        """The most similar original in the window whose estimated Jaccard similarity reaches
-        NEAR_DUPLICATE_JACCARD, among the LSH candidates (compared as integers: the corpus
-        gives ~45 candidates per article, so this loop is the stage's busiest)."""
+        """The most similar LSH candidate whose estimated Jaccard similarity (the share of
+        equal hash values) reaches NEAR_DUPLICATE_JACCARD; of equals, the smallest id, the
+        same pick every run. All candidates are compared at once: the pipeline corpus gives
+        ~45 per article."""
         lsh = self.index.lsh
-        sketches = lsh.sketches
         sketch = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
-        query = int.from_bytes(sketch, "little")
-        best, best_similarity = None, NEAR_DUPLICATE_JACCARD
-        for candidate in sorted(lsh.candidates(sketch)):  # ties: the same pick every run
-            other = sketches.get(candidate)
-            if other is None:
-                continue
-            similarity = equal_lanes(query, other) / NUM_PERM
-            if similarity > best_similarity or (similarity == best_similarity and best is None):
-                best, best_similarity = candidate, similarity
-        return best
+        candidates = list(lsh.candidates(sketch))
+        if not candidates:
+            return None
+        rows = np.frombuffer(b"".join(map(lsh.sketches.__getitem__, candidates)), dtype="<u4")
+        equal = np.count_nonzero(rows.reshape(len(candidates), NUM_PERM) == minhash.hashvalues, axis=1)
+        most = int(equal.max())
+        if most / NUM_PERM < NEAR_DUPLICATE_JACCARD:
+            return None
+        return min(candidates[at] for at in np.flatnonzero(equal == most))
 
     def _best_story(self, features: dict[int, float], published: float) -> str | None:
         """The story in the window that explains the largest IDF-weighted share of the

@@ -60,16 +60,18 @@ class MinHashBands:
 
     def __init__(self) -> None:
         self.buckets: list[dict[int, set[str]]] = [{} for _ in range(LSH_BANDS)]
-        # article id -> its sketch as one integer of NUM_PERM 32-bit lanes: a candidate is
-        # checked against it without reading or decoding its record (`features.equal_lanes`)
-        self.sketches: dict[str, int] = {}
+        # article id -> its packed sketch: the candidates are checked against them without
+        # reading or decoding their records
+        self.sketches: dict[str, bytes] = {}
 
     @staticmethod
     def band_keys(sketch: bytes) -> tuple[int, ...]:
         return _BAND_KEYS.unpack(sketch)
 
     def insert(self, article_id: str, sketch: bytes) -> None:
-        self.sketches[article_id] = int.from_bytes(sketch, "little")
+        if article_id in self.sketches:  # one sketch per article: every candidate has one
+            self.remove(article_id)
+        self.sketches[article_id] = sketch
         for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
             if ids is None:
@@ -77,8 +79,10 @@ class MinHashBands:
             else:
                 ids.add(article_id)
 
-    def remove(self, article_id: str, sketch: bytes) -> None:
-        self.sketches.pop(article_id, None)
+    def remove(self, article_id: str) -> None:
+        sketch = self.sketches.pop(article_id, None)
+        if sketch is None:
+            return
         for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
             if ids is not None:
@@ -305,7 +309,7 @@ class WindowIndex:
         seq, published = record.get("n", -1), record["t"]
         self.originals -= 1
         if record.get("m"):
-            self.lsh.remove(article_id, binascii.a2b_base64(record["m"]))
+            self.lsh.remove(article_id)
         at = bisect_left(story.times, published)
         if at < len(story.times) and story.times[at] == published:
             del story.times[at]
