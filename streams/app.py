@@ -63,19 +63,47 @@ def shorten_fetch_wait() -> None:
 
 
 class TableStore:
-    """A Faust table behind the StateStore interface the stage cores use."""
+    """A Faust table behind the StateStore interface the stage cores use.
+
+    Reads and writes go to the table's memory; each write is queued for the table's changelog,
+    encoded as Faust encodes it (recovery and the state follower read it back the same way), on
+    the partition of the record being processed. The agent hands the queue to the producer once
+    per batch (`send_changelog`) and waits for it with the batch's alerts, before its offsets
+    are committed. Faust's own write path buffers every change through its Topic machinery,
+    which cost more than the change itself (measured: docs/benchmarks.md).
+    """
 
     def __init__(self, table: faust.Table) -> None:
         self.table = table
+        self.outbox: list[tuple[bytes, bytes | None, int]] = []
 
     def get(self, key: str) -> Any | None:
-        return self.table.get(key)
+        return self.table.data.get(key)
 
     def set(self, key: str, value: Any) -> None:
-        self.table[key] = value
+        self.table.data[key] = value
+        self._queue(key, value)
 
     def delete(self, key: str) -> None:
-        self.table.pop(key, None)
+        data = self.table.data
+        if key in data:
+            del data[key]
+            self._queue(key, None)
+
+    def _queue(self, key: str, value: Any) -> None:
+        event = faust.streams.current_event()
+        if event is None:  # as Faust's own tables: a change belongs to the record that made it
+            raise RuntimeError("the state table can only change while a record is processed")
+        topic, table = self.table.changelog_topic, self.table
+        key_bytes, _ = topic.prepare_key(key, table.key_serializer)
+        value_bytes = None if value is None else topic.prepare_value(value, table.value_serializer)[0]
+        self.outbox.append((key_bytes, value_bytes, event.message.partition))
+
+    async def send_changelog(self, producer: Any) -> list[Any]:
+        """Hand the queued changes to the producer, in order; returns their delivery futures."""
+        queued, self.outbox = self.outbox, []
+        name = self.table.changelog_topic.get_topic_name()
+        return [await producer.send(name, key, value, partition, None, None) for key, value, partition in queued]
 
     def items(self) -> Iterator[tuple[str, Any]]:
         return iter(list(self.table.items()))
@@ -357,13 +385,14 @@ def create_app(settings: Settings) -> faust.App:
                     await asyncio.sleep(1.0)
 
     pipeline_holder: dict[str, Pipeline] = {}
+    table_store = TableStore(state)
 
     def pipeline() -> Pipeline:
         # built on first use: the table has recovered by the time the agent gets records
         if "p" not in pipeline_holder:
             pipeline_holder["p"] = Pipeline(
                 follower.watchlists,
-                TableStore(state),
+                table_store,
                 max_article_bytes=settings.max_article_bytes,
                 story_window_hours=settings.story_window_hours,
                 allowed_lateness_hours=settings.allowed_lateness_hours,
@@ -412,7 +441,7 @@ def create_app(settings: Settings) -> faust.App:
                 done = None
                 if partition not in checked:  # the first record of a partition since (re)assignment
                     checked.add(partition)
-                    done = state.get(processed_key(partition))
+                    done = table_store.get(processed_key(partition))
                 if isinstance(done, int) and offset > done + 1 + settings.refill_skipped_max:
                     log.warning(
                         "raw %s/%d: offsets %d..%d were skipped, more than WIREWATCH_REFILL_SKIPPED_MAX;"
@@ -432,7 +461,8 @@ def create_app(settings: Settings) -> faust.App:
                 last_of_batch[partition] = (event, offset)
             for partition, (event, offset) in last_of_batch.items():
                 set_current_event(event)  # on the changelog partition of the raw partition
-                state[processed_key(partition)] = offset
+                table_store.set(processed_key(partition), offset)
+            deliveries += await table_store.send_changelog(app.producer)
             # One wait per batch for the broker to acknowledge the batch's alerts and dead
             # letters (the state writes are flushed before offsets commit, by Faust): a killed
             # worker redoes at most the batches after its last commit, and decides them the same.
@@ -510,6 +540,7 @@ def create_app(settings: Settings) -> faust.App:
                         alerts += await send_outcome(pipeline().back(tagged, raw), raw, deliveries)
                     except Exception as exc:
                         await send_failure(exc, raw, deliveries)
+                deliveries += await table_store.send_changelog(app.producer)
                 for delivery in deliveries:
                     await delivery
                 yield alerts

@@ -1,7 +1,8 @@
 """The hot-path agent through Faust's test_context(): records in, alerts and dead letters out.
 
-No broker: the app is finalized with an in-memory store, and the two output topics' `send`
-are replaced by recorders (the agent only moves records; the stages are tested in unit/)."""
+No broker: the app is finalized with an in-memory store, and the producer's `send` (the agent
+hands alerts, dead letters and state changes straight to it) is replaced by a recorder (the
+agent only moves records; the stages are tested in unit/)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ from wirewatch.streams.settings import Settings
 from ..conftest import SEED_WATCHLISTS
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[tuple[bytes | None, bytes]] = []
+class ProducerRecorder:
+    """Stands in for the Kafka producer: keeps what was sent, per topic, and delivers at once."""
 
-    async def send(self, *, key: bytes | None = None, value: bytes, **_: Any) -> asyncio.Future:
-        self.sent.append((key, value))
+    def __init__(self) -> None:
+        self.sent: dict[str, list[tuple[bytes | None, bytes | None, int | None]]] = {}
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
+    ) -> asyncio.Future:
+        self.sent.setdefault(topic, []).append((key, value, partition))
         done: asyncio.Future = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
@@ -40,27 +45,41 @@ def app_and_recorders():
     for watchlist in load_watchlists(SEED_WATCHLISTS):
         follower.watchlists.put(watchlist)
     follower.ready.set()
-    return app, Recorder(), Recorder()
+    return app, settings, ProducerRecorder()
 
 
 async def test_seeds_through_the_agent(app_and_recorders, seed_bytes, monkeypatch) -> None:
-    app, alerts, dead = app_and_recorders
+    app, settings, producer = app_and_recorders
     agent = app.wirewatch_hot_path
-    monkeypatch.setattr(app.wirewatch_topics["alerts"], "send", alerts.send)
-    monkeypatch.setattr(app.wirewatch_topics["dead_letters"], "send", dead.send)
+    monkeypatch.setattr(app.producer, "send", producer.send)
     async with agent.test_context() as context:
         await context.put(seed_bytes[0], key=b"one")
         await context.put(seed_bytes[1], key=b"two")
         await context.put(b"\x00\x01 binary garbage", key=b"bad")
         await context.put(b"", key=b"empty")
-    sent = [orjson.loads(value) for _, value in alerts.sent]
+    alerts = producer.sent.get(settings.alerts_topic, [])
+    sent = [orjson.loads(value) for _, value, _ in alerts]
     assert [(a["watchlist"], a["kind"]) for a in sent] == [
         ("kremlin-iraq", "new"),
         ("peskov", "new"),
         ("kremlin-iraq", "update"),
         ("peskov", "update"),
     ]
-    assert [key for key, _ in alerts.sent] == [b"kremlin-iraq", b"peskov", b"kremlin-iraq", b"peskov"]
-    letters = [orjson.loads(value) for _, value in dead.sent]
+    assert [key for key, _, _ in alerts] == [b"kremlin-iraq", b"peskov", b"kremlin-iraq", b"peskov"]
+    dead = producer.sent.get(settings.dead_letter_topic, [])
+    letters = [orjson.loads(value) for _, value, _ in dead]
     assert [(d["stage"], d["reason"]) for d in letters] == [("parse", "binary"), ("parse", "empty")]
-    assert [key for key, _ in dead.sent] == [b"bad", b"empty"]
+    assert [key for key, _, _ in dead] == [b"bad", b"empty"]
+    # State changes reach the table's changelog as Faust encodes them: one record per article,
+    # and the last offset processed on the raw partition, both on the raw record's partition.
+    changelog = producer.sent.get(f"{settings.app_id}-state-changelog", [])
+    keys = [orjson.loads(key) for key, _, _ in changelog]
+    assert sum(key.startswith("dedup:a:") for key in keys) == 2
+    assert "processed:0" in keys
+    assert {partition for _, _, partition in changelog} == {0}
+    processed = [
+        orjson.loads(value)
+        for (_, value, _), key in zip(changelog, keys, strict=True)
+        if key == "processed:0"
+    ]
+    assert processed[-1] == 3  # the four records' offsets are 0..3
