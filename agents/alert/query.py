@@ -349,6 +349,20 @@ class FieldText:
             self._places = places
         return places
 
+    def _places_of(self, word: str) -> list[tuple[int, int]]:
+        """(sequence index, token index) of each occurrence of one word, in text order. A
+        scan of the sequences that hold it (a C-level `in` each): an article asks this of a
+        few words, and indexing every token of it would cost more."""
+        if self._places is not None:
+            return self._places.get(word, [])
+        return [
+            (s_index, i)
+            for s_index, seq in enumerate(self.sequences)
+            if word in seq
+            for i, token in enumerate(seq)
+            if token == word
+        ]
+
     def _first_with_prefix(self, prefix: str) -> int:
         """Where the first token starting with `prefix` is in the sorted tokens (-1: none)."""
         tokens = self._sorted_tokens
@@ -375,7 +389,7 @@ class FieldText:
         first, n = term.words[0], len(term.words)
         if n == 1:
             if not term.prefix:
-                return list(self._index().get(first, ())) if first in self.tokens else []
+                return self._places_of(first) if first in self.tokens else []
             at = self._first_with_prefix(first)
             if at < 0:
                 return []
@@ -392,7 +406,7 @@ class FieldText:
         exact = term.words[:-1] if term.prefix else term.words
         if not all(word in tokens_present for word in exact):
             return []
-        starts = self._index().get(first, ())
+        starts = self._places_of(first)
         hits = []
         sequences = self.sequences
         last = term.words[-1]
