@@ -594,6 +594,39 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
 _BOUNDARY = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
 _QUOTE_MARK = re.compile('[“«”»"]')
 _ANY_MARK = re.compile('[“«"„”»]')  # openers and closers: one pass finds both for an article
+_TERMINATORS = ".!?"
+
+
+def find_marks(text: str, straight: str) -> list[tuple[int, str]]:
+    """Every quotation mark of `text` (what `_ANY_MARK.finditer` finds) as (offset, mark).
+    `straight`: `match_text(text)`, where every mark but „ is a straight one: str.find skips to
+    each in C, where a character class is tested character by character."""
+    offsets = []
+    for mark in ('"', "„"):
+        at = straight.find(mark)
+        while at >= 0:
+            offsets.append(at)
+            at = straight.find(mark, at + 1)
+    offsets.sort()
+    return [(at, text[at]) for at in offsets]
+
+
+def find_boundaries(text: str) -> list[tuple[int, int]]:
+    """The spans of `_BOUNDARY` in `text`, as `finditer` finds them (two never overlap: one ends
+    before a capital or an opening mark, and starts with a full stop, "!" or "?"), tried only at
+    those three characters."""
+    found = []
+    for terminator in _TERMINATORS:
+        at = text.find(terminator)
+        while at >= 0:
+            boundary = _BOUNDARY.match(text, at)
+            if boundary:
+                found.append(boundary.span())
+            at = text.find(terminator, at + 1)
+    found.sort()
+    return found
+
+
 _ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
 _ABBREVIATION_LAST = frozenset("rstnlo\n")  # the last letters of its lower-case endings
 
@@ -836,9 +869,9 @@ def attribute(
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
     """Direct quotations with speakers, reported speech, and the people role phrases named.
     `word_hits`: the hits of `WORDS` in the text, when the caller's automaton found them."""
-    marks = [(m.start(), m.group(0)) for m in _ANY_MARK.finditer(text)]
-    all_spans = find_spans(paragraphs, marks)
     straight = match_text(text)
+    marks = find_marks(text, straight)
+    all_spans = find_spans(paragraphs, marks)
     spans = [s for s in all_spans if not _is_title(text, s, straight)]
     in_quote = bytearray(len(text) + 1)
     for span in all_spans:
@@ -871,7 +904,7 @@ def attribute(
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
     speaker_of_span: dict[int, str] = {}
-    boundaries = [m.span() for m in _BOUNDARY.finditer(text)]  # (paragraphs never share one)
+    boundaries = find_boundaries(text)  # (paragraphs never share one)
     next_boundary = next_mark = 0
     for p_index, (p_start, para) in enumerate(paragraphs):
         p_end = p_start + len(para)
