@@ -214,9 +214,9 @@ class Presearcher:
         self._tables: dict[str, dict[str, dict[str, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
         # first word -> second word -> {id: check}
         self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
-        # first word -> its second words, as a frozenset (built when first needed, dropped
-        # when the pairs under the first word change): one C-level intersection with the tokens
-        self._seconds: dict[str, frozenset[str]] = {}
+        # first key -> its second keys as a frozenset, and the pairs under it (built when first
+        # needed, dropped when those pairs change): one C-level intersection with the tokens
+        self._seconds: dict[str, tuple[frozenset[str], dict[str, dict[str, Check]]]] = {}
         # every prefix the index or a check refers to -> how many refer to it; and how many
         # of them have each length
         self._prefixes: dict[str, int] = {}
@@ -373,38 +373,30 @@ class Presearcher:
         if speakers and self._speaker_checks:
             extras.append([SPEAKER_MARK + speaker for speaker in speakers])
         keys = tokens.union(*extras) if extras else tokens
-        disjoint = keys.isdisjoint
-        found = set(self._always)
-        add = found.add
-        hits = 0
-
-        def check(entries: dict[str, Check]) -> None:
-            nonlocal hits
-            hits += len(entries)
-            for watchlist_id, (required, alternatives) in entries.items():
-                if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
-                    add(watchlist_id)
-
         # C-level intersections of the article's keys with the index's (each walks the
         # smaller side), so the Python loops run over hits only
         words_index = self._tables["word"]
-        for token in words_index.keys() & tokens:
-            check(words_index[token])
+        reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
-        for token in pairs.keys() & keys:
-            seconds = seconds_of.get(token)
-            if seconds is None:
-                seconds = seconds_of[token] = frozenset(pairs[token])
-            by_second = pairs[token]
-            for second in seconds & keys:
-                check(by_second[second])
+        for first in pairs.keys() & keys:
+            filed = seconds_of.get(first)
+            if filed is None:
+                filed = seconds_of[first] = (frozenset(pairs[first]), pairs[first])
+            seconds, by_second = filed
+            reached += map(by_second.__getitem__, seconds & keys)
         prefix_index = self._tables["prefix"]
-        if prefix_index:
-            for prefix in prefix_index.keys() & keys:  # marked, as the article's prefixes are
-                check(prefix_index[prefix])
+        if prefix_index:  # marked, as the article's prefixes are
+            reached += map(prefix_index.__getitem__, prefix_index.keys() & keys)
         speaker_index = self._tables["speaker"]
-        for speaker in speaker_index.keys() & speakers:
-            check(speaker_index[speaker])
+        reached += map(speaker_index.__getitem__, speaker_index.keys() & speakers)
+        found = set(self._always)
+        add = found.add
+        disjoint = keys.isdisjoint
+        for entries in reached:
+            for watchlist_id, (required, alternatives) in entries.items():
+                if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
+                    add(watchlist_id)
+        hits = sum(map(len, reached))
         self.stats = PresearchStats(hits, len(found), len(self._always))
         self._articles += 1
         if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
