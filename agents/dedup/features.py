@@ -118,23 +118,23 @@ _PRIME_INVERSE = pow(_PRIME, -1, 1 << 32)
 _SPACE = ord(" ")
 _ONE = np.uint32(1)
 _powers: dict[str, np.ndarray] = {
-    "down": np.ones(1, dtype=np.uint32),
+    "down_from_zero": np.zeros(1, dtype=np.uint32),
     "up_shifted": np.ones(2, dtype=np.uint32),
 }
 
 
 def _power_tables(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**-i and P**(i-1) modulo 2**32 for i < length, i <= length (uint32 arithmetic wraps
-    modulo 2**32). The second table is shifted by one so that a substring ending before byte
-    `e` (exclusive) is scaled by indexing it with `e` directly."""
-    if len(_powers["down"]) < length:
-        size = max(length, 2 * len(_powers["down"]))
+    """0 then P**-i, and P**(i-1), modulo 2**32 (uint32 arithmetic wraps modulo 2**32), for
+    i < length. Both are shifted by one: the first weighs a leading space by 0, and a
+    substring ending before byte `e` (exclusive) is scaled by indexing the second with `e`."""
+    if len(_powers["down_from_zero"]) < length + 1:
+        size = max(length + 1, 2 * len(_powers["down_from_zero"]))
         one = np.ones(1, dtype=np.uint32)
-        down = np.cumprod(np.full(size - 1, _PRIME_INVERSE, dtype=np.uint32), dtype=np.uint32)
-        up = np.cumprod(np.full(size - 1, _PRIME, dtype=np.uint32), dtype=np.uint32)
-        _powers["down"] = np.concatenate((one, down))
+        down = np.cumprod(np.full(size - 2, _PRIME_INVERSE, dtype=np.uint32), dtype=np.uint32)
+        up = np.cumprod(np.full(size - 2, _PRIME, dtype=np.uint32), dtype=np.uint32)
+        _powers["down_from_zero"] = np.concatenate((np.zeros(1, dtype=np.uint32), one, down))
         _powers["up_shifted"] = np.concatenate((one, one, up))
-    return _powers["down"], _powers["up_shifted"]
+    return _powers["down_from_zero"], _powers["up_shifted"]
 
 
 def shingle_hashes(body: list[str] | bytes) -> np.ndarray:
@@ -148,23 +148,20 @@ def shingle_hashes(body: list[str] | bytes) -> np.ndarray:
     """
     if not body:
         return np.zeros(1, dtype=np.uint32)
-    raw = np.frombuffer(body if isinstance(body, bytes) else body_text(body), dtype=np.uint8)
-    size = len(raw)
-    down, up_shifted = _power_tables(size)
-    prefix = np.empty(size + 1, dtype=np.uint32)
-    prefix[0] = 0
-    terms = raw.astype(np.uint32)
-    terms += _ONE  # a zero byte must still change the hash
-    terms *= down[:size]
-    np.add.accumulate(terms, dtype=np.uint32, out=prefix[1:])
-    # word boundaries: -1, every space, the end
-    spaces = (raw == _SPACE).nonzero()[0]
-    bounds = np.empty(len(spaces) + 2, dtype=np.intp)
-    bounds[0], bounds[-1] = -1, size
-    bounds[1:-1] = spaces
-    span = min(SHINGLE_WORDS, len(spaces) + 1)
-    ends = bounds[span:]  # one past the last byte of each shingle
-    starts = bounds[: len(bounds) - span] + 1
+    text = body if isinstance(body, bytes) else body_text(body)
+    size = len(text)
+    # Between two spaces: byte j of the text is byte j + 1 here, and every word has a space
+    # before and after it.
+    padded = np.frombuffer(b" " + text + b" ", dtype=np.uint8)
+    down_from_zero, up_shifted = _power_tables(size + 1)
+    # S[0..size] at once: the leading space weighs 0
+    prefix = np.add(padded[: size + 1], _ONE, dtype=np.uint32)  # a zero byte must still count
+    prefix *= down_from_zero[: size + 1]
+    np.add.accumulate(prefix, out=prefix)
+    spaces = np.flatnonzero(padded == _SPACE)
+    span = min(SHINGLE_WORDS, len(spaces) - 1)
+    starts = spaces[: len(spaces) - span]  # the space before a shingle: its first byte's place
+    ends = spaces[span:] - 1  # the space after it, in the text: one past its last byte
     return up_shifted[ends] * (prefix[ends] - prefix[starts])
 
 
