@@ -45,12 +45,12 @@ _WORD = re.compile(r"\w+")
 # Every ASCII byte that is not a word character (\w: letters, digits, underscore) -> space.
 _ASCII_SEPARATORS = bytes(code for code in range(128) if not (chr(code).isalnum() or code == ord("_")))
 _TO_SPACES = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
+_ASCII = bytes(range(128))
 # The separators news copy uses most outside ASCII: curly quotes, dashes, ellipsis,
 # guillemets, no-break space (none is a word character).
 _COMMON_SEPARATORS = tuple(
     mark.encode("utf-8") for mark in "\u201c\u201d\u2018\u2019\u2014\u2013\u2026\u00ab\u00bb\u00a0"
 )
-_COMMON_SEPARATOR_BYTES = re.compile(b"|".join(map(re.escape, _COMMON_SEPARATORS)))
 
 
 def words(text: str) -> list[str]:
@@ -58,8 +58,10 @@ def words(text: str) -> list[str]:
 
     The same tokens as `re.findall(r"\w+", text.lower())`, found faster: ASCII separators
     become spaces in one bytes.translate (UTF-8 never uses an ASCII byte inside another
-    character), and so do the common curly quotes and dashes; str.split cuts there. Only
-    the pieces that still hold another non-word character go through the regular expression.
+    character), and so do the common curly quotes and dashes; str.split cuts there. The
+    other non-ASCII characters are looked at together: when they are all letters or digits
+    (accented names), every piece is a word; otherwise the pieces that still hold a non-word
+    character go through the regular expression.
     """
     lowered = text.lower()
     try:
@@ -68,11 +70,16 @@ def words(text: str) -> list[str]:
         return _WORD.findall(lowered)
     if lowered.isascii():
         return encoded.decode("ascii").split()
-    spaced = _COMMON_SEPARATOR_BYTES.sub(b" ", encoded).decode("utf-8")  # one pass for all of them
-    pieces = spaced.split()
-    if spaced.isascii():
+    # the non-ASCII characters, one after the other (UTF-8 keeps each whole): a few bytes
+    others = encoded.translate(None, _ASCII)
+    for mark in _COMMON_SEPARATORS:
+        if mark in others:
+            encoded = encoded.replace(mark, b" ")
+            others = others.replace(mark, b"")
+    pieces = encoded.decode("utf-8").split()
+    if not others or others.decode("utf-8").isalnum():  # str.isalnum: \w without the underscore
         return pieces
-    # pieces that are not all letters and digits (str.isalnum is \w without the underscore)
+    # pieces that are not all letters and digits
     mixed = list(itertools.compress(itertools.count(), map(not_, map(str.isalnum, pieces))))
     if not mixed:
         return pieces
