@@ -214,24 +214,21 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
         if evaluator is None or not evaluator(base, matched):
             return None
         return Match(list(dict.fromkeys(matched)) if len(matched) > 1 else matched, [])
-    speaker_quotes: list[Quotation] = []
-    own: list[Said] = []
-    if watchlist.speakers:
-        keys, reported = watchlist.speaker_keys, watchlist.reported
-        own = [s for s in base.said if s.key in keys and (reported or not s.reported)]
-        if not own:
-            return None
-        speaker_quotes = [s.quote for s in own]
-        matched += [f"speaker:{s}" for s in sorted({q.speaker for q in speaker_quotes})]
+    keys, reported = watchlist.speaker_keys, watchlist.reported
+    own = [s for s in base.said if s.key in keys and (reported or not s.reported)]
+    if not own:
+        return None
+    speaker_quotes = [s.quote for s in own]
+    matched += [f"speaker:{s}" for s in sorted({q.speaker for q in speaker_quotes})]
     evaluator = watchlist.evaluator
     if evaluator is not None:
         doc: Document = base
-        if watchlist.speakers and watchlist.searches_quotes:
+        if watchlist.searches_quotes:
             # quote: terms search only the listed speakers' quotations
             doc = base.with_quotes(FieldText([s.words for s in own]))
         if not evaluator(doc, matched):
             return None
-        quote_terms = _matched_quote_terms(watchlist.ast, set(matched)) if watchlist.speakers else []  # type: ignore[arg-type]
+        quote_terms = _matched_quote_terms(watchlist.ast, set(matched))  # type: ignore[arg-type]
         if quote_terms:
             # only the quotations that carry a matched quote: term, as a whole word, are evidence
             kept = [s.quote for s in own if any(FieldText([s.words]).positions(term) for term in quote_terms)]
