@@ -319,23 +319,27 @@ class WindowIndex:
         for speaker in record.get("spk", ()):
             _decrement(story.speakers, speaker)
         moved: list[int] = []
+        frequency, postings = self.document_frequency, self.postings
+        story_features, story_id = story.features, story.id
         for feature in unpack_hashes(record.get("x", "")):
-            left = self.document_frequency.get(feature, 0) - 1
+            left = frequency.get(feature, 0) - 1
             if left > 0:
-                self.document_frequency[feature] = left
+                frequency[feature] = left
             else:
-                self.document_frequency.pop(feature, None)
-                self.postings.pop(feature, None)
-            if feature not in story.features:
+                frequency.pop(feature, None)
+                postings.pop(feature, None)
+            having = story_features.get(feature)  # the story's originals with it, this one included
+            if having is None:
                 continue
-            story.features[feature] -= 1
-            posting = self.postings.get(feature)
-            if story.features[feature] <= 0:
-                del story.features[feature]
+            posting = postings.get(feature)
+            if having <= 1:
+                del story_features[feature]
                 if posting:
-                    posting.pop(story.id, None)
-            elif posting is not None and posting.get(story.id) == seq:
-                moved.append(feature)
+                    posting.pop(story_id, None)
+            else:
+                story_features[feature] = having - 1
+                if posting is not None and posting.get(story_id) == seq:
+                    moved.append(feature)
         if moved:
             self._reposition(story, seq, moved, record_of)
 
