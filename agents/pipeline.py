@@ -73,7 +73,10 @@ class Pipeline:
 
     def process(self, raw: RawRecord) -> Outcome:
         """Every stage, for one raw record (the worker's hot path, and offline replay)."""
-        front = self.front(raw)
+        return self.finish(self.front(raw), raw)
+
+    def finish(self, front: Front, raw: RawRecord) -> Outcome:
+        """dedup -> alert for what parse and tag made of one raw record (here or elsewhere)."""
         outcome = Outcome(dead_letters=front.dead_letters)
         for tagged in front.tagged:
             self.back(tagged, raw, outcome)

@@ -25,10 +25,11 @@ import orjson
 
 from wirewatch.agents.alert import WatchlistSet
 from wirewatch.agents.dedup.ledger import ARTICLE_PREFIX, ArticleLedger
-from wirewatch.agents.pipeline import Pipeline
+from wirewatch.agents.pipeline import Front, Pipeline
 from wirewatch.agents.tag import Tagger
 from wirewatch.streams.records import DeadLetter, RawRecord, TaggedArticle, from_dict, to_dict, to_json
 
+from .front_process import FrontProcess, FrontProcessFailed
 from .kafka import CompactedTopicFollower, bootstrap_of, correct_faust_highwaters, faust_url
 from .settings import Settings
 
@@ -44,6 +45,9 @@ FETCH_MAX_WAIT_MS = 100
 # latency the one-second budget can afford.
 PRODUCER_LINGER_S = 0.02
 PRODUCER_MAX_BATCH_BYTES = 512 * 1024
+# Records per chunk sent to the front process (WIREWATCH_FRONT_PROCESS): small enough that the
+# two processes overlap within a batch, large enough that a chunk's round trip is cheap.
+FRONT_CHUNK = 16
 
 
 def shorten_fetch_wait() -> None:
@@ -104,7 +108,9 @@ class TableStore:
         """Hand the queued changes to the producer, in order; returns their delivery futures."""
         queued, self.outbox = self.outbox, []
         name = self.table.changelog_topic.get_topic_name()
-        return [await producer.send(name, key, value, partition, None, None) for key, value, partition in queued]
+        return [
+            await producer.send(name, key, value, partition, None, None) for key, value, partition in queued
+        ]
 
     def items(self) -> Iterator[tuple[str, Any]]:
         return iter(list(self.table.items()))
@@ -386,6 +392,15 @@ def create_app(settings: Settings) -> faust.App:
                     await asyncio.sleep(1.0)
 
     pipeline_holder: dict[str, Pipeline] = {}
+    front_process: FrontProcess | None = None
+    if settings.front_process and not settings.ner_enabled:
+        front_process = FrontProcess(settings.max_article_bytes)
+        front_process.start()  # its knowledge base loads now, beside the worker's start-up
+        app.wirewatch_front_process = front_process  # type: ignore[attr-defined]
+
+        @app.on_before_shutdown.connect
+        async def stop_front_process(sender: Any, **_: Any) -> None:
+            front_process.close()
     table_store = TableStore(state)
     # The knowledge base loads now, at start-up, not on the first record (a fraction of a
     # second that would otherwise delay the first articles).
@@ -438,10 +453,8 @@ def create_app(settings: Settings) -> faust.App:
             deliveries: list[Any] = []
             alerts = 0
             last_of_batch: dict[int, tuple[Any, int]] = {}
+            work: list[tuple[Any, RawRecord]] = []  # (the event it came with, the record), in order
             for event in events:
-                # Table writes go to the changelog partition of the "current" event; in a batch
-                # that must be the record being processed, not the last one taken.
-                set_current_event(event)
                 partition, offset = event.message.partition, event.message.offset
                 done = None
                 if partition not in checked:  # the first record of a partition since (re)assignment
@@ -461,9 +474,17 @@ def create_app(settings: Settings) -> faust.App:
                     # (Faust can commit past records it skipped around a rebalance): read them
                     # from the raw topic and process them first, in order.
                     for missed in await read_raw_range(settings, partition, done + 1, offset):
-                        alerts += await handle(missed, deliveries)
-                alerts += await handle(raw_record(event), deliveries)
+                        work.append((event, missed))
+                work.append((event, raw_record(event)))
                 last_of_batch[partition] = (event, offset)
+            if front_process is not None and not ner_topics:
+                alerts += await process_with_front_process(work, deliveries)
+            else:
+                for event, raw in work:
+                    # Table writes go to the changelog partition of the "current" event; in a
+                    # batch that must be the record being processed, not the last one taken.
+                    set_current_event(event)
+                    alerts += await handle(raw, deliveries)
             for partition, (event, offset) in last_of_batch.items():
                 set_current_event(event)  # on the changelog partition of the raw partition
                 table_store.set(processed_key(partition), offset)
@@ -474,6 +495,36 @@ def create_app(settings: Settings) -> faust.App:
             for delivery in deliveries:
                 await delivery
             yield alerts
+
+    async def process_with_front_process(work: list[tuple[Any, RawRecord]], deliveries: list[Any]) -> int:
+        """Parse and tag in the second process, chunk by chunk, while this one deduplicates and
+        alerts the chunk before; records are finished in order. A chunk the second process
+        could not do is parsed and tagged here."""
+        assert front_process is not None
+        front_process.sync(follower.watchlists)
+        chunks = [work[start : start + FRONT_CHUNK] for start in range(0, len(work), FRONT_CHUNK)]
+        futures: list[asyncio.Future[list[Front]] | None] = []
+        for chunk in chunks:
+            try:
+                futures.append(front_process.submit([raw for _, raw in chunk]))
+            except FrontProcessFailed:
+                futures.append(None)
+        alerts = 0
+        for chunk, future in zip(chunks, futures, strict=True):
+            fronts: list[Front] | None = None
+            if future is not None:
+                try:
+                    fronts = await front_process.result(future)
+                except FrontProcessFailed:
+                    fronts = None
+            for index, (event, raw) in enumerate(chunk):
+                set_current_event(event)
+                try:
+                    front = fronts[index] if fronts is not None else pipeline().front(raw)
+                    alerts += await send_outcome(pipeline().finish(front, raw), raw, deliveries)
+                except Exception as exc:  # never crash the agent: keep the record as a dead letter
+                    alerts += await send_failure(exc, raw, deliveries)
+        return alerts
 
     async def handle(raw: RawRecord, deliveries: list[Any]) -> int:
         if ner_topics:

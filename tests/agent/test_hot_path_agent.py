@@ -34,10 +34,15 @@ class ProducerRecorder:
         return done
 
 
-@pytest.fixture
-def app_and_recorders():
-    settings = Settings(broker="kafka://127.0.0.1:1", app_id="ww-agent-test", web_enabled=False)
+@pytest.fixture(params=[False, True], ids=["in-process", "front-process"])
+def app_and_recorders(request):
+    """The worker's app, with parse and tag in the worker or in its second process."""
+    settings = Settings(
+        broker="kafka://127.0.0.1:1", app_id="ww-agent-test", web_enabled=False, front_process=request.param
+    )
     app = create_app(settings)
+    if request.param:
+        request.addfinalizer(app.wirewatch_front_process.close)
     app.conf.store = "memory://"
     app.finalize()
     app.flow_control.resume()
@@ -57,6 +62,8 @@ async def test_seeds_through_the_agent(app_and_recorders, seed_bytes, monkeypatc
         await context.put(seed_bytes[1], key=b"two")
         await context.put(b"\x00\x01 binary garbage", key=b"bad")
         await context.put(b"", key=b"empty")
+    if settings.front_process:  # the same results, with parse and tag done in the second process
+        assert app.wirewatch_front_process.records_done == 4
     alerts = producer.sent.get(settings.alerts_topic, [])
     sent = [orjson.loads(value) for _, value, _ in alerts]
     assert [(a["watchlist"], a["kind"]) for a in sent] == [

@@ -186,11 +186,16 @@ class PeakMemory:
 
 
 def worker_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process and its children so far."""
+    """User + system CPU seconds of a process and its children (live or ended) so far."""
     import psutil
 
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system + times.children_user + times.children_system
+    process = psutil.Process(pid)
+    total = 0.0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = member.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def start_profiler(pid: int, path: Path) -> subprocess.Popen[bytes]:

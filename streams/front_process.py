@@ -1,0 +1,154 @@
+"""Parse and tag in a second process, so that one worker uses two cores (WIREWATCH_FRONT_PROCESS).
+
+The worker's Python code runs on one core at a time. Parse and tag keep no state between
+records, so they can run beside the worker: while the worker deduplicates, alerts and moves the
+records of one chunk, this process parses and tags the next chunk. Records keep their order:
+chunks go to one process, which works through them in the order they were sent, and the worker
+finishes them in that order.
+
+What crosses between the processes is the raw records one way and the `Front` results (tagged
+articles, dead letters) the other, pickled. A dataclass pickles by default through a per-field
+state loop in Python that cost more to read back than half the tag stage; the reducers below
+rebuild each record class by calling it with its fields, which reads back four times faster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copyreg
+import dataclasses
+import logging
+import multiprocessing
+import operator
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from wirewatch.agents.alert import WatchlistSet
+from wirewatch.agents.pipeline import Front, Pipeline
+from wirewatch.streams import records
+from wirewatch.streams.records import RawRecord
+
+log = logging.getLogger(__name__)
+
+
+def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
+    return cls(*values)
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [field.name for field in dataclasses.fields(cls)]
+    # attrgetter of one name returns the value itself, of several a tuple
+    get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+
+    def reduce(obj: Any) -> tuple[Any, ...]:
+        return _rebuild, (type(obj), get(obj))
+
+    return reduce
+
+
+def register_reducers() -> None:
+    """Pickle the record dataclasses (and Front) as a call with their fields, in order."""
+    for value in [*vars(records).values(), Front]:
+        is_record = isinstance(value, type) and dataclasses.is_dataclass(value)
+        if is_record and all(field.init for field in dataclasses.fields(value)):
+            copyreg.pickle(value, _reducer(value))
+
+
+register_reducers()
+
+
+# --- the second process -------------------------------------------------------------------------
+
+_front_pipeline: Pipeline | None = None
+
+
+def _start(max_article_bytes: int) -> None:
+    global _front_pipeline
+    _front_pipeline = Pipeline(WatchlistSet(), max_article_bytes=max_article_bytes)
+
+
+def _fronts(raws: Sequence[RawRecord], speaker_lists: Sequence[list[str]]) -> list[Front]:
+    """Parse and tag each record, after adding the people of any watchlist changes since the
+    last call (in the order the worker saw them, as its own tagger would have added them)."""
+    assert _front_pipeline is not None, "the front process was not started"
+    for speakers in speaker_lists:
+        _front_pipeline.tagger.add_people(speakers)
+    return [_front_pipeline.front(raw) for raw in raws]
+
+
+def _ready() -> bool:
+    return _front_pipeline is not None
+
+
+# --- the worker's side ----------------------------------------------------------------------------
+
+
+class FrontProcessFailed(RuntimeError):
+    """The second process died; the caller parses and tags the chunk itself."""
+
+
+class FrontProcess:
+    """The worker's handle on the second process: send chunks of raw records, get Fronts back."""
+
+    def __init__(self, max_article_bytes: int) -> None:
+        self.max_article_bytes = max_article_bytes
+        self.executor: ProcessPoolExecutor | None = None
+        # Every list of watchlist people the worker has seen, in order, and how many of them
+        # the current process has been sent.
+        self.speaker_history: list[list[str]] = []
+        self.sent = 0
+        self.version = -1
+        self.records_done = 0  # records the second process parsed and tagged
+
+    def start(self) -> None:
+        """Start the process and wait until its knowledge base has loaded."""
+        # spawn, not fork: the worker has threads (the Kafka consumer's), and a forked copy of a
+        # threaded process can inherit a lock some other thread held.
+        context = multiprocessing.get_context("spawn")
+        self.executor = ProcessPoolExecutor(
+            1, mp_context=context, initializer=_start, initargs=(self.max_article_bytes,)
+        )
+        self.sent = 0
+        self.executor.submit(_ready).result(timeout=300)
+
+    def sync(self, watchlists: WatchlistSet) -> None:
+        """Note the watchlists' people when the set has changed since the last call."""
+        if watchlists.version != self.version:
+            self.speaker_history.append(watchlists.speakers())
+            self.version = watchlists.version
+
+    def submit(self, raws: Sequence[RawRecord]) -> asyncio.Future[list[Front]]:
+        """Queue one chunk; the future holds its Fronts, in the order of `raws`."""
+        if self.executor is None:
+            self.start()
+        assert self.executor is not None
+        new_lists, self.sent = self.speaker_history[self.sent :], len(self.speaker_history)
+        try:
+            return asyncio.wrap_future(self.executor.submit(_fronts, list(raws), new_lists))
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self.restart()
+            raise FrontProcessFailed(str(exc)) from exc
+
+    async def result(self, future: asyncio.Future[list[Front]]) -> list[Front]:
+        try:
+            fronts = await future
+        except BrokenProcessPool as exc:
+            log.error("the front process died (%s); starting a new one", exc)
+            self.restart()
+            raise FrontProcessFailed(str(exc)) from exc
+        self.records_done += len(fronts)
+        return fronts
+
+    def restart(self) -> None:
+        """Drop a broken process; the next chunk starts a new one, sent every list of people."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = None
+        self.sent = 0
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None

@@ -1,0 +1,81 @@
+"""Parse and tag in the worker's second process (streams/front_process.py): the same Fronts as
+in the worker itself, watchlist people included, and a dead process replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from wirewatch.agents.alert import Watchlist, WatchlistSet
+from wirewatch.agents.pipeline import Pipeline
+from wirewatch.streams.front_process import FrontProcess, FrontProcessFailed
+from wirewatch.streams.records import RawRecord
+
+
+def raw(value: bytes, offset: int) -> RawRecord:
+    return RawRecord(
+        value=value, key=b"k", topic="raw", partition=0, offset=offset, timestamp_ms=1_700_000_000_000
+    )
+
+
+QUOTED = (
+    b'Ferry talks resume\n\n"We are ready to sail," Quillfeather said on Tuesday at the harbour office.\n'
+)
+
+
+@pytest.fixture
+def front_process() -> Iterator[FrontProcess]:
+    process = FrontProcess(max_article_bytes=2 * 1024 * 1024)
+    process.start()
+    yield process
+    process.close()
+
+
+def timeless(fronts: list) -> list:
+    """Fronts with the dead letters' wall-clock time left out (it is when each was made)."""
+    return [
+        (front.tagged, [dataclasses.replace(letter, at="") for letter in front.dead_letters])
+        for front in fronts
+    ]
+
+
+def run(process: FrontProcess, raws: list[RawRecord]) -> list:
+    async def go() -> list:
+        return await process.result(process.submit(raws))
+
+    return asyncio.run(go())
+
+
+def test_the_second_process_makes_what_the_worker_would(front_process, seed_bytes) -> None:
+    raws = [raw(value, n) for n, value in enumerate([*seed_bytes, QUOTED, b"", b"\x00\x01 binary"])]
+    here = Pipeline(WatchlistSet())
+    expected = [here.front(r) for r in raws]
+    got = run(front_process, raws)
+    assert timeless(got) == timeless(expected)
+    assert [len(f.tagged) for f in got] == [1, 1, 1, 0, 0]
+    assert [letter.reason for f in got for letter in f.dead_letters] == ["empty", "binary"]
+    assert front_process.records_done == len(raws)
+
+
+def test_watchlist_people_reach_the_second_process(front_process) -> None:
+    watchlists = WatchlistSet([Watchlist.from_dict({"id": "ferry", "speakers": ["Ada Quillfeather"]})])
+    front_process.sync(watchlists)
+    [front] = run(front_process, [raw(QUOTED, 0)])
+    assert [q.speaker for q in front.tagged[0].quotes] == ["Ada Quillfeather"]
+    assert front == Pipeline(watchlists).front(raw(QUOTED, 0))
+
+
+def test_a_dead_second_process_is_replaced(front_process) -> None:
+    executor = front_process.executor
+    assert executor is not None
+    for pid in list(executor._processes):  # the pool's one process
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(FrontProcessFailed):
+        run(front_process, [raw(QUOTED, 0)])
+    [front] = run(front_process, [raw(QUOTED, 1)])  # a new process takes the next chunk
+    assert len(front.tagged) == 1
