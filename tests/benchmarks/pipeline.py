@@ -220,8 +220,11 @@ def bench_settings(bootstrap: str) -> Settings:
     )
 
 
-def start_worker(settings: Settings, log_path: Path, data_dir: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    settings: Settings, log_path: Path, data_dir: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = settings_env(settings) | {"WIREWATCH_WEB_ENABLED": "false", "WIREWATCH_DATA_DIR": str(data_dir)}
+    env |= extra_env or {}
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen(
         [sys.executable, "-m", "wirewatch.streams.cli", "worker"],
@@ -353,14 +356,16 @@ async def run_pipeline(
     paced_seconds: float = 30.0,
     profile_path: Path | None = None,
     idle: float = 30.0,
+    extra_env: dict[str, str] | None = None,
 ) -> PipelineResult:
-    """The whole pipeline, raw topic -> alerts topic, in one `wirewatch worker` process."""
+    """The whole pipeline, raw topic -> alerts topic, in one `wirewatch worker` process
+    (`extra_env`: settings of the worker, e.g. WIREWATCH_FRONT_PROCESS=1)."""
     result = PipelineResult()
     settings = bench_settings(bootstrap)
     await ensure_topics(settings, bootstrap)
     await publish_watchlists(settings, watchlists)
-    log_path = work_dir / "worker.log"
-    process = start_worker(settings, log_path, work_dir / "worker-data")
+    log_path = work_dir / f"worker-{settings.app_id}.log"
+    process = start_worker(settings, log_path, work_dir / f"worker-data-{settings.app_id}", extra_env)
     reader = AlertReader(bootstrap, settings.alerts_topic)
     try:
         with PeakMemory(process.pid) as memory:
