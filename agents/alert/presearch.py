@@ -9,9 +9,11 @@ word, OR gives one group of alternatives, NOT adds nothing. A watchlist with no 
 (only NOT clauses, a speaker name with no letters) goes on a short always-evaluate list.
 
 The index files each watchlist under its cheapest group (speakers, then exact words, then
-prefixes; fewer and longer keys first), or under the pair of its two best single words, so
-an article holding one common word alone does not reach the watchlists that need a second
-word. An index hit is a candidate only when every other group is present too.
+prefixes; fewer and longer keys first), or under the pair of its two best groups of words or
+prefixes, so an article holding one common word alone does not reach the watchlists that
+need a second one. An index hit is a candidate only when every other group is present too,
+which is checked against one set of the article's keys (its tokens and the indexed prefixes
+they start with).
 
 The article side is its set of distinct tokens over every field any watchlist can search
 (title, body, source, entity, speaker, every attributed quotation and the reported speech)
