@@ -173,9 +173,12 @@ class ArticleDocument(Document):
     def search_tokens(self) -> set[str]:
         """Every distinct token a watchlist term could match in this article: every field and
         the reported speech (`reported: true` watchlists search it with quote: terms)."""
-        tokens: set[str] = set().union(*(text.tokens for text in self.fields.values()))
-        tokens.update(*(said.words for said in self.said if said.reported))
-        return tokens
+        # title and body as evaluation wants them (kept), the small fields' words added directly
+        others = [text.sequences for name, text in self.fields.items() if name not in ("title", "body")]
+        return self.text_tokens.union(
+            *(seq for sequences in others for seq in sequences),
+            *(said.words for said in self.said if said.reported),
+        )
 
 
 def build_document(tagged: TaggedArticle, quotes: list[Quotation]) -> ArticleDocument:
