@@ -20,6 +20,9 @@ import dataclasses
 import logging
 import multiprocessing
 import operator
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -67,6 +70,15 @@ _front_pipeline: Pipeline | None = None
 def _start(max_article_bytes: int) -> None:
     global _front_pipeline
     _front_pipeline = Pipeline(WatchlistSet(), max_article_bytes=max_article_bytes)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker killed outright cannot stop this process, and the pool's queue keeps it
+    waiting: leave once the worker is gone (this process is then handed to another parent)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _fronts(raws: Sequence[RawRecord], speaker_lists: Sequence[list[str]]) -> list[Front]:

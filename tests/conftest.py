@@ -85,6 +85,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "WIREWATCH_WEB_PORT": str(settings.web_port),
         "WIREWATCH_PARTITIONS": str(settings.partitions),
         "WIREWATCH_LOG_LEVEL": "info",
+        "WIREWATCH_FRONT_PROCESS": "1" if settings.front_process else "0",
     }
 
 

@@ -27,9 +27,10 @@ def without_detected_at(alert: dict) -> dict:
 
 
 @pytest.fixture
-def live(broker, start_worker):
-    """A fresh app id/topics, the seed watchlists published, and one ready worker."""
-    settings = unique_settings(broker.bootstrap)
+def live(request, broker, start_worker):
+    """A fresh app id/topics, the seed watchlists published, and one ready worker (with its
+    front process when the test asks for it: `indirect` parameter True)."""
+    settings = unique_settings(broker.bootstrap, front_process=getattr(request, "param", False))
     asyncio.run(ensure_topics(settings, settings.broker))
     from wirewatch.agents.alert import load_watchlists
 
@@ -66,6 +67,7 @@ def test_seeds_raise_new_then_update(live, seed_bytes) -> None:
     assert len(asyncio.run(consume(settings, settings.alerts_topic, 5, 3.0))) == 4
 
 
+@pytest.mark.parametrize("live", [False, True], ids=["in-process", "front-process"], indirect=True)
 def test_bad_records_reach_dead_letters_and_good_ones_behind_them_alert(live, seed_bytes) -> None:
     settings = live
     oversized = b"A title\n\n" + b"word " * (settings.max_article_bytes // 5 + 10)

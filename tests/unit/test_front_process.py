@@ -7,8 +7,12 @@ import asyncio
 import dataclasses
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from wirewatch.agents.alert import Watchlist, WatchlistSet
@@ -79,3 +83,38 @@ def test_a_dead_second_process_is_replaced(front_process) -> None:
         run(front_process, [raw(QUOTED, 0)])
     [front] = run(front_process, [raw(QUOTED, 1)])  # a new process takes the next chunk
     assert len(front.tagged) == 1
+
+
+PARENT = """
+import sys
+from wirewatch.streams.front_process import FrontProcess
+process = FrontProcess(1024 * 1024)
+process.start()
+print(" ".join(str(pid) for pid in process.executor._processes), flush=True)
+sys.stdin.read()  # until killed
+"""
+
+
+def test_the_second_process_leaves_when_its_worker_is_killed() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert parent.stdout is not None
+        children = [int(pid) for pid in parent.stdout.readline().split()]
+        assert children and all(psutil.pid_exists(pid) for pid in children)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(alive(pid) for pid in children):
+        time.sleep(0.2)
+    left = [pid for pid in children if alive(pid)]
+    for pid in left:  # never leave one behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
