@@ -139,7 +139,7 @@ class AlertEngine:
             },
             matched=found.matched,
             quotes=[{"speaker": q.speaker, "text": q.text} for q in found.quotes],
-            snippet=snippet(body.text, found.matched, body.lowered),
+            snippet=body.snippet(found.matched),
             detected_at=detected_at,
         )
 
@@ -147,11 +147,20 @@ class AlertEngine:
 class ArticleBody:
     """An article's body text and its lower-cased form, shared by its alerts' snippets."""
 
-    __slots__ = ("lowered", "text")
+    __slots__ = ("lowered", "snippets", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.lowered = text.lower()
+        # the snippet depends only on the text and `matched`, which many alerts share
+        self.snippets: dict[tuple[str, ...], str] = {}
+
+    def snippet(self, matched: list[str]) -> str:
+        key = tuple(matched)
+        found = self.snippets.get(key)
+        if found is None:
+            found = self.snippets[key] = snippet(self.text, matched, self.lowered)
+        return found
 
 
 def snippet(text: str, matched: list[str], lowered: str | None = None) -> str:
