@@ -59,7 +59,10 @@ class MinHashBands:
     """
 
     def __init__(self) -> None:
-        self.buckets: list[dict[int, set[str]]] = [{} for _ in range(LSH_BANDS)]
+        # band key -> the ids having it, as a tuple: a tuple of strings is not tracked by the
+        # cyclic collector (sets were, eleven per windowed article: most of what a full
+        # collection walked in a large window)
+        self.buckets: list[dict[int, tuple[str, ...]]] = [{} for _ in range(LSH_BANDS)]
         # article id -> its packed sketch: the candidates are checked against them without
         # reading or decoding their records
         self.sketches: dict[str, bytes] = {}
@@ -74,10 +77,7 @@ class MinHashBands:
         self.sketches[article_id] = sketch
         for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
-            if ids is None:
-                bucket[key] = {article_id}
-            else:
-                ids.add(article_id)
+            bucket[key] = (article_id,) if ids is None else (*ids, article_id)
 
     def remove(self, article_id: str) -> None:
         sketch = self.sketches.pop(article_id, None)
@@ -85,10 +85,14 @@ class MinHashBands:
             return
         for bucket, key in zip(self.buckets, _BAND_KEYS.unpack(sketch), strict=True):
             ids = bucket.get(key)
-            if ids is not None:
-                ids.discard(article_id)
-                if not ids:
-                    del bucket[key]
+            if ids is None or article_id not in ids:
+                continue
+            if len(ids) == 1:
+                del bucket[key]
+            else:
+                rest = list(ids)
+                rest.remove(article_id)
+                bucket[key] = tuple(rest)
 
     def query(self, minhash: LeanMinHash) -> set[str]:
         """The articles sharing at least one band with a sketch."""
