@@ -38,6 +38,7 @@ from .features import (
     body_fingerprint,
     body_minhash,
     body_text,
+    equal_lanes,
     pack_hashes,
     pack_minhash,
     story_features,
@@ -58,6 +59,8 @@ __all__ = [
 # Copies of one text share >= 0.73 of their 5-shingles in the corpus, independent reports of
 # one event <= 0.02: anything between is a wide margin.
 NEAR_DUPLICATE_JACCARD = 0.5
+# Up to this many near-duplicate candidates, they are compared one by one rather than in numpy.
+FEW_CANDIDATES = 12
 # Below this many body words (a feed item with a headline only, or a one-line summary), the
 # title is part of the text compared, or every such item would be a copy of the first.
 SHORT_BODY_WORDS = 20
@@ -203,19 +206,29 @@ class Deduper:
     def _near_duplicate_of(self, minhash: Any) -> str | None:
         """The most similar LSH candidate whose estimated Jaccard similarity (the share of
         equal hash values) reaches NEAR_DUPLICATE_JACCARD; of equals, the smallest id, the
-        same pick every run. All candidates are compared at once: the pipeline corpus gives
-        ~45 per article."""
+        same pick every run. Many candidates (the pipeline corpus gives ~45 per article) are
+        compared at once in numpy; a few, one by one as integers (numpy's per-call cost is
+        more than theirs)."""
         lsh = self.index.lsh
+        sketches = lsh.sketches
         sketch = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
         candidates = list(lsh.candidates(sketch))
         if not candidates:
             return None
-        rows = np.frombuffer(b"".join(map(lsh.sketches.__getitem__, candidates)), dtype="<u4")
-        equal = np.count_nonzero(rows.reshape(len(candidates), NUM_PERM) == minhash.hashvalues, axis=1)
-        most = int(equal.max())
+        if len(candidates) <= FEW_CANDIDATES:
+            query = int.from_bytes(sketch, "little")
+            equal = [
+                equal_lanes(query, int.from_bytes(sketches[candidate], "little")) for candidate in candidates
+            ]
+        else:
+            rows = np.frombuffer(b"".join(map(sketches.__getitem__, candidates)), dtype="<u4")
+            equal = np.count_nonzero(
+                rows.reshape(len(candidates), NUM_PERM) == minhash.hashvalues, axis=1
+            ).tolist()
+        most = max(equal)
         if most / NUM_PERM < NEAR_DUPLICATE_JACCARD:
             return None
-        return min(candidates[at] for at in np.flatnonzero(equal == most))
+        return min(candidate for candidate, lanes in zip(candidates, equal, strict=True) if lanes == most)
 
     def _best_story(self, features: dict[int, float], published: float) -> str | None:
         """The story in the window that explains the largest IDF-weighted share of the
