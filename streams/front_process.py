@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import copyreg
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import operator
@@ -70,6 +71,10 @@ _front_pipeline: Pipeline | None = None
 def _start(max_article_bytes: int) -> None:
     global _front_pipeline
     _front_pipeline = Pipeline(WatchlistSet(), max_article_bytes=max_article_bytes)
+    # As in the worker: the knowledge base lives as long as the process, out of the way of the
+    # cyclic collector's full collections.
+    gc.collect()
+    gc.freeze()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
