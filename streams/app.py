@@ -75,7 +75,7 @@ class TableStore:
     the partition of the record being processed. The agent hands the queue to the producer once
     per batch (`send_changelog`) and waits for it with the batch's alerts, before its offsets
     are committed. Faust's own write path buffers every change through its Topic machinery,
-    which cost more than the change itself (measured: docs/benchmarks.md).
+    which cost more than the change itself (measured, see the README's State paragraph).
     """
 
     def __init__(self, table: faust.Table) -> None:
