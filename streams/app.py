@@ -401,6 +401,7 @@ def create_app(settings: Settings) -> faust.App:
         @app.on_before_shutdown.connect
         async def stop_front_process(sender: Any, **_: Any) -> None:
             front_process.close()
+
     table_store = TableStore(state)
     # The knowledge base loads now, at start-up, not on the first record (a fraction of a
     # second that would otherwise delay the first articles).
@@ -477,7 +478,7 @@ def create_app(settings: Settings) -> faust.App:
                         work.append((event, missed))
                 work.append((event, raw_record(event)))
                 last_of_batch[partition] = (event, offset)
-            if front_process is not None and not ner_topics:
+            if front_process is not None:  # never with the NER stage
                 alerts += await process_with_front_process(work, deliveries)
             else:
                 for event, raw in work:
@@ -489,9 +490,9 @@ def create_app(settings: Settings) -> faust.App:
                 set_current_event(event)  # on the changelog partition of the raw partition
                 table_store.set(processed_key(partition), offset)
             deliveries += await table_store.send_changelog(app.producer)
-            # One wait per batch for the broker to acknowledge the batch's alerts and dead
-            # letters (the state writes are flushed before offsets commit, by Faust): a killed
-            # worker redoes at most the batches after its last commit, and decides them the same.
+            # One wait per batch for the broker to acknowledge the batch's alerts, dead letters
+            # and state changes, before Faust acks the batch's records: a killed worker redoes at
+            # most the batches after its last commit, and decides them the same.
             for delivery in deliveries:
                 await delivery
             yield alerts
@@ -519,11 +520,7 @@ def create_app(settings: Settings) -> faust.App:
                     fronts = None
             for index, (event, raw) in enumerate(chunk):
                 set_current_event(event)
-                try:
-                    front = fronts[index] if fronts is not None else pipeline().front(raw)
-                    alerts += await send_outcome(pipeline().finish(front, raw), raw, deliveries)
-                except Exception as exc:  # never crash the agent: keep the record as a dead letter
-                    alerts += await send_failure(exc, raw, deliveries)
+                alerts += await process_record(raw, deliveries, fronts[index] if fronts is not None else None)
         return alerts
 
     async def handle(raw: RawRecord, deliveries: list[Any]) -> int:
@@ -532,10 +529,11 @@ def create_app(settings: Settings) -> faust.App:
             return 0
         return await process_record(raw, deliveries)
 
-    async def process_record(raw: RawRecord, deliveries: list[Any]) -> int:
-        """Run one record through the pipeline and queue what it sends; returns its alert count."""
+    async def process_record(raw: RawRecord, deliveries: list[Any], front: Front | None = None) -> int:
+        """Run one record through the pipeline (after parse and tag, when `front` holds what
+        they made of it elsewhere) and queue what it sends; returns its alert count."""
         try:
-            outcome = pipeline().process(raw)
+            outcome = pipeline().process(raw) if front is None else pipeline().finish(front, raw)
             return await send_outcome(outcome, raw, deliveries)
         except Exception as exc:  # never crash the agent: keep the record as a dead letter
             return await send_failure(exc, raw, deliveries)

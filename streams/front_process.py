@@ -86,12 +86,11 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _fronts(raws: Sequence[RawRecord], speaker_lists: Sequence[list[str]]) -> list[Front]:
-    """Parse and tag each record, after adding the people of any watchlist changes since the
-    last call (in the order the worker saw them, as its own tagger would have added them)."""
+def _fronts(raws: Sequence[RawRecord], new_people: list[str]) -> list[Front]:
+    """Parse and tag each record, after adding the watchlist people named since the last call
+    (in the order the worker first saw them, as its own tagger would have added them)."""
     assert _front_pipeline is not None, "the front process was not started"
-    for speakers in speaker_lists:
-        _front_pipeline.tagger.add_people(speakers)
+    _front_pipeline.tagger.add_people(new_people)
     return [_front_pipeline.front(raw) for raw in raws]
 
 
@@ -112,15 +111,21 @@ class FrontProcess:
     def __init__(self, max_article_bytes: int) -> None:
         self.max_article_bytes = max_article_bytes
         self.executor: ProcessPoolExecutor | None = None
-        # Every list of watchlist people the worker has seen, in order, and how many of them
-        # the current process has been sent.
-        self.speaker_history: list[list[str]] = []
+        # Every person the watchlists have named, in the order first seen (a tagger keeps the
+        # people it was given, so only new names need sending), and how many the current
+        # process has been sent.
+        self.people: list[str] = []
+        self.named: set[str] = set()
         self.sent = 0
         self.version = -1
         self.records_done = 0  # records the second process parsed and tagged
 
     def start(self) -> None:
-        """Start the process and wait until its knowledge base has loaded."""
+        """Start the process and wait until its knowledge base has loaded (at start-up)."""
+        self._launch().submit(_ready).result(timeout=300)
+
+    def _launch(self) -> ProcessPoolExecutor:
+        """A new process, not waited for: its first chunk waits for it instead."""
         # spawn, not fork: the worker has threads (the Kafka consumer's), and a forked copy of a
         # threaded process can inherit a lock some other thread held.
         context = multiprocessing.get_context("spawn")
@@ -128,22 +133,24 @@ class FrontProcess:
             1, mp_context=context, initializer=_start, initargs=(self.max_article_bytes,)
         )
         self.sent = 0
-        self.executor.submit(_ready).result(timeout=300)
+        return self.executor
 
     def sync(self, watchlists: WatchlistSet) -> None:
         """Note the watchlists' people when the set has changed since the last call."""
         if watchlists.version != self.version:
-            self.speaker_history.append(watchlists.speakers())
+            for name in watchlists.speakers():
+                if name not in self.named:
+                    self.named.add(name)
+                    self.people.append(name)
             self.version = watchlists.version
 
     def submit(self, raws: Sequence[RawRecord]) -> asyncio.Future[list[Front]]:
         """Queue one chunk; the future holds its Fronts, in the order of `raws`."""
-        if self.executor is None:
-            self.start()
-        assert self.executor is not None
-        new_lists, self.sent = self.speaker_history[self.sent :], len(self.speaker_history)
+        # after a failure, a new process is started without blocking the worker's event loop
+        executor = self.executor if self.executor is not None else self._launch()
+        new_people, self.sent = self.people[self.sent :], len(self.people)
         try:
-            return asyncio.wrap_future(self.executor.submit(_fronts, list(raws), new_lists))
+            return asyncio.wrap_future(executor.submit(_fronts, list(raws), new_people))
         except (BrokenProcessPool, RuntimeError) as exc:
             self.restart()
             raise FrontProcessFailed(str(exc)) from exc
@@ -159,7 +166,7 @@ class FrontProcess:
         return fronts
 
     def restart(self) -> None:
-        """Drop a broken process; the next chunk starts a new one, sent every list of people."""
+        """Drop a broken process; the next chunk starts a new one, sent every person named."""
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = None
