@@ -144,6 +144,13 @@ class PipelineResult:
     dead_letters: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def cpu_per_record(self) -> float | None:
+        """The worker's CPU seconds per saturation record (its processes together)."""
+        if self.saturation_cpu_seconds > 0 and self.saturation_count:
+            return self.saturation_cpu_seconds / self.saturation_count
+        return None
+
     def percentile(self, share: float) -> float:
         if not self.latencies:
             return float("nan")

@@ -226,18 +226,12 @@ def figures(report: Report) -> dict[str, float | None]:
     out["rss"] = pipeline.peak_rss_bytes / 1024 / 1024 if pipeline and pipeline.peak_rss_bytes else None
     # CPU per article in the worker, and what of it is not the stage cores (consuming, producing,
     # state writes, Faust's bookkeeping): steadier than a rate when the machine is busy.
-    cpu = None
-    if pipeline and pipeline.saturation_cpu_seconds > 0 and pipeline.saturation_count:
-        cpu = pipeline.saturation_cpu_seconds / pipeline.saturation_count
+    cpu = pipeline.cpu_per_record if pipeline else None
     out["worker_cpu_seconds"] = cpu
     out["overhead_seconds"] = cpu - core_seconds if cpu is not None and core_seconds is not None else None
     front = report.pipeline_front
     out["throughput_front"] = front.throughput if front and front.throughput > 0 else None
-    out["worker_cpu_front_seconds"] = (
-        front.saturation_cpu_seconds / front.saturation_count
-        if front and front.saturation_cpu_seconds > 0 and front.saturation_count
-        else None
-    )
+    out["worker_cpu_front_seconds"] = front.cpu_per_record if front else None
     return out
 
 
@@ -305,7 +299,7 @@ def render(report: Report, command: str) -> str:
                 f"{' (10,000 watchlists)' if name == 'alert' and size.watchlists == 10_000 else ''}{extra} |"
             )
         lines.append(
-            f"| sum of the stage cores | {fmt(f['core_seconds'] * 1000 if f['core_seconds'] is not None else None, 'ms', 2)}"
+            f"| sum of the stage cores | {fmt(ms(f['core_seconds']), 'ms', 2)}"
             " per article | parse + tag + dedup + alert |"
         )
     if pipeline:
@@ -319,8 +313,8 @@ def render(report: Report, command: str) -> str:
             f"| throughput / one-hop floor | {fmt(f['ratio_hop'], '', 3)} | |",
             f"| throughput / {HOT_PATH_HOPS}-hop chain floor | {fmt(f['ratio_chain'], '', 3)} | |",
             f"| throughput / consumer floor | {fmt(f['ratio_consume'], '', 4)} | |",
-            f"| **raw-to-alert latency p50 / p99** | **{fmt(f['p50'] * 1000 if f['p50'] is not None else None, 'ms')}"
-            f" / {fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')}** | {len(pipeline.latencies):,} of "
+            f"| **raw-to-alert latency p50 / p99** | **{fmt(ms(f['p50']), 'ms')}"
+            f" / {fmt(ms(f['p99']), 'ms')}** | {len(pipeline.latencies):,} of "
             f"{pipeline.latency_expected:,} articles published at {fmt(pipeline.latency_rate, 'articles/s', 1)} "
             "(half the saturation rate); send time to the article's first alert reaching an aiokafka consumer |",
             f"| latency p50 by leg | {' · '.join(f'{k} {v * 1000:,.0f} ms' for k, v in pipeline.latency_parts.items()) or '—'} | "
@@ -356,7 +350,7 @@ def render(report: Report, command: str) -> str:
         f"{fmt(f['throughput_front'], 'articles/s', 1)} | "
         f"{goal(f['throughput_front'], GOAL_THROUGHPUT) if size.watchlists == 10_000 else 'not measured (smoke size)'} |",
         f"| p99 raw-to-alert < {GOAL_P99_SECONDS:.0f} s at half the saturation rate | "
-        f"{fmt(f['p99'] * 1000 if f['p99'] is not None else None, 'ms')} | "
+        f"{fmt(ms(f['p99']), 'ms')} | "
         f"{goal(f['p99'], GOAL_P99_SECONDS, higher_is_better=False)} |",
     ]
     if report.profile and report.profile.exists():
