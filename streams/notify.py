@@ -383,6 +383,10 @@ class AlertsReader:
             enable_auto_commit=True,  # positions of alerts already queued (or skipped): see docs
             auto_offset_reset="earliest",
             fetch_max_wait_ms=ALERTS_FETCH_WAIT_MS,
+            # as the worker's own group: a member that died is let go, and a rebalance waits for
+            # the others, as long as in the worker's group (aiokafka's default waits 30 s)
+            session_timeout_ms=int(self.settings.session_timeout_s * 1000),
+            rebalance_timeout_ms=int(self.settings.rebalance_timeout_s * 1000),
         )
         await consumer.start()  # it joins the group now, while the rest of the worker starts
         try:
