@@ -475,10 +475,6 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(raw_topic, name=f"{settings.app_id}-hot-path")
     async def hot_path(stream: faust.StreamT) -> Any:
         await followers_ready()
-        # Built now rather than on the first record: the followers start once the table has
-        # recovered (Faust starts app tasks after recovery), and the build and its collection
-        # took ~0.15 s of CPU that the first batch's articles waited for.
-        pipeline()
         async for events in stream.take_events(settings.batch_max, within=batch_wait):
             deliveries: list[Any] = []
             alerts = 0
