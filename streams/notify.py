@@ -370,6 +370,9 @@ class AlertsReader:
         self.dispatcher = dispatcher
         self.consumer: AIOKafkaConsumer | None = None
         self._kept_at_end = 0.0  # monotonic time the paused partitions were last moved to their end
+        # one change of course at a time: the registry's changes and the reading loop both call
+        # follow_subscribers, and a second seek to the end after a resume would skip alerts
+        self._following = asyncio.Lock()
 
     @property
     def group(self) -> str:
@@ -412,6 +415,10 @@ class AlertsReader:
         consumer = self.consumer
         if consumer is None:
             return
+        async with self._following:
+            await self._follow(consumer)
+
+    async def _follow(self, consumer: AIOKafkaConsumer) -> None:
         try:
             if self.dispatcher.deliveries:
                 paused = consumer.paused()
@@ -427,6 +434,8 @@ class AlertsReader:
                 await self._to_end(consumer, assigned, exact=False)
         except (IllegalStateError, KafkaError) as exc:  # a rebalance meanwhile: the next call redoes it
             log.info("alerts reader: %r; checked again after the next fetch", exc)
+        except Exception:  # webhooks must never stop the worker: the next call tries again
+            log.exception("alerts reader: could not pause or resume %s", self.settings.alerts_topic)
 
     async def _to_end(self, consumer: AIOKafkaConsumer, tps: set[TopicPartition], exact: bool) -> None:
         ends = await consumer.end_offsets(list(tps))
@@ -454,6 +463,9 @@ class AlertsReaderService(faust.Service):
             except KafkaError as exc:
                 topic = self.reader.settings.alerts_topic
                 log.warning("cannot read %s for webhooks (%r); retrying in 5 s", topic, exc)
+                await self.sleep(5)
+            except Exception:  # webhooks must never stop the worker (a Service task's error would)
+                log.exception("the alerts reader failed; starting it again in 5 s")
                 await self.sleep(5)
 
 
