@@ -34,7 +34,6 @@ _STRAIGHT_PAIRS = (
 _ROLE_STOPWORDS = frozenset(
     {"the", "of", "a", "an", "and", "for", "new", "its", "his", "her", "their", "s", "to"}
 )
-_DFA_PATTERNS = 5_000  # the most patterns searched with a DFA (see `KnowledgeBase.automaton`)
 # Spellings of the same function, folded before role words are compared.
 _ROLE_PHRASES = (
     ("prime minister", "premier"),
@@ -281,9 +280,11 @@ class KnowledgeBase:
                     values.append(None)
                     word_values.append(value)
             self._values, self._word_values = values, word_values
-            # A DFA searches about twice as fast as the default NFA, but its memory grows fast
-            # (about 14 MB for the shipped data's 3,000 patterns, 600 MB for 100,000): only when small.
-            kind = ahocorasick_rs.Implementation.DFA if len(patterns) <= _DFA_PATTERNS else None
+            # A contiguous NFA, not a DFA: searched alone, the DFA is faster, but it is large (14 MB
+            # for the shipped data, 600 MB for 100,000 aliases) and a tagger searches once per
+            # article, between which the rest of tagging has pushed it out of the CPU caches. Then
+            # it is the slower one: about 0.27 ms per seed-sized article against 0.19 ms.
+            kind = ahocorasick_rs.Implementation.ContiguousNFA
             self._automaton = ahocorasick_rs.AhoCorasick(patterns, implementation=kind) if patterns else None
         return self._automaton
 
