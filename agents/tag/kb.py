@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -310,15 +311,21 @@ class KnowledgeBase:
             previous_end = match[1]
         else:
             return found
-        # Longest match first, then non-overlapping: "UN General Assembly" beats "UN".
-        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
-        taken = bytearray(len(text) + 1)
+        # Longest match first, then non-overlapping: "UN General Assembly" beats "UN". Only
+        # matches in one run of overlapping ones compete, so the runs are found in order of
+        # starts and each is settled alone; most are a single match.
         chosen: list[tuple[int, int, str, list[Target]]] = []
-        for match in found:
-            if not any(taken[match[0] : match[1]]):
-                chosen.append(match)
-                taken[match[0] : match[1]] = b"\x01" * (match[1] - match[0])
-        chosen.sort(key=lambda m: m[0])
+        run: list[tuple[int, int, str, list[Target]]] = []
+        run_end = -1
+        for match in sorted(found, key=itemgetter(0)):  # (stable: equal starts keep their order)
+            if match[0] >= run_end:
+                if run:
+                    chosen += run if len(run) == 1 else _longest_first(run)
+                run, run_end = [match], match[1]
+            else:
+                run.append(match)
+                run_end = max(run_end, match[1])
+        chosen += run if len(run) == 1 else _longest_first(run)
         return chosen
 
     def find_all(
@@ -350,6 +357,20 @@ class KnowledgeBase:
                     continue
             found.append((start, end, value[0], value[1]))
         return found
+
+
+def _longest_first(
+    matches: list[tuple[int, int, str, list[Target]]],
+) -> list[tuple[int, int, str, list[Target]]]:
+    """The longest of overlapping matches, then the longest of the rest that overlap none
+    taken, and so on (the earlier start first among equals), in order of their starts."""
+    taken: list[tuple[int, int, str, list[Target]]] = []
+    for match in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
+        start, end = match[0], match[1]
+        if all(end <= other[0] or other[1] <= start for other in taken):
+            taken.append(match)
+    taken.sort(key=itemgetter(0))
+    return taken
 
 
 # Heads that stand for one another when a role is described loosely ("the Turkish leader").
