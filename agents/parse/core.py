@@ -105,23 +105,56 @@ def lower_words(sample: str) -> list[str]:
     return words + _WORDS.findall(rest) if rest else words
 
 
+# Every ASCII byte that is not a letter -> space (digits and "_" end a word as punctuation does).
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_NON_LETTERS_TO_SPACES = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
+_ASCII_BYTES = bytes(range(128))
+
+
+@cache
+def _is_letter(character: str) -> bool:
+    """Whether one character is part of a word (`_WORDS`' class)."""
+    return _WORDS.fullmatch(character) is not None
+
+
+def word_counts(sample: str) -> Counter[str]:
+    """How often each word of a text (runs of letters, lower-cased) occurs: the counts of
+    `lower_words`, found without a regular expression over the text. The text is lower-cased
+    at once (see `lower_words`), its non-letters become spaces (the ASCII ones in one
+    bytes.translate, as UTF-8 never uses an ASCII byte inside another character; the few
+    distinct others one bytes.replace each), and str.split cuts the words out."""
+    if "\u0130" in sample or "\u03a3" in sample:
+        return Counter(lower_words(sample))
+    lowered = sample.lower()
+    try:
+        spaced = lowered.encode("utf-8").translate(_NON_LETTERS_TO_SPACES)
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8
+        return Counter(lower_words(sample))
+    if not lowered.isascii():
+        # the text's non-ASCII characters, one after the other (UTF-8 keeps each whole)
+        for character in set(spaced.translate(None, _ASCII_BYTES).decode("utf-8")):
+            if not _is_letter(character):
+                spaced = spaced.replace(character.encode("utf-8"), b" ")
+    return Counter(spaced.decode("utf-8").split())
+
+
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
     sample = text[:1000]  # a hundred-odd words decide it
-    words = lower_words(sample)
-    if not words:
+    counts = word_counts(sample)
+    if not counts:
         return ""
     cyrillic = False
     if not sample.isascii() and (cyrillic_letters := len(_CYRILLIC.findall(sample))):
-        cyrillic = cyrillic_letters > sum(map(len, words)) / 2
+        cyrillic = cyrillic_letters > sum(len(word) * times for word, times in counts.items()) / 2
     # Every language of the script starts at 0, in data-file order, so ties go the same way;
-    # only the function words the sample has are looked at.
+    # only the function words the sample has are looked at (in any order: counts add up).
     scores = dict.fromkeys((code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic), 0)
     languages_by_word = _languages_by_word()
-    for word, count in Counter(filter(languages_by_word.__contains__, words)).items():
+    for word in counts.keys() & languages_by_word.keys():
         for code in languages_by_word[word]:
             if code in scores:
-                scores[code] += count
+                scores[code] += counts[word]
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""
 
