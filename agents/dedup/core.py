@@ -222,9 +222,9 @@ class Deduper:
             ]
         else:
             rows = np.frombuffer(b"".join(map(sketches.__getitem__, candidates)), dtype="<u4")
-            equal = np.count_nonzero(
-                rows.reshape(len(candidates), NUM_PERM) == minhash.hashvalues, axis=1
-            ).tolist()
+            # a sum of the booleans along each row: count_nonzero with an axis is that sum
+            # behind a Python-level wrapper and a conversion
+            equal = (rows.reshape(len(candidates), NUM_PERM) == minhash.hashvalues).sum(axis=1).tolist()
         most = max(equal)
         if most / NUM_PERM < NEAR_DUPLICATE_JACCARD:
             return None
