@@ -396,6 +396,10 @@ class Attribution:
     subjects: dict[tuple[int, int], str] = field(default_factory=dict)
     # (role words, any date) -> `described_by`'s answer, until a person or description is added
     described: dict[tuple[frozenset[str], bool], list[str]] = field(default_factory=dict)
+    # (role words, any date) -> person -> whether one of their descriptions fits: what
+    # `described_by` found per person, kept when someone else is added (a person's entries go
+    # when they get a new description)
+    fitting: dict[tuple[frozenset[str], bool], dict[str, bool]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -415,6 +419,8 @@ class Attribution:
             if words not in known:
                 known.append(words)
                 self.described.clear()
+                for verdicts in self.fitting.values():
+                    verdicts.pop(person, None)
 
     def described_by(self, words: frozenset[str], any_date: bool = False) -> list[str]:
         """The people in the article that one of their descriptions fits, in the order they came:
@@ -423,19 +429,31 @@ class Attribution:
         cached = self.described.get((words, any_date))
         if cached is not None:
             return cached
-        kb, day, descriptions = self.kb, self.day, self.descriptions
-        known = kb.fits_of(words)  # (as kb.describes, without a call per person: this is hot)
+        verdicts = self.fitting.get((words, any_date))
+        if verdicts is None:
+            verdicts = self.fitting[(words, any_date)] = {}
         found = []
         for person in self.seen:
-            nationality, roles = known.get(person) or kb.fit(person, words, known)
-            if (
-                nationality
-                or (roles and any(any_date or role.held_on(day) for role in roles))
-                or (person in descriptions and any(roles_agree(words, d) for d in descriptions[person]))
-            ):
+            fits = verdicts.get(person)
+            if fits is None:
+                fits = verdicts[person] = self._fits(person, words, any_date)
+            if fits:
                 found.append(person)
         self.described[(words, any_date)] = found
         return found
+
+    def _fits(self, person: str, words: frozenset[str], any_date: bool) -> bool:
+        """Whether role words describe a person (see `described_by`)."""
+        kb = self.kb
+        known = kb.fits_of(words)  # (as kb.describes, without its calls: this is hot)
+        nationality, roles = known.get(person) or kb.fit(person, words, known)
+        if nationality:
+            return True
+        day = self.day
+        for role in roles:
+            if any_date or role.held_on(day):
+                return True
+        return any(roles_agree(words, description) for description in self.descriptions.get(person, ()))
 
     def resolve_role(
         self,
@@ -1159,8 +1177,10 @@ def _subject(state: Attribution, masked: str, clause: int, s_end: int) -> tuple[
     if cue:
         person = _nearest_before(state, masked, clause, cue.start)
         if person:
-            ref = next((r for r in _refs_in(state, clause, cue.start) if r.kind == "anon"), None)
-            return person, ref
+            for ref in _refs_in(state, clause, cue.start):
+                if ref.kind == "anon":
+                    return person, ref
+            return person, None
     for ref in _refs_in(state, clause, s_end):
         if ref.kind in ("org", "place"):
             break
