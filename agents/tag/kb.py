@@ -364,6 +364,13 @@ def _longest_first(
 ) -> list[tuple[int, int, str, list[Target]]]:
     """The longest of overlapping matches, then the longest of the rest that overlap none
     taken, and so on (the earlier start first among equals), in order of their starts."""
+    if len(matches) == 2:  # the usual run: a name and the surname or word inside it
+        first, second = matches
+        if second[1] - second[0] > first[1] - first[0] or (
+            second[1] - second[0] == first[1] - first[0] and second[0] < first[0]
+        ):
+            first = second
+        return [first]  # (two in a run overlap: the other is never taken)
     taken: list[tuple[int, int, str, list[Target]]] = []
     for match in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
         start, end = match[0], match[1]
