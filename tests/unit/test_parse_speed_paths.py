@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from copy import copy
+from pathlib import Path
+from typing import Any
 
+import lxml.etree
+import lxml.html
+from trafilatura import main_extractor, xpaths
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+
+from tests.benchmarks.corpus import generate
+from wirewatch.agents.parse import selections
 from wirewatch.agents.parse.core import _WORDS, word_counts
+from wirewatch.agents.parse.maintext import OPTIONS
+
+PARSE_INPUTS = Path(__file__).resolve().parents[1] / "data" / "parse" / "inputs"
 
 
 def _reference_counts(text: str) -> Counter[str]:
@@ -30,3 +43,110 @@ def test_word_counts_of_plain_ascii_text() -> None:
     text = "The harbour authority said on Tuesday, the 3rd, that the_corridor would OPEN."
     assert word_counts(text) == _reference_counts(text)
     assert word_counts(text)["the"] == 3
+
+
+# --- trafilatura's selections as Python (selections.py) -----------------------------------------
+
+TAGS = [
+    "html",
+    "body",
+    "div",
+    "p",
+    "span",
+    "section",
+    "item",
+    "list",
+    "article",
+    "main",
+    "aside",
+    "details",
+    "ol",
+    "ul",
+    "h1",
+    "a",
+    "header",
+    "li",
+]
+ATTRIBUTES = [
+    "id",
+    "class",
+    "style",
+    "role",
+    "data-component",
+    "data-lp-replacement-content",
+    "aria-hidden",
+    "itemprop",
+]
+# pieces of the expressions' tests, near misses and case variants
+TOKENS = [
+    "cookie", "share", "Share", "shar", "social", "nav", "Nav", "NAV", "navigation", "menu", "bar",
+    " ad ", "-ad-", "ad-x", "x ad-y", "byline", "footer", "related", "elated", "teaser", "Teaser",
+    "caption", "hidden", " hidden", "hide-x", "reply-", "comments-title", "comment", "Comment",
+    "commentary", "comol", "disqus_thread", "article-comments", "display:none", "display: none",
+    "true", "articleBody", "article-body", "article__body", "post", "entry", "articleContent",
+    "entry-content", "post-text", "story", "story-body", "primary", "FullText", "text", "cell",
+    "postarea", "content", "content-main", "contentBody", "Main-Content", "MAIN-CONTENT",
+    "page-content", "Page-Content", "main", "MostPopularStories", "article", "mvp-post-add-box",
+    "infinite-scroll", "elementor-share-buttons", "premium", "meta", "x", "", " ", "yin", "jp-",
+]  # fmt: skip
+
+
+def _pairs() -> list[tuple[Any, Any]]:
+    names = ("RAW_TREE_PRUNE_XPATH", "REMOVE_COMMENTS_AND_LISTS_XPATH", *selections.STANDING_IN)
+    functions = [
+        selections.RAW_TREE_PRUNE,
+        selections.REMOVE_COMMENTS_AND_LISTS,
+        *selections.STANDING_IN.values(),
+    ]
+    return [
+        pair
+        for name, stand_ins in zip(names, functions, strict=True)
+        for pair in zip(getattr(xpaths, name), stand_ins, strict=True)
+    ]
+
+
+def _assert_same_selections(tree: Any) -> None:
+    for context in [tree, *list(tree.iterdescendants("article", "div", "body", "main"))[:6]]:
+        for expression, function in _pairs():
+            assert function(context) == expression(context), (function.__name__, expression.path)
+
+
+def _random_tree(rng: random.Random, depth: int = 0) -> Any:
+    element = lxml.html.Element(rng.choice(TAGS) if depth else "html")
+    for name in rng.sample(ATTRIBUTES, rng.randint(0, 4)):  # in random order: the first counts
+        pieces = (rng.choice(TOKENS) + rng.choice(["", " ", "-", "_"]) for _ in range(rng.randint(1, 3)))
+        element.set(name, "".join(pieces).strip())
+    if depth < 5:
+        for _ in range(rng.randint(0, 4 if depth < 3 else 2)):
+            element.append(_random_tree(rng, depth + 1))
+            if rng.random() < 0.2:
+                element.append(lxml.etree.Comment("note"))
+    return element
+
+
+def test_the_selections_stand_in_for_this_trafilatura() -> None:
+    """The pinned trafilatura's expressions are the ones selections.py was written from; a new
+    version keeps its own expressions until the functions are checked against them."""
+    assert selections.matches_trafilatura()
+    assert selections.STANDING_IN["OVERALL_DISCARD_XPATH"] == main_extractor.OVERALL_DISCARD_XPATH
+    assert selections.STANDING_IN["BODY_XPATH"] == main_extractor.BODY_XPATH
+
+
+def test_selections_are_the_xpath_ones_on_pages() -> None:
+    pages = [record.value.decode("utf-8") for record in generate(200) if record.format == "html"]
+    pages += [path.read_text("utf-8", errors="replace") for path in sorted(PARSE_INPUTS.glob("*.htm*"))]
+    assert len(pages) > 60
+    for page in pages:
+        tree = lxml.html.document_fromstring(page)
+        _assert_same_selections(tree)
+        # and on the tree trafilatura's extractor reads: cleaned, its tags converted
+        _assert_same_selections(convert_tags(tree_cleaning(copy(tree), OPTIONS), OPTIONS, None))
+
+
+def test_selections_are_the_xpath_ones_on_generated_trees() -> None:
+    rng = random.Random(5)
+    for number in range(600):
+        tree = _random_tree(rng)
+        if number % 2:  # through the HTML parser, as a page is built
+            tree = lxml.html.document_fromstring(lxml.html.tostring(tree))
+        _assert_same_selections(tree)
