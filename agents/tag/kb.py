@@ -139,6 +139,8 @@ class KnowledgeBase:
     _describes_cache: dict[frozenset[str], dict[str, tuple[bool, tuple[Role, ...]]]] = field(
         default_factory=dict
     )
+    # person id -> every word their roles and nationality have (see `words_of`)
+    _words_of: dict[str, frozenset[str]] = field(default_factory=dict)
     # A role phrase's text -> the longest organisation named inside it, or None.
     _organisations_in: dict[str, tuple[int, int, str] | None] = field(default_factory=dict)
 
@@ -161,6 +163,7 @@ class KnowledgeBase:
         person.gender = person.gender or gender
         person.country = person.country or country
         self._describes_cache.clear()
+        self._words_of.clear()
         for surface in (name, *aliases):
             self.add_surface(surface, Target("entity", person_id))
         return person_id
@@ -178,11 +181,26 @@ class KnowledgeBase:
         role = Role(key, person_id, start, end, words)
         self._roles_fitting.clear()
         self._describes_cache.clear()
+        self._words_of.clear()
         self.roles.setdefault(key, []).append(role)
         self.person_roles.setdefault(person_id, []).append(role)
 
     def roles_of(self, person_id: str) -> list[Role]:
         return self.person_roles.get(person_id, [])
+
+    def words_of(self, person_id: str) -> frozenset[str]:
+        """Every word of a person's roles (whatever the day) and nationality: role words that
+        `fit` finds fitting are all among them."""
+        words = self._words_of.get(person_id)
+        if words is None:
+            if len(self._words_of) > 50_000:
+                self._words_of.clear()
+            person = self.people.get(person_id)
+            nationality = self.country_words.get(person.country, frozenset()) if person else frozenset()
+            words = self._words_of[person_id] = nationality.union(
+                *(role.words for role in self.roles_of(person_id))
+            )
+        return words
 
     def describes(
         self, person_id: str, words: frozenset[str], day: date | None, any_date: bool = False

@@ -308,6 +308,7 @@ _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
+_LEADER_WORD = frozenset({"leader"})  # the role word that other heads satisfy (`roles_agree`)
 _PLURAL = frozenset(
     {"several", "some", "two", "three", "many", "other"}
 )  # a focus entry for an unnamed source ("an Apple spokeswoman")
@@ -396,10 +397,9 @@ class Attribution:
     subjects: dict[tuple[int, int], str] = field(default_factory=dict)
     # (role words, any date) -> `described_by`'s answer, until a person or description is added
     described: dict[tuple[frozenset[str], bool], list[str]] = field(default_factory=dict)
-    # (role words, any date) -> person -> whether one of their descriptions fits: what
-    # `described_by` found per person, kept when someone else is added (a person's entries go
-    # when they get a new description)
-    fitting: dict[tuple[frozenset[str], bool], dict[str, bool]] = field(default_factory=dict)
+    # person id -> every word that can describe them: their roles' and nationality's
+    # (`KnowledgeBase.words_of`) and this article's descriptions of them
+    vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -419,8 +419,8 @@ class Attribution:
             if words not in known:
                 known.append(words)
                 self.described.clear()
-                for verdicts in self.fitting.values():
-                    verdicts.pop(person, None)
+                if person in self.vocabulary:
+                    self.vocabulary[person] |= words
 
     def described_by(self, words: frozenset[str], any_date: bool = False) -> list[str]:
         """The people in the article that one of their descriptions fits, in the order they came:
@@ -429,15 +429,18 @@ class Attribution:
         cached = self.described.get((words, any_date))
         if cached is not None:
             return cached
-        verdicts = self.fitting.get((words, any_date))
-        if verdicts is None:
-            verdicts = self.fitting[(words, any_date)] = {}
+        # Every word but "leader" (which other heads stand for) must be among a person's words
+        # for any of their descriptions to fit: one set test rules out most people.
+        required = words - _LEADER_WORD
+        vocabulary = self.vocabulary
         found = []
         for person in self.seen:
-            fits = verdicts.get(person)
-            if fits is None:
-                fits = verdicts[person] = self._fits(person, words, any_date)
-            if fits:
+            known = vocabulary.get(person)
+            if known is None:
+                known = vocabulary[person] = self.kb.words_of(person).union(
+                    *self.descriptions.get(person, ())
+                )
+            if required <= known and self._fits(person, words, any_date):
                 found.append(person)
         self.described[(words, any_date)] = found
         return found
