@@ -29,6 +29,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+
+import numpy as np
 
 from wirewatch.streams.records import TaggedArticle
 
@@ -146,6 +149,12 @@ HOT_SHARE = 0.02
 MAX_PAIRS = 8  # pair entries one watchlist may have (a word of each of two OR groups)
 DECAY_AT = 8192
 PREFIX_CACHE_MAX = 200_000  # tokens whose indexed prefixes are remembered
+# The pair index is compiled to arrays once it holds COMPILE_MIN_ENTRIES entries; first keys
+# changed since are looked up in the dictionaries until more than STALE_SHARE of them (or
+# STALE_MIN, whichever is more) have changed, and then it is compiled again.
+COMPILE_MIN_ENTRIES = 20_000
+STALE_SHARE = 0.02
+STALE_MIN = 64
 
 # A speaker watchlist is filed under the speaker_key of each person it lists; one that counts
 # reported speech under the key marked with this sign, so that the article side can say apart
@@ -202,6 +211,65 @@ def _check_of(groups: list[Group]) -> Check:
     )
 
 
+class CompiledPairs:
+    """The pair index (first key -> second key -> {id: check}) as arrays, so that an article's
+    pairs are found by a few numpy operations instead of one set intersection per first key
+    it holds. With 100,000 watchlists an article holds about 80 first keys, each with a few
+    dozen second keys, and those small intersections over a large, scattered index cost more
+    than the rest of presearch together (docs/watchlists.md has the figures).
+
+    Keys are numbered from 1; the entries are sorted by first key, so the entries of key k are
+    `offsets[k]:offsets[k + 1]`, each with its second key and what it files (id and check)."""
+
+    __slots__ = ("counts", "entries", "filed", "key_ids", "seconds", "starts")
+
+    def __init__(self, pairs: dict[str, dict[str, dict[str, Check]]]) -> None:
+        key_ids: dict[str, int] = {}
+        number = key_ids.setdefault
+        rows: list[tuple[int, int, int]] = []
+        filed: list[tuple[str, Check]] = []
+        for first, by_second in pairs.items():
+            first_id = number(first, len(key_ids) + 1)
+            for second, entries in by_second.items():
+                second_id = number(second, len(key_ids) + 1)
+                for item in entries.items():
+                    rows.append((first_id, second_id, len(filed)))
+                    filed.append(item)
+        rows.sort()
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        self.key_ids = key_ids
+        self.filed = filed
+        self.seconds = table[:, 1].copy()
+        self.entries = table[:, 2].copy()
+        offsets = np.searchsorted(table[:, 0], np.arange(len(key_ids) + 2))
+        self.starts = offsets[:-1]
+        # a first key whose entries changed after compiling is given none here (it is looked
+        # up in the dictionaries instead)
+        self.counts = np.diff(offsets)
+
+    def retire(self, first: str) -> None:
+        """Stop answering for a first key: its entries are now only in the dictionaries."""
+        key_id = self.key_ids.get(first)
+        if key_id is not None:
+            self.counts[key_id] = 0
+
+    def reached(self, keys: set[str]) -> list[tuple[str, Check]]:
+        """What is filed under the pairs of live first keys whose both keys are in `keys`."""
+        held = np.fromiter(filter(None, map(self.key_ids.get, keys)), dtype=np.int64)
+        counts = self.counts[held]
+        total = int(counts.sum())
+        if not total:
+            return []
+        present = np.zeros(len(self.counts), dtype=bool)
+        present[held] = True
+        # the positions of every entry of those first keys, in one array
+        ends = counts.cumsum()
+        positions = np.repeat(self.starts[held] - (ends - counts), counts) + np.arange(total)
+        positions = positions[present[self.seconds[positions]]]
+        filed = self.filed
+        return [filed[entry] for entry in self.entries[positions].tolist()]
+
+
 class Presearcher:
     """The inverted index from keys to watchlist ids, kept in step with a WatchlistSet.
 
@@ -219,6 +287,11 @@ class Presearcher:
         # first key -> its second keys as a frozenset, and the pairs under it (built when first
         # needed, dropped when those pairs change): one C-level intersection with the tokens
         self._seconds: dict[str, tuple[frozenset[str], dict[str, dict[str, Check]]]] = {}
+        # the pair index as arrays (None until it is large enough), and the first keys whose
+        # entries changed since it was compiled: those are looked up in `_pairs`
+        self._compiled: CompiledPairs | None = None
+        self._stale: set[str] = set()
+        self._pair_entries = 0
         # every prefix the index or a check refers to -> how many refer to it; and how many
         # of them have each length
         self._prefixes: dict[str, int] = {}
@@ -306,14 +379,36 @@ class Presearcher:
         if second:
             for first in map(_marked, primary):
                 by_second = self._pairs.setdefault(first, {})
-                self._seconds.pop(first, None)
+                self._changed_first(first)
                 for second_key in map(_marked, second):
                     by_second.setdefault(second_key, {})[watchlist_id] = check
+                    self._pair_entries += 1
             return
         for kind, key in primary:
             self._tables[kind].setdefault(_marked((kind, key)) if kind == "prefix" else key, {})[
                 watchlist_id
             ] = check
+
+    def _changed_first(self, first: str) -> None:
+        self._seconds.pop(first, None)
+        if self._compiled is not None and first not in self._stale:
+            self._stale.add(first)
+            self._compiled.retire(first)
+
+    def _compiled_pairs(self) -> CompiledPairs | None:
+        """The compiled pair index, compiled again when too many of its first keys changed."""
+        compiled = self._compiled
+        if compiled is None:
+            if self._pair_entries < COMPILE_MIN_ENTRIES:
+                return None
+        elif len(self._stale) <= max(STALE_MIN, STALE_SHARE * len(self._pairs)):
+            return compiled
+        if self._pair_entries < COMPILE_MIN_ENTRIES:
+            self._compiled = None
+        else:
+            self._compiled = CompiledPairs(self._pairs)
+        self._stale = set()
+        return self._compiled
 
     def discard(self, watchlist_id: str) -> None:
         self._always.discard(watchlist_id)
@@ -330,12 +425,12 @@ class Presearcher:
         if second:
             for first in map(_marked, primary):
                 by_second = self._pairs[first]
-                self._seconds.pop(first, None)
+                self._changed_first(first)
                 for second_key in map(_marked, second):
                     entries = by_second.get(second_key)
                     if entries is None:  # the same word in both groups, already removed
                         continue
-                    entries.pop(watchlist_id, None)
+                    self._pair_entries -= entries.pop(watchlist_id, None) is not None
                     if not entries:
                         del by_second[second_key]
                 if not by_second:
@@ -380,9 +475,18 @@ class Presearcher:
         words_index = self._tables["word"]
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
-        for first in pairs.keys() & keys:
+        compiled = self._compiled_pairs()
+        if compiled is None:
+            firsts = pairs.keys() & keys
+            paired = []
+        else:  # the compiled index, and the dictionaries for the first keys changed since
+            firsts = self._stale & keys
+            paired = compiled.reached(keys)
+        for first in firsts:
             filed = seconds_of.get(first)
             if filed is None:
+                if first not in pairs:  # changed since compiling, and gone
+                    continue
                 filed = seconds_of[first] = (frozenset(pairs[first]), pairs[first])
             seconds, by_second = filed
             reached += map(by_second.__getitem__, seconds & keys)
@@ -394,11 +498,10 @@ class Presearcher:
         found = set(self._always)
         add = found.add
         disjoint = keys.isdisjoint
-        for entries in reached:
-            for watchlist_id, (required, alternatives) in entries.items():
-                if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
-                    add(watchlist_id)
-        hits = sum(map(len, reached))
+        for watchlist_id, (required, alternatives) in chain(paired, *map(dict.items, reached)):
+            if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
+                add(watchlist_id)
+        hits = len(paired) + sum(map(len, reached))
         self.stats = PresearchStats(hits, len(found), len(self._always))
         self._articles += 1
         if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:

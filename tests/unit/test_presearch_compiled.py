@@ -1,0 +1,90 @@
+"""The pair index compiled to arrays finds what the dictionaries find: checked against
+evaluating every watchlist, with the compiling threshold lowered so that small sets use it,
+while watchlists are put, replaced, removed and re-filed between articles (first keys that
+changed since compiling are looked up in the dictionaries, then compiled in again)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.benchmarks.stage_match import corpus_articles, generate_watchlists
+from tests.unit.test_presearch import VOCABULARY, random_article, random_watchlists, results
+from wirewatch.agents.alert import Watchlist, WatchlistSet
+from wirewatch.agents.alert import presearch as presearch_module
+
+
+@pytest.fixture
+def compile_small_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(presearch_module, "COMPILE_MIN_ENTRIES", 8)
+    monkeypatch.setattr(presearch_module, "STALE_MIN", 4)
+
+
+def paired_watchlists(rng: random.Random, count: int) -> list[Watchlist]:
+    """Two required words (and sometimes an OR group or a third word): filed under pairs."""
+    made = []
+    for number in range(count):
+        first, second, third = rng.sample(VOCABULARY, 3)
+        query = f"{first} AND {second}"
+        if number % 3 == 0:
+            query += f" AND ({third} OR {rng.choice(VOCABULARY)[:4]}*)"
+        made.append(Watchlist.from_dict({"id": f"p{number}", "query": query}))
+    return made
+
+
+@pytest.mark.usefixtures("compile_small_sets")
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = paired_watchlists(rng, 150) + random_watchlists(rng, 150)
+    current = {w.id: w for w in pool[:120]}
+    live = WatchlistSet(list(current.values()))
+    compiled_ids = set()
+    stale_seen = matched = 0
+    for index in range(150):
+        for watchlist in rng.sample(pool, 3):
+            if watchlist.id in current and rng.random() < 0.5:
+                live.remove(watchlist.id)
+                del current[watchlist.id]
+            else:
+                live.put(watchlist)
+                current[watchlist.id] = watchlist
+        via_presearch, everything = results(list(current.values()), live, random_article(rng, index))
+        assert sorted(via_presearch) == sorted(everything)
+        matched += len(everything)
+        compiled = live.presearch._compiled
+        assert compiled is not None  # the path under test is the one taken
+        compiled_ids.add(id(compiled))
+        stale_seen = max(stale_seen, len(live.presearch._stale))
+    assert matched > 0
+    assert stale_seen > 0  # articles were matched with changed first keys pending
+    assert len(compiled_ids) > 1  # and the index was compiled again along the way
+
+
+@pytest.mark.usefixtures("compile_small_sets")
+def test_the_compiled_pairs_equal_brute_force_on_the_corpora() -> None:
+    articles = corpus_articles()
+    watchlists = generate_watchlists(1500, articles, seed=3)
+    live = WatchlistSet(watchlists)
+    matches = 0
+    for tagged in articles:
+        via_presearch, everything = results(watchlists, live, tagged, shared=True)
+        assert via_presearch == everything
+        matches += len(everything)
+    assert live.presearch._compiled is not None
+    assert matches > 0
+
+
+@pytest.mark.usefixtures("compile_small_sets")
+def test_the_compiled_index_is_dropped_when_the_pairs_shrink_below_the_threshold() -> None:
+    watchlists = paired_watchlists(random.Random(4), 40)
+    live = WatchlistSet(watchlists)
+    tagged = random_article(random.Random(5), 0)
+    results(watchlists, live, tagged)
+    assert live.presearch._compiled is not None
+    for watchlist in watchlists:
+        live.remove(watchlist.id)
+    via_presearch, everything = results([], live, tagged)
+    assert via_presearch == everything == []
+    assert live.presearch._compiled is None and not live.presearch._pairs
