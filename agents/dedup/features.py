@@ -58,19 +58,38 @@ def words(text: str) -> list[str]:
 
     The same tokens as `re.findall(r"\w+", text.lower())`, found faster: ASCII separators
     become spaces in one bytes.translate (UTF-8 never uses an ASCII byte inside another
-    character), and so do the common curly quotes and dashes; str.split cuts there. The
-    other non-ASCII characters are looked at together: when they are all letters or digits
-    (accented names), every piece is a word; otherwise the pieces that still hold a non-word
-    character go through the regular expression.
+    character), and so do the common curly quotes and dashes; str.split cuts there. When
+    nothing else is outside ASCII (most news copy), the bytes are lower-cased as bytes (those
+    separators have no case). Otherwise the text is lower-cased as text and its other
+    non-ASCII characters are looked at together (`_lowered_words`).
     """
-    lowered = text.lower()
+    try:
+        encoded = text.encode("utf-8").translate(_TO_SPACES)
+    except UnicodeError:  # a lone surrogate: not UTF-8
+        return _WORD.findall(text.lower())
+    if not text.isascii():
+        # the non-ASCII characters, one after the other (UTF-8 keeps each whole): a few bytes
+        others = encoded.translate(None, _ASCII)
+        for mark in _COMMON_SEPARATORS:
+            if mark in others:
+                encoded = encoded.replace(mark, b" ")
+                others = others.replace(mark, b"")
+        if others:
+            return _lowered_words(text.lower())
+    return encoded.lower().decode("ascii").split()
+
+
+def _lowered_words(lowered: str) -> list[str]:
+    """`words` of a lower-cased text holding other non-ASCII characters than the common
+    separators: when those are all letters or digits (accented names), every piece is a word;
+    otherwise the pieces that still hold a non-word character go through the regular
+    expression."""
     try:
         encoded = lowered.encode("utf-8").translate(_TO_SPACES)
-    except UnicodeError:  # a lone surrogate: not UTF-8
+    except UnicodeError:
         return _WORD.findall(lowered)
-    if lowered.isascii():
+    if lowered.isascii():  # a character that lower-cases into ASCII (the Kelvin sign)
         return encoded.decode("ascii").split()
-    # the non-ASCII characters, one after the other (UTF-8 keeps each whole): a few bytes
     others = encoded.translate(None, _ASCII)
     for mark in _COMMON_SEPARATORS:
         if mark in others:
@@ -95,6 +114,13 @@ def words(text: str) -> list[str]:
 
 def feature_hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
+
+
+# A feature's hash is the crc32 of its kind's prefix and its name, run on from the prefix's:
+# crc32(name, crc32(prefix)) == crc32(prefix + name), without joining the two.
+_ENTITY_CRC, _SPEAKER_CRC, _TERM_CRC, _BIGRAM_CRC = (
+    zlib.crc32(kind) for kind in (b"e:", b"q:", b"t:", b"b:")
+)
 
 
 def body_text(body_words: list[str]) -> bytes:
@@ -284,6 +310,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     - distinctive terms: the most frequent content words and word pairs that are not names
       already counted as entities (the window's document frequencies weigh them later).
     """
+    crc32 = zlib.crc32
     features: dict[int, float] = {}
     entity_words: set[str] = set()
     add_words = entity_words.update
@@ -292,13 +319,13 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
         weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(len(mentions)))
         if entity.in_title:
             weight *= 1.5
-        features[feature_hash("e:" + entity.id)] = weight
+        features[crc32(entity.id.encode("utf-8"), _ENTITY_CRC)] = weight
         add_words(_name_words(entity.name))
         for surface in {mention.surface for mention in mentions}:  # the same name, many times
             add_words(_name_words(surface))
     for quote in tagged.quotes:
         if quote.speaker_id:
-            features[feature_hash("q:" + quote.speaker_id)] = SPEAKER_WEIGHT
+            features[crc32(quote.speaker_id.encode("utf-8"), _SPEAKER_CRC)] = SPEAKER_WEIGHT
     stop = stopwords()
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
@@ -313,7 +340,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
             if len(terms) == TERMS_PER_ARTICLE:
                 break
     for term in terms:
-        features.setdefault(feature_hash("t:" + term), TERM_WEIGHT)
+        features.setdefault(crc32(term.encode("utf-8"), _TERM_CRC), TERM_WEIGHT)
     # word pairs of the chosen terms that recur: "grain corridor", "debt brake"
     chosen = set(terms)
     pairs: dict[str, int] = {}
@@ -330,5 +357,5 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     if pairs:
         for pair, times in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:BIGRAMS_PER_ARTICLE]:
             if times >= 2:
-                features.setdefault(feature_hash("b:" + pair), BIGRAM_WEIGHT)
+                features.setdefault(crc32(pair.encode("utf-8"), _BIGRAM_CRC), BIGRAM_WEIGHT)
     return features
