@@ -307,6 +307,7 @@ _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
+_RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
 _LEADER_WORD = frozenset({"leader"})  # the role word that other heads satisfy (`roles_agree`)
 _PLURAL = frozenset(
@@ -1329,7 +1330,11 @@ def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end:
         # a role phrase keeps what it was first resolved to
         np_start = cue.start
         for ref in _refs_in(state, clause, cue.start):
-            if state.resolve_ref(ref) == who:
+            kind = ref.kind
+            if kind == "person":  # (what resolve_ref answers for a name, without the call)
+                if ref.ids[0] == who:
+                    np_start = ref.np_start
+            elif kind in _RESOLVED and state.resolve_ref(ref) == who:  # (others are never `who`)
                 np_start = ref.np_start
         lead = masked[clause:np_start]
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
