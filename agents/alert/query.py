@@ -506,6 +506,18 @@ def compile_query(node: Node) -> Evaluator:
         # every bare word must be in the title or body; testing them together first fails
         # most non-matching conjunctions at once (nothing else has an effect to skip)
         plain = frozenset(c.words[0] for c in node.children if _is_bare_word(c))
+        if all(map(_is_bare_word, node.children)):
+            # only bare words (the commonest query): the set test decides, and every child's
+            # label is what its evaluation would append, in order
+            labels = [child.label for child in node.children]  # type: ignore[union-attr]
+
+            def words_conjunction(doc: Document, matched: list[str]) -> bool:
+                if plain <= doc.text_tokens:
+                    matched += labels
+                    return True
+                return False
+
+            return words_conjunction
 
         def conjunction(doc: Document, matched: list[str]) -> bool:
             if plain and not plain <= doc.text_tokens:

@@ -101,6 +101,28 @@ def test_compiled_queries_match_and_explain_as_the_tree_walk(seed: int) -> None:
     assert checked > 5000 and 0 < held < checked
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_conjunctions_of_bare_words_explain_as_the_tree_walk(seed: int) -> None:
+    # the commonest watchlist shape, which the compiled form decides with one set test
+    rng = random.Random(seed)
+    documents = [random_document(rng, i) for i in range(30)]
+    held = 0
+    for _ in range(200):
+        terms = rng.sample(VOCABULARY, rng.randint(2, 5))
+        if rng.random() < 0.3:  # some with a phrase or a field among them: the general path
+            terms.insert(rng.randint(0, len(terms)), rng.choice(['"amber birch"', "title:cedar", "gro*"]))
+        node = parse_query(" AND ".join(terms))
+        compiled = compile_query(node)
+        for doc in documents:
+            by_tree: list[str] = []
+            by_closure: list[str] = []
+            result = evaluate(node, doc, by_tree)
+            assert compiled(doc, by_closure) is result
+            assert by_closure == by_tree
+            held += result and len(by_tree) > 1
+    assert held > 50
+
+
 def test_field_text_shortcuts_find_the_same_places() -> None:
     text = FieldText([words("the grain corridor reopened"), words("grain exports, grain prices")])
     term = parse_query('"grain corridor"')
