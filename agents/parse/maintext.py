@@ -19,10 +19,11 @@ labelled corpus, on the benchmark corpus and on pages made to take the rarer bra
 
 from __future__ import annotations
 
-from copy import copy
+from copy import copy, deepcopy
 from typing import Any
 
 import lxml.etree
+from lxml.etree import strip_tags
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -31,9 +32,17 @@ from trafilatura.core import (
     _forum_thread_page,
     _recall_retry,
 )
-from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+from trafilatura.htmlprocessing import (
+    PRESERVE_IMG_CLEANING,
+    _handle_forms,
+    convert_tags,
+    prune_html,
+    prune_unwanted_nodes,
+    recover_math,
+)
 from trafilatura.main_extractor import extract_content
-from trafilatura.settings import Extractor
+from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from . import selections
@@ -98,6 +107,51 @@ def _extract(tree: Any, options: Extractor) -> Any | None:
     if not text:
         return None  # trafilatura discards a page with no text at all
     return body
+
+
+def tree_cleaning(tree: Any, options: Extractor) -> Any:
+    """trafilatura's `tree_cleaning`, step for step, except that the elements to delete are
+    looked for only under the tags the page has: trafilatura walks the whole tree once for
+    each of some fifty tags, and deleting an element never brings a tag in."""
+    recover_math(tree)
+    cleaning_list, stripping_list = MANUALLY_CLEANED.copy(), MANUALLY_STRIPPED.copy()
+    clean_forms = "form" in cleaning_list
+    if clean_forms:
+        cleaning_list.remove("form")
+    if not options.tables:
+        cleaning_list.extend(["table", "td", "th", "tr"])
+    else:
+        for element in tree.iter("figure", "table"):
+            if (
+                element.find(".//table") is not None
+                if element.tag == "figure"
+                else element.get("role") in ("presentation", "none")
+            ):
+                element.tag = "div"
+    if options.images:
+        cleaning_list = [e for e in cleaning_list if e not in PRESERVE_IMG_CLEANING]
+        stripping_list.remove("img")
+    strip_tags(tree, stripping_list)
+    backup = None
+    if (
+        options.focus == "recall"
+        and tree.find(".//p") is not None
+        and (
+            "p" in cleaning_list
+            or not any(next(p.iterancestors(cleaning_list), tree) is tree for p in tree.iter("p"))
+        )
+    ):
+        backup = deepcopy(tree)
+    present = {element.tag for element in tree.iter(*cleaning_list)}  # one walk, in C
+    for tag in cleaning_list:
+        if tag in present:
+            for element in tree.iter(tag):
+                delete_element(element)
+    if backup is not None and tree.find(".//p") is None:
+        tree = backup
+    if clean_forms:
+        _handle_forms(tree)
+    return prune_html(tree, options.focus)
 
 
 # The length of an element's text, plus two for it and for every element inside it, in one

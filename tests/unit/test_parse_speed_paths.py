@@ -10,11 +10,12 @@ from typing import Any
 
 import lxml.etree
 import lxml.html
-from trafilatura import main_extractor, xpaths
+from trafilatura import htmlprocessing, main_extractor, xpaths
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.settings import Extractor
 
 from tests.benchmarks.corpus import generate
-from wirewatch.agents.parse import selections
+from wirewatch.agents.parse import maintext, selections
 from wirewatch.agents.parse.core import _WORDS, word_counts
 from wirewatch.agents.parse.maintext import OPTIONS
 
@@ -150,3 +151,26 @@ def test_selections_are_the_xpath_ones_on_generated_trees() -> None:
         if number % 2:  # through the HTML parser, as a page is built
             tree = lxml.html.document_fromstring(lxml.html.tostring(tree))
         _assert_same_selections(tree)
+
+
+def test_tree_cleaning_is_trafilaturas() -> None:
+    """maintext.tree_cleaning skips the tags a page does not have; the tree it leaves is
+    trafilatura's, with every setting that changes its steps."""
+    pages = [record.value.decode("utf-8") for record in generate(60) if record.format == "html"]
+    pages += [path.read_text("utf-8", errors="replace") for path in sorted(PARSE_INPUTS.glob("*.htm*"))]
+    pages.append(
+        "<html><body><form><p>Login</p></form><table><tr><td>a</td></tr></table><figure><table>"
+        "<tr><td>b</td></tr></table></figure><math alttext='x^2'></math><p>text</p><picture>"
+        "<img src='a.png'></picture><aside><p>more</p></aside></body></html>"
+    )
+    variants = [
+        OPTIONS,
+        Extractor(output_format="xml", fast=True, tables=True, images=True),
+        Extractor(output_format="xml", fast=True, recall=True),
+        Extractor(output_format="xml", fast=True, precision=True),
+    ]
+    for page in pages:
+        for options in variants:
+            ours = maintext.tree_cleaning(lxml.html.document_fromstring(page), options)
+            theirs = htmlprocessing.tree_cleaning(lxml.html.document_fromstring(page), options)
+            assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
