@@ -21,8 +21,9 @@ from .watchlists import Watchlist, WatchlistError
 class WatchlistSet:
     def __init__(self, watchlists: list[Watchlist] | None = None) -> None:
         self._by_id: dict[str, Watchlist] = {}
-        # insertion rank of each id: candidates come out in the order a full scan would see them
-        self._rank: dict[str, int] = {}
+        # each id's insertion rank and watchlist: candidates come out in the order a full scan
+        # would see them, sorted on the rank with one lookup each
+        self._ranked: dict[str, tuple[int, Watchlist]] = {}
         self._next_rank = 0
         self.presearch = Presearcher()
         self.version = 0
@@ -30,9 +31,13 @@ class WatchlistSet:
             self.put(watchlist)
 
     def put(self, watchlist: Watchlist) -> None:
-        if watchlist.id not in self._by_id:
-            self._rank[watchlist.id] = self._next_rank
+        known = self._ranked.get(watchlist.id)
+        if known is None:
+            rank = self._next_rank
             self._next_rank += 1
+        else:
+            rank = known[0]
+        self._ranked[watchlist.id] = (rank, watchlist)
         self._by_id[watchlist.id] = watchlist
         self.presearch.add(watchlist)
         self.version += 1
@@ -40,7 +45,7 @@ class WatchlistSet:
     def remove(self, watchlist_id: str) -> bool:
         self.version += 1
         self.presearch.discard(watchlist_id)
-        self._rank.pop(watchlist_id, None)
+        self._ranked.pop(watchlist_id, None)
         return self._by_id.pop(watchlist_id, None) is not None
 
     def apply_record(self, key: bytes | None, value: bytes | None) -> None:
@@ -62,9 +67,8 @@ class WatchlistSet:
         """The watchlists that could match the article (a superset of those that do), in the
         same order iteration would give; `base` is the article's document (build_document)."""
         ids = self.presearch.candidate_ids(article_tokens(tagged, base), article_speakers(tagged, base))
-        rank = self._rank
-        by_id = self._by_id
-        return [by_id[i] for i in sorted(ids, key=rank.__getitem__)]
+        # ranks are unique, so the sort never compares two watchlists
+        return [watchlist for _, watchlist in sorted(map(self._ranked.__getitem__, ids))]
 
     def __iter__(self) -> Iterator[Watchlist]:
         return iter(list(self._by_id.values()))
