@@ -128,6 +128,29 @@ def html_to_blocks(fragment: str, *, drop_code: bool = False) -> tuple[list[Bloc
     if "<" not in fragment:
         text = html.unescape(fragment)  # "&amp;" and "&#8217;" in plain-text API fields
         return [Block(fold_spaces(p)) for p in re.split(r"\n\s*\n", text) if p.strip()], []
+    if _PLAIN_PARAGRAPHS.fullmatch(fragment):
+        return plain_paragraphs(fragment), []
+    return _parsed_blocks(fragment, drop_code)
+
+
+# Feed items' markup is mostly bare paragraphs of text: <p>...</p>, nothing else but spaces
+# and line breaks between them.
+_PLAIN_PARAGRAPHS = re.compile(r"(?:[ \t\n]*<p>[^<&]*</p>)+[ \t\n]*")
+_PARAGRAPH_TEXT = re.compile(r"<p>([^<&]*)</p>")
+
+
+def plain_paragraphs(fragment: str) -> list[Block]:
+    """The blocks of markup that is nothing but bare paragraphs, read without parsing it when
+    their text is printable (no entity, no tag, no line break or odd space inside): then the
+    parser's text of each paragraph is the text between its tags."""
+    texts = _PARAGRAPH_TEXT.findall(fragment)
+    if not all(map(str.isprintable, texts)):
+        return _parsed_blocks(fragment, False)[0]
+    return [Block(text) for text in map(fold_spaces, texts) if text]
+
+
+def _parsed_blocks(fragment: str, drop_code: bool) -> tuple[list[Block], list[str]]:
+    """html_to_blocks by lxml's HTML parser."""
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):

@@ -15,7 +15,7 @@ from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
 from tests.benchmarks.corpus import generate
-from wirewatch.agents.parse import maintext, selections
+from wirewatch.agents.parse import formats, maintext, selections
 from wirewatch.agents.parse.core import _WORDS, word_counts
 from wirewatch.agents.parse.maintext import OPTIONS
 
@@ -174,3 +174,39 @@ def test_tree_cleaning_is_trafilaturas() -> None:
             ours = maintext.tree_cleaning(lxml.html.document_fromstring(page), options)
             theirs = htmlprocessing.tree_cleaning(lxml.html.document_fromstring(page), options)
             assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+
+
+def test_bare_paragraphs_are_read_as_the_parser_reads_them() -> None:
+    rng = random.Random(13)
+    pieces = [
+        "word",
+        " ",
+        "  ",
+        "\u201cquoted\u201d",
+        "caf\u00e9",
+        "a > b",
+        ";",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2003",
+    ]
+    pieces += ["\u200b", "\ufeff", "\U0001f600", "\u0301", "\ufffe", "]]>", "x" * 30, "'", '"', "="]
+    fragments = []
+    for _ in range(3000):
+        paragraphs = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 5))
+        ]
+        gaps = [rng.choice(["", " ", "\n", "\n  ", "\t"]) for _ in range(len(paragraphs) + 1)]
+        fragments.append(
+            gaps[0] + "".join(f"<p>{p}</p>{gap}" for p, gap in zip(paragraphs, gaps[1:], strict=True))
+        )
+    fragments += ["<p></p>", "<p> </p><p>\u00a0</p>", "<p>one</p>\n<p>two</p>\n", "  <p>x</p>"]
+    plain = 0
+    for fragment in fragments:
+        assert formats._PLAIN_PARAGRAPHS.fullmatch(fragment), fragment
+        blocks = formats.plain_paragraphs(fragment)
+        parsed, media = formats._parsed_blocks(fragment, True)
+        assert blocks == parsed and media == [], repr(fragment)
+        plain += all(map(str.isprintable, formats._PARAGRAPH_TEXT.findall(fragment)))
+    assert plain > 200  # the shortcut itself was taken, not only the parser behind it
