@@ -123,38 +123,62 @@ def word_counts(sample: str) -> Counter[str]:
     at once (see `lower_words`), its non-letters become spaces (the ASCII ones in one
     bytes.translate, as UTF-8 never uses an ASCII byte inside another character; the few
     distinct others one bytes.replace each), and str.split cuts the words out."""
+    return _counted_words(sample)[0]
+
+
+def _is_cyrillic(character: str) -> bool:
+    return "\u0400" <= character <= "\u04ff"
+
+
+def _counted_words(sample: str) -> tuple[Counter[str], bool]:
+    """`word_counts`, and whether the text has a Cyrillic letter (`_CYRILLIC`): read from its
+    distinct non-ASCII characters, lower-cased (lower-casing keeps a character in that block
+    or out of it, a unit test checks this over all of Unicode)."""
     if "\u0130" in sample or "\u03a3" in sample:
-        return Counter(lower_words(sample))
+        return Counter(lower_words(sample)), _CYRILLIC.search(sample) is not None
     lowered = sample.lower()
     try:
         spaced = lowered.encode("utf-8").translate(_NON_LETTERS_TO_SPACES)
     except UnicodeEncodeError:  # a lone surrogate: not UTF-8
-        return Counter(lower_words(sample))
+        return Counter(lower_words(sample)), _CYRILLIC.search(sample) is not None
+    cyrillic = False
     if not lowered.isascii():
         # the text's non-ASCII characters, one after the other (UTF-8 keeps each whole)
         for character in set(spaced.translate(None, _ASCII_BYTES).decode("utf-8")):
             if not _is_letter(character):
                 spaced = spaced.replace(character.encode("utf-8"), b" ")
-    return Counter(spaced.decode("utf-8").split())
+            elif not cyrillic:
+                cyrillic = _is_cyrillic(character)
+    return Counter(spaced.decode("utf-8").split()), cyrillic
+
+
+@cache
+def _script_languages(cyrillic: bool) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The languages written in Cyrillic (or not), in data-file order, and function word ->
+    those of them that list it (the words none of them lists left out)."""
+    codes = tuple(code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic)
+    by_word: dict[str, tuple[str, ...]] = {}
+    for word, languages in _languages_by_word().items():
+        if written := tuple(code for code in languages if code in codes):
+            by_word[word] = written
+    return codes, by_word
 
 
 def guess_language(text: str) -> str:
     """ISO 639-1 code from the script and the commonest function words; "" when unsure."""
     sample = text[:1000]  # a hundred-odd words decide it
-    counts = word_counts(sample)
+    counts, has_cyrillic = _counted_words(sample)
     if not counts:
         return ""
-    cyrillic = False
-    if not sample.isascii() and (cyrillic_letters := len(_CYRILLIC.findall(sample))):
-        cyrillic = cyrillic_letters > sum(len(word) * times for word, times in counts.items()) / 2
+    cyrillic = has_cyrillic and len(_CYRILLIC.findall(sample)) > sum(map(len, counts.elements())) / 2
     # Every language of the script starts at 0, in data-file order, so ties go the same way;
     # only the function words the sample has are looked at (in any order: counts add up).
-    scores = dict.fromkeys((code for code, _, in_cyrillic in _vocabularies() if in_cyrillic == cyrillic), 0)
-    languages_by_word = _languages_by_word()
+    codes, languages_by_word = _script_languages(cyrillic)
+    scores = dict.fromkeys(codes, 0)
     for word in counts.keys() & languages_by_word.keys():
+        times = counts[word]
         for code in languages_by_word[word]:
-            if code in scores:
-                scores[code] += counts[word]
+            scores[code] += times
     best = max(scores, key=scores.__getitem__, default="")
     return best if best and scores[best] >= 2 else ""
 

@@ -16,7 +16,7 @@ from trafilatura.settings import Extractor
 
 from tests.benchmarks.corpus import generate
 from wirewatch.agents.parse import formats, maintext, selections
-from wirewatch.agents.parse.core import _WORDS, word_counts
+from wirewatch.agents.parse.core import _WORDS, guess_language, word_counts
 from wirewatch.agents.parse.maintext import OPTIONS
 
 PARSE_INPUTS = Path(__file__).resolve().parents[1] / "data" / "parse" / "inputs"
@@ -210,3 +210,26 @@ def test_bare_paragraphs_are_read_as_the_parser_reads_them() -> None:
         assert blocks == parsed and media == [], repr(fragment)
         plain += all(map(str.isprintable, formats._PARAGRAPH_TEXT.findall(fragment)))
     assert plain > 200  # the shortcut itself was taken, not only the parser behind it
+
+
+def test_lower_casing_keeps_a_character_in_the_cyrillic_block_or_out_of_it() -> None:
+    """What the language guess relies on to see Cyrillic letters in the lower-cased text."""
+    for code in range(0x110000):
+        character = chr(code)
+        assert ("\u0400" <= character <= "\u04ff") == any(
+            "\u0400" <= lowered <= "\u04ff" for lowered in character.lower()
+        ), hex(code)
+
+
+def test_language_guess_of_mixed_scripts() -> None:
+    texts = [
+        "И в Москве по данным на этой неделе the and of",
+        "the and of И",
+        "Die und der И в по на",
+        "\u0130stanbul и в по на the",
+        "caf\u00e9 и в по",
+    ]
+    for text in texts:
+        counts = Counter(w.lower() for w in _WORDS.findall(text))
+        assert word_counts(text) == counts
+    assert guess_language(texts[0]) == "ru"
