@@ -30,7 +30,7 @@ Reported speech ("X said that …", "…, X said") is kept in a separate list.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -84,6 +84,9 @@ class Cue(NamedTuple):
     start: int
     end: int
     verb: str
+
+
+_new_tuple = tuple.__new__  # builds a named tuple from a tuple in C (its __new__ is Python)
 
 
 # Matched at a position (pattern.match(text, pos, endpos)), so no "^". At any one position at
@@ -239,17 +242,19 @@ def find_cues(
     that covers the stretches, when the caller has them."""
     if not stretches:
         return []
-    lows = [low for low, _high in stretches]
     if hits is None:
-        hits = find_words(text, lows[0], stretches[-1][1]).cues
-    # keeping the candidates inside one stretch
-    candidates = []
-    for start, end, verb in hits:
-        stretch = bisect_right(lows, start) - 1
-        if stretch < 0:
-            continue
-        high = stretches[stretch][1]
-        if end > high:
+        hits = find_words(text, stretches[0][0], stretches[-1][1]).cues
+    cues: list[Cue] = []
+    # In order of starts (the automaton reports by end), walking the stretches alongside to the
+    # one each hit starts in; at one start at most one verb is a whole word, and a cue ending
+    # in one stretch never blocks one in the next.
+    at, last = 0, len(stretches) - 1
+    taken = 0  # where the last cue taken ends
+    for start, end, verb in sorted(hits):
+        while at < last and stretches[at + 1][0] <= start:
+            at += 1
+        low, high = stretches[at]
+        if start < low or end > high or start < taken:
             continue
         if start > 0:
             before = text[start - 1]
@@ -259,17 +264,8 @@ def find_cues(
             after = text[end]
             if after.isalnum() or after == "_":
                 continue
-        candidates.append((stretch, start, end, verb))
-    # The automaton reports by end; at one start at most one verb is a whole word.
-    candidates.sort()
-    cues: list[Cue] = []
-    taken, current = 0, -1
-    for stretch, start, end, verb in candidates:
-        if stretch != current:
-            current, taken = stretch, 0
-        if start >= taken:
-            cues.append(Cue(start, end, verb))
-            taken = end
+        cues.append(_new_tuple(Cue, (start, end, verb)))  # (Cue(...) without a Python call)
+        taken = end
     return cues
 
 
