@@ -23,6 +23,7 @@ import heapq
 import math
 import struct
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -118,7 +119,8 @@ class StoryState:
     # (sequence number, article id) of its originals, sorted: when one leaves, the ones before it
     # are found without walking the story's later articles (a long story has thousands)
     originals: list[tuple[int, str]] = field(default_factory=list)
-    features: dict[int, int] = field(default_factory=dict)  # feature hash -> originals having it
+    # feature hash -> originals having it (a Counter: an original's features are counted in C)
+    features: Counter[int] = field(default_factory=Counter)
     # outlet -> sequence numbers of its articles, outlets ordered by their first article
     outlets: dict[str, list[int]] = field(default_factory=dict)
     speakers: dict[str, int] = field(default_factory=dict)  # quoted speaker -> originals
@@ -170,7 +172,7 @@ class WindowIndex:
     fingerprints: dict[str, str] = field(default_factory=dict)
     fingerprint_later: dict[str, list[str]] = field(default_factory=dict)
     stories: dict[str, StoryState] = field(default_factory=dict)
-    document_frequency: dict[int, int] = field(default_factory=dict)
+    document_frequency: Counter[int] = field(default_factory=Counter)
     # feature -> {story id: sequence number of its latest original with the feature}, ordered
     # by that number (a dict as an ordered set: a story moves or leaves in O(1))
     postings: dict[int, dict[str, int]] = field(default_factory=dict)
@@ -233,10 +235,12 @@ class WindowIndex:
         insort(story.originals, (seq, article_id))
         for speaker in record.get("spk", ()):
             story.speakers[speaker] = story.speakers.get(speaker, 0) + 1
-        frequency, story_features, postings = self.document_frequency, story.features, self.postings
-        for feature in features if features is not None else unpack_hashes(record.get("x", "")):
-            frequency[feature] = frequency.get(feature, 0) + 1
-            story_features[feature] = story_features.get(feature, 0) + 1
+        if features is None:
+            features = unpack_hashes(record.get("x", ""))
+        self.document_frequency.update(features)
+        story.features.update(features)
+        postings = self.postings
+        for feature in features:
             # the story moves to the end: the newest record has the highest sequence number
             posting = postings.get(feature)
             if posting is None:
