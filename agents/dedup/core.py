@@ -196,7 +196,7 @@ class Deduper:
     def _joined(self, story_id: str, source: str) -> tuple[StoryRef, bool]:
         """The story as it is with this article in it, and whether the outlet is new to it."""
         story = self.ledger.story(story_id)
-        sources = list(story.sources) if story is not None else []
+        sources = story.sources if story is not None else []  # a new list each time
         new_source = bool(source) and source not in sources
         if new_source:
             sources.append(source)

@@ -314,7 +314,7 @@ def read_html(text: str) -> list[Draft]:
             if content:
                 blocks.append(Block(content, "h" if element.tag == "head" else "p"))
     # Kickers above the headline ("Weather") and the headline itself are not body.
-    title_at = next((i for i, b in enumerate(blocks[:4]) if fold_spaces(b.text) == title), None)
+    title_at = next((i for i, b in enumerate(blocks[:4]) if b.text == title), None)  # blocks are folded
     if title_at is not None:
         blocks = blocks[title_at + 1 :]
     paragraphs = [len(b.text) for b in blocks if b.kind == "p"]
