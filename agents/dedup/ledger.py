@@ -341,7 +341,7 @@ class WindowIndex:
                 continue
             posting = postings.get(feature)
             if having <= 1:
-                del story_features[feature]
+                story_features.pop(feature)  # dict.pop: Counter.__delitem__ is Python code
                 if posting:
                     posting.pop(story_id, None)
             else:
