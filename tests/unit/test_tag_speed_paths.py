@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date
 from itertools import islice
 
-from wirewatch.agents.tag.kb import KnowledgeBase, Target
-from wirewatch.agents.tag.quotes import _has_words
+from wirewatch.agents.tag.kb import KnowledgeBase, Target, default_kb
+from wirewatch.agents.tag.quotes import Attribution, _has_words
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -57,3 +58,29 @@ def test_find_resolves_overlaps_as_marking_characters_did() -> None:
         text = " ".join(rng.choice([*words, "dee", "Dee", "Eve", "x"]) for _ in range(rng.randint(0, 12)))
         found = kb.find_all(text)
         assert kb.find(text) == _longest_first_by_marking(found, len(text)), text
+
+
+def test_people_ruled_out_by_their_words_are_those_no_description_fits() -> None:
+    kb = default_kb()
+    rng = random.Random(3)
+    roles = [role for held in kb.person_roles.values() for role in held]
+    people = [*kb.person_roles, "person:someone-unknown"]
+
+    def some_role_words() -> frozenset[str]:
+        """A few words of a known role, sometimes with "leader" (which other heads satisfy)."""
+        words = sorted(rng.choice(roles).words)
+        chosen = set(rng.sample(words, rng.randint(1, min(3, len(words)))))
+        if rng.random() < 0.3:
+            chosen.add("leader")
+        return frozenset(chosen)
+
+    answers = 0
+    for _ in range(2_000):
+        state = Attribution(kb, date(2021, 7, 27) if rng.random() < 0.8 else None, "", [])
+        for position, person in enumerate(rng.sample(people, rng.randint(1, 8))):
+            state.introduce(person, position, some_role_words() if rng.random() < 0.3 else frozenset())
+        words, any_date = some_role_words(), rng.random() < 0.3
+        expected = [person for person in state.seen if state._fits(person, words, any_date)]
+        assert state.described_by(words, any_date) == expected, (words, list(state.seen))
+        answers += bool(expected)
+    assert answers > 100  # people were found, not only ruled out
