@@ -946,7 +946,8 @@ def attribute(
         previous_speaker = ""
         for s_start, s_end in sentences:
             clause = _clause_start(masked, s_start, s_end)  # (the same for all three rules)
-            subject, subject_ref = _subject(state, masked, clause, s_end)
+            cues = _cues_in(state, clause, s_end)  # (the subject's and reported speech's)
+            subject, subject_ref = _subject(state, masked, clause, s_end, cues)
             possessor = _possessor(state, masked, s_start, clause, s_end)
             if possessor and possessor != subject:
                 state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
@@ -976,7 +977,8 @@ def attribute(
                         end=span.end,
                     )
                 )
-            reported += _reported(state, masked, s_start, clause, s_end)
+            if cues:  # (reported speech needs a cue verb after the clause start)
+                reported += _reported(state, masked, s_start, clause, s_end, cues)
             previous_subject = subject or _last_person(state, s_start, s_end)
             previous_speaker = sentence_speaker
     # role phrases the knowledge base resolved (for entities: "the US president" is a person)
@@ -1133,16 +1135,6 @@ def _named_inside(state: Attribution, span: Span) -> frozenset[str]:
     return frozenset(person for _at, person in state.quoted_people[first:last])
 
 
-def _first_cue(state: Attribution, start: int, end: int) -> Cue | None:
-    """The first of `_cues_in` (cues do not overlap, so the first by start ends first)."""
-    first = bisect_left(state.cue_starts, start)
-    if first < len(state.cues):
-        cue = state.cues[first]
-        if cue.start < end and cue.end <= end:
-            return cue
-    return None
-
-
 def _cue_overlaps(state: Attribution, start: int, end: int) -> bool:
     """Whether a cue verb outside quotations overlaps the text between two offsets."""
     at = bisect_left(state.cue_starts, start)
@@ -1167,14 +1159,17 @@ def _clause_start(masked: str, s_start: int, position: int) -> int:
     return m.end() if m else s_start
 
 
-def _subject(state: Attribution, masked: str, clause: int, s_end: int) -> tuple[str, Ref | None]:
+def _subject(
+    state: Attribution, masked: str, clause: int, s_end: int, cues: list[Cue]
+) -> tuple[str, Ref | None]:
     """The person a sentence is about: the subject of its first cue verb, else its first
-    referring expression that is not after a preposition or possessive."""
+    referring expression that is not after a preposition or possessive. `cues`: `_cues_in`
+    the clause and the rest of the sentence."""
     plural = _ANON_PLURAL_START.match(masked, clause, s_end)
     if plural:
         return _ANONYMOUS, Ref(clause, plural.end(), "anon", gender="p")
-    cue = _first_cue(state, clause, s_end)
-    if cue:
+    if cues:
+        cue = cues[0]
         person = _nearest_before(state, masked, clause, cue.start)
         if person:
             for ref in _refs_in(state, clause, cue.start):
@@ -1310,13 +1305,14 @@ _NEEDS_THAT = frozenset(
 )
 
 
-def _reported(state: Attribution, masked: str, s_start: int, clause: int, s_end: int) -> list[Quotation]:
-    """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'."""
-    if _first_cue(state, s_start, s_end) is None:
-        return []  # most sentences have no cue verb: nothing to do
+def _reported(
+    state: Attribution, masked: str, s_start: int, clause: int, s_end: int, cues: list[Cue]
+) -> list[Quotation]:
+    """Reported speech in a sentence: 'X said (that) …', '…, X said', '…," X said, adding that …'.
+    `cues`: `_cues_in` the clause and the rest of the sentence."""
     found: list[Quotation] = []
     taken = clause
-    for cue in _cues_in(state, clause, s_end):
+    for cue in cues:
         if cue.start < taken:
             continue
         who = _nearest_before(state, masked, clause, cue.start)
