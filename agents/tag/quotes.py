@@ -356,7 +356,7 @@ class _Names(dict):
         self.shared = shared
 
     def get(self, key: str, default: tuple[str, str] | None = None) -> tuple[str, str] | None:  # type: ignore[override]
-        return super().get(key) or self.shared.get(key, default)
+        return dict.get(self, key) or self.shared.get(key, default)  # (no super object per call)
 
     def setdefault(self, key: str, default: tuple[str, str]) -> tuple[str, str]:  # type: ignore[override]
         return self.shared[key] if key in self.shared else super().setdefault(key, default)
