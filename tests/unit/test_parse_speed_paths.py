@@ -15,7 +15,7 @@ from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
 from tests.benchmarks.corpus import generate
-from wirewatch.agents.parse import formats, maintext, selections
+from wirewatch.agents.parse import dates, formats, maintext, selections
 from wirewatch.agents.parse.core import _WORDS, guess_language, word_counts
 from wirewatch.agents.parse.maintext import OPTIONS
 
@@ -233,3 +233,17 @@ def test_language_guess_of_mixed_scripts() -> None:
         counts = Counter(w.lower() for w in _WORDS.findall(text))
         assert word_counts(text) == counts
     assert guess_language(texts[0]) == "ru"
+
+
+def test_dates_read_again_are_the_dates_read_first() -> None:
+    spellings = [
+        "March 2, 2023",
+        "2023-03-01T07:17:00Z",
+        "1 March 2023 09:15 GMT",
+        "12 мая 2023 г.",
+        "soon",
+        "",
+    ]
+    for spelling in spellings * 2:
+        assert dates.parse_date(spelling) == dates.parse_date.__wrapped__(spelling)
+    assert dates.parse_date.cache_info().maxsize is not None  # bounded
