@@ -43,8 +43,15 @@ def seed_sized_articles(count: int, seed: int = 11) -> list[Article]:
     for number in range(count):
         entry = rng.choice(entries)
         paragraphs = list(entry["paragraphs"])
-        while sum(len(p) for p in paragraphs) < SEED_CHARS:
-            paragraphs += rng.choice(entries)["paragraphs"]
+        size = sum(map(len, paragraphs))
+        # topped up a paragraph at a time, in order, from other articles: adding whole
+        # articles overshot to about 3,000 characters and 19 paragraphs
+        while size < SEED_CHARS:
+            for paragraph in rng.choice(entries)["paragraphs"]:
+                paragraphs.append(paragraph)
+                size += len(paragraph)
+                if size >= SEED_CHARS:
+                    break
         articles.append(
             Article(
                 id=f"bench-{number}",
