@@ -27,6 +27,7 @@ this beat an Aho-Corasick automaton over the text).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -218,34 +219,42 @@ class CompiledPairs:
     dozen second keys, and those small intersections over a large, scattered index cost more
     than the rest of presearch together (docs/watchlists.md has the figures).
 
-    Keys are numbered from 1; the entries are sorted by first key, so the entries of key k are
-    `offsets[k]:offsets[k + 1]`, each with its second key and what it files (id and check)."""
+    Keys are numbered from 1. The entries of one first key are contiguous (the dictionaries
+    are walked first key by first key): those of key k are `starts[k]` on, `counts[k]` of
+    them, each with its second key's number in `seconds` and what it files in `ids` and
+    `checks`. Built without a tuple per entry: with 100,000 watchlists there are about 95,000
+    entries, and as many new tuples set off the cyclic collector over everything the worker
+    holds (a compile took 0.4 to 3 s with them, depending on when it ran)."""
 
-    __slots__ = ("counts", "entries", "filed", "key_ids", "seconds", "starts")
+    __slots__ = ("checks", "counts", "ids", "key_ids", "seconds", "starts")
 
     def __init__(self, pairs: dict[str, dict[str, dict[str, Check]]]) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
-        rows: list[tuple[int, int, int]] = []
-        filed: list[tuple[str, Check]] = []
+        seconds: list[int] = []
+        ids: list[str] = []
+        checks: list[Check] = []
+        first_ids: list[int] = []
+        starts: list[int] = []
         for first, by_second in pairs.items():
-            first_id = number(first, len(key_ids) + 1)
+            first_ids.append(number(first, len(key_ids) + 1))
+            starts.append(len(ids))
             for second, entries in by_second.items():
-                second_id = number(second, len(key_ids) + 1)
-                for item in entries.items():
-                    rows.append((first_id, second_id, len(filed)))
-                    filed.append(item)
-        rows.sort()
-        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
-        self.key_ids = key_ids
-        self.filed = filed
-        self.seconds = table[:, 1].copy()
-        self.entries = table[:, 2].copy()
-        offsets = np.searchsorted(table[:, 0], np.arange(len(key_ids) + 2))
-        self.starts = offsets[:-1]
+                seconds += [number(second, len(key_ids) + 1)] * len(entries)
+                ids += entries
+                checks += entries.values()
+        size = len(key_ids) + 1
+        begin = np.array(starts, dtype=np.int64)
+        self.starts = np.zeros(size, dtype=np.int64)
+        self.starts[first_ids] = begin
         # a first key whose entries changed after compiling is given none here (it is looked
         # up in the dictionaries instead)
-        self.counts = np.diff(offsets)
+        self.counts = np.zeros(size, dtype=np.int64)
+        self.counts[first_ids] = np.diff(begin, append=len(ids))
+        self.seconds = np.array(seconds, dtype=np.int64)
+        self.key_ids = key_ids
+        self.ids = ids
+        self.checks = checks
 
     def retire(self, first: str) -> None:
         """Stop answering for a first key: its entries are now only in the dictionaries."""
@@ -253,8 +262,9 @@ class CompiledPairs:
         if key_id is not None:
             self.counts[key_id] = 0
 
-    def reached(self, keys: set[str]) -> list[tuple[str, Check]]:
-        """What is filed under the pairs of live first keys whose both keys are in `keys`."""
+    def reached(self, keys: set[str]) -> list[int]:
+        """The entries (positions in `ids` and `checks`) under the pairs of live first keys
+        whose both keys are in `keys`."""
         held = np.fromiter(filter(None, map(self.key_ids.get, keys)), dtype=np.int64)
         counts = self.counts[held]
         total = int(counts.sum())
@@ -265,9 +275,7 @@ class CompiledPairs:
         # the positions of every entry of those first keys, in one array
         ends = counts.cumsum()
         positions = np.repeat(self.starts[held] - (ends - counts), counts) + np.arange(total)
-        positions = positions[present[self.seconds[positions]]]
-        filed = self.filed
-        return [filed[entry] for entry in self.entries[positions].tolist()]
+        return positions[present[self.seconds[positions]]].tolist()
 
 
 class Presearcher:
@@ -476,12 +484,16 @@ class Presearcher:
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
         compiled = self._compiled_pairs()
+        paired: Iterable[tuple[str, Check]] = ()
+        hits = 0
         if compiled is None:
             firsts = pairs.keys() & keys
-            paired = []
         else:  # the compiled index, and the dictionaries for the first keys changed since
             firsts = self._stale & keys
-            paired = compiled.reached(keys)
+            positions = compiled.reached(keys)
+            ids, checks = compiled.ids, compiled.checks
+            paired = zip(map(ids.__getitem__, positions), map(checks.__getitem__, positions), strict=True)
+            hits = len(positions)
         for first in firsts:
             filed = seconds_of.get(first)
             if filed is None:
@@ -501,7 +513,7 @@ class Presearcher:
         for watchlist_id, (required, alternatives) in chain(paired, *map(dict.items, reached)):
             if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
                 add(watchlist_id)
-        hits = len(paired) + sum(map(len, reached))
+        hits += sum(map(len, reached))
         self.stats = PresearchStats(hits, len(found), len(self._always))
         self._articles += 1
         if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
