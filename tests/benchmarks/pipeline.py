@@ -68,6 +68,24 @@ class StageTimes:
     articles: dict[str, int] = field(default_factory=dict)
     alerts_per_article: float = 0.0
     article_ids: list[str] = field(default_factory=list)  # per corpus record, "" if none
+    # story grouping against the generator's: (stories generated, stories found, B-cubed P, R)
+    stories: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+
+
+def bcubed(found: dict[str, str], truth: dict[str, str]) -> tuple[float, float]:
+    """B-cubed precision and recall of a clustering (item -> cluster) against the truth."""
+    members_found: dict[str, set[str]] = {}
+    members_true: dict[str, set[str]] = {}
+    for item in found:
+        members_found.setdefault(found[item], set()).add(item)
+        members_true.setdefault(truth[item], set()).add(item)
+    precision = recall = 0.0
+    for item in found:
+        mine, true = members_found[found[item]], members_true[truth[item]]
+        shared = len(mine & true)
+        precision += shared / len(mine)
+        recall += shared / len(true)
+    return precision / max(1, len(found)), recall / max(1, len(found))
 
 
 def time_stage_cores(
@@ -92,6 +110,8 @@ def time_stage_cores(
     deduper = Deduper(store)
     engine = AlertEngine(store)
     alerts = 0
+    story_found: dict[str, str] = {}
+    story_true: dict[str, str] = {}
     clock = time.perf_counter
     # As the worker does once its pipeline is built (streams/app.py): what lives for the whole
     # run is moved out of the cyclic collector's way, so full collections do not rescan it.
@@ -116,11 +136,18 @@ def time_stage_cores(
             alerts += len(raised)
             if raised and not expected:
                 expected = article.id
+            story_found[article.id] = item.story.id
+            story_true[article.id] = str(record.story)
         result.article_ids.append(expected)
     gc.unfreeze()
     for name in ("tag", "dedup", "alert"):
         result.articles[name] = result.articles["parse"]
     result.alerts_per_article = alerts / max(1, result.articles["alert"])
+    result.stories = (
+        len(set(story_true.values())),
+        len(set(story_found.values())),
+        *bcubed(story_found, story_true),
+    )
     for name, count in result.articles.items():
         result.seconds[name] /= max(1, count)
     return result

@@ -302,6 +302,13 @@ def render(report: Report, command: str) -> str:
             f"| sum of the stage cores | {fmt(ms(f['core_seconds']), 'ms', 2)}"
             " per article | parse + tag + dedup + alert |"
         )
+        generated, found, precision, recall = stages.stories
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        lines.append(
+            f"| story grouping on the corpus | {found:,} stories for {generated:,} generated; "
+            f"B-cubed P {precision:.3f} / R {recall:.3f} / F1 {f1:.3f} | the dedup stage's story of "
+            "each article in the same pass, against the event the generator wrote it from |"
+        )
     if pipeline:
         lines += [
             f"| **pipeline throughput** | **{fmt(f['throughput'], 'articles/s', 1)}** | one `wirewatch worker`, "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 
 from tests.benchmarks import corpus
-from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
+from tests.benchmarks.pipeline import PipelineResult, StageTimes, bcubed, raw_of
 from tests.benchmarks.run import SMOKE, Report, missing_figures, profile_summary, render, stage_modules
 from wirewatch.agents.alert import Watchlist
 from wirewatch.agents.parse import parse_record
@@ -80,6 +80,7 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
     assert "throughput" in missing_figures(report)
     report.floors = {"consume": 40_000.0, "hop": 1_000.0, "chain": 1_000.0}
     report.stages = StageTimes(seconds={"parse": 0.002, "tag": 0.001, "dedup": 0.0005, "alert": 0.0015})
+    report.stages.stories = (30, 12, 0.5, 1.0)
     report.pipeline = PipelineResult(throughput=150.0, latencies=[0.1, 0.2, 0.3], peak_rss_bytes=100 << 20)
     assert missing_figures(report) == []
     table = render(report, "make bench-smoke")
@@ -87,6 +88,16 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
     assert "| **efficiency** = throughput / ideal | **0.90** |" in table
     assert "make bench-smoke" in table
     assert "chain of 1 hop" in table
+    assert "| story grouping on the corpus | 12 stories for 30 generated; B-cubed P 0.500 / R 1.000 / F1 0.667 |" in table
+
+
+def test_bcubed_scores_merged_and_split_stories() -> None:
+    truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    assert bcubed(dict(truth), truth) == (1.0, 1.0)
+    # everything in one story: each item's story is half right, and nothing is split
+    assert bcubed(dict.fromkeys(truth, "s"), truth) == (0.5, 1.0)
+    # every item alone: nothing merged wrongly, each item has half its story
+    assert bcubed({item: item for item in truth}, truth) == (1.0, 0.5)
 
 
 def test_stage_modules_are_discovered() -> None:
