@@ -33,26 +33,42 @@ class ParseResult:
     failures: list[StageError] = field(default_factory=list)
 
 
+_NOT_LOADED: Any = object()  # the record's JSON value was not read while detecting its format
+
+
 def detect_format(text: str) -> str:
+    return _sniff(text)[0]
+
+
+def _sniff(text: str) -> tuple[str, Any]:
+    """The record's format, and its JSON value when reading the first line already read all of it."""
     head = text.lstrip()[:2048]
     if head.startswith(("{", "[")):
         first_line = head.split("\n", 1)[0].strip()
+        # A document holding an object or array ends with its closing bracket, so nothing else
+        # can load: this skips the sure failure on a first line cut at 2,048 characters.
+        if not first_line.endswith(("}", "]")):
+            return "json", _NOT_LOADED
         try:
             first = orjson.loads(first_line)
         except orjson.JSONDecodeError:
-            return "json"
+            return "json", _NOT_LOADED
         if isinstance(first, dict) and first.keys() >= _HISTORY_KEYS:
-            return "history"
-        return "jsonl" if "\n" in text.strip() else "json"
+            return "history", _NOT_LOADED
+        if "\n" in text.strip():
+            return "jsonl", _NOT_LOADED
+        # Only a record without surrounding whitespace was loaded as it is: orjson refuses
+        # whitespace that str.strip removes (a no-break space, say).
+        return "json", first if len(first_line) == len(text) else _NOT_LOADED
     if head.startswith("<"):
         if _FEED_ROOT.search(head):
-            return "feed"
+            return "feed", _NOT_LOADED
         if head.startswith("<?xml") and not _HTML_HINT.search(head):
-            return "feed"
-        return "html"
+            return "feed", _NOT_LOADED
+        return "html", _NOT_LOADED
     if _HTML_HINT.search(head[:512]) and "</" in text:
-        return "html"
-    return "text"
+        return "html", _NOT_LOADED
+    return "text", _NOT_LOADED
 
 
 def article_id(url: str, title: str, text: str, *, folded: bool = False) -> str:
@@ -232,12 +248,16 @@ def _json_error(exc: orjson.JSONDecodeError, text: str, where: str) -> StageErro
     return StageError("malformed-json", f"{where} is not valid JSON: {exc}")
 
 
-def _drafts(text: str, data: bytes, fmt: str) -> tuple[list[Draft], list[StageError]]:
+def _drafts(
+    text: str, data: bytes, fmt: str, loaded: Any = _NOT_LOADED
+) -> tuple[list[Draft], list[StageError]]:
     if fmt == "feed":
         return read_feed(data if data.lstrip().startswith(b"<") else text.encode("utf-8"))
     if fmt == "html":
         return read_html(text), []
     if fmt == "json":
+        if loaded is not _NOT_LOADED:
+            return _json_drafts(json_articles(loaded), "")
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
@@ -292,10 +312,10 @@ def parse_bytes(
         )
     ingest_ms = ingest_ms if ingest_ms is not None else int(time.time() * 1000)
     text = normalise(decode(data))
-    fmt = detect_format(text)
+    fmt, loaded = _sniff(text)
     if fmt == "history":
         return _parse_history(text, origin, max_bytes)
-    drafts, failures = _drafts(text, data, fmt)
+    drafts, failures = _drafts(text, data, fmt, loaded)
     result = ParseResult(failures=list(failures))
     input_format = fmt if fmt != "feed" else ("atom" if "<feed" in text[:2048] else "rss")
     for draft in drafts:
