@@ -23,7 +23,8 @@ from copy import copy, deepcopy
 from typing import Any
 
 import lxml.etree
-from lxml.etree import strip_tags
+from lxml.etree import Element, strip_elements, strip_tags
+from trafilatura import main_extractor
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -36,12 +37,28 @@ from trafilatura.htmlprocessing import (
     PRESERVE_IMG_CLEANING,
     _handle_forms,
     convert_tags,
+    process_node,
     prune_html,
     prune_unwanted_nodes,
     recover_math,
 )
-from trafilatura.main_extractor import extract_content
-from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
+from trafilatura.main_extractor import (
+    NOT_AT_THE_END,
+    REBUILT_BLOCKS,
+    _elem_text,
+    handle_textelem,
+    prune_unwanted_sections,
+    recover_wild_text,
+)
+from trafilatura.settings import (
+    INLINE_FORMATTABLE,
+    MANUALLY_CLEANED,
+    MANUALLY_STRIPPED,
+    MIN_DUPLICATE_LENGTH,
+    TAG_CATALOG,
+    Extractor,
+)
+from trafilatura.utils import SPACING_PROTECTED, text_chars_test
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
@@ -80,8 +97,7 @@ def _extract(tree: Any, options: Extractor) -> Any | None:
     tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE)
     if not is_forum:  # comments are off: on a forum thread they are the posts, and kept
         tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS)
-    cleaned = convert_tags(tree_cleaning(copy(tree), options), options, None)
-    body, text = extract_content(cleaned, options)
+    body, text = extract_content(tree, options)
     # Rescue: the baseline extractor on the page, when the main one found too little.
     if len(text) < options.min_extracted_size:
         baseline_body, baseline_text, baseline_length = baseline(tree)
@@ -165,3 +181,109 @@ def page_text_bound(tree: Any) -> int:
     """At least the length of trafilatura's rendering of the page as text (html2txt)."""
     page = tree.find(".//body")
     return int(_TEXT_BOUND(tree if page is None else page))
+
+
+# The two expressions trafilatura's extraction loop writes as strings, which lxml compiles on
+# every call. Only the texts' total length and whether there are any are read: plain strings.
+_PARAGRAPH_TEXTS = lxml.etree.XPath("//p//text()", smart_strings=False)
+_ALL_ELEMENTS = lxml.etree.XPath(".//*")
+
+
+def _cleaned(tree: Any, options: Extractor) -> Any:
+    return convert_tags(tree_cleaning(copy(tree), options), options, None)
+
+
+def extract_content(tree: Any, options: Extractor) -> tuple[Any, str]:
+    """`trafilatura.main_extractor.extract_content` on the page's cleaned tree, without the copy
+    of that tree it keeps for its rare second pass: when the pass is needed, the page is cleaned
+    again (the same steps give the same tree), which on the benchmark pages never happens.
+    """
+    cleaned = _cleaned(tree, options)
+    # source order before the main pass moves elements, which the second pass needs
+    order = list(cleaned.iter())
+    result_body, temp_text, potential_tags = _main_pass(cleaned, options)
+    if len(result_body) == 0 or len(temp_text) < options.min_extracted_size:
+        backup_tree = _cleaned(tree, options)
+        consumed = {twin for elem, twin in zip(order, backup_tree.iter(), strict=True) if elem.tag == "done"}
+        result_body = recover_wild_text(backup_tree, result_body, options, potential_tags, consumed)
+        temp_text = " ".join(result_body.itertext()).strip()
+    previous = None
+    for element in list(result_body):
+        current = _elem_text(element)
+        if current and current == previous and len(current) > MIN_DUPLICATE_LENGTH:
+            delete_element(element, keep_tail=False)
+        else:
+            previous = current
+    strip_elements(result_body, "done")
+    strip_tags(result_body, "div")
+    for linebreak in result_body.iter("lb"):
+        if (
+            linebreak.tail
+            and not text_chars_test(linebreak.tail)
+            and not any(ancestor.tag in SPACING_PROTECTED for ancestor in linebreak.iterancestors())
+        ):
+            linebreak.tail = None
+    return result_body, temp_text
+
+
+def _main_pass(tree: Any, options: Extractor) -> tuple[Any, str, set[str]]:
+    """`trafilatura.main_extractor._extract`, step for step, with its XPaths compiled once and
+    without the debug log's arguments, which it builds whether or not the log is on."""
+    potential_tags = set(TAG_CATALOG)
+    if options.tables is True:
+        potential_tags.update(["table", "td", "th", "tr"])
+    if options.images is True:
+        potential_tags.add("graphic")
+    if options.links is True:
+        potential_tags.add("ref")
+    result_body = Element("body")
+    # read at call time: selections.install may have put its functions in this list's place
+    for expression in main_extractor.BODY_XPATH:
+        subtree = next((s for s in expression(tree) if s is not None), None)
+        if subtree is None:
+            continue
+        subtree = prune_unwanted_sections(subtree, potential_tags, options)
+        if len(subtree) == 0:
+            continue
+        paragraph_texts = _PARAGRAPH_TEXTS(subtree)
+        factor = 1 if options.focus == "precision" else 3
+        if not paragraph_texts or len("".join(paragraph_texts)) < options.min_extracted_size * factor:
+            potential_tags.add("div")
+        subelements = _ALL_ELEMENTS(subtree)
+        tags = {element.tag for element in subelements}
+        if tags == {"lb"} or (
+            subtree.tag == "div" and "div" in potential_tags and tags <= INLINE_FORMATTABLE | {"lb"}
+        ):
+            subelements = [subtree]
+        lead, start = None, len(result_body)
+        if subelements != [subtree] and text_chars_test(subtree.text):
+            lead = Element("p")
+            lead.text = subtree.text
+            lead = process_node(lead, options)
+        for element in subelements:
+            # an element already moved into the result with its parent is not visited again
+            if element.getroottree().getroot() is result_body:
+                continue
+            tag, tail = element.tag, element.tail
+            processed = handle_textelem(element, potential_tags, options)
+            if processed is not None:
+                result_body.append(processed)
+                if element.getroottree().getroot() is not result_body:
+                    element.tag = "done"
+            if (
+                tag in REBUILT_BLOCKS
+                and text_chars_test(tail)
+                and (processed is None or processed.tail is None)
+            ):
+                tail_element = Element("p")
+                tail_element.text = tail
+                if process_node(tail_element, options) is not None:
+                    result_body.append(tail_element)
+        while len(result_body) > 0 and (result_body[-1].tag in NOT_AT_THE_END):
+            delete_element(result_body[-1], keep_tail=False)
+        if sum(element.tag != "graphic" for element in result_body) > 1:
+            if lead is not None:
+                result_body.insert(start, lead)
+            break
+    temp_text = " ".join(result_body.itertext()).strip()
+    return result_body, temp_text, potential_tags
