@@ -33,6 +33,7 @@ from pathlib import Path
 import orjson
 
 from tests.conftest import settings_env
+from tests.unit.test_dedup_corpus import bcubed
 from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
 from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.parse import parse_record
@@ -71,21 +72,6 @@ class StageTimes:
     # story grouping against the generator's: (stories generated, stories found, B-cubed P, R)
     stories: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
 
-
-def bcubed(found: dict[str, str], truth: dict[str, str]) -> tuple[float, float]:
-    """B-cubed precision and recall of a clustering (item -> cluster) against the truth."""
-    members_found: dict[str, set[str]] = {}
-    members_true: dict[str, set[str]] = {}
-    for item in found:
-        members_found.setdefault(found[item], set()).add(item)
-        members_true.setdefault(truth[item], set()).add(item)
-    precision = recall = 0.0
-    for item in found:
-        mine, true = members_found[found[item]], members_true[truth[item]]
-        shared = len(mine & true)
-        precision += shared / len(mine)
-        recall += shared / len(true)
-    return precision / max(1, len(found)), recall / max(1, len(found))
 
 
 def time_stage_cores(
@@ -146,7 +132,7 @@ def time_stage_cores(
     result.stories = (
         len(set(story_true.values())),
         len(set(story_found.values())),
-        *bcubed(story_found, story_true),
+        *bcubed(story_found, story_true)[:2],
     )
     for name, count in result.articles.items():
         result.seconds[name] /= max(1, count)

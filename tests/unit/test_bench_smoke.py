@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 
 from tests.benchmarks import corpus
-from tests.benchmarks.pipeline import PipelineResult, StageTimes, bcubed, raw_of
+from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
 from tests.benchmarks.run import SMOKE, Report, missing_figures, profile_summary, render, stage_modules
 from wirewatch.agents.alert import Watchlist
 from wirewatch.agents.parse import parse_record
@@ -90,14 +90,6 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
     assert "chain of 1 hop" in table
     assert "| story grouping on the corpus | 12 stories for 30 generated; B-cubed P 0.500 / R 1.000 / F1 0.667 |" in table
 
-
-def test_bcubed_scores_merged_and_split_stories() -> None:
-    truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
-    assert bcubed(dict(truth), truth) == (1.0, 1.0)
-    # everything in one story: each item's story is half right, and nothing is split
-    assert bcubed(dict.fromkeys(truth, "s"), truth) == (0.5, 1.0)
-    # every item alone: nothing merged wrongly, each item has half its story
-    assert bcubed({item: item for item in truth}, truth) == (1.0, 0.5)
 
 
 def test_stage_modules_are_discovered() -> None:
