@@ -212,13 +212,7 @@ def test_presearch_stays_exact_while_watchlists_change_between_articles() -> Non
     current = {w.id: w for w in pool[:100]}
     matched = 0
     for index in range(120):
-        for watchlist in rng.sample(pool, 6):
-            if watchlist.id in current and rng.random() < 0.5:
-                live.remove(watchlist.id)
-                del current[watchlist.id]
-            else:
-                live.put(watchlist)
-                current[watchlist.id] = watchlist
+        churn(rng, rng.sample(pool, 6), live, current)
         prefix = Watchlist.from_dict({"id": f"p{index}", "query": f"{rng.choice(VOCABULARY)[:3]}*"})
         live.put(prefix)
         current[prefix.id] = prefix
@@ -226,3 +220,15 @@ def test_presearch_stays_exact_while_watchlists_change_between_articles() -> Non
         assert sorted(via_presearch) == sorted(everything)
         matched += len(everything)
     assert matched > 0
+
+
+def churn(rng: random.Random, watchlists: list[Watchlist], live: WatchlistSet, current: dict) -> None:
+    """Removes about half of those in the set and puts the others (a replace, when present),
+    in `live` and in `current`, the plain record of what it holds."""
+    for watchlist in watchlists:
+        if watchlist.id in current and rng.random() < 0.5:
+            live.remove(watchlist.id)
+            del current[watchlist.id]
+        else:
+            live.put(watchlist)
+            current[watchlist.id] = watchlist

@@ -10,7 +10,7 @@ import random
 import pytest
 
 from tests.benchmarks.stage_match import corpus_articles, generate_watchlists
-from tests.unit.test_presearch import VOCABULARY, random_article, random_watchlists, results
+from tests.unit.test_presearch import VOCABULARY, churn, random_article, random_watchlists, results
 from wirewatch.agents.alert import Watchlist, WatchlistSet
 from wirewatch.agents.alert import presearch as presearch_module
 
@@ -43,13 +43,7 @@ def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(seed: int)
     compiled_ids = set()
     stale_seen = matched = 0
     for index in range(150):
-        for watchlist in rng.sample(pool, 3):
-            if watchlist.id in current and rng.random() < 0.5:
-                live.remove(watchlist.id)
-                del current[watchlist.id]
-            else:
-                live.put(watchlist)
-                current[watchlist.id] = watchlist
+        churn(rng, rng.sample(pool, 3), live, current)
         via_presearch, everything = results(list(current.values()), live, random_article(rng, index))
         assert sorted(via_presearch) == sorted(everything)
         matched += len(everything)
