@@ -332,18 +332,30 @@ class KnowledgeBase:
         # Longest match first, then non-overlapping: "UN General Assembly" beats "UN". Only
         # matches in one run of overlapping ones compete, so the runs are found in order of
         # starts and each is settled alone; most are a single match.
+        # A run's first match is held alone, and a list made only when a second overlaps it.
         chosen: list[tuple[int, int, str, list[Target]]] = []
-        run: list[tuple[int, int, str, list[Target]]] = []
+        first: tuple[int, int, str, list[Target]] | None = None
+        run: list[tuple[int, int, str, list[Target]]] | None = None
         run_end = -1
         for match in sorted(found, key=itemgetter(0)):  # (stable: equal starts keep their order)
             if match[0] >= run_end:
-                if run:
-                    chosen += run if len(run) == 1 else _longest_first(run)
-                run, run_end = [match], match[1]
+                if run is not None:
+                    chosen += _longest_first(run)
+                    run = None
+                elif first is not None:
+                    chosen.append(first)
+                first, run_end = match, match[1]
             else:
-                run.append(match)
-                run_end = max(run_end, match[1])
-        chosen += run if len(run) == 1 else _longest_first(run)
+                if run is None:
+                    run = [first, match]  # type: ignore[list-item]
+                else:
+                    run.append(match)
+                if match[1] > run_end:
+                    run_end = match[1]
+        if run is not None:
+            chosen += _longest_first(run)
+        elif first is not None:
+            chosen.append(first)
         return chosen
 
     def find_all(
