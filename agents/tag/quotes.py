@@ -34,6 +34,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -599,7 +600,13 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
-    if _ends_with_any(tail, ("so-called",)) and _SO_CALLED.search(before) and len(inner.split()) <= 3:
+    # (no character but "d" and "D" is "d" to the case-insensitive pattern)
+    if (
+        tail[-1:] in "dD"
+        and _ends_with_any(tail, ("so-called",))
+        and _SO_CALLED.search(before)
+        and len(inner.split()) <= 3
+    ):
         return True  # scare quotes: the so-called "experts"
     if inner[-1:] in ",.!?;:" or not span.closed:
         return False
@@ -839,19 +846,20 @@ def build_refs(
         elif holder.kind == "rolephrase" and ref.kind == "person":
             # "the Pentagon chief Lloyd Austin": the name, not the phrase, is the referent
             chosen[chosen.index(holder)] = Ref(ref.start, ref.end, "person", ref.ids, holder.start)
+    # asked for every sentence and cue verb around a reference: found once here, in the loop
+    # rather than through a call per reference
     for ref in chosen:
-        if ref.kind == "person" and ref.np_start == ref.start:
-            ref.np_start = _np_start(text, ref.start)
-        # asked for every sentence and cue verb around the reference: found once here
+        np_start = ref.np_start
+        if np_start == ref.start and ref.kind == "person":
+            np_start = ref.np_start = _np_start(text, np_start)
         ref.possessive = text[ref.end : ref.end + 2] in _POSSESSIVE_ENDINGS
-        ref.after_preposition = _preceded_by_preposition(text, ref)
-    chosen.sort(key=lambda r: r.start)
+        before = text[max(0, np_start - 20) : np_start].rsplit(None, 1)  # the last word is enough
+        ref.after_preposition = bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
+    chosen.sort(key=_START)
     return chosen
 
 
-def _preceded_by_preposition(text: str, ref: Ref) -> bool:
-    before = text[max(0, ref.np_start - 20) : ref.np_start].rsplit(None, 1)  # the last word is enough
-    return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
+_START = attrgetter("start")
 
 
 _POSSESSIVE_ENDINGS = ("'s", "’s")  # right after a reference: "Merkel's remarks"
@@ -953,8 +961,13 @@ def attribute(
                 state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
             state.push_focus(subject, subject_ref)
             sentence_speaker = ""
-            first = bisect_left(para_opens, s_start)
-            for span in para_spans[first : bisect_left(para_opens, s_end)]:
+            # (most paragraphs quote nobody: no bisection for their sentences)
+            sentence_spans = (
+                para_spans[bisect_left(para_opens, s_start) : bisect_left(para_opens, s_end)]
+                if para_spans
+                else para_spans
+            )
+            for span in sentence_spans:
                 speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject)
                 if not speaker and not cue:
                     speaker, cue = _standalone(
