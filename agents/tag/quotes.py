@@ -718,6 +718,20 @@ _ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 _SPACE_WORD_REVERSED = re.compile(r"(\s+)([\w.’'-]+)")
 
 
+_title_words: dict[str, bool] = {}
+
+
+def _is_title_word(word: str) -> bool:
+    """`_TITLE_WORD.fullmatch(word)`, remembered: the pattern tries dozens of alternatives, case
+    folded, on every word (several microseconds), and the words before names recur."""
+    answer = _title_words.get(word)
+    if answer is None:
+        if len(_title_words) > 50_000:
+            _title_words.clear()
+        answer = _title_words[word] = _TITLE_WORD.fullmatch(word) is not None
+    return answer
+
+
 def _np_start(text: str, start: int) -> int:
     """Extend a name leftwards over its title words ("Pentagon chief", "Deputy Prime Minister"),
     up to 80 characters back."""
@@ -734,7 +748,7 @@ def _np_start(text: str, start: int) -> int:
         word = last.group(2)[::-1]
         if word.endswith((".", ",", ";", ":")) and len(word) > 3:
             return position  # the end of the previous sentence or clause, not a title ("R. K." is one)
-        if not (word[:1].isupper() or _TITLE_WORD.fullmatch(word)):
+        if not (word[:1].isupper() or _is_title_word(word)):
             return position
         at = last.end()
         position = start - at
