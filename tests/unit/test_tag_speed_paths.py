@@ -8,7 +8,7 @@ from datetime import date
 from itertools import islice
 
 from wirewatch.agents.tag.kb import KnowledgeBase, Target, default_kb
-from wirewatch.agents.tag.quotes import Attribution, _has_words
+from wirewatch.agents.tag.quotes import _TITLE_WORD, Attribution, _has_words, _is_title_word
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -84,3 +84,11 @@ def test_people_ruled_out_by_their_words_are_those_no_description_fits() -> None
         assert state.described_by(words, any_date) == expected, (words, list(state.seen))
         answers += bool(expected)
     assert answers > 100  # people were found, not only ruled out
+
+
+def test_remembered_title_words_are_what_the_pattern_says() -> None:
+    words = ["said", "President", "minister", "Minister", "CHIEF", "deputy", "by", "foreign", "Vice"]
+    words += ["spokesman", "secretary-general", "Bank's", "U.S.", "", "ministers"]
+    for _ in range(2):  # the second time, the remembered answers
+        for word in words:
+            assert _is_title_word(word) == (_TITLE_WORD.fullmatch(word) is not None), word
