@@ -24,7 +24,7 @@ import heapq
 import math
 import zlib
 from datetime import UTC, datetime
-from itertools import compress, islice
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -259,8 +259,13 @@ class Deduper:
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
             story = index.stories[story_id]
-            # the weights of the features the story has, summed in the article's order
-            shared = sum(compress(weights.values(), map(story.features.__contains__, weights)))
+            # each feature counts by the share of the story's originals that have it: the story
+            # is compared as its centroid, not as the union of its articles' features, which a
+            # long story grows until any article finds most of its own there (on the benchmark
+            # corpus, 1,368 originals of 581 events fell into 11 stories, one of 1,317)
+            having = story.features.get
+            shared = sum([weight * having(feature, 0) for feature, weight in weights.items()])
+            shared /= story.members or 1
             score = shared / total * time_factor(published, story)
             if score > best_score:
                 best, best_score = story_id, score
