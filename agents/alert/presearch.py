@@ -389,8 +389,10 @@ class Presearcher:
                 by_second = self._pairs.setdefault(first, {})
                 self._changed_first(first)
                 for second_key in map(_marked, second):
-                    by_second.setdefault(second_key, {})[watchlist_id] = check
-                    self._pair_entries += 1
+                    entries = by_second.setdefault(second_key, {})
+                    # counted once: a key in both groups files the same pair twice
+                    self._pair_entries += watchlist_id not in entries
+                    entries[watchlist_id] = check
             return
         for kind, key in primary:
             self._tables[kind].setdefault(_marked((kind, key)) if kind == "prefix" else key, {})[
