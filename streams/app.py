@@ -250,8 +250,24 @@ PROCESSED_PREFIX = "processed:"
 
 
 def processed_key(partition: int) -> str:
-    """State key of the last raw offset the hot path processed on a partition."""
+    """State key of what the hot path processed last on a partition: `[first, last]`, the
+    first and last raw offsets of that partition in its latest batch."""
     return f"{PROCESSED_PREFIX}{partition}"
+
+
+def processed_span(marker: Any) -> tuple[int | None, int]:
+    """(the last offset processed, the offset below which every record's effects were
+    acknowledged) from a partition's processed marker; (None, -1) when there is none.
+
+    A batch's alerts, dead letters and state writes are all acknowledged before the next batch
+    is taken, so once a batch's marker is stored, every record before that batch was fully
+    delivered; the batch itself may have been cut short by a crash. An older marker (a bare
+    last offset) tells nothing about its batch, so nothing counts as delivered."""
+    if isinstance(marker, list) and len(marker) == 2 and all(isinstance(n, int) for n in marker):
+        return marker[1], marker[0]
+    if isinstance(marker, int):
+        return marker, -1
+    return None, -1
 
 
 async def read_raw_range(settings: Settings, partition: int, start: int, end: int) -> list[RawRecord]:
@@ -460,10 +476,14 @@ def create_app(settings: Settings) -> faust.App:
     # Partitions whose first record since the last (re)assignment was checked against the last
     # offset processed there (see the hot path); a rebalance starts the check again.
     checked: set[int] = set()
+    # partition -> the offset below which its records were processed and delivered before the
+    # (re)assignment: the group hands them over again when a worker died before committing
+    delivered_below: dict[int, int] = {}
 
     @app.on_partitions_revoked.connect
     async def forget_checked(sender: Any, revoked: Any, **_: Any) -> None:
         checked.clear()
+        delivered_below.clear()
 
     batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
 
@@ -480,13 +500,23 @@ def create_app(settings: Settings) -> faust.App:
             alerts = 0
             last_of_batch: dict[int, tuple[Any, int]] = {}
             work: list[tuple[Any, RawRecord]] = []  # (the event it came with, the record), in order
+            first_of_batch: dict[int, int] = {}
+            skipped: dict[int, int] = {}
             for event in events:
                 partition, offset = event.message.partition, event.message.offset
                 done = None
                 if partition not in checked:  # the first record of a partition since (re)assignment
                     checked.add(partition)
-                    done = table_store.get(processed_key(partition))
-                if isinstance(done, int) and offset > done + 1 + settings.refill_skipped_max:
+                    done, delivered_below[partition] = processed_span(
+                        table_store.get(processed_key(partition))
+                    )
+                if offset < delivered_below.get(partition, -1):
+                    # Processed, delivered and written to the state before the worker that had it
+                    # died uncommitted: doing it again could only differ (its article may have
+                    # left the story window since), never add anything.
+                    skipped[partition] = skipped.get(partition, 0) + 1
+                    continue
+                if done is not None and offset > done + 1 + settings.refill_skipped_max:
                     log.warning(
                         "raw %s/%d: offsets %d..%d were skipped, more than WIREWATCH_REFILL_SKIPPED_MAX;"
                         " taken for a deliberate offset reset, not read again",
@@ -495,14 +525,25 @@ def create_app(settings: Settings) -> faust.App:
                         done + 1,
                         offset - 1,
                     )
-                elif isinstance(done, int) and offset > done + 1:
+                elif done is not None and offset > done + 1:
                     # Records between the last one processed and this one were never seen here
                     # (Faust can commit past records it skipped around a rebalance): read them
                     # from the raw topic and process them first, in order.
+                    first_of_batch.setdefault(partition, done + 1)
                     for missed in await read_raw_range(settings, partition, done + 1, offset):
                         work.append((event, missed))
                 work.append((event, raw_record(event)))
+                first_of_batch.setdefault(partition, offset)
                 last_of_batch[partition] = (event, offset)
+            for partition, count in skipped.items():
+                log.info(
+                    "raw %s/%d: %d records below offset %d were processed and delivered before"
+                    " the reassignment; not processed again",
+                    settings.raw_topic,
+                    partition,
+                    count,
+                    delivered_below[partition],
+                )
             if front_process is not None:  # never with the NER stage
                 alerts += await process_with_front_process(work, deliveries)
             else:
@@ -513,7 +554,7 @@ def create_app(settings: Settings) -> faust.App:
                     alerts += await handle(raw, deliveries)
             for partition, (event, offset) in last_of_batch.items():
                 set_current_event(event)  # on the changelog partition of the raw partition
-                table_store.set(processed_key(partition), offset)
+                table_store.set(processed_key(partition), [first_of_batch[partition], offset])
             deliveries += await table_store.send_changelog(app.producer)
             # One wait per batch for the broker to acknowledge the batch's alerts, dead letters
             # and state changes, before Faust acks the batch's records: a killed worker redoes at

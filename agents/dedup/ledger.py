@@ -3,8 +3,10 @@
 Each processed article is written to the store once, as `dedup:a:<article id>`, holding
 everything that article decided: its story, its body fingerprint, MinHash and story features
 (an original) or the original it copies (a copy), its outlet and quoted speakers, the alert
-decisions of the watchlists it matched, and a processing sequence number. It is deleted when
-the article leaves the window. Nothing else is stored.
+decisions of the watchlists it matched, and a processing sequence number. When the article
+leaves the window its record leaves the index and retires: it stays in the store one more window
+length, for the same raw record redone after a crash, and is then deleted. Nothing else is
+stored.
 
 Everything else is derived in memory from those records (`WindowIndex`): the story views
 (size, outlets, speakers, time span), the alert memory per watchlist and story, the
@@ -249,6 +251,11 @@ class WindowIndex:
                 posting.pop(story.id, None)
                 posting[story.id] = seq
 
+    def holds(self, article_id: str, record: dict[str, Any]) -> bool:
+        """Whether a record is indexed (in the window), not retired."""
+        story = self.stories.get(record["s"])
+        return story is not None and article_id in story.articles
+
     def remove_article(
         self, article_id: str, record: dict[str, Any], record_of: RecordLookup | None = None
     ) -> None:
@@ -442,13 +449,24 @@ class ArticleLedger:
             ),
             key=itemgetter(0, 1),
         )
-        for _, article_id, record in records:
-            self.index.add_article(article_id, record)
         self.next_seq = records[-1][0] + 1 if records else 0
         # the latest publication time seen: no record that set it has left the window, since
         # the window ends `window_hours` behind the watermark
         latest = max((record["t"] for _, _, record in records), default=None)
         self.watermark = latest - lateness_hours * 3600 if latest is not None else 0.0
+        # Retired records (left the window, kept for replays) are the ones before the window
+        # that were processed before the watermark last moved: the window moves only with the
+        # first record to reach the latest publication time, and evicts when it moves. A late
+        # arrival processed since is still indexed, as in the worker that wrote it.
+        cutoff = self.watermark - window_hours * 3600
+        last_move = min((n for n, _, record in records if record["t"] == latest), default=-1)
+        self.retired: list[tuple[float, str]] = []  # heap of (published, article id)
+        for seq, article_id, record in records:
+            if record["t"] < cutoff and seq < last_move:
+                self.retired.append((record["t"], article_id))
+            else:
+                self.index.add_article(article_id, record)
+        heapq.heapify(self.retired)
 
     # --- records -----------------------------------------------------------------------------
 
@@ -523,19 +541,33 @@ class ArticleLedger:
             self.evict()
 
     def evict(self) -> int:
-        """Delete the records that have left the window; returns how many."""
+        """Take the records that have left the window out of the index; returns how many.
+
+        Our own stay in the store, retired, for one more window length before they are
+        deleted: a record handed over again after a crash (the group redoes what was not
+        committed, which in a fast replay of history can span days of publication time) then
+        finds its article's record and gets the decisions it had, instead of coming in as a
+        late arrival and being decided afresh against what is left of its story."""
         self.commit()
         cutoff = self.watermark - self.window_hours * 3600
         expiry = self.index.expiry
         dropped = 0
         while expiry and expiry[0][0] < cutoff:
-            _, article_id = heapq.heappop(expiry)
-            record = self.record(article_id)
+            published, article_id = heapq.heappop(expiry)
+            own = self.store.get(ARTICLE_PREFIX + article_id)
+            # another worker's record is deleted by that worker; ours retires
+            record = own if isinstance(own, dict) else self.foreign.pop(article_id, None)
             if record is None:
                 continue
-            self.foreign.pop(article_id, None)  # another worker deletes the records it wrote
-            if self.store.get(ARTICLE_PREFIX + article_id) is not None:
-                self.store.delete(ARTICLE_PREFIX + article_id)
+            if record is own:
+                heapq.heappush(self.retired, (published, article_id))
             dropped += 1
             self.index.remove_article(article_id, record, self.record)
+        retired, forgotten = self.retired, cutoff - self.window_hours * 3600
+        while retired and retired[0][0] < forgotten:
+            published, article_id = heapq.heappop(retired)
+            record = self.store.get(ARTICLE_PREFIX + article_id)
+            # unless the article came back since, sent again, and is in the window once more
+            if isinstance(record, dict) and not self.index.holds(article_id, record):
+                self.store.delete(ARTICLE_PREFIX + article_id)
         return dropped

@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from wirewatch.agents.alert import load_watchlists
-from wirewatch.streams.app import create_app
+from wirewatch.streams.app import create_app, processed_span
 from wirewatch.streams.settings import Settings
 
 from ..conftest import SEED_WATCHLISTS
@@ -89,4 +89,34 @@ async def test_seeds_through_the_agent(app_and_recorders, seed_bytes, monkeypatc
         for (_, value, _), key in zip(changelog, keys, strict=True)
         if key == "processed:0"
     ]
-    assert processed[-1] == 3  # the four records' offsets are 0..3
+    # the first and last raw offsets of the partition's latest batch (the records' are 0..3)
+    assert processed[-1][1] == 3 and 0 <= processed[-1][0] <= 3
+
+
+async def test_records_delivered_before_a_crash_are_not_processed_again(
+    app_and_recorders, seed_bytes, monkeypatch
+) -> None:
+    """A worker died after delivering the batches before offsets 2..3 but before committing
+    any offset: the group hands offsets 0 and 1 over again, and they are passed over."""
+    app, settings, producer = app_and_recorders
+    agent = app.wirewatch_hot_path
+    monkeypatch.setattr(app.producer, "send", producer.send)
+    app.tables["state"].data["processed:0"] = [2, 3]
+    async with agent.test_context() as context:
+        await context.put(b"\x00 delivered before", key=b"zero")  # offset 0: passed over
+        await context.put(b"\x00 delivered before", key=b"one")  # offset 1: passed over
+        await context.put(b"\x00 maybe not delivered", key=b"two")  # the last batch: again
+        await context.put(seed_bytes[0], key=b"three")
+    letters = producer.sent.get(settings.dead_letter_topic, [])
+    assert [key for key, _, _ in letters] == [b"two"]
+    assert [key for key, _, _ in producer.sent.get(settings.alerts_topic, [])] == [b"kremlin-iraq", b"peskov"]
+    changelog = producer.sent.get(f"{settings.app_id}-state-changelog", [])
+    markers = [orjson.loads(value) for key, value, _ in changelog if orjson.loads(key) == "processed:0"]
+    assert markers[-1][1] == 3 and 2 <= markers[-1][0] <= 3
+
+
+def test_processed_span_reads_the_batch_marker_and_the_older_bare_offset() -> None:
+    assert processed_span([40, 47]) == (47, 40)  # offsets below 40 were delivered
+    assert processed_span(47) == (47, -1)  # an older marker: nothing counts as delivered
+    assert processed_span(None) == (None, -1)
+    assert processed_span(["a", 1]) == (None, -1)

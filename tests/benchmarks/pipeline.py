@@ -73,7 +73,6 @@ class StageTimes:
     stories: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
 
 
-
 def time_stage_cores(
     records: Sequence[BenchRecord], watchlists: list[dict], budget_seconds: float
 ) -> StageTimes:

@@ -88,8 +88,10 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
     assert "| **efficiency** = throughput / ideal | **0.90** |" in table
     assert "make bench-smoke" in table
     assert "chain of 1 hop" in table
-    assert "| story grouping on the corpus | 12 stories for 30 generated; B-cubed P 0.500 / R 1.000 / F1 0.667 |" in table
-
+    assert (
+        "| story grouping on the corpus | 12 stories for 30 generated; B-cubed P 0.500 / R 1.000 / F1 0.667 |"
+        in table
+    )
 
 
 def test_stage_modules_are_discovered() -> None:
