@@ -318,7 +318,7 @@ class Ref:
 
     start: int
     end: int
-    kind: str  # person | role | rolephrase | pronoun | anon | org | place
+    kind: str  # person | role | rolephrase | pronoun | anon (organisations and places are never refs)
     ids: tuple[str, ...]  # the person id; role keys; the entity id
     np_start: int  # where its noun phrase starts ("Pentagon chief Lloyd Austin")
     gender: str
@@ -1204,8 +1204,6 @@ def _subject(
                     return person, ref
             return person, None
     for ref in _refs_in(state, clause, s_end):
-        if ref.kind in ("org", "place"):
-            break
         if ref.kind not in _SPEAKER_KINDS:
             continue
         if ref.after_preposition or ref.possessive:

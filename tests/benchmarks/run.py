@@ -295,7 +295,7 @@ def render(report: Report, command: str) -> str:
             extra = f", {stages.alerts_per_article:.1f} alerts per article" if name == "alert" else ""
             lines.append(
                 f"| stage core: {name} | {fmt(rate, 'articles/s')} ({fmt(seconds * 1000 if seconds else None, 'ms', 2)}"
-                f" per article) | alone on one core, {stages.articles.get(name, 0):,} articles in corpus order"
+                f" per article) | CPU time of one thread, alone, {stages.articles.get(name, 0):,} articles in corpus order"
                 f"{' (10,000 watchlists)' if name == 'alert' and size.watchlists == 10_000 else ''}{extra} |"
             )
         lines.append(
