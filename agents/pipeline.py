@@ -52,6 +52,7 @@ class Pipeline:
         max_article_bytes: int = 2 * 1024 * 1024,
         story_window_hours: float = 72.0,
         allowed_lateness_hours: float = 6.0,
+        retired_hours: float | None = None,
         updates_per_story_per_hour: int = 6,
         clock: Callable[[RawRecord], str] | None = None,
         tagger: Tagger | None = None,
@@ -60,7 +61,7 @@ class Pipeline:
         self.store = store if store is not None else MemoryStore()
         self.max_article_bytes = max_article_bytes
         self.tagger = tagger or Tagger()
-        self.deduper = Deduper(self.store, story_window_hours, allowed_lateness_hours)
+        self.deduper = Deduper(self.store, story_window_hours, allowed_lateness_hours, retired_hours)
         self.alerter = AlertEngine(self.store, updates_per_story_per_hour)
         self.clock = clock or (lambda raw: wall_clock())
         self._speakers_version = -1

@@ -457,6 +457,7 @@ def create_app(settings: Settings) -> faust.App:
                 max_article_bytes=settings.max_article_bytes,
                 story_window_hours=settings.story_window_hours,
                 allowed_lateness_hours=settings.allowed_lateness_hours,
+                retired_hours=settings.retired_hours,
                 updates_per_story_per_hour=settings.updates_per_story_per_hour,
                 tagger=tagger,
             )

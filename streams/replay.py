@@ -63,6 +63,7 @@ def replay_records(
         max_article_bytes=config.max_article_bytes,
         story_window_hours=config.story_window_hours,
         allowed_lateness_hours=config.allowed_lateness_hours,
+        retired_hours=config.retired_hours,
         updates_per_story_per_hour=config.updates_per_story_per_hour,
         clock=timestamp_clock,
     )

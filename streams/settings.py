@@ -35,6 +35,12 @@ def _env_float(name: str, default: float) -> float:
         raise SystemExit(f"{name}={raw!r} is not a number") from None
 
 
+def _env_optional_float(name: str) -> float | None:
+    """A number, or None when the variable is unset or empty (the setting's own default)."""
+    raw = os.environ.get(name)
+    return None if raw is None or raw == "" else _env_float(name, 0.0)
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -61,6 +67,9 @@ class Settings:
     # Dedup / story window and how late an article may arrive, in hours.
     story_window_hours: float = 72.0
     allowed_lateness_hours: float = 6.0
+    # How long an article's record stays stored after it left the window, so that a raw record
+    # redone after a crash gets its decisions back; None: as long as the window.
+    retired_hours: float | None = None
     # At most this many `update` alerts per watchlist and story per hour.
     updates_per_story_per_hour: int = 6
     # Consumer-group timeouts, in seconds. Short rebalance timeouts let a worker join in
@@ -139,6 +148,7 @@ class Settings:
             max_article_bytes=_env_int("WIREWATCH_MAX_ARTICLE_BYTES", 2 * 1024 * 1024),
             story_window_hours=_env_float("WIREWATCH_STORY_WINDOW_HOURS", 72.0),
             allowed_lateness_hours=_env_float("WIREWATCH_ALLOWED_LATENESS_HOURS", 6.0),
+            retired_hours=_env_optional_float("WIREWATCH_RETIRED_HOURS"),
             updates_per_story_per_hour=_env_int("WIREWATCH_UPDATES_PER_STORY_PER_HOUR", 6),
             rebalance_timeout_s=_env_float("WIREWATCH_REBALANCE_TIMEOUT_S", 10.0),
             session_timeout_s=_env_float("WIREWATCH_SESSION_TIMEOUT_S", 10.0),

@@ -106,11 +106,17 @@ class Deduper:
     complete; `commit()` writes it. A Deduper used on its own writes it when the next article
     comes (or on `commit()`), so its store always ends up with every article it decided."""
 
-    def __init__(self, store: StateStore, window_hours: float = 72.0, lateness_hours: float = 6.0) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        window_hours: float = 72.0,
+        lateness_hours: float = 6.0,
+        retired_hours: float | None = None,
+    ) -> None:
         self.store = store
         self.window_hours = window_hours
         self.lateness_hours = lateness_hours
-        self.ledger = ArticleLedger(store, window_hours, lateness_hours)
+        self.ledger = ArticleLedger(store, window_hours, lateness_hours, retired_hours)
         self.index = self.ledger.index
 
     @property

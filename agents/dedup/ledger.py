@@ -429,10 +429,18 @@ class PendingArticle:
 class ArticleLedger:
     """The store of article records, the index derived from it, and the event-time window."""
 
-    def __init__(self, store: StateStore, window_hours: float = 72.0, lateness_hours: float = 6.0) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        window_hours: float = 72.0,
+        lateness_hours: float = 6.0,
+        retired_hours: float | None = None,
+    ) -> None:
         self.store = store
         self.window_hours = window_hours
         self.lateness_hours = lateness_hours
+        # how long a record stays stored after it left the window (None: the window's length)
+        self.retired_hours = window_hours if retired_hours is None else max(0.0, retired_hours)
         self.index = WindowIndex()
         self.pending: PendingArticle | None = None
         # Records other workers wrote (other partitions' changelog, README "Keys and
@@ -543,8 +551,8 @@ class ArticleLedger:
     def evict(self) -> int:
         """Take the records that have left the window out of the index; returns how many.
 
-        Our own stay in the store, retired, for one more window length before they are
-        deleted: a record handed over again after a crash (the group redoes what was not
+        Our own stay in the store, retired, for `retired_hours` (one more window length by
+        default) before they are deleted: a record handed over again after a crash (the group redoes what was not
         committed, which in a fast replay of history can span days of publication time) then
         finds its article's record and gets the decisions it had, instead of coming in as a
         late arrival and being decided afresh against what is left of its story."""
@@ -563,7 +571,7 @@ class ArticleLedger:
                 heapq.heappush(self.retired, (published, article_id))
             dropped += 1
             self.index.remove_article(article_id, record, self.record)
-        retired, forgotten = self.retired, cutoff - self.window_hours * 3600
+        retired, forgotten = self.retired, cutoff - self.retired_hours * 3600
         while retired and retired[0][0] < forgotten:
             published, article_id = heapq.heappop(retired)
             record = self.store.get(ARTICLE_PREFIX + article_id)

@@ -153,3 +153,18 @@ def test_headline_only_items_are_not_copies_of_each_other() -> None:
     same = deduper(tagged("a-3", "2024-01-01T08:10:00Z", body=[" "], title="Ferry pier closes for repairs"))
     assert not first.duplicate_of and not second.duplicate_of
     assert same.duplicate_of == "a-1"
+
+
+def test_retired_hours_bound_how_long_a_record_outlives_the_window(monkeypatch) -> None:
+    from wirewatch.streams.settings import Settings
+
+    store = MemoryStore()
+    deduper = Deduper(store, window_hours=72, lateness_hours=6, retired_hours=0)
+    deduper(tagged("a-1", "2024-01-01T08:00:00Z"))
+    deduper(other_story(1, "2024-01-05T00:00:00Z"))  # 88 h later: past the window
+    deduper.commit()
+    assert store.get(ARTICLE_PREFIX + "a-1") is None  # deleted as it left, as before retiring
+    monkeypatch.setenv("WIREWATCH_RETIRED_HOURS", "12")
+    assert Settings.from_env().retired_hours == 12.0
+    monkeypatch.setenv("WIREWATCH_RETIRED_HOURS", "")
+    assert Settings.from_env().retired_hours is None  # the window's length
