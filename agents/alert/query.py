@@ -43,13 +43,40 @@ class QueryError(ValueError):
 _CONTEXT_LOWERING = frozenset("\u0130\u03a3")
 
 
+# A token is a run of word characters, with single joiners (' ’ . -) between runs. Every other
+# ASCII byte can never be part of one, so the text is cut there first, in one bytes.translate,
+# and split: most pieces are plain words (str.isalnum), and only the rest (a joiner or an
+# underscore in them: "russia's", "u.s", "said.") go through the pattern. News copy's common
+# non-ASCII marks that are not joiners become spaces the same way, and ’ becomes '.
+_JOINERS = "'.-"
+_CUT = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) in "_" + _JOINERS))
+_CUT_TO_SPACES = bytes.maketrans(_CUT, b" " * len(_CUT))
+_COMMON_MARKS = ("\u201c", "\u201d", "\u2018", "\u2014", "\u2013", "\u2026", "\u00ab", "\u00bb", "\u00a0")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens; the one tokenizer for queries and articles."""
-    if text.isascii():
-        return _WORD.findall(text.lower())
-    if _CONTEXT_LOWERING.isdisjoint(text):
-        return _WORD.findall(text.replace("’", "'").lower())
-    return [w.replace("’", "'").lower() for w in _WORD.findall(text)]
+    """Lower-cased word tokens; the one tokenizer for queries and articles. The same tokens as
+    `_WORD.findall` on the lower-cased text with ’ read as ' (tests/unit/test_query_words.py)."""
+    if not text.isascii():
+        if "’" in text:
+            text = text.replace("’", "'")
+        for mark in _COMMON_MARKS:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            if _CONTEXT_LOWERING.isdisjoint(text):
+                return _WORD.findall(text.lower())
+            return [w.lower() for w in _WORD.findall(text)]
+    found: list[str] = []
+    append, findall = found.append, _WORD.findall
+    for piece in text.encode().lower().translate(_CUT_TO_SPACES).decode().split():
+        if piece.isalnum():
+            append(piece)
+        elif piece[-1] in _JOINERS and piece[:-1].isalnum():  # "said.": a full stop
+            append(piece[:-1])
+        else:
+            found += findall(piece)
+    return found
 
 
 # --- AST -------------------------------------------------------------------------------------

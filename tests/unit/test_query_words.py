@@ -1,0 +1,59 @@
+"""The alert stage's tokenizer (`query.words`) cuts the same tokens as the one pattern it is
+defined by, on the labelled corpora's text and on random strings of the characters that
+decide where a token ends (joiners, underscores, quotes, dashes, case-changing letters)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import yaml
+
+from wirewatch.agents.alert.query import _WORD, words
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TRICKY = "aZ9_'’.-‘“”—–…«»\u00a0 ,;:!?()[]\"/\\@#%&*+=<>|~`^\tñÉİΣß"
+
+
+def reference(text: str) -> list[str]:
+    """The definition: the pattern on the lower-cased text, ’ read as '."""
+    return [token.replace("’", "'").lower() for token in _WORD.findall(text)]
+
+
+def corpus_texts() -> list[str]:
+    texts = []
+    for name in ("quotes", "dedup"):
+        articles = yaml.safe_load((DATA / name / "corpus.yaml").read_text("utf-8"))["articles"]
+        for article in articles:
+            texts.append(article["title"])
+            texts += article["paragraphs"]
+    return texts
+
+
+def test_the_corpora_tokenize_as_the_pattern_does() -> None:
+    texts = corpus_texts()
+    assert len(texts) > 500
+    assert any(not text.isascii() for text in texts) and any(text.isascii() for text in texts)
+    for text in texts:
+        assert words(text) == reference(text), text
+
+
+def test_random_strings_of_boundary_characters_tokenize_as_the_pattern_does() -> None:
+    rng = random.Random(20261205)
+    for _ in range(20_000):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 30)))
+        assert words(text) == reference(text), repr(text)
+
+
+def test_examples() -> None:
+    assert words("The U.S.-led coalition's exit, Peskov said.") == [
+        "the",
+        "u.s",
+        "led",
+        "coalition's",
+        "exit",
+        "peskov",
+        "said",
+    ]
+    assert words("“Kremlin’s view” — al-Kazimi…") == ["kremlin's", "view", "al-kazimi"]
+    assert words("İstanbul ΣΟΦΙΑ") == reference("İstanbul ΣΟΦΙΑ")
