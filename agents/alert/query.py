@@ -51,22 +51,25 @@ _CONTEXT_LOWERING = frozenset("\u0130\u03a3")
 _JOINERS = "'.-"
 _CUT = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) in "_" + _JOINERS))
 _CUT_TO_SPACES = bytes.maketrans(_CUT, b" " * len(_CUT))
+_SHORT_TEXT = 32
 _COMMON_MARKS = ("\u201c", "\u201d", "\u2018", "\u2014", "\u2013", "\u2026", "\u00ab", "\u00bb", "\u00a0")
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; the one tokenizer for queries and articles. The same tokens as
     `_WORD.findall` on the lower-cased text with ’ read as ' (tests/unit/test_query_words.py)."""
+    short = len(text) < _SHORT_TEXT  # a name or a query: the pattern alone is quicker
     if not text.isascii():
         if "’" in text:
             text = text.replace("’", "'")
-        for mark in _COMMON_MARKS:
-            if mark in text:
-                text = text.replace(mark, " ")
-        if not text.isascii():
-            if _CONTEXT_LOWERING.isdisjoint(text):
-                return _WORD.findall(text.lower())
-            return [w.lower() for w in _WORD.findall(text)]
+        if not short:
+            for mark in _COMMON_MARKS:
+                if mark in text:
+                    text = text.replace(mark, " ")
+    if short or not text.isascii():
+        if text.isascii() or _CONTEXT_LOWERING.isdisjoint(text):
+            return _WORD.findall(text.lower())
+        return [w.lower() for w in _WORD.findall(text)]
     found: list[str] = []
     append, findall = found.append, _WORD.findall
     for piece in text.encode().lower().translate(_CUT_TO_SPACES).decode().split():

@@ -40,8 +40,8 @@ def test_the_corpora_tokenize_as_the_pattern_does() -> None:
 
 def test_random_strings_of_boundary_characters_tokenize_as_the_pattern_does() -> None:
     rng = random.Random(20261205)
-    for _ in range(20_000):
-        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 30)))
+    for _ in range(30_000):  # short ones (names, queries) and longer ones take different paths
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 120)))
         assert words(text) == reference(text), repr(text)
 
 
