@@ -511,6 +511,18 @@ def create_app(settings: Settings) -> faust.App:
                     done, delivered_below[partition] = processed_span(
                         table_store.get(processed_key(partition))
                     )
+                    if offset < delivered_below[partition] - settings.refill_skipped_max:
+                        # far more than a crash leaves uncommitted: the topic was recreated or
+                        # the group's offsets reset on purpose, so everything is processed
+                        log.warning(
+                            "raw %s/%d: starting at offset %d, far below the %d already processed;"
+                            " taken for a deliberate reset, processed again",
+                            settings.raw_topic,
+                            partition,
+                            offset,
+                            delivered_below[partition],
+                        )
+                        delivered_below[partition] = -1
                 if offset < delivered_below.get(partition, -1):
                     # Processed, delivered and written to the state before the worker that had it
                     # died uncommitted: doing it again could only differ (its article may have

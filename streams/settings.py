@@ -82,7 +82,8 @@ class Settings:
     batch_wait_ms: float = 5.0
     # Records the consumer group skipped (its committed offset past records the hot path never
     # processed) are read again from the raw topic, up to this many; a larger gap is taken for
-    # a deliberate offset reset and left alone. 0 turns the refill off.
+    # a deliberate offset reset and left alone. 0 turns the refill off. The same bound, the
+    # other way: a start further below the records already delivered is a reset, not a redo.
     refill_skipped_max: int = 10_000
     # Parse and tag in a second process beside the worker (streams/front_process.py), so that
     # one worker uses two cores: the next records are parsed and tagged while this process

@@ -120,3 +120,20 @@ def test_processed_span_reads_the_batch_marker_and_the_older_bare_offset() -> No
     assert processed_span(47) == (47, -1)  # an older marker: nothing counts as delivered
     assert processed_span(None) == (None, -1)
     assert processed_span(["a", 1]) == (None, -1)
+
+
+async def test_a_start_far_below_the_delivered_records_is_processed_again(
+    app_and_recorders, monkeypatch
+) -> None:
+    """A recreated raw topic (or a deliberate reset) starts far below what the state says was
+    delivered: nothing is passed over."""
+    app, settings, producer = app_and_recorders
+    agent = app.wirewatch_hot_path
+    monkeypatch.setattr(app.producer, "send", producer.send)
+    far = settings.refill_skipped_max + 100
+    app.tables["state"].data["processed:0"] = [far, far + 5]
+    async with agent.test_context() as context:
+        await context.put(b"\x00 a new topic's first record", key=b"zero")
+        await context.put(b"\x00 and its second", key=b"one")
+    letters = producer.sent.get(settings.dead_letter_topic, [])
+    assert [key for key, _, _ in letters] == [b"zero", b"one"]
