@@ -33,6 +33,7 @@ from wirewatch.streams.records import DeadLetter, RawRecord, TaggedArticle, from
 
 from .front_process import FrontProcess, FrontProcessFailed
 from .kafka import CompactedTopicFollower, bootstrap_of, correct_faust_highwaters, faust_url
+from .resume import processed_key, resume
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -244,30 +245,6 @@ def open_envelope(value: bytes) -> tuple[RawRecord, TaggedArticle]:
         timestamp_ms=origin.get("timestamp_ms"),
     )
     return raw, from_dict(TaggedArticle, data["tagged"])
-
-
-PROCESSED_PREFIX = "processed:"
-
-
-def processed_key(partition: int) -> str:
-    """State key of what the hot path processed last on a partition: `[first, last]`, the
-    first and last raw offsets of that partition in its latest batch."""
-    return f"{PROCESSED_PREFIX}{partition}"
-
-
-def processed_span(marker: Any) -> tuple[int | None, int]:
-    """(the last offset processed, the offset below which every record's effects were
-    acknowledged) from a partition's processed marker; (None, -1) when there is none.
-
-    A batch's alerts, dead letters and state writes are all acknowledged before the next batch
-    is taken, so once a batch's marker is stored, every record before that batch was fully
-    delivered; the batch itself may have been cut short by a crash. An older marker (a bare
-    last offset) tells nothing about its batch, so nothing counts as delivered."""
-    if isinstance(marker, list) and len(marker) == 2 and all(isinstance(n, int) for n in marker):
-        return marker[1], marker[0]
-    if isinstance(marker, int):
-        return marker, -1
-    return None, -1
 
 
 async def read_raw_range(settings: Settings, partition: int, start: int, end: int) -> list[RawRecord]:
@@ -505,45 +482,35 @@ def create_app(settings: Settings) -> faust.App:
             skipped: dict[int, int] = {}
             for event in events:
                 partition, offset = event.message.partition, event.message.offset
-                done = None
+                taken_up = None
                 if partition not in checked:  # the first record of a partition since (re)assignment
                     checked.add(partition)
-                    done, delivered_below[partition] = processed_span(
-                        table_store.get(processed_key(partition))
+                    taken_up = resume(
+                        table_store.get(processed_key(partition)), offset, settings.refill_skipped_max
                     )
-                    if offset < delivered_below[partition] - settings.refill_skipped_max:
-                        # far more than a crash leaves uncommitted: the topic was recreated or
-                        # the group's offsets reset on purpose, so everything is processed
+                    delivered_below[partition] = taken_up.delivered_below
+                    if taken_up.reset_from is not None:
                         log.warning(
-                            "raw %s/%d: starting at offset %d, far below the %d already processed;"
-                            " taken for a deliberate reset, processed again",
+                            "raw %s/%d: starting at offset %d, more than WIREWATCH_REFILL_SKIPPED_MAX"
+                            " away from offset %d where processing was; taken for a deliberate reset",
                             settings.raw_topic,
                             partition,
                             offset,
-                            delivered_below[partition],
+                            taken_up.reset_from,
                         )
-                        delivered_below[partition] = -1
                 if offset < delivered_below.get(partition, -1):
                     # Processed, delivered and written to the state before the worker that had it
                     # died uncommitted: doing it again could only differ (its article may have
                     # left the story window since), never add anything.
                     skipped[partition] = skipped.get(partition, 0) + 1
                     continue
-                if done is not None and offset > done + 1 + settings.refill_skipped_max:
-                    log.warning(
-                        "raw %s/%d: offsets %d..%d were skipped, more than WIREWATCH_REFILL_SKIPPED_MAX;"
-                        " taken for a deliberate offset reset, not read again",
-                        settings.raw_topic,
-                        partition,
-                        done + 1,
-                        offset - 1,
-                    )
-                elif done is not None and offset > done + 1:
+                if taken_up is not None and taken_up.refill is not None:
                     # Records between the last one processed and this one were never seen here
                     # (Faust can commit past records it skipped around a rebalance): read them
                     # from the raw topic and process them first, in order.
-                    first_of_batch.setdefault(partition, done + 1)
-                    for missed in await read_raw_range(settings, partition, done + 1, offset):
+                    start, end = taken_up.refill
+                    first_of_batch.setdefault(partition, start)
+                    for missed in await read_raw_range(settings, partition, start, end):
                         work.append((event, missed))
                 work.append((event, raw_record(event)))
                 first_of_batch.setdefault(partition, offset)

@@ -140,11 +140,12 @@ class Deduper:
         published = published_epoch(article.published)
         origin = zlib.crc32(article.origin.encode("utf-8"))
         known = ledger.record(article.id)
+        same_record = known is not None and known.get("o") == origin
         # A retired record (out of the window) answers only for the same raw record again;
         # the article sent anew after its window is a new arrival.
-        if known is not None and (known.get("o") == origin or ledger.index.holds(article.id, known)):
+        if known is not None and (same_record or ledger.index.holds(article.id, known)):
             story = ledger.story_ref(known["s"])
-            if known.get("o") == origin:  # the same record again: the same decisions, no write
+            if same_record:  # the same record again: the same decisions, no write
                 again = PendingArticle(article.id, known, ledger, stored=True)
                 return DedupedArticle(tagged, story, duplicate_of=known.get("d", ""), pending=again)
             return DedupedArticle(tagged, story, duplicate_of=known.get("d") or article.id, new_source=False)

@@ -552,10 +552,11 @@ class ArticleLedger:
         """Take the records that have left the window out of the index; returns how many.
 
         Our own stay in the store, retired, for `retired_hours` (one more window length by
-        default) before they are deleted: a record handed over again after a crash (the group redoes what was not
-        committed, which in a fast replay of history can span days of publication time) then
-        finds its article's record and gets the decisions it had, instead of coming in as a
-        late arrival and being decided afresh against what is left of its story."""
+        default) before they are deleted: a record handed over again after a crash (the group
+        redoes what was not committed, which in a fast replay of history can span days of
+        publication time) then finds its article's record and gets the decisions it had,
+        instead of coming in as a late arrival and decided afresh against what is left of its
+        story."""
         self.commit()
         cutoff = self.watermark - self.window_hours * 3600
         expiry = self.index.expiry

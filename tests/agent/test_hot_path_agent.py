@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from wirewatch.agents.alert import load_watchlists
-from wirewatch.streams.app import create_app, processed_span
+from wirewatch.streams.app import create_app
 from wirewatch.streams.settings import Settings
 
 from ..conftest import SEED_WATCHLISTS
@@ -113,13 +113,6 @@ async def test_records_delivered_before_a_crash_are_not_processed_again(
     changelog = producer.sent.get(f"{settings.app_id}-state-changelog", [])
     markers = [orjson.loads(value) for key, value, _ in changelog if orjson.loads(key) == "processed:0"]
     assert markers[-1][1] == 3 and 2 <= markers[-1][0] <= 3
-
-
-def test_processed_span_reads_the_batch_marker_and_the_older_bare_offset() -> None:
-    assert processed_span([40, 47]) == (47, 40)  # offsets below 40 were delivered
-    assert processed_span(47) == (47, -1)  # an older marker: nothing counts as delivered
-    assert processed_span(None) == (None, -1)
-    assert processed_span(["a", 1]) == (None, -1)
 
 
 async def test_a_start_far_below_the_delivered_records_is_processed_again(
