@@ -611,6 +611,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"cannot reach the Kafka broker ({exc}); is `wirewatch up` running, or --broker right?")
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`wirewatch replay … | head`): stop quietly, as a Unix filter
+        # does; stdout goes to /dev/null so the interpreter's final flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":
