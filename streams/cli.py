@@ -14,11 +14,15 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from .settings import Settings
 from .settings import settings as env_settings
+
+if TYPE_CHECKING:  # the alert stage is imported by the commands that use it, for a quick start
+    from wirewatch.agents.alert import Watchlist
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -82,7 +86,10 @@ def running_system(
     config: Settings, watchlists_file: str | None, worker_log: Path | None = None
 ) -> Iterator[tuple[Settings, subprocess.Popen[bytes]]]:
     """The embedded broker (unless one is named) and a worker process, stopped in order on
-    exit; SIGINT and SIGTERM end the `with` block."""
+    exit; SIGINT and SIGTERM end the `with` block. The watchlists file is read first, so a
+    fault in it stops the command before anything starts."""
+    from wirewatch.agents.alert import read_watchlists_file
+
     from .broker import EmbeddedBroker
     from .kafka import ensure_topics, forget_broker, remember_broker
 
@@ -91,6 +98,7 @@ def running_system(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise _Stop
 
+    watchlists = read_watchlists_file(watchlists_file) if watchlists_file else None
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     broker: EmbeddedBroker | None = None
@@ -108,9 +116,11 @@ def running_system(
             print(f"wirewatch: embedded broker at {url} (pid {broker.pid})", file=sys.stderr)
         config = dataclasses.replace(config, broker=url)
         asyncio.run(ensure_topics(config, url))
-        if watchlists_file:
-            count = asyncio.run(_publish_watchlists_file(config, watchlists_file))
-            print(f"wirewatch: published {count} watchlists from {watchlists_file}", file=sys.stderr)
+        if watchlists is not None:
+            asyncio.run(_publish_watchlists(config, watchlists))
+            print(
+                f"wirewatch: published {len(watchlists)} watchlists from {watchlists_file}", file=sys.stderr
+            )
         env = {**os.environ, "WIREWATCH_BROKER": url}
         log_file = None
         if worker_log is not None:
@@ -232,14 +242,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _publish_watchlists_file(config: Settings, path: str) -> int:
-    from wirewatch.agents.alert import load_watchlists
-
-    watchlists = load_watchlists(Path(path).read_text("utf-8"), path)
+async def _publish_watchlists(config: Settings, watchlists: list[Watchlist]) -> None:
     await _produce(
         config, config.watchlists_topic, [(w.id.encode(), orjson.dumps(w.to_dict()), []) for w in watchlists]
     )
-    return len(watchlists)
 
 
 async def _produce(
@@ -365,13 +371,13 @@ async def _tail(config: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from wirewatch.agents.alert import WatchlistError, WatchlistSet, load_watchlists
+    from wirewatch.agents.alert import WatchlistError, WatchlistSet, read_watchlists_file
 
     from .replay import input_files, records_of, replay_records
 
     config = _settings(args)
     try:
-        watchlists = WatchlistSet(load_watchlists(Path(args.watchlists).read_text("utf-8"), args.watchlists))
+        watchlists = WatchlistSet(read_watchlists_file(args.watchlists))
         files = input_files(args.paths)
     except (WatchlistError, FileNotFoundError) as exc:
         return _fail(str(exc))
@@ -398,7 +404,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist(args: argparse.Namespace) -> int:
-    from wirewatch.agents.alert import WatchlistError, load_watchlists
+    from wirewatch.agents.alert import WatchlistError, read_watchlists_file
 
     from .kafka import ensure_topics, resolve_broker
 
@@ -409,7 +415,7 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     asyncio.run(ensure_topics(config, config.broker))
     if args.action == "add":
         try:
-            watchlists = load_watchlists(Path(args.file).read_text("utf-8"), args.file)
+            watchlists = read_watchlists_file(args.file)
         except (WatchlistError, FileNotFoundError) as exc:
             return _fail(str(exc))
         asyncio.run(
@@ -451,7 +457,7 @@ async def _read_watchlists(config: Settings) -> list:
 
 def _watchlist_test(args: argparse.Namespace) -> int:
     """Try watchlists against articles offline and show why each matched (or did not)."""
-    from wirewatch.agents.alert import WatchlistError, load_watchlists, match
+    from wirewatch.agents.alert import WatchlistError, match, read_watchlists_file
     from wirewatch.agents.alert.explain import why_not
     from wirewatch.agents.parse import parse_record
     from wirewatch.agents.tag import Tagger
@@ -459,7 +465,7 @@ def _watchlist_test(args: argparse.Namespace) -> int:
     from .replay import input_files, records_of
 
     try:
-        watchlists = load_watchlists(Path(args.file).read_text("utf-8"), args.file)
+        watchlists = read_watchlists_file(args.file)
         files = input_files(args.paths)
     except (WatchlistError, FileNotFoundError) as exc:
         return _fail(str(exc))

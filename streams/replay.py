@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from wirewatch.agents.alert import WatchlistSet, load_watchlists
+from wirewatch.agents.alert import WatchlistSet, read_watchlists_file
 from wirewatch.agents.parse.core import detect_format, history_records
 from wirewatch.agents.parse.textnorm import decode, normalise
 from wirewatch.agents.pipeline import Outcome, Pipeline, timestamp_clock
@@ -78,8 +78,7 @@ def replay_files(
 ) -> list[dict]:
     """Run files through the pipeline offline; return the alerts as contract JSON dicts."""
     if not isinstance(watchlists, WatchlistSet):
-        path = Path(watchlists)
-        watchlists = WatchlistSet(load_watchlists(path.read_text("utf-8"), str(path)))
+        watchlists = WatchlistSet(read_watchlists_file(watchlists))
     records = (record for path in input_files(paths) for record in records_of(path))
     return [
         to_dict(alert)

@@ -5,7 +5,7 @@ Pure core (never imports faust): `AlertEngine(store)(deduped, watchlists, detect
 
 from .engine import AlertEngine, alert_id
 from .registry import WatchlistSet
-from .watchlists import Watchlist, WatchlistError, load_watchlists, match
+from .watchlists import Watchlist, WatchlistError, load_watchlists, match, read_watchlists_file
 
 __all__ = [
     "AlertEngine",
@@ -15,4 +15,5 @@ __all__ = [
     "alert_id",
     "load_watchlists",
     "match",
+    "read_watchlists_file",
 ]

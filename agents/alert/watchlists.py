@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -121,6 +122,21 @@ def load_watchlists(text: str, where: str = "watchlists file") -> list[Watchlist
         seen.add(watchlist.id)
         result.append(watchlist)
     return result
+
+
+def read_watchlists_file(path: str | Path) -> list[Watchlist]:
+    """`load_watchlists` on a file, with errors that name it (missing, unreadable, not UTF-8)."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise WatchlistError(f"watchlists file {path}: no such file") from None
+    except IsADirectoryError:
+        raise WatchlistError(f"watchlists file {path}: is a folder, not a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise WatchlistError(f"watchlists file {path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise WatchlistError(f"watchlists file {path}: cannot be read ({exc.strerror})") from None
+    return load_watchlists(text, str(path))
 
 
 def _norm_name(name: str) -> str:
