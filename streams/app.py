@@ -32,7 +32,14 @@ from wirewatch.agents.tag import Tagger
 from wirewatch.streams.records import DeadLetter, RawRecord, TaggedArticle, from_dict, to_dict, to_json
 
 from .front_process import FrontProcess, FrontProcessFailed
-from .kafka import CompactedTopicFollower, bootstrap_of, correct_faust_highwaters, faust_url
+from .kafka import (
+    CompactedTopicFollower,
+    bootstrap_of,
+    correct_faust_highwaters,
+    faust_url,
+    read_ranges,
+    text_headers,
+)
 from .resume import processed_key, resume
 from .settings import Settings
 
@@ -250,7 +257,7 @@ def open_envelope(value: bytes) -> tuple[RawRecord, TaggedArticle]:
 async def read_raw_range(settings: Settings, partition: int, start: int, end: int) -> list[RawRecord]:
     """The raw records at offsets [start, end) of one partition (those retention has not
     deleted), read with a consumer of its own."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import TopicPartition
 
     log.warning(
         "raw %s/%d: offsets %d..%d were skipped by the consumer; reading them again",
@@ -259,40 +266,7 @@ async def read_raw_range(settings: Settings, partition: int, start: int, end: in
         start,
         end - 1,
     )
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_of(settings.broker), group_id=None, enable_auto_commit=False
-    )
-    await consumer.start()
-    records: list[RawRecord] = []
-    try:
-        tp = TopicPartition(settings.raw_topic, partition)
-        consumer.assign([tp])
-        first = (await consumer.beginning_offsets([tp]))[tp]
-        consumer.seek(tp, max(start, first))
-        position = max(start, first)
-        while position < end:
-            batches = await consumer.getmany(tp, timeout_ms=1000, max_records=end - position)
-            messages = batches.get(tp, [])
-            if not messages:
-                break
-            for message in messages:
-                if message.offset >= end:
-                    break
-                records.append(
-                    RawRecord(
-                        value=message.value or b"",
-                        key=message.key,
-                        headers=text_headers(message.headers),
-                        topic=message.topic,
-                        partition=message.partition,
-                        offset=message.offset,
-                        timestamp_ms=message.timestamp,
-                    )
-                )
-            position = messages[-1].offset + 1
-    finally:
-        await consumer.stop()
-    return records
+    return await read_ranges(settings.broker, {TopicPartition(settings.raw_topic, partition): (start, end)})
 
 
 def set_current_event(event: faust.types.EventT) -> None:
@@ -301,14 +275,6 @@ def set_current_event(event: faust.types.EventT) -> None:
     from faust.streams import _current_event
 
     _current_event.set(weakref.ref(event))
-
-
-def text_headers(pairs: Any) -> dict[str, str]:
-    """Kafka headers (name, bytes) as text."""
-    return {
-        name: value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        for name, value in pairs or []
-    }
 
 
 def raw_record(event: faust.types.EventT) -> RawRecord:

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +21,10 @@ import orjson
 from .settings import Settings
 from .settings import settings as env_settings
 
-if TYPE_CHECKING:  # the alert stage is imported by the commands that use it, for a quick start
+if TYPE_CHECKING:  # the stages are imported by the commands that use them, for a quick start
     from wirewatch.agents.alert import Watchlist
+
+    from .records import RawRecord
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -464,19 +466,38 @@ def _watchlist_test(args: argparse.Namespace) -> int:
 
     from .replay import input_files, records_of
 
+    if not args.paths and not args.recent:
+        return _fail("watchlist test needs articles: PATH… (files or folders), or --recent N")
+    if args.recent is not None and args.recent < 1:
+        return _fail("--recent needs a number of records of at least 1")
     try:
         watchlists = read_watchlists_file(args.file)
         files = input_files(args.paths)
     except (WatchlistError, FileNotFoundError) as exc:
         return _fail(str(exc))
+    # (where each record came from, the record): files first, then the raw topic's history
+    sources: list[tuple[dict[str, str], Iterable[RawRecord]]] = [
+        ({"file": str(path)}, records_of(path)) for path in files
+    ]
+    if args.recent:
+        from .kafka import recent_records, resolve_broker
+
+        config = _settings(args)
+        config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
+        try:
+            history = asyncio.run(recent_records(config.broker, config.raw_topic, args.recent))
+        except RuntimeError as exc:  # the raw topic does not exist (nothing was ever ingested)
+            return _fail(f"{exc}: start the system with `wirewatch up`, or check WIREWATCH_TOPIC_PREFIX")
+        print(f"wirewatch: {len(history)} recent record(s) of {config.raw_topic}", file=sys.stderr)
+        sources += [({"record": f"{r.topic}/{r.partition}/{r.offset}"}, [r]) for r in history]
     tagger = Tagger()
     tagger.add_people(sorted({s for w in watchlists for s in w.speakers}))
-    for path in files:
-        for record in records_of(path):
+    for origin, records in sources:
+        for record in records:
             try:
                 parsed = parse_record(record)
-            except Exception as exc:
-                print(f"{path}: cannot parse: {exc}")
+            except Exception as exc:  # shown, and the next article is tried
+                print(f"wirewatch: {next(iter(origin.values()))}: cannot parse: {exc}", file=sys.stderr)
                 continue
             for article in parsed.articles:
                 tagged = tagger(article)
@@ -485,7 +506,7 @@ def _watchlist_test(args: argparse.Namespace) -> int:
                     result = {
                         "watchlist": watchlist.id,
                         "article": article.title,
-                        "file": str(path),
+                        **origin,
                         "matched": found is not None,
                         "why": found.matched if found else [],
                         "quotes": [{"speaker": q.speaker, "text": q.text} for q in found.quotes]
@@ -569,9 +590,16 @@ def build_parser() -> argparse.ArgumentParser:
     rm = actions.add_parser("rm", help="remove watchlists by id")
     rm.add_argument("ids", nargs="+", metavar="ID")
     actions.add_parser("ls", help="list the watchlists, one JSON object a line")
-    test = actions.add_parser("test", help="try watchlists against articles and show why they match")
+    test = actions.add_parser(
+        "test",
+        help="try watchlists against articles or recent history and show why they match",
+        description="Try watchlists against article files (PATH…), or against the last N records "
+        "of the raw topic (--recent N, needs the broker), or both; one JSON line per watchlist "
+        "and article: whether it matched, why, and why not.",
+    )
     test.add_argument("file", help="YAML watchlists")
-    test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+    test.add_argument("--recent", type=int, metavar="N", help="also try the last N records of the raw topic")
     watchlist.set_defaults(handler=cmd_watchlist)
 
     subscriber = commands.add_parser("subscriber", help="manage webhook subscribers")

@@ -7,11 +7,13 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .records import RawRecord
 from .settings import Settings
 from .topics import catalogue
 
@@ -126,6 +128,73 @@ async def true_end_offsets(bootstrap: str, ends: dict[TopicPartition, int]) -> d
     finally:
         await consumer.stop()
     return result
+
+
+def text_headers(pairs: Any) -> dict[str, str]:
+    """Kafka headers (name, bytes) as text."""
+    return {
+        name: value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        for name, value in pairs or []
+    }
+
+
+async def read_ranges(bootstrap: str, spans: dict[TopicPartition, tuple[int, int]]) -> list[RawRecord]:
+    """The records at offsets [start, end) of each partition (those retention has not deleted),
+    read with a consumer of its own, partition after partition."""
+    wanted = {tp: span for tp, span in spans.items() if span[0] < span[1]}
+    if not wanted:
+        return []
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_of(bootstrap), group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    records: list[RawRecord] = []
+    try:
+        consumer.assign(list(wanted))
+        firsts = await consumer.beginning_offsets(list(wanted))
+        for tp, (start, end) in wanted.items():
+            position = max(start, firsts[tp])
+            consumer.seek(tp, position)
+            while position < end:
+                batches = await consumer.getmany(tp, timeout_ms=1000, max_records=end - position)
+                messages = batches.get(tp, [])
+                if not messages:
+                    break
+                records += [
+                    RawRecord(
+                        value=message.value or b"",
+                        key=message.key,
+                        headers=text_headers(message.headers),
+                        topic=message.topic,
+                        partition=message.partition,
+                        offset=message.offset,
+                        timestamp_ms=message.timestamp,
+                    )
+                    for message in messages
+                    if message.offset < end
+                ]
+                position = messages[-1].offset + 1
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def recent_records(bootstrap: str, topic: str, count: int) -> list[RawRecord]:
+    """The last `count` records of a topic, oldest first (by broker timestamp, then partition
+    and offset): up to `count` from the end of each partition, the latest of them kept."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_of(bootstrap), group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in await topic_partitions(consumer, topic, tries=20)]
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    ends = await true_end_offsets(bootstrap, ends)
+    records = await read_ranges(bootstrap, {tp: (max(0, end - count), end) for tp, end in ends.items()})
+    records.sort(key=lambda r: (r.timestamp_ms or 0, r.partition or 0, r.offset or 0))
+    return records[-count:] if count > 0 else []
 
 
 def correct_faust_highwaters(bootstrap: str) -> None:
