@@ -11,6 +11,11 @@ For each tagged article, in order:
    5-shingles is at least NEAR_DUPLICATE_JACCARD;
 4. otherwise an original: it joins the best-scoring story in the window, or starts one.
 
+Steps 1 to 3 read the article's text only, not what the tag stage made of it, and a copy is
+never alerted on: `check(article)` takes them before the article is tagged, so the pipeline
+tags only what `check` leaves undecided (`Check.needs_tags`), and `group(tagged, check)`
+takes step 4. Calling the Deduper on a tagged article does both.
+
 State is one record per article (`ledger.py`): the Deduper decides and hands the pending
 record on with the DedupedArticle, the alert stage adds its decisions, and `commit()` writes
 it, once. Story views, alert memory, the watermark and the lookup index are derived from the
@@ -23,6 +28,7 @@ from __future__ import annotations
 import heapq
 import math
 import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from operator import itemgetter
@@ -31,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from wirewatch.agents.state import StateStore
-from wirewatch.streams.records import DedupedArticle, StoryRef, TaggedArticle
+from wirewatch.streams.records import Article, DedupedArticle, StoryRef, TaggedArticle
 
 from .features import (
     NUM_PERM,
@@ -99,6 +105,27 @@ def time_factor(published: float, story: StoryState) -> float:
     return max(TIME_FACTOR_FLOOR, 1.0 - slope * (gap - SAME_TIME_HOURS))
 
 
+@dataclass(slots=True)
+class Check:
+    """What `Deduper.check` made of an article before it is tagged: the final answer for a
+    copy or an article seen before (`decided`), or what grouping an original needs."""
+
+    decided: DedupedArticle | None = None
+    # the same raw record as an original processed before (redone after a crash): its story
+    # and stored decisions, which need the article's tags to be re-derived
+    again: tuple[StoryRef, PendingArticle] | None = None
+    published: float = 0.0
+    origin: int = 0
+    body_words: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    minhash: Any = None
+
+    @property
+    def needs_tags(self) -> bool:
+        """Whether the decision still needs the tagged article (`Deduper.group`)."""
+        return self.decided is None
+
+
 class Deduper:
     """Callable stage: TaggedArticle -> DedupedArticle, with its state in a StateStore.
 
@@ -134,9 +161,15 @@ class Deduper:
     # --- the stage -------------------------------------------------------------------------
 
     def __call__(self, tagged: TaggedArticle) -> DedupedArticle:
+        check = self.check(tagged.article, tagged)
+        return check.decided if check.decided is not None else self.group(tagged, check)
+
+    def check(self, article: Article, tagged: TaggedArticle | None = None) -> Check:
+        """Steps 1 to 3, which need the article's text only: a copy, or an article seen
+        before, is decided here (with `tagged` when the caller has it, else the article
+        untagged: nothing downstream reads a copy's tags); an original is left to `group`."""
         ledger = self.ledger
         ledger.commit()  # the previous article's record, if its caller did not commit it
-        article = tagged.article
         published = published_epoch(article.published)
         origin = zlib.crc32(article.origin.encode("utf-8"))
         known = ledger.record(article.id)
@@ -145,10 +178,15 @@ class Deduper:
         # the article sent anew after its window is a new arrival.
         if known is not None and (same_record or ledger.index.holds(article.id, known)):
             story = ledger.story_ref(known["s"])
+            untagged = tagged or TaggedArticle(article)
             if same_record:  # the same record again: the same decisions, no write
                 again = PendingArticle(article.id, known, ledger, stored=True)
-                return DedupedArticle(tagged, story, duplicate_of=known.get("d", ""), pending=again)
-            return DedupedArticle(tagged, story, duplicate_of=known.get("d") or article.id, new_source=False)
+                if known.get("d"):
+                    return Check(DedupedArticle(untagged, story, duplicate_of=known["d"], pending=again))
+                return Check(again=(story, again))
+            return Check(
+                DedupedArticle(untagged, story, duplicate_of=known.get("d") or article.id, new_source=False)
+            )
         ledger.advance(published)
 
         body_words = words(article.text)
@@ -157,29 +195,53 @@ class Deduper:
         text = body_text(body_words)
         fingerprint = body_fingerprint(text)
         first = self.index.fingerprints.get(fingerprint)
+        minhash = None
         if first is None:
             minhash = body_minhash(text)
             first = self._near_duplicate_of(minhash)
+        if first is None:
+            return Check(
+                published=published,
+                origin=origin,
+                body_words=body_words,
+                fingerprint=fingerprint,
+                minhash=minhash,
+            )
         source = article.source
-        if first is not None:
-            original = ledger.record(first) or {}
-            first = original.get("d") or first  # a copy of a copy points to the original
-            story_id = original.get("s") or _story_id(first)
-            record: dict[str, Any] = {
-                "s": story_id,
-                "d": first,
-                "t": published,
-                "o": origin,
-                "f": fingerprint,
-            }
-            if source:
-                record["src"] = source
-            story, new_source = self._joined(story_id, source)
-            pending = ledger.begin(article.id, record)
-            return DedupedArticle(tagged, story, duplicate_of=first, new_source=new_source, pending=pending)
+        original = ledger.record(first) or {}
+        first = original.get("d") or first  # a copy of a copy points to the original
+        story_id = original.get("s") or _story_id(first)
+        record: dict[str, Any] = {
+            "s": story_id,
+            "d": first,
+            "t": published,
+            "o": origin,
+            "f": fingerprint,
+        }
+        if source:
+            record["src"] = source
+        story, new_source = self._joined(story_id, source)
+        pending = ledger.begin(article.id, record)
+        return Check(
+            DedupedArticle(
+                tagged or TaggedArticle(article),
+                story,
+                duplicate_of=first,
+                new_source=new_source,
+                pending=pending,
+            )
+        )
 
-        features = story_features(tagged, words(article.title), body_words)
-        story_id = self._best_story(features, published) or _story_id(article.id)
+    def group(self, tagged: TaggedArticle, check: Check) -> DedupedArticle:
+        """Step 4 for an article `check` left undecided: the story it joins, or starts."""
+        if check.again is not None:
+            story, again = check.again
+            return DedupedArticle(tagged, story, duplicate_of="", pending=again)
+        ledger = self.ledger
+        article = tagged.article
+        source = article.source
+        features = story_features(tagged, words(article.title), check.body_words)
+        story_id = self._best_story(features, check.published) or _story_id(article.id)
         story, new_source = self._joined(story_id, source)
         speakers = sorted({q.speaker for q in tagged.quotes if q.speaker})
         known_speakers = ledger.story(story_id)
@@ -187,10 +249,10 @@ class Deduper:
         feature_list = sorted(features)
         record = {
             "s": story_id,
-            "t": published,
-            "o": origin,
-            "f": fingerprint,
-            "m": pack_minhash(minhash),
+            "t": check.published,
+            "o": check.origin,
+            "f": check.fingerprint,
+            "m": pack_minhash(check.minhash),
             "x": pack_hashes(feature_list),
         }
         if source:

@@ -293,6 +293,10 @@ def render(report: Report, command: str) -> str:
             seconds = stages.seconds.get(name)
             rate = 1 / seconds if seconds else None
             extra = f", {stages.alerts_per_article:.1f} alerts per article" if name == "alert" else ""
+            if name == "tag":  # copies are recognised before tagging, as in the pipeline
+                extra = f", of which {stages.tagged:,} tagged (the copy check spares the copies)"
+            if name == "dedup":
+                extra = ", the copy check before tagging and the story grouping after it"
             lines.append(
                 f"| stage core: {name} | {fmt(rate, 'articles/s')} ({fmt(seconds * 1000 if seconds else None, 'ms', 2)}"
                 f" per article) | CPU time of one thread, alone, {stages.articles.get(name, 0):,} articles in corpus order"
