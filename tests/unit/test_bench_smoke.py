@@ -104,12 +104,18 @@ def test_profile_summary_shares_the_main_thread(tmp_path) -> None:
     stacks = tmp_path / "profile.txt"
     stacks.write_text(
         f"{hot};Pipeline.process (agents/pipeline.py:87);Tagger.__call__ (agents/tag/core.py:30) 60\n"
-        f"{hot};Pipeline.process (agents/pipeline.py:80);parse_record (agents/parse/core.py:99) 20\n"
+        f"{hot};Pipeline.process (agents/pipeline.py:80);parse_record (agents/parse/core.py:99) 10\n"
+        f"{hot};Pipeline.process (agents/pipeline.py:81);Deduper.check (agents/dedup/core.py:167) 6\n"
+        f"{hot};Pipeline.back (agents/pipeline.py:90);Deduper.group (agents/dedup/core.py:235) 3\n"
+        # the whole call holds both halves: its samples count once
+        f"{hot};Deduper.__call__ (agents/dedup/core.py:163);Deduper.group (agents/dedup/core.py:235) 1\n"
         f"{root};EpollSelector.select (selectors.py:468) 20\n"
         "Thread._bootstrap (threading.py:1002);ServiceThread._start_thread (mode/threads.py:211) 50\n"
     )
     table = "\n".join(profile_summary(stacks))
     assert "100 samples of the main thread" in table and "50 more" in table
-    assert "| Pipeline.process (the four stage cores) | 80% |" in table
+    assert "| Pipeline.process (the four stage cores) | 76% |" in table
     assert "| tag | 60% |" in table
+    assert "| parse | 10% |" in table
+    assert "| dedup | 10% |" in table
     assert "| everything else: Faust, aiokafka, the event loop, idle | 20% |" in table
