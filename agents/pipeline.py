@@ -184,12 +184,9 @@ class Pipeline:
             outcome.alerts += alerts
             outcome.articles.append(deduped)
         except Exception as exc:
-            log.exception("%s failed on article %s", stage, article.id)
             if stage == "alert":  # the dedup decision stands; no alert was decided
                 self.deduper.commit()
-            outcome.dead_letters.append(
-                DeadLetter.of(stage, "internal-error", f"article {article.id}: {exc!r}", raw, wall_clock())
-            )
+            self._failed(stage, article, exc, raw, outcome.dead_letters)
         return outcome
 
 

@@ -4,7 +4,7 @@ whole call does; the pipeline tags only what the check leaves undecided."""
 
 from __future__ import annotations
 
-from wirewatch.agents.alert import WatchlistSet, load_watchlists
+from wirewatch.agents.alert import AlertEngine, WatchlistSet, load_watchlists
 from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.pipeline import Pipeline, timestamp_clock
 from wirewatch.agents.state import MemoryStore
@@ -82,3 +82,51 @@ def test_the_pipeline_tags_originals_only_and_alerts_as_before(seed_bytes: list[
     assert [[(a.id, a.kind) for a in o.alerts] for o in outcomes] == [
         [(a.id, a.kind) for a in o.alerts] for o in (first, resent, other, redone)
     ]
+
+
+class FailingTagger(Tagger):
+    """The real tagger, failing on articles whose title holds a word (a bug's stand-in)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__()
+        self.word = word
+
+    def __call__(self, article: Article) -> TaggedArticle:
+        if self.word in article.title:
+            raise RuntimeError("tagger bug")
+        return super().__call__(article)
+
+
+def test_a_stage_failing_on_an_original_or_a_copy_is_a_dead_letter_and_the_stream_goes_on(
+    seed_bytes: list[bytes],
+) -> None:
+    # the TASS seed's title has "combat"; the Interfax seed's does not
+    sparing = Pipeline(
+        WatchlistSet(load_watchlists(SEED_WATCHLISTS)), clock=timestamp_clock, tagger=FailingTagger("combat")
+    )
+    failed = sparing.process(raw(seed_bytes[1], 0))
+    assert not failed.alerts and [(d.stage, d.offset) for d in failed.dead_letters] == [("tag", 0)]
+    assert "tagger bug" in failed.dead_letters[0].error
+    assert sparing.process(raw(seed_bytes[0], 1)).alerts  # the next record still works
+    # a copy is never tagged, so the tagger's bug cannot touch it
+    copy = sparing.process(raw(seed_bytes[0], 2))
+    assert not copy.dead_letters and copy.articles[0].duplicate_of
+
+
+class FailingEngine(AlertEngine):
+    """An alert stage with a bug that shows on originals only."""
+
+    def __call__(self, item, watchlists, detected_at):  # type: ignore[no-untyped-def]
+        if not item.duplicate_of:
+            raise RuntimeError("alert bug")
+        return super().__call__(item, watchlists, detected_at)
+
+
+def test_an_alert_stage_failure_keeps_the_dedup_decision(seed_bytes: list[bytes]) -> None:
+    failing = pipeline()
+    failing.alerter = FailingEngine(failing.store)
+    outcome = failing.process(raw(seed_bytes[0], 0))
+    assert [d.stage for d in outcome.dead_letters] == ["alert"] and not outcome.alerts
+    # the article's dedup record was written: the same article from another record is a copy
+    again = failing.process(raw(seed_bytes[0], 1))
+    assert not again.dead_letters and again.articles[0].duplicate_of
