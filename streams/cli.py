@@ -529,6 +529,8 @@ def cmd_subscriber(args: argparse.Namespace) -> int:
     from .kafka import ensure_topics, resolve_broker
     from .notify import subscriber_command
 
+    if args.action == "add" and args.file and not Path(args.file).is_file():  # before any broker
+        return _fail(f"subscribers file {args.file}: no such file")
     config = _settings(args)
     config = dataclasses.replace(config, broker=resolve_broker(config, args.broker))
     asyncio.run(ensure_topics(config, config.broker))

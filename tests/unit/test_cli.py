@@ -93,6 +93,13 @@ def test_up_refuses_a_bad_watchlists_file_before_starting_anything(tmp_path: Pat
     assert "broker" not in result.stderr and "worker" not in result.stderr  # nothing was started
 
 
+def test_subscriber_add_names_a_missing_file_before_looking_for_a_broker(tmp_path: Path) -> None:
+    result = wirewatch("subscriber", "add", str(tmp_path / "missing.yaml"), timeout=60)
+    assert result.returncode == 2
+    assert f"subscribers file {tmp_path / 'missing.yaml'}: no such file" in result.stderr
+    assert "broker" not in result.stderr
+
+
 def _written(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
