@@ -457,6 +457,10 @@ async def _read_watchlists(config: Settings) -> list:
     return sorted(follower.watchlists, key=lambda w: w.id)
 
 
+MAX_RECENT = 100_000  # records `watchlist test --recent` reads at most (they are held in memory)
+TEST_PROGRESS_EVERY = 1_000  # articles between two progress lines of `watchlist test`
+
+
 def _watchlist_test(args: argparse.Namespace) -> int:
     """Try watchlists against articles offline and show why each matched (or did not)."""
     from wirewatch.agents.alert import WatchlistError, match, read_watchlists_file
@@ -468,8 +472,10 @@ def _watchlist_test(args: argparse.Namespace) -> int:
 
     if not args.paths and not args.recent:
         return _fail("watchlist test needs articles: PATH… (files or folders), or --recent N")
-    if args.recent is not None and args.recent < 1:
-        return _fail("--recent needs a number of records of at least 1")
+    if args.recent is not None and not 1 <= args.recent <= MAX_RECENT:
+        return _fail(
+            f"--recent takes 1 to {MAX_RECENT:,} records (a test, not a replay: see `wirewatch replay`)"
+        )
     try:
         watchlists = read_watchlists_file(args.file)
         files = input_files(args.paths)
@@ -492,17 +498,23 @@ def _watchlist_test(args: argparse.Namespace) -> int:
         sources += [({"record": f"{r.topic}/{r.partition}/{r.offset}"}, [r]) for r in history]
     tagger = Tagger()
     tagger.add_people(sorted({s for w in watchlists for s in w.speakers}))
+    articles = matched = unreadable = 0
     for origin, records in sources:
         for record in records:
             try:
                 parsed = parse_record(record)
             except Exception as exc:  # shown, and the next article is tried
                 print(f"wirewatch: {next(iter(origin.values()))}: cannot parse: {exc}", file=sys.stderr)
+                unreadable += 1
                 continue
             for article in parsed.articles:
                 tagged = tagger(article)
+                articles += 1
+                if articles % TEST_PROGRESS_EVERY == 0:
+                    print(f"wirewatch: {articles:,} articles tried…", file=sys.stderr)
                 for watchlist in watchlists:
                     found = match(watchlist, tagged)
+                    matched += found is not None
                     result = {
                         "watchlist": watchlist.id,
                         "article": article.title,
@@ -516,6 +528,11 @@ def _watchlist_test(args: argparse.Namespace) -> int:
                         "why_not": [] if found else why_not(watchlist, tagged),
                     }
                     sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    print(
+        f"wirewatch: {len(watchlists)} watchlist(s) tried on {articles} article(s): {matched} match(es)"
+        + (f", {unreadable} record(s) that do not parse" if unreadable else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -79,6 +79,11 @@ async def test_watchlist_test_tries_the_raw_topics_latest_records(broker, seed_b
     done = watchlist_test(3)
     assert done.returncode == 0, done.stderr
     assert f"{settings.raw_topic}/0/0: cannot parse" in done.stderr
+    matches = sum(orjson.loads(line)["matched"] for line in done.stdout.splitlines())
+    assert (
+        f"3 watchlist(s) tried on 2 article(s): {matches} match(es), 1 record(s) that do not parse"
+        in done.stderr
+    )
     assert {orjson.loads(line)["record"] for line in done.stdout.splitlines()} == {
         f"{settings.raw_topic}/0/1",
         f"{settings.raw_topic}/0/2",

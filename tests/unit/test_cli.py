@@ -100,6 +100,14 @@ def test_subscriber_add_names_a_missing_file_before_looking_for_a_broker(tmp_pat
     assert "broker" not in result.stderr
 
 
+def test_watchlist_test_refuses_a_recent_count_past_its_bound() -> None:
+    result = wirewatch(
+        "watchlist", "test", str(SAMPLES / "watchlists.yaml"), "--recent", "100001", timeout=60
+    )
+    assert result.returncode == 2
+    assert "--recent takes 1 to 100,000 records" in result.stderr and "broker" not in result.stderr
+
+
 def _written(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
