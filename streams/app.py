@@ -417,16 +417,14 @@ def create_app(settings: Settings) -> faust.App:
     if settings.ner_enabled:  # the optional NER stage runs between tag and dedup, elsewhere
         ner_topics = ner_stage_topics(app, settings)
 
-    # Partitions whose first record since the last (re)assignment was checked against the last
-    # offset processed there (see the hot path); a rebalance starts the check again.
-    checked: set[int] = set()
     # partition -> the offset below which its records were processed and delivered before the
-    # (re)assignment: the group hands them over again when a worker died before committing
+    # (re)assignment (the group hands them over again when a worker died before committing);
+    # a partition is in it once its first record since the (re)assignment was checked against
+    # the last batch processed there, and a rebalance starts the check again
     delivered_below: dict[int, int] = {}
 
     @app.on_partitions_revoked.connect
     async def forget_checked(sender: Any, revoked: Any, **_: Any) -> None:
-        checked.clear()
         delivered_below.clear()
 
     batch_wait = max(0.001, settings.batch_wait_ms / 1000)  # 0 would make Faust wait forever
@@ -449,8 +447,7 @@ def create_app(settings: Settings) -> faust.App:
             for event in events:
                 partition, offset = event.message.partition, event.message.offset
                 taken_up = None
-                if partition not in checked:  # the first record of a partition since (re)assignment
-                    checked.add(partition)
+                if partition not in delivered_below:  # its first record since (re)assignment
                     taken_up = resume(
                         table_store.get(processed_key(partition)), offset, settings.refill_skipped_max
                     )

@@ -140,11 +140,12 @@ class Deduper:
         lateness_hours: float = 6.0,
         retired_hours: float | None = None,
     ) -> None:
-        self.store = store
-        self.window_hours = window_hours
-        self.lateness_hours = lateness_hours
         self.ledger = ArticleLedger(store, window_hours, lateness_hours, retired_hours)
         self.index = self.ledger.index
+
+    @property
+    def store(self) -> StateStore:
+        return self.ledger.store
 
     @property
     def watermark(self) -> float:
@@ -170,6 +171,7 @@ class Deduper:
         untagged: nothing downstream reads a copy's tags); an original is left to `group`."""
         ledger = self.ledger
         ledger.commit()  # the previous article's record, if its caller did not commit it
+        as_tagged = tagged or TaggedArticle(article)  # what a copy's decision carries
         published = published_epoch(article.published)
         origin = zlib.crc32(article.origin.encode("utf-8"))
         known = ledger.record(article.id)
@@ -178,14 +180,13 @@ class Deduper:
         # the article sent anew after its window is a new arrival.
         if known is not None and (same_record or ledger.index.holds(article.id, known)):
             story = ledger.story_ref(known["s"])
-            untagged = tagged or TaggedArticle(article)
             if same_record:  # the same record again: the same decisions, no write
                 again = PendingArticle(article.id, known, ledger, stored=True)
                 if known.get("d"):
-                    return Check(DedupedArticle(untagged, story, duplicate_of=known["d"], pending=again))
+                    return Check(DedupedArticle(as_tagged, story, duplicate_of=known["d"], pending=again))
                 return Check(again=(story, again))
             return Check(
-                DedupedArticle(untagged, story, duplicate_of=known.get("d") or article.id, new_source=False)
+                DedupedArticle(as_tagged, story, duplicate_of=known.get("d") or article.id, new_source=False)
             )
         ledger.advance(published)
 
@@ -224,7 +225,7 @@ class Deduper:
         pending = ledger.begin(article.id, record)
         return Check(
             DedupedArticle(
-                tagged or TaggedArticle(article),
+                as_tagged,
                 story,
                 duplicate_of=first,
                 new_source=new_source,
