@@ -465,6 +465,7 @@ def _watchlist_test(args: argparse.Namespace) -> int:
     """Try watchlists against articles offline and show why each matched (or did not)."""
     from wirewatch.agents.alert import WatchlistError, match, read_watchlists_file
     from wirewatch.agents.alert.explain import why_not
+    from wirewatch.agents.alert.watchlists import build_document
     from wirewatch.agents.parse import parse_record
     from wirewatch.agents.tag import Tagger
 
@@ -509,11 +510,12 @@ def _watchlist_test(args: argparse.Namespace) -> int:
                 continue
             for article in parsed.articles:
                 tagged = tagger(article)
+                document = build_document(tagged, [q for q in tagged.quotes if q.speaker])  # once
                 articles += 1
                 if articles % TEST_PROGRESS_EVERY == 0:
                     print(f"wirewatch: {articles:,} articles tried…", file=sys.stderr)
                 for watchlist in watchlists:
-                    found = match(watchlist, tagged)
+                    found = match(watchlist, tagged, document)
                     matched += found is not None
                     result = {
                         "watchlist": watchlist.id,
