@@ -175,7 +175,7 @@ def article_speakers(tagged: TaggedArticle, base: Document) -> set[str]:
 
 @dataclass(slots=True)
 class PresearchStats:
-    """What the last `candidate_ids` call did, for the benchmark and for logs."""
+    """What the last `candidates` call did, for the benchmark and for logs."""
 
     index_hits: int = 0  # watchlists found under a key present in the article
     candidates: int = 0  # of those, the ones whose every required group is present
@@ -213,7 +213,7 @@ def _check_of(groups: list[Group]) -> Check:
 
 
 class CompiledPairs:
-    """The pair index (first key -> second key -> {id: check}) as arrays, so that an article's
+    """The pair index (first key -> second key -> {handle: check}) as arrays, so that an article's
     pairs are found by a few numpy operations instead of one set intersection per first key
     it holds. With 100,000 watchlists an article holds about 80 first keys, each with a few
     dozen second keys, and those small intersections over a large, scattered index cost more
@@ -221,27 +221,27 @@ class CompiledPairs:
 
     Keys are numbered from 1. The entries of one first key are contiguous (the dictionaries
     are walked first key by first key): those of key k are `starts[k]` on, `counts[k]` of
-    them, each with its second key's number in `seconds` and what it files in `ids` and
-    `checks`. Built without a tuple per entry: with 100,000 watchlists there are about 95,000
+    them, each with its second key's number in `seconds`, the watchlist's handle in `handles`,
+    what is left to check in `checks`, and in `open` whether anything is. Built without a tuple per entry: with 100,000 watchlists there are about 95,000
     entries, and as many new tuples set off the cyclic collector over everything the worker
     holds (a compile took 0.4 to 3 s with them, depending on when it ran)."""
 
-    __slots__ = ("checks", "counts", "ids", "key_ids", "seconds", "starts")
+    __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts")
 
     def __init__(self, pairs: dict[str, dict[str, dict[str, Check]]]) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
         seconds: list[int] = []
-        ids: list[str] = []
+        handles: list[int] = []
         checks: list[Check] = []
         first_ids: list[int] = []
         starts: list[int] = []
         for first, by_second in pairs.items():
             first_ids.append(number(first, len(key_ids) + 1))
-            starts.append(len(ids))
+            starts.append(len(handles))
             for second, entries in by_second.items():
                 seconds += [number(second, len(key_ids) + 1)] * len(entries)
-                ids += entries
+                handles += entries
                 checks += entries.values()
         size = len(key_ids) + 1
         begin = np.array(starts, dtype=np.int64)
@@ -250,11 +250,12 @@ class CompiledPairs:
         # a first key whose entries changed after compiling is given none here (it is looked
         # up in the dictionaries instead)
         self.counts = np.zeros(size, dtype=np.int64)
-        self.counts[first_ids] = np.diff(begin, append=len(ids))
+        self.counts[first_ids] = np.diff(begin, append=len(handles))
         self.seconds = np.array(seconds, dtype=np.int64)
         self.key_ids = key_ids
-        self.ids = ids
+        self.handles = np.array(handles, dtype=np.int64)
         self.checks = checks
+        self.open = np.fromiter(map(any, checks), dtype=bool, count=len(checks))
 
     def retire(self, first: str) -> None:
         """Stop answering for a first key: its entries are now only in the dictionaries."""
@@ -262,20 +263,24 @@ class CompiledPairs:
         if key_id is not None:
             self.counts[key_id] = 0
 
-    def reached(self, keys: set[str]) -> list[int]:
-        """The entries (positions in `ids` and `checks`) under the pairs of live first keys
-        whose both keys are in `keys`."""
+    def reached(self, keys: set[str]) -> tuple[list[int], list[int], list[int]]:
+        """The entries under the pairs of live first keys whose both keys are in `keys`: the
+        handles of those with nothing left to check (candidates already), and the handles and
+        positions (in `checks`) of the others."""
         held = np.fromiter(filter(None, map(self.key_ids.get, keys)), dtype=np.int64)
         counts = self.counts[held]
         total = int(counts.sum())
         if not total:
-            return []
+            return [], [], []
         present = np.zeros(len(self.counts), dtype=bool)
         present[held] = True
         # the positions of every entry of those first keys, in one array
         ends = counts.cumsum()
         positions = np.repeat(self.starts[held] - (ends - counts), counts) + np.arange(total)
-        return positions[present[self.seconds[positions]]].tolist()
+        positions = positions[present[self.seconds[positions]]]
+        to_check = self.open[positions]
+        checked = positions[to_check]
+        return self.handles[positions[~to_check]].tolist(), self.handles[checked].tolist(), checked.tolist()
 
 
 class Presearcher:
@@ -286,15 +291,20 @@ class Presearcher:
     Monitor's multipass presearcher does the same, one pass per group). A watchlist that
     requires two single words is filed under the pair, so only articles holding both words
     touch it: with many watchlists, one common word alone would reach thousands. The index
-    entries carry what is left to check, so a hit costs no further lookup."""
+    entries carry what is left to check, so a hit costs no further lookup.
+
+    The index files each watchlist by a handle, a small integer the caller gives with it (the
+    set's rank of the watchlist): an article's candidates come out as handles, in order, and
+    a hit costs no lookup of a string id in a large dictionary (at 100,000 watchlists such
+    lookups reach memory that is cold at every article)."""
 
     def __init__(self) -> None:
-        self._tables: dict[str, dict[str, dict[str, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
-        # first word -> second word -> {id: check}
-        self._pairs: dict[str, dict[str, dict[str, Check]]] = {}
+        self._tables: dict[str, dict[str, dict[int, Check]]] = {"word": {}, "prefix": {}, "speaker": {}}
+        # first word -> second word -> {handle: check}
+        self._pairs: dict[str, dict[str, dict[int, Check]]] = {}
         # first key -> its second keys as a frozenset, and the pairs under it (built when first
         # needed, dropped when those pairs change): one C-level intersection with the tokens
-        self._seconds: dict[str, tuple[frozenset[str], dict[str, dict[str, Check]]]] = {}
+        self._seconds: dict[str, tuple[frozenset[str], dict[str, dict[int, Check]]]] = {}
         # the pair index as arrays (None until it is large enough), and the first keys whose
         # entries changed since it was compiled: those are looked up in `_pairs`
         self._compiled: CompiledPairs | None = None
@@ -308,14 +318,15 @@ class Presearcher:
         # article to article, so each is cut to the prefix lengths once, not once per article
         # (cleared when the set of prefixes changes, or when it grows past PREFIX_CACHE_MAX)
         self._prefixes_of: dict[str, tuple[str, ...]] = {}
-        self._always: set[str] = set()
+        self._handles: dict[str, int] = {}  # id -> handle
+        self._always: dict[int, str] = {}  # handle -> id
         # how many checks hold a speaker key (a speakers' group is the cheapest, so it is
         # filed under and rarely left to check): only then are the article's speakers marked
         self._speaker_checks = 0
-        # each filed id's required groups, and where it is filed: its primary group, the
+        # each filed handle's required groups, and where it is filed: its primary group, the
         # pair's second group (empty if none), what is left to check, and those groups
-        self._groups: dict[str, list[Group]] = {}
-        self._filed: dict[str, tuple[Group, Group, Check, list[Group]]] = {}
+        self._groups: dict[int, list[Group]] = {}
+        self._filed: dict[int, tuple[Group, Group, Check, list[Group]]] = {}
         # document frequency of words in the articles observed (a sample, halved now and then
         # so that it follows the news): the rarest words make the best filing keys
         self._seen: Counter[str] = Counter()
@@ -325,14 +336,16 @@ class Presearcher:
         self._examined: dict[str, float] = {}  # key -> its share of articles when last examined
         self.stats = PresearchStats()
 
-    def add(self, watchlist: Watchlist) -> None:
+    def add(self, watchlist: Watchlist, handle: int) -> None:
+        """File a watchlist (replacing the one of its id) under `handle`, unique to its id."""
         self.discard(watchlist.id)
+        self._handles[watchlist.id] = handle
         groups = _filing_groups(watchlist)
         if not groups:
-            self._always.add(watchlist.id)
+            self._always[handle] = watchlist.id
             return
-        self._groups[watchlist.id] = groups
-        self._file(watchlist.id, groups)
+        self._groups[handle] = groups
+        self._file(handle, groups)
 
     def _filing_cost(self, group: Group) -> tuple[int, int, int, int]:
         """Lower is a better index entry: speakers are rarest, then exact words over prefixes,
@@ -377,11 +390,11 @@ class Presearcher:
                     del lengths[len(key)]
 
     def _file(
-        self, watchlist_id: str, groups: list[Group], choice: tuple[Group, Group, list[Group]] | None = None
+        self, handle: int, groups: list[Group], choice: tuple[Group, Group, list[Group]] | None = None
     ) -> None:
         primary, second, rest = choice or self._choose(groups)
         check = _check_of(rest)
-        self._filed[watchlist_id] = (primary, second, check, rest)
+        self._filed[handle] = (primary, second, check, rest)
         self._count_prefixes(groups, 1)
         self._speaker_checks += _holds_speakers(rest)
         if second:
@@ -391,13 +404,12 @@ class Presearcher:
                 for second_key in map(_marked, second):
                     entries = by_second.setdefault(second_key, {})
                     # counted once: a key in both groups files the same pair twice
-                    self._pair_entries += watchlist_id not in entries
-                    entries[watchlist_id] = check
+                    self._pair_entries += handle not in entries
+                    entries[handle] = check
             return
         for kind, key in primary:
-            self._tables[kind].setdefault(_marked((kind, key)) if kind == "prefix" else key, {})[
-                watchlist_id
-            ] = check
+            filed_under = _marked((kind, key)) if kind == "prefix" else key
+            self._tables[kind].setdefault(filed_under, {})[handle] = check
 
     def _changed_first(self, first: str) -> None:
         self._seconds.pop(first, None)
@@ -421,12 +433,15 @@ class Presearcher:
         return self._compiled
 
     def discard(self, watchlist_id: str) -> None:
-        self._always.discard(watchlist_id)
-        self._groups.pop(watchlist_id, None)
-        self._unfile(watchlist_id)
+        handle = self._handles.pop(watchlist_id, None)
+        if handle is None:
+            return
+        self._always.pop(handle, None)
+        self._groups.pop(handle, None)
+        self._unfile(handle)
 
-    def _unfile(self, watchlist_id: str) -> None:
-        filed = self._filed.pop(watchlist_id, None)
+    def _unfile(self, handle: int) -> None:
+        filed = self._filed.pop(handle, None)
         if filed is None:
             return
         primary, second, _check, rest = filed
@@ -440,7 +455,7 @@ class Presearcher:
                     entries = by_second.get(second_key)
                     if entries is None:  # the same word in both groups, already removed
                         continue
-                    self._pair_entries -= entries.pop(watchlist_id, None) is not None
+                    self._pair_entries -= entries.pop(handle, None) is not None
                     if not entries:
                         del by_second[second_key]
                 if not by_second:
@@ -452,7 +467,7 @@ class Presearcher:
             entries = table.get(filed_under)
             if entries is None:
                 continue
-            entries.pop(watchlist_id, None)
+            entries.pop(handle, None)
             if not entries:
                 del table[filed_under]
 
@@ -463,18 +478,19 @@ class Presearcher:
 
     @property
     def always(self) -> frozenset[str]:
-        return frozenset(self._always)
+        return frozenset(self._always.values())
 
     def groups_of(self, watchlist_id: str) -> list[Group]:
         """The required groups a watchlist is checked against (the filed ones first)."""
-        filed = self._filed.get(watchlist_id)
+        filed = self._filed.get(self._handles.get(watchlist_id, -1))
         if filed is None:
             return []
         primary, second, _check, rest = filed
         return [primary, *([second] if second else []), *rest]
 
-    def candidate_ids(self, tokens: set[str], speakers: set[str]) -> set[str]:
-        """Ids of the watchlists that could match an article with these tokens and speakers."""
+    def candidates(self, tokens: set[str], speakers: set[str]) -> list[int]:
+        """Handles of the watchlists that could match an article with these tokens and
+        speakers, in increasing order."""
         # the tokens themselves when nothing is to be added (no copy)
         extras = list(filter(None, self._marked_prefixes(tokens)))
         if speakers and self._speaker_checks:
@@ -486,16 +502,17 @@ class Presearcher:
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
         compiled = self._compiled_pairs()
-        paired: Iterable[tuple[str, Check]] = ()
+        paired: Iterable[tuple[int, Check]] = ()
+        found = set(self._always)
         hits = 0
         if compiled is None:
             firsts = pairs.keys() & keys
         else:  # the compiled index, and the dictionaries for the first keys changed since
             firsts = self._stale & keys
-            positions = compiled.reached(keys)
-            ids, checks = compiled.ids, compiled.checks
-            paired = zip(map(ids.__getitem__, positions), map(checks.__getitem__, positions), strict=True)
-            hits = len(positions)
+            free, to_check, positions = compiled.reached(keys)
+            found.update(free)  # nothing left to check: no Python touches those entries
+            paired = zip(to_check, map(compiled.checks.__getitem__, positions), strict=True)
+            hits = len(free) + len(positions)
         for first in firsts:
             filed = seconds_of.get(first)
             if filed is None:
@@ -509,18 +526,17 @@ class Presearcher:
             reached += map(prefix_index.__getitem__, prefix_index.keys() & keys)
         speaker_index = self._tables["speaker"]
         reached += map(speaker_index.__getitem__, speaker_index.keys() & speakers)
-        found = set(self._always)
         add = found.add
         disjoint = keys.isdisjoint
-        for watchlist_id, (required, alternatives) in chain(paired, *map(dict.items, reached)):
+        for handle, (required, alternatives) in chain(paired, *map(dict.items, reached)):
             if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
-                add(watchlist_id)
+                add(handle)
         hits += sum(map(len, reached))
         self.stats = PresearchStats(hits, len(found), len(self._always))
         self._articles += 1
         if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
             self._observe(tokens)
-        return found
+        return sorted(found)
 
     def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...]]:
         """For each token, the indexed prefixes it starts with, marked (mostly none)."""
@@ -560,7 +576,7 @@ class Presearcher:
             return 0
         seen, examined = self._seen, self._examined
         floor = max(2, observed * HOT_SHARE)
-        ids: list[str] = []
+        handles: list[int] = []
         for table in (self._tables["word"], self._pairs):
             for key in table:
                 count = seen.get(key, 0)
@@ -573,18 +589,18 @@ class Presearcher:
                 entries = table[key]
                 if table is self._pairs:
                     for by_second in entries.values():  # type: ignore[attr-defined]
-                        ids += by_second
+                        handles += by_second
                 else:
-                    ids += entries
+                    handles += entries
         moved = 0
-        for watchlist_id in dict.fromkeys(ids):  # once each, though filed under several pairs
-            groups = self._groups[watchlist_id]
-            filed_primary, filed_second, _check, _rest = self._filed[watchlist_id]
+        for handle in dict.fromkeys(handles):  # once each, though filed under several pairs
+            groups = self._groups[handle]
+            filed_primary, filed_second, _check, _rest = self._filed[handle]
             if filed_second and len(groups) == 2:
                 continue  # filed under both of its groups already: nowhere better to go
             choice = self._choose(groups)
             if choice[:2] != (filed_primary, filed_second):
-                self._unfile(watchlist_id)
-                self._file(watchlist_id, groups, choice)
+                self._unfile(handle)
+                self._file(handle, groups, choice)
                 moved += 1
         return moved

@@ -21,31 +21,33 @@ from .watchlists import Watchlist, WatchlistError
 class WatchlistSet:
     def __init__(self, watchlists: list[Watchlist] | None = None) -> None:
         self._by_id: dict[str, Watchlist] = {}
-        # each id's insertion rank and watchlist: candidates come out in the order a full scan
-        # would see them, sorted on the rank with one lookup each
-        self._ranked: dict[str, tuple[int, Watchlist]] = {}
-        self._next_rank = 0
+        # each id's rank (the order a full scan sees the watchlists in, kept when a watchlist
+        # is replaced) and the watchlist at each rank (None once removed): the presearch index
+        # files watchlists by rank, so candidates come out in scan order with a list lookup each
+        self._rank_of: dict[str, int] = {}
+        self._by_rank: list[Watchlist | None] = []
         self.presearch = Presearcher()
         self.version = 0
         for watchlist in watchlists or []:
             self.put(watchlist)
 
     def put(self, watchlist: Watchlist) -> None:
-        known = self._ranked.get(watchlist.id)
-        if known is None:
-            rank = self._next_rank
-            self._next_rank += 1
+        rank = self._rank_of.get(watchlist.id)
+        if rank is None:
+            rank = self._rank_of[watchlist.id] = len(self._by_rank)
+            self._by_rank.append(watchlist)
         else:
-            rank = known[0]
-        self._ranked[watchlist.id] = (rank, watchlist)
+            self._by_rank[rank] = watchlist
         self._by_id[watchlist.id] = watchlist
-        self.presearch.add(watchlist)
+        self.presearch.add(watchlist, rank)
         self.version += 1
 
     def remove(self, watchlist_id: str) -> bool:
         self.version += 1
         self.presearch.discard(watchlist_id)
-        self._ranked.pop(watchlist_id, None)
+        rank = self._rank_of.pop(watchlist_id, None)
+        if rank is not None:
+            self._by_rank[rank] = None
         return self._by_id.pop(watchlist_id, None) is not None
 
     def apply_record(self, key: bytes | None, value: bytes | None) -> None:
@@ -66,9 +68,8 @@ class WatchlistSet:
     def candidates(self, tagged: TaggedArticle, base: Document) -> list[Watchlist]:
         """The watchlists that could match the article (a superset of those that do), in the
         same order iteration would give; `base` is the article's document (build_document)."""
-        ids = self.presearch.candidate_ids(article_tokens(tagged, base), article_speakers(tagged, base))
-        # ranks are unique, so the sort never compares two watchlists
-        return [watchlist for _, watchlist in sorted(map(self._ranked.__getitem__, ids))]
+        ranks = self.presearch.candidates(article_tokens(tagged, base), article_speakers(tagged, base))
+        return list(map(self._by_rank.__getitem__, ranks))  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Watchlist]:
         return iter(list(self._by_id.values()))
