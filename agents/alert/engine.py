@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from wirewatch.agents.dedup.core import published_epoch
 from wirewatch.agents.dedup.ledger import AlertView, ArticleLedger, PendingArticle
 from wirewatch.agents.state import StateStore
@@ -31,6 +33,7 @@ def alert_id(watchlist_id: str, article_id: str) -> str:
     return hashlib.sha256(f"{watchlist_id}\x00{article_id}".encode()).hexdigest()[:32]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # the tests subclass it (see agents/tag/core.py)
 @dataclass(slots=True)
 class AlertEngine:
     """Decides which matches become alerts. Its memory is the alert decisions stored in each

@@ -83,7 +83,8 @@ def _groups_of(node: Node) -> list[Group]:
         child_groups = _groups_of(child)
         if not child_groups:
             return []
-        union += min(child_groups, key=_cost)
+        cheapest: Group = min(child_groups, key=_cost)
+        union += cheapest
     return [_unique(union)]
 
 
@@ -228,7 +229,7 @@ class CompiledPairs:
 
     __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts")
 
-    def __init__(self, pairs: dict[str, dict[str, dict[str, Check]]]) -> None:
+    def __init__(self, pairs: dict[str, dict[str, dict[int, Check]]]) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
         seconds: list[int] = []
@@ -492,7 +493,7 @@ class Presearcher:
         """Handles of the watchlists that could match an article with these tokens and
         speakers, in increasing order."""
         # the tokens themselves when nothing is to be added (no copy)
-        extras = list(filter(None, self._marked_prefixes(tokens)))
+        extras: list[Iterable[str]] = list(filter(None, self._marked_prefixes(tokens)))
         if speakers and self._speaker_checks:
             extras.append([SPEAKER_MARK + speaker for speaker in speakers])
         keys = tokens.union(*extras) if extras else tokens
@@ -538,7 +539,7 @@ class Presearcher:
             self._observe(tokens)
         return sorted(found)
 
-    def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...]]:
+    def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...] | None]:
         """For each token, the indexed prefixes it starts with, marked (mostly none)."""
         if not self._prefixes:
             return []
@@ -577,20 +578,24 @@ class Presearcher:
         seen, examined = self._seen, self._examined
         floor = max(2, observed * HOT_SHARE)
         handles: list[int] = []
-        for table in (self._tables["word"], self._pairs):
-            for key in table:
-                count = seen.get(key, 0)
-                if count < floor:
-                    continue
-                share = count / observed
-                if share < 2 * examined.get(key, 0.0):  # looked at already, at a similar share
-                    continue
-                examined[key] = share
-                entries = table[key]
-                if table is self._pairs:
-                    for by_second in entries.values():  # type: ignore[attr-defined]
-                        handles += by_second
-                else:
+
+        def hot(key: str) -> bool:
+            """Whether the key is common now, and was not examined at a similar share yet."""
+            count = seen.get(key, 0)
+            if count < floor:
+                return False
+            share = count / observed
+            if share < 2 * examined.get(key, 0.0):
+                return False
+            examined[key] = share
+            return True
+
+        for key, entries in self._tables["word"].items():
+            if hot(key):
+                handles += entries
+        for key, by_second in self._pairs.items():
+            if hot(key):
+                for entries in by_second.values():
                     handles += entries
         moved = 0
         for handle in dict.fromkeys(handles):  # once each, though filed under several pairs

@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 FIELDS = ("title", "body", "source", "entity", "speaker", "quote")
 MAX_DEPTH = 8
@@ -331,8 +332,7 @@ def required_terms(node: Node) -> list[Term] | None:
     if isinstance(node, Not):
         return None
     if isinstance(node, And):
-        options = [required_terms(c) for c in node.children]
-        options = [o for o in options if o is not None]
+        options = [terms for terms in map(required_terms, node.children) if terms is not None]
         return min(options, key=len) if options else None
     alternatives: list[Term] = []
     for child in node.children:
@@ -571,7 +571,7 @@ def compile_query(node: Node) -> Evaluator:
     return disjunction
 
 
-def _is_bare_word(node: Node) -> bool:
+def _is_bare_word(node: Node) -> TypeGuard[Term]:
     return isinstance(node, Term) and not node.field and not node.prefix and len(node.words) == 1
 
 

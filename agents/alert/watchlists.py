@@ -63,7 +63,7 @@ class Watchlist:
         self.searches_quotes = self.ast is not None and _has_quote_terms(self.ast)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Watchlist:
+    def from_dict(cls, data: Any) -> Watchlist:  # untrusted: checked here, so Any
         if not isinstance(data, dict):
             raise WatchlistError(f"a watchlist must be a mapping, got {type(data).__name__}")
         unknown = set(data) - {"id", "query", "speakers", "reported"}

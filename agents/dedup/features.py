@@ -135,7 +135,8 @@ def body_fingerprint(body: list[str] | bytes) -> str:
 
 
 @cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
+def _permutations() -> np.ndarray:
+    """datasketch's permutation parameters: a 2 x NUM_PERM array, the rows a and b."""
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED).permutations
 
 

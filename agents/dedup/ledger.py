@@ -565,13 +565,15 @@ class ArticleLedger:
             published, article_id = heapq.heappop(expiry)
             own = self.store.get(ARTICLE_PREFIX + article_id)
             # another worker's record is deleted by that worker; ours retires
-            record = own if isinstance(own, dict) else self.foreign.pop(article_id, None)
-            if record is None:
-                continue
-            if record is own:
+            if isinstance(own, dict):
                 heapq.heappush(self.retired, (published, article_id))
+                self.index.remove_article(article_id, own, self.record)
+            else:
+                foreign = self.foreign.pop(article_id, None)
+                if foreign is None:
+                    continue
+                self.index.remove_article(article_id, foreign, self.record)
             dropped += 1
-            self.index.remove_article(article_id, record, self.record)
         retired, forgotten = self.retired, cutoff - self.retired_hours * 3600
         while retired and retired[0][0] < forgotten:
             published, article_id = heapq.heappop(retired)

@@ -120,7 +120,7 @@ def common_date(text: str) -> tuple[str, str] | None:
     """ "2021-07-27T08:30:00Z" and other ISO forms, "July 27, 2021", "27 July 2021"; else None."""
     try:
         if match := _ISO_UTC_SECOND.fullmatch(text):
-            datetime(*map(int, match.groups()))  # type: ignore[misc]  # raises for no such moment
+            datetime(*map(int, match.groups()))  # type: ignore[arg-type,misc]  # raises for no such moment
             return text, "second"  # already the UTC ISO form this module writes
         if _ISO.fullmatch(text):
             return _written(datetime.fromisoformat(text), precision_of(text))
@@ -172,7 +172,7 @@ def is_date_line(text: str) -> bool:
         return False  # a paragraph, not a date line; saves the month translation
     english = to_english(text).strip(" .,")
     match = DATE_IN_TEXT.search(english)
-    return bool(match) and len(english) - len(match.group(0)) <= 4 and len(english) < 60
+    return match is not None and len(english) - len(match.group(0)) <= 4 and len(english) < 60
 
 
 def from_epoch(seconds: float) -> str:

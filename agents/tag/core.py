@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from mypy_extensions import mypyc_attr
+
 from wirewatch.streams.records import Article, Entity, Mention, TaggedArticle
 
 from .kb import KnowledgeBase, Target, default_kb, match_text
@@ -29,6 +31,8 @@ def _is_locative(haystack: str, start: int) -> bool:
     return _LOCATIVE_REVERSED.match(haystack[max(0, start - 40) : start][::-1]) is not None
 
 
+# the tests subclass it to make it fail; compiled, a class allows that only when it says so
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Tagger:
     """Callable stage: Article -> TaggedArticle. Holds the knowledge base."""
 

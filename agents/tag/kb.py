@@ -498,10 +498,8 @@ def load_kb(people: list[dict], organisations: list[dict], places: dict) -> Know
         for surface in (org["name"], *org.get("aliases", [])):
             kb.add_surface(surface, Target("entity", org_id))
     for person in people:
-        country = f"country:{person['country']}" if person.get("country") else ""
-        person_id = kb.add_person(
-            person["name"], person.get("aliases", []), person.get("gender", ""), country
-        )
+        home = f"country:{person['country']}" if person.get("country") else ""
+        person_id = kb.add_person(person["name"], person.get("aliases", []), person.get("gender", ""), home)
         for weak in person.get("weak_aliases", []):
             kb.add_surface(weak, Target("weak", person_id))
         for role in person.get("roles", []):

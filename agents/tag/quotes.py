@@ -348,19 +348,22 @@ class Ref:
         self.after_preposition = after_preposition
 
 
-class _Names(dict):
+class _Names:
     """The knowledge base's names, plus names this article's unknown speakers add: a worker that
-    meets thousands of unknown names must not grow the shared knowledge base."""
+    meets thousands of unknown names must not grow the shared knowledge base. (A class of its
+    own, not a dict subclass: compiled code calls a dict's own methods, not overrides.)"""
+
+    __slots__ = ("own", "shared")
 
     def __init__(self, shared: dict[str, tuple[str, str]]) -> None:
-        super().__init__()
+        self.own: dict[str, tuple[str, str]] = {}
         self.shared = shared
 
-    def get(self, key: str, default: tuple[str, str] | None = None) -> tuple[str, str] | None:  # type: ignore[override]
-        return dict.get(self, key) or self.shared.get(key, default)  # (no super object per call)
+    def get(self, key: str, default: tuple[str, str]) -> tuple[str, str]:
+        return self.own.get(key) or self.shared.get(key, default)
 
-    def setdefault(self, key: str, default: tuple[str, str]) -> tuple[str, str]:  # type: ignore[override]
-        return self.shared[key] if key in self.shared else super().setdefault(key, default)
+    def setdefault(self, key: str, default: tuple[str, str]) -> tuple[str, str]:
+        return self.shared[key] if key in self.shared else self.own.setdefault(key, default)
 
 
 @dataclass(slots=True)
@@ -386,7 +389,7 @@ class Attribution:
     resolved_roles: dict[tuple[int, int], str] = field(default_factory=dict)
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
     ref_starts: list[int] = field(default_factory=list)
-    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # kb.names + unknown speakers
+    names: _Names = field(init=False)  # kb.names + unknown speakers
     cues: list[Cue] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first

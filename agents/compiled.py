@@ -1,0 +1,65 @@
+"""Which stage modules are compiled with mypyc (setup.py builds them), and whether a build is
+out of date.
+
+A compiled module is a C extension beside its source file, and Python imports it in place of
+the source: edit agents/tag/quotes.py without building again (`make venv`, or
+`pip install -e .`) and the old code still runs. `stale()` names such modules; the test suite
+refuses to run with any, and the worker logs them at start.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+from pathlib import Path
+
+# Paths below the project's root, as setup.py hands them to mypyc.
+COMPILED = [
+    "agents/tag/quotes.py",
+    "agents/tag/kb.py",
+    "agents/tag/core.py",
+    "agents/alert/query.py",
+    "agents/alert/watchlists.py",
+    "agents/alert/presearch.py",
+    "agents/alert/engine.py",
+    "agents/alert/explain.py",
+    "agents/alert/registry.py",
+]
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_name(path: str) -> str:
+    return "wirewatch." + path.removesuffix(".py").replace("/", ".")
+
+
+def _extension_of(source: Path) -> Path | None:
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        built = source.with_name(source.stem + suffix)
+        if built.exists():
+            return built
+    return None
+
+
+def compiled() -> list[str]:
+    """The modules that import as compiled extensions (none in a plain-Python install)."""
+    found = []
+    for path in COMPILED:
+        spec = importlib.util.find_spec(_module_name(path))
+        if spec is not None and isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            found.append(_module_name(path))
+    return found
+
+
+def stale() -> list[str]:
+    """Source files edited after their compiled module was built: the build runs old code.
+    Only in a working copy (an installed wheel's files all carry the time it was installed)."""
+    if not (_ROOT / "setup.py").exists():
+        return []
+    out_of_date = []
+    for path in COMPILED:
+        source = _ROOT / path
+        built = _extension_of(source)
+        if built is not None and source.stat().st_mtime > built.stat().st_mtime:
+            out_of_date.append(path)
+    return out_of_date
