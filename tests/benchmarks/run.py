@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from wirewatch.agents import compiled
 from wirewatch.streams.broker import EmbeddedBroker
 
 from . import corpus
@@ -185,6 +186,11 @@ def machine() -> dict[str, str]:
         "cpu": model or "unknown",
         "memory": memory or "unknown",
         "python": platform.python_version(),
+        "compiled": (
+            f"{len(compiled.compiled())} of {len(compiled.COMPILED)} tag and alert modules compiled with mypyc"
+            if compiled.compiled()
+            else "plain Python (nothing compiled)"
+        ),
         "system": f"{platform.system()} {platform.release()}",
     }
 
@@ -264,7 +270,7 @@ def render(report: Report, command: str) -> str:
         "",
         f"- date: {report.started:%Y-%m-%d %H:%M} UTC{' (smoke size: not a measurement)' if report.smoke else ''}",
         f"- machine: {host['cpus']} CPUs, {host['cpu']}, {host['memory']} memory, {host['system']}",
-        f"- Python {host['python']}",
+        f"- Python {host['python']}; {host['compiled']}",
         f"- command: `{command}`",
         f"- run time: {report.seconds:.0f} s",
         "",
