@@ -4,11 +4,15 @@ compiles the tag and alert stages' modules with mypyc.
 All metadata is in pyproject.toml. mypyc turns the listed modules, as they are (plain, typed
 Python), into C extensions: the tag core runs about 1.6 times and the alert core about 1.2
 times as fast (docs/benchmarks.md). Set WIREWATCH_COMPILE=0 to install plain Python only; the
-code is the same either way, and a machine without a C compiler should set it.
+code is the same either way. Without a C compiler or the Python headers, or without mypy (an
+install that skips the build requirements), the install says so and installs plain Python.
 """
 
 import os
 import runpy
+import shutil
+import sysconfig
+import warnings
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -22,8 +26,25 @@ packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "
 COMPILED = runpy.run_path("agents/compiled.py")["COMPILED"]
 
 
+def cannot_compile() -> str:
+    """Why this machine cannot build the compiled modules ('' when it can)."""
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
+    if not shutil.which(compiler):
+        return f"no C compiler ({compiler})"
+    if not Path(sysconfig.get_paths()["include"], "Python.h").exists():
+        return "no Python headers (Python.h)"
+    try:
+        import mypyc.build  # noqa: F401
+    except ImportError:
+        return "mypy is not installed"
+    return ""
+
+
 def compiled_extensions() -> list:
     if os.environ.get("WIREWATCH_COMPILE", "1") == "0":
+        return []
+    if reason := cannot_compile():
+        warnings.warn(f"wirewatch: installing plain Python, not compiled: {reason}", stacklevel=1)
         return []
     from mypyc.build import mypycify
 
