@@ -5,13 +5,20 @@ A compiled module is a C extension beside its source file, and Python imports it
 the source: edit agents/tag/quotes.py without building again (`make venv`, or
 `pip install -e .`) and the old code still runs. `stale()` names such modules; the test suite
 refuses to run with any, and the worker logs them at start.
+
+`plain_package` imports a stage folder from its .py files alone, beside the compiled build:
+the equivalence test and the benchmark run the two side by side.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
+import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 # Paths below the project's root, as setup.py hands them to mypyc.
 COMPILED = [
@@ -63,3 +70,21 @@ def stale() -> list[str]:
         if built is not None and source.stat().st_mtime > built.stat().st_mtime:
             out_of_date.append(path)
     return out_of_date
+
+
+def plain_package(folder: str, name: str, directory: Path) -> ModuleType:
+    """agents/<folder>, imported from its .py files only (copied into `directory`), as the
+    top-level package `name`: the plain-Python source of a compiled stage. Its data folder is
+    linked, and its absolute imports (records, other stages) are the installed ones."""
+    source = _ROOT / "agents" / folder
+    target = directory / name
+    target.mkdir(parents=True)
+    for path in source.glob("*.py"):
+        shutil.copy(path, target / path.name)
+    if (source / "data").is_dir():
+        (target / "data").symlink_to(source / "data", target_is_directory=True)
+    sys.path.insert(0, str(directory))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(directory))

@@ -10,6 +10,9 @@ person, on top of the shipped data files. Memory is what tracemalloc sees alloca
 building it (the Python objects) plus what the process's resident memory grows by while its
 automaton is built (ahocorasick_rs allocates outside Python's allocator, so tracemalloc does not
 see it).
+
+When the tag stage is compiled (setup.py), its plain-Python source is timed too, in the same
+run, the two taking turns (`tag plain-Python articles/s`, and the ratio of the two).
 No faust. Run alone: `python -m tests.benchmarks.stage_tag [--smoke]`.
 """
 
@@ -17,14 +20,18 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import string
 import sys
+import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
+from wirewatch.agents import compiled
 from wirewatch.agents.tag import Tagger
 from wirewatch.agents.tag.kb import _load, load_kb
 from wirewatch.agents.tag.quotes import WORDS
@@ -63,7 +70,9 @@ def seed_sized_articles(count: int, seed: int = 11) -> list[Article]:
     return articles
 
 
-def articles_per_second(tagger: Tagger, articles: list[Article], min_seconds: float) -> float:
+def articles_per_second(
+    tagger: Callable[[Article], object], articles: list[Article], min_seconds: float
+) -> float:
     """Articles per CPU second of this process: one core, and fair on a machine whose other
     core is busy (wall time there measures the neighbours too)."""
     for article in articles[:20]:  # warm up: the automaton is built on first use
@@ -117,11 +126,30 @@ def knowledge_base_megabytes(aliases: int) -> tuple[float, int]:
 
 def measure(smoke: bool = False) -> dict[str, float]:
     articles = seed_sized_articles(50 if smoke else 400)
-    rate = articles_per_second(Tagger(), articles, 0.2 if smoke else 5.0)
+    seconds = 0.2 if smoke else 5.0
+    plain: dict[str, float] = {}
+    if compiled.compiled():
+        # the compiled tagger and its source take turns, so both see the same load
+        with tempfile.TemporaryDirectory() as directory:
+            source = compiled.plain_package("tag", "plain_tag_bench", Path(directory))
+            taggers = {"compiled": Tagger(), "plain": source.Tagger()}
+            rates: dict[str, list[float]] = {name: [] for name in taggers}
+            for _ in range(3):
+                for name, tagger in taggers.items():
+                    rates[name].append(articles_per_second(tagger, articles, seconds / 3))
+        rate = statistics.median(rates["compiled"])
+        plain_rate = statistics.median(rates["plain"])
+        plain = {
+            "tag plain-Python articles/s": round(plain_rate, 1),
+            "tag compiled / plain": round(rate / plain_rate, 2),
+        }
+    else:
+        rate = articles_per_second(Tagger(), articles, seconds)
     megabytes, surfaces = knowledge_base_megabytes(2_000 if smoke else KB_ALIASES)
     return {
         "tag articles/s": round(rate, 1),
         "tag ms/article": round(1000 / rate, 3),
+        **plain,
         "tag KB 100k aliases MB" if not smoke else "tag KB 2k aliases MB (smoke)": round(megabytes, 1),
         "tag KB surfaces": float(surfaces),
     }

@@ -12,10 +12,7 @@ the test says so by skipping.
 
 from __future__ import annotations
 
-import importlib
-import shutil
 import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -28,34 +25,17 @@ from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.state import MemoryStore
 from wirewatch.agents.tag import Tagger
 
-ROOT = Path(__file__).resolve().parents[2]
-
 pytestmark = pytest.mark.skipif(
     not compiled.compiled(), reason="plain-Python install: no compiled module to compare"
 )
-
-
-def plain_package(tmp_path: Path, folder: str, name: str) -> ModuleType:
-    """agents/<folder> imported from its .py files only, as the top-level package `name`."""
-    target = tmp_path / name
-    target.mkdir()
-    for source in (ROOT / "agents" / folder).glob("*.py"):
-        shutil.copy(source, target / source.name)
-    if (ROOT / "agents" / folder / "data").is_dir():
-        (target / "data").symlink_to(ROOT / "agents" / folder / "data", target_is_directory=True)
-    sys.path.insert(0, str(tmp_path))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(tmp_path))
 
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]:
     where = tmp_path_factory.mktemp("plain")
     packages = {
-        "tag": plain_package(where, "tag", "plain_tag"),
-        "alert": plain_package(where, "alert", "plain_alert"),
+        "tag": compiled.plain_package("tag", "plain_tag", where),
+        "alert": compiled.plain_package("alert", "plain_alert", where),
     }
     yield packages
     for name in [n for n in sys.modules if n.split(".")[0] in ("plain_tag", "plain_alert")]:
