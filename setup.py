@@ -24,6 +24,7 @@ packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "
 # base, and the alert stage's query evaluation and presearch, whose profiles are flat Python.
 # Parse and dedup spend their time in lxml, trafilatura and numpy; compiling them gained nothing.
 COMPILED = runpy.run_path("agents/compiled.py")["COMPILED"]
+GROUP = "wirewatch_stages"  # the compiled modules share one library, wirewatch_stages__mypyc
 
 
 def cannot_compile() -> str:
@@ -40,11 +41,24 @@ def cannot_compile() -> str:
     return ""
 
 
+def remove_built_modules() -> None:
+    """Delete compiled modules an earlier build left beside their sources: they would still be
+    imported in place of the plain Python being installed."""
+    for path in COMPILED:
+        source = Path(path)
+        for built in source.parent.glob(f"{source.stem}.*.so"):
+            built.unlink()
+    for built in Path().glob(f"{GROUP}__mypyc.*.so"):
+        built.unlink()
+
+
 def compiled_extensions() -> list:
     if os.environ.get("WIREWATCH_COMPILE", "1") == "0":
+        remove_built_modules()
         return []
     if reason := cannot_compile():
         warnings.warn(f"wirewatch: installing plain Python, not compiled: {reason}", stacklevel=1)
+        remove_built_modules()
         return []
     from mypyc.build import mypycify
 
@@ -66,7 +80,7 @@ def compiled_extensions() -> list:
             *(str(root / "wirewatch" / path) for path in COMPILED),
         ],
         opt_level="3",
-        group_name="wirewatch_stages",
+        group_name=GROUP,
     )
 
 
