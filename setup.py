@@ -23,8 +23,8 @@ packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "
 # dependencies need not be installed yet): the tag stage's quotation attribution and knowledge
 # base, and the alert stage's query evaluation and presearch, whose profiles are flat Python.
 # Parse and dedup spend their time in lxml, trafilatura and numpy; compiling them gained nothing.
-COMPILED = runpy.run_path("agents/compiled.py")["COMPILED"]
-GROUP = "wirewatch_stages"  # the compiled modules share one library, wirewatch_stages__mypyc
+BUILD = runpy.run_path("agents/compiled.py")
+COMPILED, GROUP = BUILD["COMPILED"], BUILD["GROUP"]
 
 
 def cannot_compile() -> str:
@@ -44,11 +44,7 @@ def cannot_compile() -> str:
 def remove_built_modules() -> None:
     """Delete compiled modules an earlier build left beside their sources: they would still be
     imported in place of the plain Python being installed."""
-    for path in COMPILED:
-        source = Path(path)
-        for built in source.parent.glob(f"{source.stem}.*.so"):
-            built.unlink()
-    for built in Path().glob(f"{GROUP}__mypyc.*.so"):
+    for built in BUILD["built_files"]():
         built.unlink()
 
 

@@ -32,6 +32,7 @@ COMPILED = [
     "agents/alert/explain.py",
     "agents/alert/registry.py",
 ]
+GROUP = "wirewatch_stages"  # they share one library, the top-level module wirewatch_stages__mypyc
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,13 @@ def _extension_of(source: Path) -> Path | None:
         if built.exists():
             return built
     return None
+
+
+def built_files() -> list[Path]:
+    """The compiled modules beside their sources, and their shared library."""
+    found = [built for path in COMPILED if (built := _extension_of(_ROOT / path))]
+    library = _extension_of(_ROOT / f"{GROUP}__mypyc.py")
+    return found + ([library] if library else [])
 
 
 def compiled() -> list[str]:

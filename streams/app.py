@@ -86,11 +86,8 @@ class KeyPartitioner:
 def log_build() -> None:
     """Say at start whether the tag and alert stages run compiled (setup.py), and warn when a
     compiled module is older than its source: the worker would run the old code."""
-    running = compiled.compiled()
-    log.info(
-        "stages compiled with mypyc: %s",
-        ", ".join(name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1] for name in running) or "none",
-    )
+    running = [name.removeprefix("wirewatch.agents.") for name in compiled.compiled()]
+    log.info("stages compiled with mypyc: %s", ", ".join(running) or "none")
     if out_of_date := compiled.stale():
         log.warning(
             "compiled modules older than their source (run `make venv` or `pip install -e .`): %s",

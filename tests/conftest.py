@@ -23,10 +23,10 @@ from wirewatch.agents import compiled
 from wirewatch.streams.broker import EmbeddedBroker, free_port
 from wirewatch.streams.settings import Settings
 
-if compiled.stale():  # the compiled build would test the old code of these files
+if out_of_date := compiled.stale():  # the compiled build would test the old code of these files
     raise pytest.UsageError(
         "compiled modules are older than their source, build again (make venv, or pip install -e ."
-        " with WIREWATCH_COMPILE=0 for plain Python): " + ", ".join(compiled.stale())
+        " with WIREWATCH_COMPILE=0 for plain Python): " + ", ".join(out_of_date)
     )
 
 REPO = Path(__file__).resolve().parents[1]

@@ -223,9 +223,10 @@ class CompiledPairs:
     Keys are numbered from 1. The entries of one first key are contiguous (the dictionaries
     are walked first key by first key): those of key k are `starts[k]` on, `counts[k]` of
     them, each with its second key's number in `seconds`, the watchlist's handle in `handles`,
-    what is left to check in `checks`, and in `open` whether anything is. Built without a tuple per entry: with 100,000 watchlists there are about 95,000
-    entries, and as many new tuples set off the cyclic collector over everything the worker
-    holds (a compile took 0.4 to 3 s with them, depending on when it ran)."""
+    what is left to check in `checks`, and in `open` whether anything is. Built without a
+    tuple per entry: with 100,000 watchlists there are about 95,000 entries, and as many new
+    tuples set off the cyclic collector over everything the worker holds (a compile took 0.4
+    to 3 s with them, depending on when it ran)."""
 
     __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts")
 

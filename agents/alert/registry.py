@@ -20,10 +20,10 @@ from .watchlists import Watchlist, WatchlistError
 
 class WatchlistSet:
     def __init__(self, watchlists: list[Watchlist] | None = None) -> None:
-        self._by_id: dict[str, Watchlist] = {}
         # each id's rank (the order a full scan sees the watchlists in, kept when a watchlist
-        # is replaced) and the watchlist at each rank (None once removed): the presearch index
-        # files watchlists by rank, so candidates come out in scan order with a list lookup each
+        # is replaced) and the watchlist at each rank (None once removed; a new id takes a new
+        # rank): the presearch index files watchlists by rank, so candidates come out in scan
+        # order with a list lookup each
         self._rank_of: dict[str, int] = {}
         self._by_rank: list[Watchlist | None] = []
         self.presearch = Presearcher()
@@ -38,7 +38,6 @@ class WatchlistSet:
             self._by_rank.append(watchlist)
         else:
             self._by_rank[rank] = watchlist
-        self._by_id[watchlist.id] = watchlist
         self.presearch.add(watchlist, rank)
         self.version += 1
 
@@ -46,9 +45,10 @@ class WatchlistSet:
         self.version += 1
         self.presearch.discard(watchlist_id)
         rank = self._rank_of.pop(watchlist_id, None)
-        if rank is not None:
-            self._by_rank[rank] = None
-        return self._by_id.pop(watchlist_id, None) is not None
+        if rank is None:
+            return False
+        self._by_rank[rank] = None
+        return True
 
     def apply_record(self, key: bytes | None, value: bytes | None) -> None:
         """Apply one watchlists-topic record: a JSON watchlist, or a tombstone to delete."""
@@ -60,10 +60,11 @@ class WatchlistSet:
         self.put(Watchlist.from_dict(orjson.loads(value)))
 
     def get(self, watchlist_id: str) -> Watchlist | None:
-        return self._by_id.get(watchlist_id)
+        rank = self._rank_of.get(watchlist_id)
+        return None if rank is None else self._by_rank[rank]
 
     def speakers(self) -> list[str]:
-        return sorted({s for w in self._by_id.values() for s in w.speakers})
+        return sorted({s for w in self for s in w.speakers})
 
     def candidates(self, tagged: TaggedArticle, base: Document) -> list[Watchlist]:
         """The watchlists that could match the article (a superset of those that do), in the
@@ -72,7 +73,7 @@ class WatchlistSet:
         return list(map(self._by_rank.__getitem__, ranks))  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Watchlist]:
-        return iter(list(self._by_id.values()))
+        return iter([watchlist for watchlist in self._by_rank if watchlist is not None])
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._rank_of)

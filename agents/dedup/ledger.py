@@ -565,20 +565,19 @@ class ArticleLedger:
             published, article_id = heapq.heappop(expiry)
             own = self.store.get(ARTICLE_PREFIX + article_id)
             # another worker's record is deleted by that worker; ours retires
-            if isinstance(own, dict):
+            ours = isinstance(own, dict)
+            record = own if ours else self.foreign.pop(article_id, None)
+            if record is None:
+                continue
+            if ours:
                 heapq.heappush(self.retired, (published, article_id))
-                self.index.remove_article(article_id, own, self.record)
-            else:
-                foreign = self.foreign.pop(article_id, None)
-                if foreign is None:
-                    continue
-                self.index.remove_article(article_id, foreign, self.record)
             dropped += 1
+            self.index.remove_article(article_id, record, self.record)
         retired, forgotten = self.retired, cutoff - self.retired_hours * 3600
         while retired and retired[0][0] < forgotten:
             published, article_id = heapq.heappop(retired)
-            record = self.store.get(ARTICLE_PREFIX + article_id)
+            kept = self.store.get(ARTICLE_PREFIX + article_id)
             # unless the article came back since, sent again, and is in the window once more
-            if isinstance(record, dict) and not self.index.holds(article_id, record):
+            if isinstance(kept, dict) and not self.index.holds(article_id, kept):
                 self.store.delete(ARTICLE_PREFIX + article_id)
         return dropped

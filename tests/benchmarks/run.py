@@ -181,14 +181,15 @@ def machine() -> dict[str, str]:
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
+    running = compiled.compiled()
     return {
         "cpus": str(os.cpu_count()),
         "cpu": model or "unknown",
         "memory": memory or "unknown",
         "python": platform.python_version(),
         "compiled": (
-            f"{len(compiled.compiled())} of {len(compiled.COMPILED)} tag and alert modules compiled with mypyc"
-            if compiled.compiled()
+            f"{len(running)} of {len(compiled.COMPILED)} tag and alert modules compiled with mypyc"
+            if running
             else "plain Python (nothing compiled)"
         ),
         "system": f"{platform.system()} {platform.release()}",
