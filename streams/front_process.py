@@ -24,8 +24,8 @@ import operator
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -101,6 +101,15 @@ def _ready() -> bool:
 # --- the worker's side ----------------------------------------------------------------------------
 
 
+@dataclasses.dataclass
+class QueuedChunks:
+    """A batch's records, queued to the second process chunk by chunk (None: not queued)."""
+
+    chunk: int
+    pieces: list[Sequence[RawRecord]]
+    futures: list[Future[list[Front]] | None]
+
+
 class FrontProcessFailed(RuntimeError):
     """The second process died; the caller parses and tags the chunk itself."""
 
@@ -119,6 +128,7 @@ class FrontProcess:
         self.sent = 0
         self.version = -1
         self.records_done = 0  # records the second process parsed and tagged
+        self.records_done_here = 0  # records of chunks it failed, done by the worker (`in_order`)
 
     def start(self) -> None:
         """Start the process and wait until its knowledge base has loaded (at start-up)."""
@@ -146,11 +156,14 @@ class FrontProcess:
 
     def submit(self, raws: Sequence[RawRecord]) -> asyncio.Future[list[Front]]:
         """Queue one chunk; the future holds its Fronts, in the order of `raws`."""
+        return asyncio.wrap_future(self._queue(raws))
+
+    def _queue(self, raws: Sequence[RawRecord]) -> Future[list[Front]]:
         # after a failure, a new process is started without blocking the worker's event loop
         executor = self.executor if self.executor is not None else self._launch()
         new_people, self.sent = self.people[self.sent :], len(self.people)
         try:
-            return asyncio.wrap_future(executor.submit(_fronts, list(raws), new_people))
+            return executor.submit(_fronts, list(raws), new_people)
         except (BrokenProcessPool, RuntimeError) as exc:
             self.restart()
             raise FrontProcessFailed(str(exc)) from exc
@@ -164,6 +177,38 @@ class FrontProcess:
             raise FrontProcessFailed(str(exc)) from exc
         self.records_done += len(fronts)
         return fronts
+
+    def queue(self, raws: Sequence[RawRecord], chunk: int, watchlists: WatchlistSet) -> QueuedChunks:
+        """Queue a batch's records in chunks, after noting the watchlists' people; the second
+        process works through them while the worker does other things (`in_order` collects)."""
+        self.sync(watchlists)
+        pieces = [raws[start : start + chunk] for start in range(0, len(raws), chunk)]
+        futures: list[Future[list[Front]] | None] = []
+        for piece in pieces:
+            try:
+                futures.append(self._queue(piece))
+            except FrontProcessFailed:
+                futures.append(None)
+        return QueuedChunks(chunk, pieces, futures)
+
+    async def in_order(
+        self, queued: QueuedChunks, here: Callable[[Sequence[RawRecord]], list[Front | None]]
+    ) -> AsyncIterator[tuple[int, list[Front | None]]]:
+        """The Fronts of queued chunks in order, each chunk's with the index of its first
+        record. A chunk the second process failed (it died, or was never queued) is parsed and
+        tagged by `here`, in the worker (None for a record it could not do: the caller runs
+        that one through the whole pipeline)."""
+        for index, (piece, future) in enumerate(zip(queued.pieces, queued.futures, strict=True)):
+            fronts: list[Front | None] | None = None
+            if future is not None:
+                try:
+                    fronts = list(await self.result(asyncio.wrap_future(future)))
+                except FrontProcessFailed:
+                    fronts = None
+            if fronts is None:
+                fronts = here(piece)
+                self.records_done_here += len(piece)
+            yield index * queued.chunk, fronts
 
     def restart(self) -> None:
         """Drop a broken process; the next chunk starts a new one, sent every person named."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import random
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 
 from wirewatch.streams.kafka import ensure_topics
 
-from ..conftest import SAMPLES, SEED_WATCHLISTS, consume, produce, unique_settings
+from ..conftest import SAMPLES, SEED_WATCHLISTS, consume, prepared_settings, produce, unique_settings
 
 pytestmark = pytest.mark.integration
 DEADLINE = 60.0
@@ -156,3 +158,44 @@ def test_recorded_history_replays_to_the_same_alerts(
     )
     news = [(a["watchlist"], a["story"]["id"]) for a in replayed if a["kind"] == "new"]
     assert len(news) == len(set(news)), "exactly one `new` per watchlist and story"
+
+
+def harbour_article(number: int, rng: random.Random) -> bytes:
+    """A plain-text article of made-up words (so that no two share a story) that mentions the
+    harbour in each paragraph."""
+    made_up = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 9))) for _ in range(150)]
+    paragraphs = [
+        " ".join(made_up[at : at + 30]).capitalize() + ". The harbour stayed open."
+        for at in range(0, 150, 30)
+    ]
+    return f"Harbour report {number}\n\n".encode() + "\n\n".join(paragraphs).encode()
+
+
+def test_a_backlog_through_the_front_process_alerts_once_each_and_acks_all(broker, start_worker) -> None:
+    """With a backlog, the worker parses and tags each batch in its second process while it
+    finishes the one before: every record is still processed exactly once, and every record is
+    acknowledged (a batch left pending holds its acknowledgement until it is finished)."""
+    count = 240
+    settings = prepared_settings(
+        broker.bootstrap, "watchlists:\n  - id: harbour\n    query: harbour\n", front_process=True
+    )
+    rng = random.Random(11)
+    records = [(f"h{n}".encode(), harbour_article(n, rng)) for n in range(count)]
+    asyncio.run(produce(settings, settings.raw_topic, records))  # before the worker: a backlog
+    worker = start_worker(settings)
+    worker.ready()
+    alerts = [
+        orjson.loads(r.value) for r in asyncio.run(consume(settings, settings.alerts_topic, count, 90.0))
+    ]
+    assert len(alerts) == count
+    assert len(asyncio.run(consume(settings, settings.alerts_topic, count + 1, 3.0))) == count  # no more
+    assert {(a["watchlist"], a["kind"]) for a in alerts} == {("harbour", "new")}
+    assert len({a["article"]["id"] for a in alerts}) == count
+    assert "parsing and tagging batches ahead" in worker.log_path.read_text(errors="replace")
+    assert asyncio.run(consume(settings, settings.dead_letter_topic, 1, 2.0)) == []
+    # A clean stop waits for every record taken to be acknowledged (Faust's wait_empty, as a
+    # rebalance does): a batch left pending must be acknowledged once finished.
+    worker.stop()
+    log = worker.log_path.read_text(errors="replace")
+    assert "wait_empty: Waiting for tasks" not in log
+    assert "[^Worker]: Closing event loop" in log
