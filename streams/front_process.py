@@ -30,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from wirewatch.agents.alert import WatchlistSet
-from wirewatch.agents.pipeline import Front, Pipeline
+from wirewatch.agents.pipeline import Front, Pipeline, SeenBodies
 from wirewatch.streams import records
 from wirewatch.streams.records import RawRecord
 
@@ -66,6 +66,7 @@ register_reducers()
 # --- the second process -------------------------------------------------------------------------
 
 _front_pipeline: Pipeline | None = None
+_seen_bodies = SeenBodies()  # a record with a body seen before is left untagged (`Pipeline.front`)
 
 
 def _start(max_article_bytes: int) -> None:
@@ -91,7 +92,7 @@ def _fronts(raws: Sequence[RawRecord], new_people: list[str]) -> list[Front]:
     (in the order the worker first saw them, as its own tagger would have added them)."""
     assert _front_pipeline is not None, "the front process was not started"
     _front_pipeline.tagger.add_people(new_people)
-    return [_front_pipeline.front(raw) for raw in raws]
+    return [_front_pipeline.front(raw, seen=_seen_bodies) for raw in raws]
 
 
 def _ready() -> bool:

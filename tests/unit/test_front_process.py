@@ -1,5 +1,6 @@
 """Parse and tag in the worker's second process (streams/front_process.py): the same Fronts as
-in the worker itself, watchlist people included, and a dead process replaced."""
+in the worker itself, watchlist people included, and a dead process replaced; a body it has
+tagged before left untagged, for the worker's copy check."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from wirewatch.agents.alert import Watchlist, WatchlistSet
-from wirewatch.agents.pipeline import Pipeline
+from wirewatch.agents.alert import Watchlist, WatchlistSet, load_watchlists
+from wirewatch.agents.pipeline import Pipeline, SeenBodies, timestamp_clock
 from wirewatch.streams.front_process import FrontProcess, FrontProcessFailed
 from wirewatch.streams.records import RawRecord
+
+from ..conftest import SEED_WATCHLISTS
 
 
 def raw(value: bytes, offset: int) -> RawRecord:
@@ -118,3 +121,47 @@ def alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def syndicated(seed: bytes) -> bytes:
+    """The seed's body under another headline: what a syndicated copy looks like once parsed."""
+    return b"Another outlet's headline\n\n" + seed.split(b"\n\n", 1)[1]
+
+
+def test_a_body_seen_before_is_left_untagged_and_the_worker_decides_it(front_process, seed_bytes) -> None:
+    watchlists = WatchlistSet(load_watchlists(SEED_WATCHLISTS))
+    front_process.sync(watchlists)
+    raws = [raw(seed_bytes[0], 0), raw(syndicated(seed_bytes[0]), 1), raw(seed_bytes[0], 2)]
+    fronts = run(front_process, raws)
+    assert [(len(f.tagged), len(f.articles)) for f in fronts] == [(1, 0), (0, 1), (0, 1)]
+    # finishing those gives what the whole pipeline in one process gives
+    there = Pipeline(watchlists, clock=timestamp_clock)
+    here = Pipeline(watchlists, clock=timestamp_clock)
+    finished = [there.finish(front, r) for front, r in zip(fronts, raws, strict=True)]
+    expected = [here.process(r) for r in raws]
+    assert [o.alerts for o in finished] == [o.alerts for o in expected]
+    assert [[a.duplicate_of for a in o.articles] for o in finished] == [
+        [a.duplicate_of for a in o.articles] for o in expected
+    ]
+    assert finished[1].articles[0].duplicate_of == finished[0].articles[0].tagged.article.id
+
+
+def test_an_untagged_article_that_is_new_after_all_is_tagged_by_the_worker(seed_bytes) -> None:
+    """The hint is only a hint: a worker that never saw the original (its partition moved, say)
+    tags the article itself, and its speaker watchlist alerts."""
+    watchlists = WatchlistSet(load_watchlists(SEED_WATCHLISTS))
+    record = raw(syndicated(seed_bytes[0]), 0)
+    untagged = Pipeline(watchlists).front(record, tag=False)
+    assert len(untagged.articles) == 1 and not untagged.tagged
+    outcome = Pipeline(watchlists, clock=timestamp_clock).finish(untagged, record)
+    assert [a.duplicate_of for a in outcome.articles] == [""]
+    assert outcome.articles[0].tagged.quotes  # tagged after all
+    assert sorted(a.watchlist for a in outcome.alerts) == ["kremlin-iraq", "peskov"]
+    assert outcome.alerts == Pipeline(watchlists, clock=timestamp_clock).process(record).alerts
+
+
+def test_seen_bodies_forget_the_oldest_past_their_size() -> None:
+    seen = SeenBodies(size=2)
+    assert [seen.seen_before(key) for key in ["a", "b", "a", "c"]] == [False, False, True, False]
+    assert seen.seen_before("a") is False  # forgotten when "c" came: the oldest of three
+    assert seen.seen_before("c") is True
