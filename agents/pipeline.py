@@ -33,7 +33,7 @@ from wirewatch.streams.records import (
 )
 
 from .alert import AlertEngine, WatchlistSet
-from .dedup import Deduper
+from .dedup import Deduper, Prepared, prepare
 from .dedup.core import Check
 from .parse import parse_record
 from .state import MemoryStore, StateStore
@@ -60,6 +60,8 @@ class Front:
     tagged: list[TaggedArticle] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)  # parsed, not tagged (`front(tag=False)`)
+    # with `front(prepare=True)`: the dedup stage's stateless part of each tagged article
+    prepared: list[Prepared | None] = field(default_factory=list)
 
 
 def body_key(article: Article) -> str:
@@ -129,8 +131,9 @@ class Pipeline:
         """dedup -> alert for what parse (and tag) made of one raw record, here or elsewhere:
         its untagged articles are checked for copies first and tagged only if new."""
         outcome = Outcome(dead_letters=front.dead_letters)
-        for tagged in front.tagged:
-            self.back(tagged, raw, outcome)
+        prepared = front.prepared or [None] * len(front.tagged)
+        for tagged, made in zip(front.tagged, prepared, strict=True):
+            self.back(tagged, raw, outcome, prepared=made)
         for article in front.articles:
             try:
                 check = self.deduper.check(article)
@@ -145,10 +148,13 @@ class Pipeline:
                 self.back(tagged, raw, outcome, check)
         return outcome
 
-    def front(self, raw: RawRecord, tag: bool = True, seen: SeenBodies | None = None) -> Front:
+    def front(
+        self, raw: RawRecord, tag: bool = True, seen: SeenBodies | None = None, prepare: bool = False
+    ) -> Front:
         """parse -> tag: the stages before the optional NER stage (parse alone, the articles in
-        `articles`, with `tag=False`). With `seen` (the front process), the one article of a
-        record whose body was tagged before is left untagged, in `articles`."""
+        `articles`, with `tag=False`). The front process also passes `seen`: the one article
+        of a record whose body was tagged before is left untagged, in `articles`; and
+        `prepare`: the dedup stage's stateless part of each tagged article is done here too."""
         front = Front()
         try:
             parsed = parse_record(raw, max_bytes=self.max_article_bytes)
@@ -170,6 +176,8 @@ class Pipeline:
             tagged = self._tag(article, raw, front.dead_letters)
             if tagged is not None:
                 front.tagged.append(tagged)
+                if prepare:
+                    front.prepared.append(_prepared(tagged))
         return front
 
     def _tag(self, article: Article, raw: RawRecord, dead_letters: list[DeadLetter]) -> TaggedArticle | None:
@@ -195,9 +203,11 @@ class Pipeline:
         raw: RawRecord,
         outcome: Outcome | None = None,
         checked: Check | DedupedArticle | None = None,
+        prepared: Prepared | None = None,
     ) -> Outcome:
         """dedup -> alert for one tagged article (after the optional NER stage); `checked`: the
-        Deduper's `check` of it, or its decision, when `process` took that before tagging."""
+        Deduper's `check` of it, or its decision, when `process` took that before tagging;
+        `prepared`: the dedup stage's stateless part of it, when done elsewhere."""
         outcome = outcome if outcome is not None else Outcome()
         article = tagged.article
         stage = "dedup"
@@ -207,7 +217,7 @@ class Pipeline:
             elif checked is not None:
                 deduped = self.deduper.group(tagged, checked)
             else:
-                deduped = self.deduper(tagged)
+                deduped = self.deduper(tagged, prepared)
             stage = "alert"
             alerts = self.alerter(deduped, self.watchlists, self.clock(raw))
             stage = "dedup"
@@ -220,6 +230,16 @@ class Pipeline:
                 self.deduper.commit()
             self._failed(stage, article, exc, raw, outcome.dead_letters)
         return outcome
+
+
+def _prepared(tagged: TaggedArticle) -> Prepared | None:
+    """`prepare`, or None when it fails (the worker's dedup stage then does that part, and
+    reports the failure as it would have)."""
+    try:
+        return prepare(tagged)
+    except Exception:
+        log.exception("dedup preparation failed on article %s", tagged.article.id)
+        return None
 
 
 def timestamp_clock(raw: RawRecord) -> str:

@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from wirewatch.agents.alert import WatchlistSet
+from wirewatch.agents.dedup import Prepared
 from wirewatch.agents.pipeline import Front, Pipeline, SeenBodies
 from wirewatch.streams import records
 from wirewatch.streams.records import RawRecord
@@ -53,8 +54,8 @@ def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def register_reducers() -> None:
-    """Pickle the record dataclasses (and Front) as a call with their fields, in order."""
-    for value in [*vars(records).values(), Front]:
+    """Pickle the record dataclasses (and Front, Prepared) as a call with their fields, in order."""
+    for value in [*vars(records).values(), Front, Prepared]:
         is_record = isinstance(value, type) and dataclasses.is_dataclass(value)
         if is_record and all(field.init for field in dataclasses.fields(value)):
             copyreg.pickle(value, _reducer(value))
@@ -92,7 +93,7 @@ def _fronts(raws: Sequence[RawRecord], new_people: list[str]) -> list[Front]:
     (in the order the worker first saw them, as its own tagger would have added them)."""
     assert _front_pipeline is not None, "the front process was not started"
     _front_pipeline.tagger.add_people(new_people)
-    return [_front_pipeline.front(raw, seen=_seen_bodies) for raw in raws]
+    return [_front_pipeline.front(raw, seen=_seen_bodies, prepare=True) for raw in raws]
 
 
 def _ready() -> bool:

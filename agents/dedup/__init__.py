@@ -3,6 +3,6 @@
 Pure core (never imports faust): `Deduper(store)(tagged)` -> DedupedArticle.
 """
 
-from .core import Deduper
+from .core import Deduper, Prepared, prepare
 
-__all__ = ["Deduper"]
+__all__ = ["Deduper", "Prepared", "prepare"]

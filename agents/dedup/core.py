@@ -45,6 +45,8 @@ from .features import (
     body_minhash,
     body_text,
     equal_lanes,
+    minhash_bytes,
+    minhash_of_bytes,
     pack_hashes,
     pack_minhash,
     story_features,
@@ -55,9 +57,11 @@ from .ledger import ARTICLE_PREFIX, ArticleLedger, PendingArticle, StoryState, W
 __all__ = [
     "ARTICLE_PREFIX",
     "Deduper",
+    "Prepared",
     "StoryState",
     "WindowIndex",
     "epoch",
+    "prepare",
     "published_epoch",
     "time_factor",
 ]
@@ -119,6 +123,37 @@ class Check:
     body_words: list[str] = field(default_factory=list)
     fingerprint: str = ""
     minhash: Any = None
+    features: dict[int, float] | None = None  # the story features, when `prepare` made them
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What the stage computes from a tagged article alone, before it reads any state: made
+    where the article is tagged (the worker's front process, `prepare`), so that the worker
+    only decides. The same values `check` and `group` compute when they are not given."""
+
+    fingerprint: str
+    sketch: bytes  # the body MinHash's values (`minhash_bytes`)
+    features: dict[int, float]  # `story_features`
+
+
+def _compared_text(article: Article) -> tuple[list[str], bytes]:
+    """The words the copy check compares, and their `body_text`: the body's, or for a
+    headline-only item the title's and the body's (its title is its text)."""
+    body_words = words(article.text)
+    if len(body_words) < SHORT_BODY_WORDS:
+        body_words = words(article.title) + body_words
+    return body_words, body_text(body_words)
+
+
+def prepare(tagged: TaggedArticle) -> Prepared:
+    """The stateless part of the stage for one tagged article (see `Prepared`)."""
+    body_words, text = _compared_text(tagged.article)
+    return Prepared(
+        body_fingerprint(text),
+        minhash_bytes(body_minhash(text)),
+        story_features(tagged, words(tagged.article.title), body_words),
+    )
 
     @property
     def needs_tags(self) -> bool:
@@ -161,14 +196,17 @@ class Deduper:
 
     # --- the stage -------------------------------------------------------------------------
 
-    def __call__(self, tagged: TaggedArticle) -> DedupedArticle:
-        check = self.check(tagged.article, tagged)
+    def __call__(self, tagged: TaggedArticle, prepared: Prepared | None = None) -> DedupedArticle:
+        check = self.check(tagged.article, tagged, prepared)
         return check.decided if check.decided is not None else self.group(tagged, check)
 
-    def check(self, article: Article, tagged: TaggedArticle | None = None) -> Check:
+    def check(
+        self, article: Article, tagged: TaggedArticle | None = None, prepared: Prepared | None = None
+    ) -> Check:
         """Steps 1 to 3, which need the article's text only: a copy, or an article seen
         before, is decided here (with `tagged` when the caller has it, else the article
-        untagged: nothing downstream reads a copy's tags); an original is left to `group`."""
+        untagged: nothing downstream reads a copy's tags); an original is left to `group`.
+        `prepared`: what `prepare` computed of the tagged article elsewhere, if it did."""
         ledger = self.ledger
         ledger.commit()  # the previous article's record, if its caller did not commit it
         as_tagged = tagged or TaggedArticle(article)  # what a copy's decision carries
@@ -190,15 +228,15 @@ class Deduper:
             )
         ledger.advance(published)
 
-        body_words = words(article.text)
-        if len(body_words) < SHORT_BODY_WORDS:  # a headline-only item: its title is its text
-            body_words = words(article.title) + body_words
-        text = body_text(body_words)
-        fingerprint = body_fingerprint(text)
+        if prepared is None:
+            body_words, text = _compared_text(article)
+            fingerprint = body_fingerprint(text)
+        else:
+            body_words, text, fingerprint = [], b"", prepared.fingerprint
         first = self.index.fingerprints.get(fingerprint)
         minhash = None
         if first is None:
-            minhash = body_minhash(text)
+            minhash = body_minhash(text) if prepared is None else minhash_of_bytes(prepared.sketch)
             first = self._near_duplicate_of(minhash)
         if first is None:
             return Check(
@@ -207,6 +245,7 @@ class Deduper:
                 body_words=body_words,
                 fingerprint=fingerprint,
                 minhash=minhash,
+                features=prepared.features if prepared is not None else None,
             )
         source = article.source
         original = ledger.record(first) or {}
@@ -241,7 +280,9 @@ class Deduper:
         ledger = self.ledger
         article = tagged.article
         source = article.source
-        features = story_features(tagged, words(article.title), check.body_words)
+        features = check.features
+        if features is None:
+            features = story_features(tagged, words(article.title), check.body_words)
         story_id = self._best_story(features, check.published) or _story_id(article.id)
         story, new_source = self._joined(story_id, source)
         speakers = sorted({q.speaker for q in tagged.quotes if q.speaker})

@@ -237,7 +237,16 @@ def pack_minhash(minhash: LeanMinHash) -> str:
 
 
 def unpack_minhash(packed: str) -> LeanMinHash:
-    return _lean_minhash(np.frombuffer(binascii.a2b_base64(packed), dtype="<u4").astype(np.uint32))
+    return minhash_of_bytes(binascii.a2b_base64(packed))
+
+
+def minhash_bytes(minhash: LeanMinHash) -> bytes:
+    """A sketch's values as little-endian uint32 bytes (what `pack_minhash` encodes)."""
+    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+
+
+def minhash_of_bytes(values: bytes) -> LeanMinHash:
+    return _lean_minhash(np.frombuffer(values, dtype="<u4").astype(np.uint32))
 
 
 # One bit short of every 32-bit lane, and the top bit of every lane, of a NUM_PERM-lane integer.

@@ -15,13 +15,14 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
+import yaml
 
 from wirewatch.agents.alert import Watchlist, WatchlistSet, load_watchlists
 from wirewatch.agents.pipeline import Pipeline, SeenBodies, timestamp_clock
 from wirewatch.streams.front_process import FrontProcess, FrontProcessFailed
 from wirewatch.streams.records import RawRecord
 
-from ..conftest import SEED_WATCHLISTS
+from ..conftest import DATA, SEED_WATCHLISTS, news_api_json
 
 
 def raw(value: bytes, offset: int) -> RawRecord:
@@ -46,7 +47,7 @@ def front_process() -> Iterator[FrontProcess]:
 def timeless(fronts: list) -> list:
     """Fronts with the dead letters' wall-clock time left out (it is when each was made)."""
     return [
-        (front.tagged, [dataclasses.replace(letter, at="") for letter in front.dead_letters])
+        (front.tagged, front.prepared, [dataclasses.replace(letter, at="") for letter in front.dead_letters])
         for front in fronts
     ]
 
@@ -61,9 +62,10 @@ def run(process: FrontProcess, raws: list[RawRecord]) -> list:
 def test_the_second_process_makes_what_the_worker_would(front_process, seed_bytes) -> None:
     raws = [raw(value, n) for n, value in enumerate([*seed_bytes, QUOTED, b"", b"\x00\x01 binary"])]
     here = Pipeline(WatchlistSet())
-    expected = [here.front(r) for r in raws]
+    expected = [here.front(r, prepare=True) for r in raws]
     got = run(front_process, raws)
     assert timeless(got) == timeless(expected)
+    assert [len(f.prepared) for f in got] == [1, 1, 1, 0, 0]
     assert [len(f.tagged) for f in got] == [1, 1, 1, 0, 0]
     assert [letter.reason for f in got for letter in f.dead_letters] == ["empty", "binary"]
     assert front_process.records_done == len(raws)
@@ -74,7 +76,7 @@ def test_watchlist_people_reach_the_second_process(front_process) -> None:
     front_process.sync(watchlists)
     [front] = run(front_process, [raw(QUOTED, 0)])
     assert [q.speaker for q in front.tagged[0].quotes] == ["Ada Quillfeather"]
-    assert front == Pipeline(watchlists).front(raw(QUOTED, 0))
+    assert front == Pipeline(watchlists).front(raw(QUOTED, 0), prepare=True)
 
 
 def test_a_dead_second_process_is_replaced(front_process) -> None:
@@ -165,3 +167,35 @@ def test_seen_bodies_forget_the_oldest_past_their_size() -> None:
     assert [seen.seen_before(key) for key in ["a", "b", "a", "c"]] == [False, False, True, False]
     assert seen.seen_before("a") is False  # forgotten when "c" came: the oldest of three
     assert seen.seen_before("c") is True
+
+
+def test_dedup_prepared_in_the_front_decides_as_the_worker_alone_does() -> None:
+    """The labelled dedup corpus (originals, resends, syndicated copies, stories) through the
+    whole pipeline in one process, and through the front's parse, tag, copy hint and dedup
+    preparation with the worker finishing: the same decisions, alerts and stored state."""
+    items = yaml.safe_load((DATA / "dedup" / "corpus.yaml").read_text("utf-8"))["articles"]
+    raws = [raw(news_api_json(item), n) for n, item in enumerate(items)]
+    watchlists = [
+        Watchlist.from_dict({"id": "all", "query": "NOT zzqxv"}),
+        *load_watchlists(SEED_WATCHLISTS),
+    ]
+    alone = Pipeline(WatchlistSet(watchlists), clock=timestamp_clock)
+    finishing = Pipeline(WatchlistSet(watchlists), clock=timestamp_clock)
+    front = Pipeline(WatchlistSet(watchlists))
+    seen = SeenBodies()
+    fronts = [front.front(r, seen=seen, prepare=True) for r in raws]
+    assert sum(len(f.prepared) for f in fronts) > 0 and sum(len(f.articles) for f in fronts) > 0
+    expected = [alone.process(r) for r in raws]
+    got = [finishing.finish(f, r) for f, r in zip(fronts, raws, strict=True)]
+
+    def decisions(outcome) -> tuple:
+        return (
+            outcome.alerts,
+            [(a.duplicate_of, a.story.id, a.new_source) for a in outcome.articles],
+            [letter.reason for letter in outcome.dead_letters],
+        )
+
+    assert [decisions(o) for o in got] == [decisions(o) for o in expected]
+    assert sum(len(o.alerts) for o in got) > len(items) // 2
+    assert any(a.duplicate_of for o in got for a in o.articles)
+    assert dict(finishing.store.items()) == dict(alone.store.items())
