@@ -42,6 +42,7 @@ from .kafka import (
     read_ranges,
     text_headers,
 )
+from .pending import PendingBatch
 from .resume import processed_key, resume
 from .settings import Settings
 
@@ -414,8 +415,7 @@ def create_app(settings: Settings) -> faust.App:
 
         @app.on_before_shutdown.connect
         async def stop_front_process(sender: Any, **_: Any) -> None:
-            for handle in pending_flush:  # a batch left pending stays unacknowledged
-                handle.cancel()
+            pending.cancel_timer()  # a batch left pending stays unacknowledged
             front_process.close()
 
     table_store = TableStore(state)
@@ -481,53 +481,18 @@ def create_app(settings: Settings) -> faust.App:
             batch.queued = front_process.queue(
                 [raw for _, raw in batch.work], FRONT_CHUNK, follower.watchlists
             )
-            alerts = await finish_pending()
+            alerts = await pending.finish_pending()
             if stream.channel.empty():  # nothing waiting behind it: finish it now
                 alerts += await finish(batch)
-            else:
-                # Its events stay unacknowledged until it is finished: Faust acks a batch when the
-                # loop comes back for the next one, and this reference outlives that ack.
-                for event in events:
-                    event.message.incref()
-                if not overlapped:
-                    overlapped.append(True)
+            else:  # finished with the next batch (streams/pending.py)
+                pending.leave(batch)
+                if pending.left == 1:
                     log.info("front process: parsing and tagging batches ahead of the one being finished")
-                pending.append(batch)
-                arm_pending_flush()
             yield alerts
 
-    pending: list[Batch] = []  # at most one: queued to the front process, not finished
-    finishing = asyncio.Lock()
-    pending_flush: list[asyncio.TimerHandle] = []
-    overlapped: list[bool] = []  # whether a batch was left pending yet (logged once)
-
-    async def finish_pending() -> int:
-        """Finish the pending batch, if any (the agent's next batch, or the flush timer)."""
-        for handle in pending_flush:
-            handle.cancel()
-        pending_flush.clear()
-        async with finishing:
-            if not pending:
-                return 0
-            batch = pending.pop()
-            alerts = await finish(batch)
-            for event in batch.events:  # the reference taken when it was left pending
-                event.ack()
-            return alerts
-
-    def arm_pending_flush() -> None:
-        """Finish the pending batch even if no next batch comes (the stream went quiet, or a
-        rebalance cleared what was waiting: the rebalance waits for its events' acks)."""
-
-        async def flush() -> None:
-            try:
-                await finish_pending()
-            except Exception as exc:
-                log.exception("finishing a pending batch failed")
-                await hot_path.crash(exc)
-
-        loop = asyncio.get_running_loop()
-        pending_flush.append(loop.call_later(PENDING_FLUSH_S, lambda: loop.create_task(flush())))
+    pending: PendingBatch[Batch] = PendingBatch(
+        lambda batch: finish(batch), PENDING_FLUSH_S, lambda exc: hot_path.crash(exc)
+    )
 
     async def take_up(events: list[Any]) -> Batch:
         """The batch's records to process: those below a partition's delivered mark left out,
