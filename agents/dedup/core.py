@@ -125,6 +125,11 @@ class Check:
     minhash: Any = None
     features: dict[int, float] | None = None  # the story features, when `prepare` made them
 
+    @property
+    def needs_tags(self) -> bool:
+        """Whether the decision still needs the tagged article (`Deduper.group`)."""
+        return self.decided is None
+
 
 @dataclass(slots=True)
 class Prepared:
@@ -154,11 +159,6 @@ def prepare(tagged: TaggedArticle) -> Prepared:
         minhash_bytes(body_minhash(text)),
         story_features(tagged, words(tagged.article.title), body_words),
     )
-
-    @property
-    def needs_tags(self) -> bool:
-        """Whether the decision still needs the tagged article (`Deduper.group`)."""
-        return self.decided is None
 
 
 class Deduper:
