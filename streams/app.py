@@ -490,10 +490,6 @@ def create_app(settings: Settings) -> faust.App:
                     log.info("front process: parsing and tagging batches ahead of the one being finished")
             yield alerts
 
-    pending: PendingBatch[Batch] = PendingBatch(
-        lambda batch: finish(batch), PENDING_FLUSH_S, lambda exc: hot_path.crash(exc)
-    )
-
     async def take_up(events: list[Any]) -> Batch:
         """The batch's records to process: those below a partition's delivered mark left out,
         those a previous owner skipped read back in (`resume`)."""
@@ -571,6 +567,8 @@ def create_app(settings: Settings) -> faust.App:
         for delivery in deliveries:
             await delivery
         return alerts
+
+    pending: PendingBatch[Batch] = PendingBatch(finish, PENDING_FLUSH_S, hot_path.crash)
 
     def fronts_here(raws: Sequence[RawRecord]) -> list[Front | None]:
         """Parse and tag in this process (a chunk the front process failed); None for a record

@@ -130,7 +130,6 @@ class FrontProcess:
         self.sent = 0
         self.version = -1
         self.records_done = 0  # records the second process parsed and tagged
-        self.records_done_here = 0  # records of chunks it failed, done by the worker (`in_order`)
 
     def start(self) -> None:
         """Start the process and wait until its knowledge base has loaded (at start-up)."""
@@ -209,7 +208,6 @@ class FrontProcess:
                     fronts = None
             if fronts is None:
                 fronts = here(piece)
-                self.records_done_here += len(piece)
             yield index * queued.chunk, fronts
 
     def restart(self) -> None:
