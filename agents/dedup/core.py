@@ -45,6 +45,7 @@ from .features import (
     body_minhash,
     body_text,
     equal_lanes,
+    is_anchor,
     minhash_bytes,
     minhash_of_bytes,
     pack_hashes,
@@ -348,7 +349,9 @@ class Deduper:
         article's features (times the time factor), if that share reaches STORY_THRESHOLD.
 
         Candidates and partial scores come from the postings of the rarer features; the best
-        few are then scored on all features."""
+        few are then scored on all features. A candidate whose originals name people or
+        organisations (anchors), none of them the article's, is passed over when the article
+        names some too."""
         index = self.index
         frequency = index.document_frequency.get  # names bound once: this is the stage's hot spot
         postings = index.postings
@@ -369,9 +372,14 @@ class Deduper:
         if total <= 0:
             return None
         best, best_score = None, STORY_THRESHOLD
+        anchors = [feature for feature in weights if is_anchor(feature)]
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
             story = index.stories[story_id]
+            if anchors and story.anchors and story.features.keys().isdisjoint(anchors):
+                # both name who acts, and no one in common: another event, whatever words they
+                # share (scoring the next candidate instead merged more on the benchmark corpus)
+                continue
             # each feature counts by the share of the story's originals that have it: the story
             # is compared as its centroid, not as the union of its articles' features, which a
             # long story grows until any article finds most of its own there (on the benchmark

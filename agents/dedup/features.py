@@ -41,6 +41,16 @@ SPEAKER_WEIGHT = 2.0
 TERM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.5
 
+# Anchors: the features that name who acts in an event (a person, an organisation, a quoted
+# speaker). Reports of one event name some of the same actors; two events told in the same
+# words ("no quick deal on gas supplies", a template an agency fills for each central bank)
+# with different casts do not, and story scoring keeps them apart (Deduper._best_story).
+# Whether a feature is an anchor is kept in the lowest bit of its hash, so the stored records
+# and the story state, which hold hashes only, still tell anchors apart.
+ANCHOR_TYPES = frozenset({"person", "org"})
+ANCHOR_BIT = 1
+_NOT_ANCHOR = 0xFFFFFFFF ^ ANCHOR_BIT
+
 _WORD = re.compile(r"\w+")
 # Every ASCII byte that is not a word character (\w: letters, digits, underscore) -> space.
 _ASCII_SEPARATORS = bytes(code for code in range(128) if not (chr(code).isalnum() or code == ord("_")))
@@ -113,7 +123,12 @@ def _lowered_words(lowered: str) -> list[str]:
 
 
 def feature_hash(feature: str) -> int:
+    """crc32 of a feature's text ("e:person:mara-velkin"), before its anchor bit is set."""
     return zlib.crc32(feature.encode("utf-8"))
+
+
+def is_anchor(feature: int) -> bool:
+    return bool(feature & ANCHOR_BIT)
 
 
 # A feature's hash is the crc32 of its kind's prefix and its name, run on from the prefix's:
@@ -319,6 +334,9 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     - quoted speakers (a quotation ties an article to what someone said);
     - distinctive terms: the most frequent content words and word pairs that are not names
       already counted as entities (the window's document frequencies weigh them later).
+
+    Persons, organisations and quoted speakers are anchors: their hashes have ANCHOR_BIT set,
+    every other feature's has it clear.
     """
     crc32 = zlib.crc32
     features: dict[int, float] = {}
@@ -329,13 +347,14 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
         weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(len(mentions)))
         if entity.in_title:
             weight *= 1.5
-        features[crc32(entity.id.encode("utf-8"), _ENTITY_CRC)] = weight
+        hashed = crc32(entity.id.encode("utf-8"), _ENTITY_CRC)
+        features[hashed | ANCHOR_BIT if entity.type in ANCHOR_TYPES else hashed & _NOT_ANCHOR] = weight
         add_words(_name_words(entity.name))
         for surface in {mention.surface for mention in mentions}:  # the same name, many times
             add_words(_name_words(surface))
     for quote in tagged.quotes:
         if quote.speaker_id:
-            features[crc32(quote.speaker_id.encode("utf-8"), _SPEAKER_CRC)] = SPEAKER_WEIGHT
+            features[crc32(quote.speaker_id.encode("utf-8"), _SPEAKER_CRC) | ANCHOR_BIT] = SPEAKER_WEIGHT
     stop = stopwords()
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
@@ -350,7 +369,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
             if len(terms) == TERMS_PER_ARTICLE:
                 break
     for term in terms:
-        features.setdefault(crc32(term.encode("utf-8"), _TERM_CRC), TERM_WEIGHT)
+        features.setdefault(crc32(term.encode("utf-8"), _TERM_CRC) & _NOT_ANCHOR, TERM_WEIGHT)
     # word pairs of the chosen terms that recur: "grain corridor", "debt brake"
     chosen = set(terms)
     pairs: dict[str, int] = {}
@@ -367,5 +386,5 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     if pairs:
         for pair, times in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:BIGRAMS_PER_ARTICLE]:
             if times >= 2:
-                features.setdefault(crc32(pair.encode("utf-8"), _BIGRAM_CRC), BIGRAM_WEIGHT)
+                features.setdefault(crc32(pair.encode("utf-8"), _BIGRAM_CRC) & _NOT_ANCHOR, BIGRAM_WEIGHT)
     return features

@@ -37,7 +37,7 @@ from datasketch import LeanMinHash
 from wirewatch.agents.state import StateStore
 from wirewatch.streams.records import StoryRef
 
-from .features import unpack_hashes
+from .features import is_anchor, unpack_hashes
 
 ARTICLE_PREFIX = "dedup:a:"
 
@@ -123,6 +123,7 @@ class StoryState:
     originals: list[tuple[int, str]] = field(default_factory=list)
     # feature hash -> originals having it (a Counter: an original's features are counted in C)
     features: Counter[int] = field(default_factory=Counter)
+    anchors: int = 0  # anchor features (features.is_anchor) over its originals, with repeats
     # outlet -> sequence numbers of its articles, outlets ordered by their first article
     outlets: dict[str, list[int]] = field(default_factory=dict)
     speakers: dict[str, int] = field(default_factory=dict)  # quoted speaker -> originals
@@ -241,6 +242,7 @@ class WindowIndex:
             features = unpack_hashes(record.get("x", ""))
         self.document_frequency.update(features)
         story.features.update(features)
+        story.anchors += sum(map(is_anchor, features))
         postings = self.postings
         for feature in features:
             # the story moves to the end: the newest record has the highest sequence number
@@ -336,7 +338,9 @@ class WindowIndex:
         moved: list[int] = []
         frequency, postings = self.document_frequency, self.postings
         story_features, story_id = story.features, story.id
-        for feature in unpack_hashes(record.get("x", "")):
+        features = unpack_hashes(record.get("x", ""))
+        story.anchors -= sum(map(is_anchor, features))
+        for feature in features:
             left = frequency.get(feature, 0) - 1
             if left > 0:
                 frequency[feature] = left

@@ -184,6 +184,17 @@ def test_same_day_same_entity_traps_stay_apart() -> None:
         assert not by_gold[first] & by_gold[second], f"{first} and {second} were merged"
 
 
+def test_same_topic_and_templated_briefs_stay_apart_and_a_report_led_by_another_actor_joins() -> None:
+    """2024-03-18 in the corpus README: two gas deals with different casts (s30, s31), the
+    second s31 report led by Scholz rather than Habeck, and one agency's two templated briefs
+    on two central banks (s32, s33), which share most of their words."""
+    _, story = predictions()
+    assert story["d113"] == story["d115"]  # Meloni and Aliyev in Baku, two outlets
+    assert story["d114"] == story["d116"]  # Habeck signs; Scholz welcomes it
+    assert story["d113"] != story["d114"]
+    assert story["d117"] != story["d118"]  # Lagarde / Bailey, the same template
+
+
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
 def test_the_two_seeds_are_one_story_not_duplicates(seed_bytes: list[bytes], order: tuple[int, int]) -> None:
     tagger, deduper = Tagger(), Deduper(MemoryStore())
