@@ -69,9 +69,11 @@ class Tagger:
         for block in article.blocks:
             paragraphs.append((offset, block.text))
             offset += len(block.text) + 2
-        quotes, reported, roles = attribute(kb, text, paragraphs, linked, day, word_hits)
-        for (start, end), person in roles.items():
-            _add_mention(kb, entities, person, Mention(start, end, text[start:end]))
+        quotes, reported, referred, strangers = attribute(kb, text, paragraphs, linked, day, word_hits)
+        for (start, end), person in referred.items():
+            _add_mention(
+                kb, entities, person, Mention(start, end, text[start:end]), strangers.get(person, "")
+            )
         for quote in (*quotes, *reported):
             if quote.speaker_id and quote.speaker_id not in entities:
                 _add_mention(kb, entities, quote.speaker_id, None, quote.speaker)

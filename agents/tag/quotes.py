@@ -41,7 +41,7 @@ import ahocorasick_rs
 
 from wirewatch.streams.records import Quotation
 
-from .kb import KnowledgeBase, match_text, role_words, roles_agree, slug
+from .kb import KnowledgeBase, _load, match_text, role_words, roles_agree, slug
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|pointed out|points out|"
@@ -813,6 +813,76 @@ def _anchored_matches(
     return found
 
 
+# People the knowledge base does not know (most people the news quotes), found as news copy
+# introduces them: a full name of two to five capitalised words followed by an apposition
+# ("Grace Otieno, the head of Kenya's debt office,", "Javier Ortuño, who speaks for ...") or by
+# a speech verb ("Marek Zielak told reporters"). Later, the surname alone refers to them.
+# Uppercase first letters: ASCII, Latin-1 and Latin Extended-A (whose upper and lower cases
+# alternate: `_unknown_people` checks the first letter is upper case).
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*(?:['’-][^\W\d_]+)*"
+_INTRODUCED = re.compile(
+    rf"{_NAME_WORD}(?: (?:al-|bin |van |von |de |da |del |di |dos |le |la )?{_NAME_WORD}){{1,4}}"
+    rf"(?=,\s+(?:the|a|an|who|whose)\s|,?\s+(?:has |had |also )?(?:{_CUE_TRIE})\b)"
+)
+_NAME_WORDS = _load("name_words.yaml")
+# Words before a name that are not part of it (a sentence's first word, a date), and words that
+# organisation and place names are made of: a capitalised run holding one is not a person.
+_NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
+_NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
+
+
+def _unknown_people(
+    kb: KnowledgeBase, text: str, in_quote: list[bool] | bytearray, stretches: list[tuple[int, int]]
+) -> tuple[list[Ref], dict[str, str]]:
+    """References to people the knowledge base does not know: each introduction (see
+    `_INTRODUCED`), then every later mention of the surname outside quotations; and their
+    names by id."""
+    refs: list[Ref] = []
+    names: dict[str, str] = {}
+    surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
+    for low, high in stretches:
+        for match in _INTRODUCED.finditer(text, low, high):
+            if in_quote[match.start()]:
+                continue
+            words = match.group(0).split(" ")
+            start = match.start()
+            # leading words that are not the name: a sentence's first word, a date, a title
+            while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
+                start += len(words[0]) + 1
+                words = words[1:]
+            cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
+            if cut >= 0:  # "Passenger Services Director Mikko Rantala"
+                start += sum(len(word) + 1 for word in words[: cut + 1])
+                words = words[cut + 1 :]
+            if len(words) < 2 or any(
+                not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
+                for word in words
+                if word not in ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
+            ):
+                continue
+            name = " ".join(words)
+            if kb.find(name):
+                continue  # a known person, or a run with a known place or organisation in it
+            person_id = f"person:{slug(name)}"
+            names[person_id] = name
+            refs.append(Ref(start, start + len(name), "person", (person_id,)))
+            surnames.setdefault(words[-1], (person_id, start))
+    for surname, (person_id, introduced) in surnames.items():
+        for low, high in stretches:
+            at = text.find(surname, max(low, introduced + 1), high)
+            while at >= 0:
+                end = at + len(surname)
+                if (
+                    not in_quote[at]
+                    and not text[at - 1 : at].isalnum()
+                    and not text[end : end + 1].isalnum()
+                    and all(not (ref.start <= at < ref.end) for ref in refs)
+                ):
+                    refs.append(Ref(at, end, "person", (person_id,)))
+                at = text.find(surname, end, high)
+    return refs, names
+
+
 def build_refs(
     kb: KnowledgeBase,
     text: str,
@@ -820,16 +890,23 @@ def build_refs(
     in_quote: list[bool] | bytearray,
     outside: list[tuple[int, int]] | None = None,
     words: WordHits | None = None,
+    unknown: dict[str, str] | None = None,
 ) -> list[Ref]:
     """Every referring expression outside quotations, in order, longest first on overlaps.
 
     `outside`: the stretches between closed quotations (see `_between`), the only text worth
     scanning; the whole text when not given. `words`: `find_words` over the text, when the
-    caller has it."""
+    caller has it. `unknown`: where to put the names of the people the knowledge base does
+    not know that the references name, by id."""
     stretches = outside if outside is not None else [(0, len(text))]
     if words is None:
         words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
+    strangers, names = _unknown_people(kb, text, in_quote, stretches)
+    if strangers:
+        found += strangers
+        if unknown is not None:
+            unknown.update(names)
     backwards = text[::-1]
     heads = sorted(set(words.heads))
     role_phrases = _anchored_matches(
@@ -909,9 +986,11 @@ def attribute(
     linked: list[Ref],
     day: date | None,
     word_hits: list[tuple[int, int, tuple[str, bool, bool]]] | None = None,
-) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str]]:
-    """Direct quotations with speakers, reported speech, and the people role phrases named.
-    `word_hits`: the hits of `WORDS` in the text, when the caller's automaton found them."""
+) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str], dict[str, str]]:
+    """Direct quotations with speakers, reported speech, the people that role phrases and the
+    names of people the knowledge base does not know refer to (by span), and those people's
+    names (by id). `word_hits`: the hits of `WORDS` in the text, when the caller's automaton
+    found them."""
     straight = match_text(text)
     marks = find_marks(text, straight)
     all_spans = find_spans(paragraphs, marks)
@@ -923,8 +1002,11 @@ def attribute(
     # cue verbs and anchor words, in one pass
     words = find_words(straight, 0, len(text)) if word_hits is None else words_found(straight, word_hits)
     closed = [s for s in all_spans if s.closed]
-    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words)
+    unknown: dict[str, str] = {}
+    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words, unknown)
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
+    for person_id, name in unknown.items():  # this article's, not the shared knowledge base's
+        state.names.setdefault(person_id, (name, "person"))
     state.quoted_people = sorted(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
     )
@@ -1011,11 +1093,16 @@ def attribute(
                 reported += _reported(state, masked, s_start, clause, s_end, cues)
             previous_subject = subject or _last_person(state, s_start, s_end)
             previous_speaker = sentence_speaker
-    # role phrases the knowledge base resolved (for entities: "the US president" is a person)
+    # role phrases the knowledge base resolved (for entities: "the US president" is a person),
+    # and the mentions of people it does not know
     resolved = {
         (r.start, r.end): state.resolved_roles.get((r.start, r.end), "") for r in refs if r.kind == "role"
     }
-    return quotes, reported, {k: v for k, v in resolved.items() if v}
+    if unknown:
+        resolved.update(
+            {(r.start, r.end): r.ids[0] for r in refs if r.kind == "person" and r.ids[0] in unknown}
+        )
+    return quotes, reported, {k: v for k, v in resolved.items() if v}, unknown
 
 
 def _between(spans: list[Span], length: int, margin: int) -> list[tuple[int, int]]:
@@ -1065,6 +1152,8 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
     if not refs:
         if _INDEFINITE.match(state.text, start):
             return _ANONYMOUS  # "a Greek shipowner", "one official": an unnamed source
+        if _names_a_body(state, start, end):
+            return _ANONYMOUS  # "Helsinki Port said": no person said it
         return _unknown_name(state, start, end)
     if refs[0].kind == "anon":
         return _ANONYMOUS
@@ -1072,6 +1161,27 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
         if ref.kind == "person":
             return ref.ids[0]
     return state.resolve_ref(refs[0], exclude)
+
+
+_CAPITALISED_WORDS = re.compile(rf"\s*((?:{_NAME_WORD})(?: {_NAME_WORD})*)")
+
+
+def _names_a_body(state: Attribution, start: int, end: int) -> bool:
+    """Whether a who-span starts with the name of an organisation or a place: a known one, or a
+    capitalised run with a word such names are made of ("Baltic Link Ferries")."""
+    run = _CAPITALISED_WORDS.match(state.text, start, end)
+    if run is None:
+        return False
+    name = run.group(1)
+    if any(word in _NOT_PERSON_WORDS for word in name.split(" ")):
+        return True
+    names = state.kb.names
+    return any(
+        names.get(target.entity_id, ("", "person"))[1] != "person"
+        for _start, _end, _surface, targets in state.kb.find(name)
+        for target in targets[:1]
+        if target.kind in ("entity", "capital")
+    )
 
 
 def _unknown_name(state: Attribution, start: int, end: int) -> str:
@@ -1123,9 +1233,18 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
     found = []
     relative: list[tuple[int, int]] | None = None  # (worked out at the first reference that needs it)
     participle: bool | None = None
-    for ref in reversed(_refs_in(state, clause_start, cue_start)):
+    refs = _refs_in(state, clause_start, cue_start)
+    for at in range(len(refs) - 1, -1, -1):
+        ref = refs[at]
         if ref.kind not in _SPEAKER_KINDS or ref.possessive:
             continue
+        if (
+            ref.kind == "anon"
+            and at
+            and refs[at - 1].kind == "person"
+            and _apposition(masked, refs[at - 1], ref)
+        ):
+            continue  # "David Kiprono, an economist at a bank, said": Kiprono said it
         if relative is None:
             relative = (
                 [
@@ -1148,6 +1267,11 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
         found.append(ref)
     state.candidates[key] = found
     return found
+
+
+def _apposition(masked: str, person: Ref, ref: Ref) -> bool:
+    """Whether `ref` describes the person named right before it ("Name, an analyst at ...")."""
+    return masked[person.end : ref.np_start].strip() == ","
 
 
 def _last_before(positions: list[int], position: int) -> int:
@@ -1349,13 +1473,22 @@ def _reported(
         # the last reference to the speaker before the cue; every one is resolved, in order, since
         # a role phrase keeps what it was first resolved to
         np_start = cue.start
+        previous: Ref | None = None
         for ref in _refs_in(state, clause, cue.start):
             kind = ref.kind
             if kind == "person":  # (what resolve_ref answers for a name, without the call)
                 if ref.ids[0] == who:
                     np_start = ref.np_start
-            elif kind in _RESOLVED and state.resolve_ref(ref) == who:  # (others are never `who`)
+            elif (
+                kind in _RESOLVED
+                and state.resolve_ref(ref) == who  # (others are never `who`)
+                # "Grace Otieno, the head of the debt office, said": the name starts the subject
+                and not (
+                    previous is not None and previous.kind == "person" and _apposition(masked, previous, ref)
+                )
+            ):
                 np_start = ref.np_start
+            previous = ref
         lead = masked[clause:np_start]
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
         before_who = masked[s_start:np_start].rstrip()

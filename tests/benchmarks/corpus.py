@@ -19,7 +19,10 @@ What a corpus of N records holds (stated here, checked by tests/unit/test_bench_
   different outlets, published over a few hours; events follow each other in time, so
   records arrive roughly in publication order;
 - every article quotes one or two speakers (direct quotations with a speech verb, sometimes
-  reported speech), and names organisations and places.
+  reported speech), and names organisations and places; a third of the events quote someone
+  the knowledge base knows, the others people it does not: mostly people of that event alone
+  (a first name and a surname made of syllables), in 15 % of the draws one of a fixed pool of
+  recurring commentators.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ PARSE_DATA = REPO / "agents" / "parse" / "data"
 FORMAT_SHARES = {"text": 0.40, "html": 0.25, "rss": 0.15, "json": 0.20}
 DUPLICATE_SHARE = 0.30
 EXACT_DUPLICATE_SHARE = 0.10  # of all records; the other 20 % are syndicated copies
+RECURRING_SPEAKER_SHARE = 0.15  # of the speakers the knowledge base does not know
 STORY_SIZES = ((1, 1, 0.50), (2, 3, 0.30), (4, 8, 0.20))  # (smallest, largest, share of events)
 BODY_MEDIAN_CHARS = 1900
 BODY_SIGMA = 0.45
@@ -273,10 +277,22 @@ class Story:
 
 def _pick_speakers(rng: random.Random, known: World) -> list[Person]:
     # A third of events quote someone the knowledge base knows: watchlists on speakers fire.
-    first = rng.choice(known.known_people) if rng.random() < 0.35 else rng.choice(known.invented_people)
+    first = rng.choice(known.known_people) if rng.random() < 0.35 else _invented_speaker(rng, known)
     if rng.random() < 0.5:
         return [first]
-    return [first, rng.choice(known.invented_people)]
+    return [first, _invented_speaker(rng, known)]
+
+
+def _invented_speaker(rng: random.Random, known: World) -> Person:
+    """Someone the knowledge base does not know: one of the recurring commentators (whom some
+    speaker watchlists follow) in RECURRING_SPEAKER_SHARE of the draws, else a person of this
+    event's own (a first name and a surname made of syllables, with a role). Drawn from the
+    recurring pool alone, the same person spoke in unrelated events: 580 of 851 events in
+    3,000 records shared one with another event within 72 hours, which news rarely does."""
+    if rng.random() < RECURRING_SPEAKER_SHARE:
+        return rng.choice(known.invented_people)
+    surname = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+    return Person(f"{rng.choice(FIRST_NAMES)} {surname}", surname, rng.choice(INVENTED_ROLES))
 
 
 SYLLABLES = ["kar", "vel", "mo", "ta", "rin", "sol", "dor", "ne", "lis", "gra", "vo", "bek", "ust", "ira"]

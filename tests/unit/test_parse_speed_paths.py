@@ -134,7 +134,7 @@ def test_the_selections_stand_in_for_this_trafilatura() -> None:
 
 
 def test_selections_are_the_xpath_ones_on_pages() -> None:
-    pages = [record.value.decode("utf-8") for record in generate(200) if record.format == "html"]
+    pages = [record.value.decode("utf-8") for record in generate(260) if record.format == "html"]
     pages += [path.read_text("utf-8", errors="replace") for path in sorted(PARSE_INPUTS.glob("*.htm*"))]
     assert len(pages) > 60
     for page in pages:

@@ -165,3 +165,47 @@ def test_an_unknown_speaker_is_named_without_growing_the_shared_knowledge_base()
     assert len(kb.names) == before
     titled = Tagger(kb)(Article(id="y", title="t", blocks=[Block('"Closed today," said the Deputy Mayor.')]))
     assert titled.quotes[0].speaker == ""
+
+
+def test_a_person_the_knowledge_base_does_not_know_is_found_as_news_introduces_them() -> None:
+    """Most people the news quotes are in no knowledge base: a full name with an apposition or
+    a speech verb introduces one, and the surname, a pronoun or the next sentence follows."""
+    result = tag(
+        "Ilona Marsk, the head of the river port authority, said on Monday that dredging would start in May.",
+        'Marsk told reporters: "The channel has silted up faster than any model predicted."',
+        '"We will need two seasons," she said.',
+        "Passenger Services Director Jaan Õunapuu said 300 sailings had been cancelled. "
+        '"Every ticket will be honoured," Õunapuu said.',
+    )
+    assert speakers(result) == ["Ilona Marsk", "Ilona Marsk", "Jaan Õunapuu"]
+    assert [r.speaker for r in result.reported] == ["Ilona Marsk", "Jaan Õunapuu"]
+    assert result.reported[0].text.startswith("on Monday that dredging")
+    marsk = next(e for e in result.entities if e.name == "Ilona Marsk")
+    assert marsk.type == "person" and marsk.id == "person:ilona-marsk" and len(marsk.mentions) == 2
+
+
+def test_an_unknown_speaker_after_a_known_one_is_not_taken_for_them() -> None:
+    """The wrong-person trap: reported speech by someone the knowledge base does not know,
+    right after a quotation of someone it does."""
+    result = tag(
+        '"This is a difficult moment," Olaf Scholz told journalists in Berlin.',
+        '"It cannot be separated from the budget," Petra Holm, an opposition lawmaker, said on Tuesday.',
+        "Holm said that the vote would depend on the coalition's smaller partner.",
+        "David Arnesen, an economist at a Hamburg bank, said markets were calm. "
+        '"They have priced it in," he said.',
+        day="2023-11-20",
+    )
+    assert speakers(result) == ["Olaf Scholz", "Petra Holm", "David Arnesen"]
+    assert [r.speaker for r in result.reported] == ["Petra Holm", "David Arnesen"]
+
+
+def test_organisations_and_places_that_speak_are_not_people() -> None:
+    result = tag(
+        "Nordlys Ferries said on Wednesday that its route would reopen next week.",
+        '"Safety comes first," the company said.',
+        '"The ramp is safe," Helsinki Port said in a statement.',
+        day="2023-11-08",
+    )
+    assert speakers(result) == ["", ""]
+    assert not [e for e in result.entities if e.type == "person"]
+    assert not [r for r in result.reported if r.speaker]
