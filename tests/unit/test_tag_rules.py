@@ -204,6 +204,7 @@ def test_organisations_and_places_that_speak_are_not_people() -> None:
         "Nordlys Ferries said on Wednesday that its route would reopen next week.",
         '"Safety comes first," the company said.',
         '"The ramp is safe," Helsinki Port said in a statement.',
+        "Storm Ciarán, the strongest of the season, said nothing; it blew the ferry off course.",
         day="2023-11-08",
     )
     assert speakers(result) == ["", ""]
