@@ -390,6 +390,7 @@ class Attribution:
     quoted_people: list[tuple[int, str]] = field(default_factory=list)  # people named in quotes
     ref_starts: list[int] = field(default_factory=list)
     names: _Names = field(init=False)  # kb.names + unknown speakers
+    genders: dict[str, str] = field(default_factory=dict)  # people it does not know, when told
     cues: list[Cue] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
@@ -501,6 +502,8 @@ class Attribution:
             return self.resolved_roles[key]
         if ref.kind == "pronoun":
             gender = "f" if self.text[ref.start].lower() == "s" else "m"
+            # (someone whose gender is not known, the knowledge base not knowing them and the
+            # text not saying, fits either pronoun)
             for person, person_gender in reversed(self.focus):
                 if person_gender in (gender, "") and person not in exclude:
                     return person
@@ -529,7 +532,9 @@ class Attribution:
     def gender_of(self, person: str, ref: Ref | None = None) -> str:
         if person == _ANONYMOUS:
             return ref.gender if ref else ""
-        return self.kb.people[person].gender if person in self.kb.people else ""
+        if person in self.kb.people:
+            return self.kb.people[person].gender
+        return self.genders.get(person, "")
 
     def push_focus(self, person: str, ref: Ref | None = None) -> None:
         if person:
@@ -831,12 +836,56 @@ _NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
 _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
 
 
+# What the words around an introduction say of an unknown person's gender: a title before the
+# name ("Ms Pardo"), or the noun of the appositive after it ("Anna Brzeska, a spokeswoman for").
+_HONORIFICS = {"Mr": "m", "Sir": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dr": "", "Prof": ""}
+_GENDER_BEFORE = re.compile(r"\b(?:(?P<f>Ms|Mrs|Miss|Madam)|(?P<m>Mr|Sir))\.? $")
+_GENDER_AFTER = re.compile(
+    r", (?:the |an? |who is (?:the |an? )?)?(?:[\w'’-]+ ){0,4}?"
+    r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
+    r"daughter|sister|grandmother|actress|widow)|(?P<m>spokesman|chairman|businessman|congressman|"
+    r"councilman|man|father|husband|son|brother|grandfather|actor|widower))\b"
+)
+
+
+def _told_gender(text: str, start: int, end: int) -> str:
+    """'f', 'm', or '' when the words around an introduction do not say."""
+    for found in (
+        _GENDER_BEFORE.search(text, max(0, start - 8), start),
+        _GENDER_AFTER.match(text, end, end + 90),
+    ):
+        if found:
+            return "f" if found.group("f") else "m"
+    return ""
+
+
+def _may_be_unknown_person(kb: KnowledgeBase, name: str) -> bool:
+    """Whether a capitalised run can name a person the knowledge base does not know: not when
+    it holds a known person's full name ("General Mark Rutte") or an organisation, nor when it
+    ends with a place. A one-word name of someone or somewhere else, a first name ("Sofia",
+    "Pavel") or a surname another person has ("Tomas Novak"), does not make it known."""
+    if "'s " in name or "’s " in name:
+        return False  # "Germany's Boris Pistorius": a possessive, then a name
+    names = kb.names
+    for start, end, surface, targets in kb.find(name):
+        kind = names.get(targets[0].entity_id, ("", ""))[1] if targets[0].entity_id else ""
+        if kind == "org" or (kind == "place" and end == len(name)) or (kind == "person" and " " in surface):
+            return False
+        if start == 0 and end == len(name):
+            return False
+    return True
+
+
 def _unknown_people(
-    kb: KnowledgeBase, text: str, in_quote: list[bool] | bytearray, stretches: list[tuple[int, int]]
+    kb: KnowledgeBase,
+    text: str,
+    in_quote: list[bool] | bytearray,
+    stretches: list[tuple[int, int]],
+    genders: dict[str, str],
 ) -> tuple[list[Ref], dict[str, str]]:
     """References to people the knowledge base does not know: each introduction (see
     `_INTRODUCED`), then every later mention of the surname outside quotations; and their
-    names by id."""
+    names by id. The genders the text tells (`_told_gender`) go to `genders`."""
     refs: list[Ref] = []
     names: dict[str, str] = {}
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
@@ -854,17 +903,24 @@ def _unknown_people(
             if cut >= 0:  # "Passenger Services Director Mikko Rantala"
                 start += sum(len(word) + 1 for word in words[: cut + 1])
                 words = words[cut + 1 :]
-            if len(words) < 2 or any(
+            honorific = bool(words) and words[0] in _HONORIFICS
+            if honorific:  # "Ms Lindqvist": the surname alone is enough after a title
+                start += len(words[0]) + 1
+                words = words[1:]
+            if len(words) < (1 if honorific else 2) or any(
                 not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
                 for word in words
                 if word not in ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
             ):
                 continue
             name = " ".join(words)
-            if kb.find(name):
-                continue  # a known person, or a run with a known place or organisation in it
+            if not _may_be_unknown_person(kb, name):
+                continue
             person_id = f"person:{slug(name)}"
             names[person_id] = name
+            gender = _told_gender(text, start, start + len(name))
+            if gender:
+                genders[person_id] = gender
             refs.append(Ref(start, start + len(name), "person", (person_id,)))
             surnames.setdefault(words[-1], (person_id, start))
     for surname, (person_id, introduced) in surnames.items():
@@ -891,19 +947,30 @@ def build_refs(
     outside: list[tuple[int, int]] | None = None,
     words: WordHits | None = None,
     unknown: dict[str, str] | None = None,
+    genders: dict[str, str] | None = None,
 ) -> list[Ref]:
     """Every referring expression outside quotations, in order, longest first on overlaps.
 
     `outside`: the stretches between closed quotations (see `_between`), the only text worth
     scanning; the whole text when not given. `words`: `find_words` over the text, when the
     caller has it. `unknown`: where to put the names of the people the knowledge base does
-    not know that the references name, by id."""
+    not know that the references name, by id; `genders`: their genders, where the text says."""
     stretches = outside if outside is not None else [(0, len(text))]
     if words is None:
         words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
-    strangers, names = _unknown_people(kb, text, in_quote, stretches)
+    strangers, names = _unknown_people(kb, text, in_quote, stretches, genders if genders is not None else {})
     if strangers:
+        # A surname the article gave to someone it introduced ("Tomas Novak, a union leader,
+        # said ... Novak added") is theirs, not a known person's whom the article never names
+        # in full (a known person named in full keeps every mention of theirs).
+        named_in_full = {r.ids[0] for r in found if r.kind == "person" and " " in text[r.start : r.end]}
+        taken = {(r.start, r.end) for r in strangers}
+        found = [
+            r
+            for r in found
+            if not (r.kind == "person" and (r.start, r.end) in taken and r.ids[0] not in named_in_full)
+        ]
         found += strangers
         if unknown is not None:
             unknown.update(names)
@@ -1003,8 +1070,9 @@ def attribute(
     words = find_words(straight, 0, len(text)) if word_hits is None else words_found(straight, word_hits)
     closed = [s for s in all_spans if s.closed]
     unknown: dict[str, str] = {}
-    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words, unknown)
-    state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs])
+    genders: dict[str, str] = {}
+    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words, unknown, genders)
+    state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs], genders=genders)
     for person_id, name in unknown.items():  # this article's, not the shared knowledge base's
         state.names.setdefault(person_id, (name, "person"))
     state.quoted_people = sorted(

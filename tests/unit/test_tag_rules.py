@@ -210,3 +210,38 @@ def test_organisations_and_places_that_speak_are_not_people() -> None:
     assert speakers(result) == ["", ""]
     assert not [e for e in result.entities if e.type == "person"]
     assert not [r for r in result.reported if r.speaker]
+
+
+def test_an_unknown_person_may_share_a_name_with_a_known_one_or_a_place() -> None:
+    """A first name that is a capital or a known person's surname ("Sofia", "Pavel"), or a
+    surname a known person has, does not make someone known; a known person the article names
+    in full keeps their surname."""
+    result = tag(
+        "Sofia Karvel, the head of the grain exporters' union, said on Wednesday that sales would fall.",
+        '"We will not sell at a loss," Karvel told reporters.',
+        "Tomas Novak, a union leader, said the strike would go on.",
+        '"We stay out," Novak said.',
+        day="2023-03-01",
+    )
+    assert speakers(result) == ["Sofia Karvel", "Tomas Novak"]
+    assert [r.speaker for r in result.reported] == ["Sofia Karvel", "Tomas Novak"]
+    known = tag(
+        "Alexander Novak, the deputy prime minister, said output would rise.",
+        '"We are ready," Novak said.',
+        day="2023-03-01",
+    )
+    assert speakers(known) == ["Alexander Novak"]
+
+
+def test_what_the_introduction_says_of_an_unknown_persons_gender_guides_pronouns() -> None:
+    """A title ("Ms", "Mr") or the appositive's noun ("a spokeswoman", "the union's chairman")
+    gives the gender; without either, a pronoun of each gender fits the person."""
+    result = tag(
+        "Anna Brzeska, a spokeswoman for the operator, said the offer stood.",
+        "Marek Zielak, the union's chairman, said the strike would go on.",
+        '"The offer is fair," she added.',
+        "Ms Lindqvist, a shareholder, called the talks a farce. Mr Aldo Ferrante, who runs the "
+        'dock, disagreed. "They are the only talks there are," he said. "Nobody listens," she said.',
+        day="2024-05-14",
+    )
+    assert speakers(result) == ["Anna Brzeska", "Aldo Ferrante", "Lindqvist"]
