@@ -824,11 +824,15 @@ def _anchored_matches(
 # a speech verb ("Marek Zielak told reporters"). Later, the surname alone refers to them.
 # Uppercase first letters: ASCII, Latin-1 and Latin Extended-A (whose upper and lower cases
 # alternate: `_unknown_people` checks the first letter is upper case).
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*(?:['’-][^\W\d_]+)*"
-_INTRODUCED = re.compile(
-    rf"{_NAME_WORD}(?: (?:al-|bin |van |von |de |da |del |di |dos |le |la )?{_NAME_WORD}){{1,4}}"
-    rf"(?=,\s+(?:the|a|an|who|whose)\s|,?\s+(?:has |had |also )?(?:{_CUE_TRIE})\b)"
+# (possessive quantifiers: a word that fails to end a name is not tried again letter by letter)
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
+# The name is matched backwards from what follows it (an appositive's start, a cue verb the
+# automaton found): tried at every capital letter of the text instead, the pattern cost a
+# tenth of the whole tag stage.
+_NAME_BEFORE = re.compile(
+    rf"{_NAME_WORD}(?: (?:al-|bin |van |von |de |da |del |di |dos |le |la )?{_NAME_WORD}){{1,4}}$"
 )
+_APPOSITIVE_START = re.compile(r",\s+(?:the|an?|who|whose)\s")
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
@@ -860,6 +864,23 @@ def _told_gender(text: str, start: int, end: int) -> str:
 
 
 def _may_be_unknown_person(kb: KnowledgeBase, name: str) -> bool:
+    """`_is_unknown_person`, remembered while the knowledge base stays as it is: the same
+    people recur from article to article (it grows by the people watchlists name)."""
+    state = (id(kb), len(kb.people))
+    if _unknown_answers_for[0] != state or len(_unknown_answers) > 50_000:
+        _unknown_answers.clear()
+        _unknown_answers_for[0] = state
+    answer = _unknown_answers.get(name)
+    if answer is None:
+        answer = _unknown_answers[name] = _is_unknown_person(kb, name)
+    return answer
+
+
+_unknown_answers: dict[str, bool] = {}
+_unknown_answers_for: list[tuple[int, int]] = [(0, 0)]  # (knowledge base, its people) they hold for
+
+
+def _is_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     """Whether a capitalised run can name a person the knowledge base does not know: not when
     it holds a known person's full name ("General Mark Rutte") or an organisation, nor when it
     ends with a place. A one-word name of someone or somewhere else, a first name ("Sofia",
@@ -876,66 +897,101 @@ def _may_be_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     return True
 
 
+def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+    """(start, run) of the capitalised runs between two offsets that an appositive or a cue
+    verb follows, in order: the candidates for introduced names."""
+    ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
+    for start, end, _verb in cues:
+        if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
+            continue
+        # back over the spaces and comma before the verb, and a "has", "had" or "also"
+        at = start
+        while at > low and text[at - 1] in _SPACE_OR_COMMA:
+            at -= 1
+        for auxiliary in _AUXILIARIES:
+            if (
+                text.endswith(auxiliary, low, at)
+                and text[at - len(auxiliary) - 1 : at - len(auxiliary)] == " "
+            ):
+                at -= len(auxiliary)
+                while at > low and text[at - 1] in _SPACE_OR_COMMA:
+                    at -= 1
+                break
+        ends.append(at)
+    runs: list[tuple[int, str]] = []
+    for end in sorted(set(ends)):
+        # the word before must start with a capital: most cue verbs follow "he" or "the minister"
+        word_start = max(text.rfind(" ", low, end), low - 1) + 1
+        if word_start >= end or not text[word_start].isupper():
+            continue
+        found = _NAME_BEFORE.search(text, max(low, word_start - 70), end)
+        if found:
+            runs.append((found.start(), found.group(0)))
+    return runs
+
+
+_SPACE_OR_COMMA = " \t\n,"
+_AUXILIARIES = ("has", "had", "also")
+
+
 def _unknown_people(
     kb: KnowledgeBase,
     text: str,
     in_quote: list[bool] | bytearray,
-    stretches: list[tuple[int, int]],
     genders: dict[str, str],
+    cues: list[tuple[int, int, str]],
 ) -> tuple[list[Ref], dict[str, str]]:
-    """References to people the knowledge base does not know: each introduction (see
-    `_INTRODUCED`), then every later mention of the surname outside quotations; and their
-    names by id. The genders the text tells (`_told_gender`) go to `genders`."""
+    """References to people the knowledge base does not know: each introduction (a full name
+    before an appositive or a cue verb, `_introductions`), then every later mention of the
+    surname outside quotations; and their names by id. The genders the text tells
+    (`_told_gender`) go to `genders`. `cues`: the cue verbs the automaton found."""
     refs: list[Ref] = []
     names: dict[str, str] = {}
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
-    for low, high in stretches:
-        for match in _INTRODUCED.finditer(text, low, high):
-            if in_quote[match.start()]:
-                continue
-            words = match.group(0).split(" ")
-            start = match.start()
-            # leading words that are not the name: a sentence's first word, a date, a title
-            while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
-                start += len(words[0]) + 1
-                words = words[1:]
-            cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
-            if cut >= 0:  # "Passenger Services Director Mikko Rantala"
-                start += sum(len(word) + 1 for word in words[: cut + 1])
-                words = words[cut + 1 :]
-            honorific = bool(words) and words[0] in _HONORIFICS
-            if honorific:  # "Ms Lindqvist": the surname alone is enough after a title
-                start += len(words[0]) + 1
-                words = words[1:]
-            if len(words) < (1 if honorific else 2) or any(
-                not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
-                for word in words
-                if word not in ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
-            ):
-                continue
-            name = " ".join(words)
-            if not _may_be_unknown_person(kb, name):
-                continue
-            person_id = f"person:{slug(name)}"
-            names[person_id] = name
-            gender = _told_gender(text, start, start + len(name))
-            if gender:
-                genders[person_id] = gender
-            refs.append(Ref(start, start + len(name), "person", (person_id,)))
-            surnames.setdefault(words[-1], (person_id, start))
+    for start, run in _introductions(text, 0, len(text), cues):
+        if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
+            continue
+        words = run.split(" ")
+        # leading words that are not the name: a sentence's first word, a date, a title
+        while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
+            start += len(words[0]) + 1
+            words = words[1:]
+        cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
+        if cut >= 0:  # "Passenger Services Director Mikko Rantala"
+            start += sum(len(word) + 1 for word in words[: cut + 1])
+            words = words[cut + 1 :]
+        honorific = bool(words) and words[0] in _HONORIFICS
+        if honorific:  # "Ms Lindqvist": the surname alone is enough after a title
+            start += len(words[0]) + 1
+            words = words[1:]
+        if len(words) < (1 if honorific else 2) or any(
+            not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
+            for word in words
+            if word not in ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
+        ):
+            continue
+        name = " ".join(words)
+        if not _may_be_unknown_person(kb, name):
+            continue
+        person_id = f"person:{slug(name)}"
+        names[person_id] = name
+        gender = _told_gender(text, start, start + len(name))
+        if gender:
+            genders[person_id] = gender
+        refs.append(Ref(start, start + len(name), "person", (person_id,)))
+        surnames.setdefault(words[-1], (person_id, start))
     for surname, (person_id, introduced) in surnames.items():
-        for low, high in stretches:
-            at = text.find(surname, max(low, introduced + 1), high)
-            while at >= 0:
-                end = at + len(surname)
-                if (
-                    not in_quote[at]
-                    and not text[at - 1 : at].isalnum()
-                    and not text[end : end + 1].isalnum()
-                    and all(not (ref.start <= at < ref.end) for ref in refs)
-                ):
-                    refs.append(Ref(at, end, "person", (person_id,)))
-                at = text.find(surname, end, high)
+        at = text.find(surname, introduced + 1)
+        while at >= 0:
+            end = at + len(surname)
+            if (
+                not in_quote[at]
+                and not text[at - 1 : at].isalnum()
+                and not text[end : end + 1].isalnum()
+                and all(not (ref.start <= at < ref.end) for ref in refs)
+            ):
+                refs.append(Ref(at, end, "person", (person_id,)))
+            at = text.find(surname, end)
     return refs, names
 
 
@@ -959,7 +1015,7 @@ def build_refs(
     if words is None:
         words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
-    strangers, names = _unknown_people(kb, text, in_quote, stretches, genders if genders is not None else {})
+    strangers, names = _unknown_people(kb, text, in_quote, genders if genders is not None else {}, words.cues)
     if strangers:
         # A surname the article gave to someone it introduced ("Tomas Novak, a union leader,
         # said ... Novak added") is theirs, not a known person's whom the article never names
