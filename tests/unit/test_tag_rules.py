@@ -205,6 +205,8 @@ def test_organisations_and_places_that_speak_are_not_people() -> None:
         '"Safety comes first," the company said.',
         '"The ramp is safe," Helsinki Port said in a statement.',
         "Storm Ciarán, the strongest of the season, said nothing; it blew the ferry off course.",
+        "The fund is run by Norges Bank Investment Management, an arm of the central bank.",
+        "The alliance's Maritime Command, based in Northwood, said ships were on their way.",
         day="2023-11-08",
     )
     assert speakers(result) == ["", ""]
