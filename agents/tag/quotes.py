@@ -829,9 +829,10 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # The name is matched backwards from what follows it (an appositive's start, a cue verb the
 # automaton found): tried at every capital letter of the text instead, the pattern cost a
 # tenth of the whole tag stage.
-_NAME_BEFORE = re.compile(
-    rf"{_NAME_WORD}(?: (?:al-|bin |van |von |de |da |del |di |dos |le |la )?{_NAME_WORD}){{1,4}}$"
-)
+# Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
+_PARTICLES = ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
+_PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
+_NAME_BEFORE = re.compile(rf"{_NAME_WORD}(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD}){{1,4}}$")
 _APPOSITIVE_START = re.compile(r",\s+(?:the|an?|who|whose)\s")
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
@@ -843,7 +844,10 @@ _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
 # What the words around an introduction say of an unknown person's gender: a title before the
 # name ("Ms Pardo"), or the noun of the appositive after it ("Anna Brzeska, a spokeswoman for").
 _HONORIFICS = {"Mr": "m", "Sir": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dr": "", "Prof": ""}
-_GENDER_BEFORE = re.compile(r"\b(?:(?P<f>Ms|Mrs|Miss|Madam)|(?P<m>Mr|Sir))\.? $")
+_GENDER_BEFORE = re.compile(
+    rf"\b(?:(?P<f>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'f')})"
+    rf"|(?P<m>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'm')}))\.? $"
+)
 _GENDER_AFTER = re.compile(
     r", (?:the |an? |who is (?:the |an? )?)?(?:[\w'’-]+ ){0,4}?"
     r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
@@ -897,6 +901,10 @@ def _is_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     return True
 
 
+_SPACE_OR_COMMA = " \t\n,"
+_AUXILIARIES = ("has", "had", "also")  # between a subject and its cue verb: "X has said"
+
+
 def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
     """(start, run) of the capitalised runs between two offsets that an appositive or a cue
     verb follows, in order: the candidates for introduced names."""
@@ -928,10 +936,6 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
         if found:
             runs.append((found.start(), found.group(0)))
     return runs
-
-
-_SPACE_OR_COMMA = " \t\n,"
-_AUXILIARIES = ("has", "had", "also")
 
 
 def _unknown_people(
@@ -967,7 +971,7 @@ def _unknown_people(
         if len(words) < (1 if honorific else 2) or any(
             not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
             for word in words
-            if word not in ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
+            if word not in _PARTICLES
         ):
             continue
         name = " ".join(words)
