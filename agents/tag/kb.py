@@ -9,6 +9,7 @@ character here than pyahocorasick, which it replaced; the default tagging path n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -66,8 +67,20 @@ def match_text(text: str) -> str:
     return text
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """The id part of a name: lower-case ASCII letters and digits, accents dropped ("José
+    Álvarez Peña" -> "jose-alvarez-pena"), anything else a hyphen."""
+    text = name.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 @lru_cache(maxsize=65_536)  # the same phrases and titles recur in article after article

@@ -33,7 +33,7 @@ import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -299,7 +299,6 @@ _HONORIFIC = re.compile(
     r"(?:President|Prime Minister|Premier|Chancellor|Minister|Secretary|Governor|Chair|Chairman|"
     r"Mr|Mrs|Ms|Dr|Sir|Dame|Prince|Princess|King|Queen|Senator|Mayor|General|Judge|Speaker)\.?\s+$"
 )
-_NAME_RUN = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:al-|bin |van |von |de |da )?[A-Z][a-z'\-]+)+)\b")
 _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
@@ -660,8 +659,8 @@ def find_boundaries(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|[A-Z])$")
-_ABBREVIATION_LAST = frozenset("rstnlo\n")  # the last letters of its lower-case endings
+_ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Rep|Prof|Capt|Sgt|Adm|Maj|[A-Z])$")
+_ABBREVIATION_LAST = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
 
 
 def split_sentences(
@@ -707,7 +706,7 @@ def split_sentences(
 
 _TITLE_WORD = re.compile(
     rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
-    r"economy|executive|financial|officer)",
+    r"economy|executive|financial|officer|senator|judge|professor)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -832,8 +831,24 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
 _PARTICLES = ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
 _PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
-_NAME_BEFORE = re.compile(rf"{_NAME_WORD}(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD}){{1,4}}$")
-_APPOSITIVE_START = re.compile(r",\s+(?:the|an?|who|whose)\s")
+# Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
+# short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
+_SHORT_TITLES = frozenset(
+    {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj"}
+)
+_SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
+_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD})"
+_NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
+_SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
+# A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
+_NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
+_CLOSING_MARKS = '”"»'
+# What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
+# possessive ("José Álvarez Peña, Chile's finance minister,"), or a bare role that says of what
+# ("Chinwe Eze, chief economist at a Lagos brokerage,").
+_APPOSITIVE_START = re.compile(
+    r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at))\s"
+)
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
@@ -907,11 +922,21 @@ _AUXILIARIES = ("has", "had", "also")  # between a subject and its cue verb: "X 
 
 def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
     """(start, run) of the capitalised runs between two offsets that an appositive or a cue
-    verb follows, in order: the candidates for introduced names."""
+    verb follows, or that follow a cue verb right after a quotation, in order: the candidates
+    for introduced names."""
     ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
-    for start, end, _verb in cues:
+    runs: list[tuple[int, str]] = []
+    for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
+        if text[end : end + 1] == " " and text[end + 1 : end + 2].isupper() and verb != "told":
+            # '"…," said Mayor Carlos Ibáñez': the verb right after the quotation's closing mark
+            # (a comma may stand outside it); "told" is followed by who was told
+            before = text[max(low, start - 3) : start].rstrip()
+            if before[-1:] in _CLOSING_MARKS or (before[-1:] == "," and before[-2:-1] in _CLOSING_MARKS):
+                found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
+                if found:
+                    runs.append((found.start(), found.group(0)))
         # back over the spaces and comma before the verb, and a "has", "had" or "also"
         at = start
         while at > low and text[at - 1] in _SPACE_OR_COMMA:
@@ -926,16 +951,68 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
                     at -= 1
                 break
         ends.append(at)
-    runs: list[tuple[int, str]] = []
     for end in sorted(set(ends)):
         # the word before must start with a capital: most cue verbs follow "he" or "the minister"
         word_start = max(text.rfind(" ", low, end), low - 1) + 1
         if word_start >= end or not text[word_start].isupper():
             continue
         found = _NAME_BEFORE.search(text, max(low, word_start - 70), end)
-        if found:
-            runs.append((found.start(), found.group(0)))
-    return runs
+        if found is None:
+            found = _SHORT_TITLE_BEFORE.search(text, max(low, word_start - 6), end)
+        if found is None:
+            continue
+        start = found.start()
+        if text[start - 2 : start] == ". ":  # "Dr. Priya Raman": the title before the name
+            titled = _SHORT_TITLE_BEFORE.search(text, max(low, start - 6), text.find(" ", start))
+            start = titled.start() if titled else start
+        runs.append((start, text[start:end]))
+    return sorted(set(runs))
+
+
+@lru_cache(maxsize=65_536)  # the same runs recur from article to article
+def _name_in_run(run: str) -> tuple[int, list[str], bool]:
+    """The name in a capitalised run: where it starts in the run, its words, and whether a
+    courtesy or short title came right before it (then a surname alone is a name: "Ms
+    Lindqvist", "Mr. Delgado"). Dropped before it: a sentence's first word or a date, and title
+    words ("Passenger Services Director Mikko Rantala", "Mayor Carlos Ibáñez", "Gov. Katie
+    Hobbs"). Callers never change the list."""
+    start = 0
+    words = run.split(" ")
+    while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
+        start += len(words[0]) + 1
+        words = words[1:]
+    cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
+    if cut >= 0:
+        start += sum(len(word) + 1 for word in words[: cut + 1])
+        words = words[cut + 1 :]
+    titled = bool(words) and (
+        words[0] in _HONORIFICS or (words[0][-1:] == "." and words[0][:-1] in _SHORT_TITLES)
+    )
+    if titled:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return start, words, titled
+
+
+def _is_name(words: list[str], titled: bool) -> bool:
+    """Whether the words of `_name_in_run` can name a person: two or more (one after a title),
+    each capitalised and not all capitals, none a word of organisation or place names."""
+    return len(words) >= (1 if titled else 2) and not any(
+        not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
+        for word in words
+        if word not in _PARTICLES
+    )
+
+
+def _full_name_before(text: str, surname: str, before: int) -> tuple[int, list[str]] | None:
+    """The article's first full name ending with `surname` before an offset ("Tomás Delgado
+    grows alfalfa" before "Mr. Delgado said"), when one is written there."""
+    pattern = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}*? {re.escape(surname)}(?![\w'’-])")
+    found = pattern.search(text, 0, before)
+    if found is None:
+        return None
+    offset, words, titled = _name_in_run(found.group(0))
+    return (found.start() + offset, words) if len(words) > 1 and _is_name(words, titled) else None
 
 
 def _unknown_people(
@@ -946,44 +1023,45 @@ def _unknown_people(
     cues: list[tuple[int, int, str]],
 ) -> tuple[list[Ref], dict[str, str]]:
     """References to people the knowledge base does not know: each introduction (a full name
-    before an appositive or a cue verb, `_introductions`), then every later mention of the
-    surname outside quotations; and their names by id. The genders the text tells
-    (`_told_gender`) go to `genders`. `cues`: the cue verbs the automaton found."""
+    before an appositive or a cue verb, or after a cue verb that follows a quotation:
+    `_introductions`), then every later mention of the surname outside quotations; and their
+    names by id. The genders the text tells (`_told_gender`) go to `genders`. `cues`: the cue
+    verbs the automaton found."""
     refs: list[Ref] = []
     names: dict[str, str] = {}
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
+    first_surnames: list[tuple[str, str, int]] = []  # of names of three words or more
     for start, run in _introductions(text, 0, len(text), cues):
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
-        words = run.split(" ")
-        # leading words that are not the name: a sentence's first word, a date, a title
-        while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
-            start += len(words[0]) + 1
-            words = words[1:]
-        cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
-        if cut >= 0:  # "Passenger Services Director Mikko Rantala"
-            start += sum(len(word) + 1 for word in words[: cut + 1])
-            words = words[cut + 1 :]
-        honorific = bool(words) and words[0] in _HONORIFICS
-        if honorific:  # "Ms Lindqvist": the surname alone is enough after a title
-            start += len(words[0]) + 1
-            words = words[1:]
-        if len(words) < (1 if honorific else 2) or any(
-            not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
-            for word in words
-            if word not in _PARTICLES
-        ):
+        offset, words, titled = _name_in_run(run)
+        if not _is_name(words, titled):
             continue
+        start += offset
         name = " ".join(words)
+        if name in surnames or any(known.endswith(" " + name) for known in names.values()):
+            continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze")
+        told_at = (start, start + len(name))  # a title before a surname tells the gender there
+        if titled and len(words) == 1:
+            earlier = _full_name_before(text, name, start)
+            if earlier is not None:  # the full name, written before without an introduction
+                start, words = earlier
+                name = " ".join(words)
         if not _may_be_unknown_person(kb, name):
             continue
         person_id = f"person:{slug(name)}"
         names[person_id] = name
-        gender = _told_gender(text, start, start + len(name))
+        gender = _told_gender(text, *told_at)
         if gender:
             genders[person_id] = gender
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
         surnames.setdefault(words[-1], (person_id, start))
+        if len([word for word in words if word not in _PARTICLES]) > 2 and words[-2] not in _PARTICLES:
+            first_surnames.append((words[-2], person_id, start))
+    # the first of two surnames is used alone too ("Álvarez" for José Álvarez Peña), when it is
+    # not someone else's surname
+    for surname, person_id, introduced in first_surnames:
+        surnames.setdefault(surname, (person_id, introduced))
     for surname, (person_id, introduced) in surnames.items():
         at = text.find(surname, introduced + 1)
         while at >= 0:
@@ -1313,16 +1391,40 @@ def _names_a_body(state: Attribution, start: int, end: int) -> bool:
 
 
 def _unknown_name(state: Attribution, start: int, end: int) -> str:
-    """A capitalised name the knowledge base does not know: still a speaker, with a derived id."""
-    run = _NAME_RUN.search(state.text, start, end)
-    if not run or run.group(1).split()[0] in ("The", "In", "On", "But", "And", "A", "An", "One", "Asked"):
+    """A name in a who-span that no introduction covered ("according to Maria Lopez,"), when it
+    can be a person the knowledge base does not know: still a speaker, with a derived id."""
+    found = _NAME_AFTER.search(state.text, start, end)
+    if found is None:
         return ""
-    if state.kb.find(run.group(1)) or any(_TITLE_WORD.fullmatch(w) for w in run.group(1).split()):
-        return ""  # known, or a title ("Deputy Mayor") rather than a name
-    name = run.group(1)
+    _offset, words, titled = _name_in_run(found.group(0))
+    name = " ".join(words)
+    if not _is_name(words, titled) or not _may_be_unknown_person(state.kb, name):
+        return ""
     person_id = f"person:{slug(name)}"
     state.names.setdefault(person_id, (name, "person"))  # this article's, not the shared base's
     return person_id
+
+
+def _names_its_speaker(state: Attribution, text: str, start: int, end: int) -> bool:
+    """Whether a who-span that names no one the article knows still names a speaker of its
+    own: it starts with an organisation or a place ("said the Financial Times"), with a
+    capitalised word that is not a sentence's first word or a date ("said Mayor Ibáñez"), or
+    with "the" and a noun that is no role ("the company said") or a name of several words."""
+    refs = _refs_in(state, start, end)
+    if refs:
+        return (
+            refs[0].kind not in _SPEAKER_KINDS
+            and _BEFORE_A_NAME.fullmatch(text, start, refs[0].start) is not None
+        )
+    run = _CAPITALISED_WORDS.match(text, start, end)
+    if run is not None:
+        return run.group(1).split(" ", 1)[0] not in _NOT_NAME_START
+    return _THE_NOUN.match(text, start, end) is not None
+
+
+# "the company", "the Financial Times"; not "the Italian" (a nationality stands for a person)
+_THE_NOUN = re.compile(r"\s*the\s+(?:[a-z]|[A-Z][\w.’'-]*\s+[A-Z])")
+_BEFORE_A_NAME = re.compile(r"\s*(?:the\s+)?")
 
 
 def _nearest_before(
@@ -1509,6 +1611,10 @@ def _speaker_of(
                 person = _who(state, m.start("who"), m.end("who"), exclude)
                 if person:
                     return person, m.group("cue")
+                if _names_its_speaker(state, masked, m.start("who"), m.end("who")):
+                    # the quotation names its speaker, and no one the article introduced
+                    # answers to it: better no speaker than the one quoted before
+                    return "", m.group("cue")
     # 2. a cue before the quote, in the same sentence; the one nearer the quote wins
     according = None
     if "ccording to" in before:
@@ -1632,9 +1738,12 @@ def _reported(
             rest = masked[cue.end : s_end]
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
-            if (after_quote or cue.verb in _NEEDS_THAT) and not _THAT.match(rest):
+            that = _THAT.match(rest) if after_quote or cue.verb in _NEEDS_THAT else None
+            if that is None and (after_quote or cue.verb in _NEEDS_THAT):
                 continue  # '"…," X told a news conference': no reported clause
-            start = cue.end + len(rest) - len(rest.lstrip())
+            if that is not None and cue.verb in _NEEDS_THAT:
+                rest = rest[that.end() :]  # "told reporters on Tuesday that": who was told is not said
+            start = s_end - len(rest.lstrip())
             end = s_end
         if not _has_words(masked, start, end, 3):
             continue

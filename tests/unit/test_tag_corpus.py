@@ -201,6 +201,9 @@ def test_speaker_attribution_precision_and_recall() -> None:
         print("  spurious:", spurious)
     assert system.overall.precision >= 0.95
     assert system.overall.recall >= 0.90
+    # people no knowledge base knows are most of those the news quotes: held to the same aims
+    unknown = system.categories["unknown_speaker"]
+    assert unknown.precision >= 0.95 and unknown.recall >= 0.90
     # the corpus must stay hard: the naive baseline is far from the targets
     assert baseline.overall.precision < 0.80
 

@@ -247,3 +247,72 @@ def test_what_the_introduction_says_of_an_unknown_persons_gender_guides_pronouns
         day="2024-05-14",
     )
     assert speakers(result) == ["Anna Brzeska", "Aldo Ferrante", "Lindqvist"]
+
+
+def test_possessive_and_bare_appositives_introduce_a_person() -> None:
+    """ "X, Chile's finance minister," and "X, chief economist at a bank," introduce X as
+    surely as "X, the minister,"; and "told reporters on Tuesday that" reports what follows
+    "that", not who was told."""
+    result = tag(
+        "Teodora Vlahu, Romania's energy regulator, told reporters on Tuesday that gas tariffs would rise.",
+        '"Households will pay more from July," Vlahu said.',
+        "Bram Oosterhuis, chief economist at a Rotterdam bank, said the rise was overdue.",
+        '"It should have come a year ago," Oosterhuis said.',
+        day="2024-04-02",
+    )
+    assert speakers(result) == ["Teodora Vlahu", "Bram Oosterhuis"]
+    assert [(r.speaker, r.text) for r in result.reported] == [
+        ("Teodora Vlahu", "gas tariffs would rise."),
+        ("Bram Oosterhuis", "the rise was overdue."),
+    ]
+
+
+def test_a_title_and_name_after_the_cue_verb_is_the_speaker_not_the_one_before() -> None:
+    """The wrong-person trap of '"…," said Mayor X of Y': the person quoted just before must
+    not get the quote. A title with a full stop ("Gov.", "Dr.") introduces the name after it."""
+    result = tag(
+        'Liesel Brandauer, an analyst at a Vienna fund, was gloomy. "Nothing will move before June," she said.',
+        '"The city cannot wait that long," said Mayor Octavio Quiñones of Valparaíso.',
+        "Gov. Marla Tennant said in a statement that the roads would reopen on Friday.",
+        '"We are working around the clock," said Dr. Wendell Achebe, a spokesman for the road agency.',
+        day="2024-04-10",
+    )
+    assert speakers(result) == ["Liesel Brandauer", "Octavio Quiñones", "Wendell Achebe"]
+    assert result.quotes[1].speaker_id == "person:octavio-quinones"  # accents folded in ids
+    assert [r.speaker for r in result.reported] == ["Marla Tennant"]
+
+
+def test_a_title_with_a_full_stop_and_a_surname_finds_the_full_name_written_before() -> None:
+    """American copy: "Ruth Okonkwo runs a bakery. ... Ms. Okonkwo said." The full name is
+    written once without any introduction, then the title and surname introduce her."""
+    result = tag(
+        "Ruth Okonkwo runs a bakery on the corner of Fifth Street.",
+        '"Flour costs twice what it did," Ms. Okonkwo said. "I cannot raise prices again."',
+        '"She is right," Mr. Haldane, her landlord, said.',
+        day="2024-04-10",
+    )
+    assert speakers(result) == ["Ruth Okonkwo", "Ruth Okonkwo", "Haldane"]
+
+
+def test_the_first_of_two_surnames_refers_to_the_person() -> None:
+    result = tag(
+        "Ximena Urquiza Balmaceda, an engineer who has studied the aqueduct for years, said the pipes leaked.",
+        '"Half the water never arrives," Urquiza said.',
+        '"Nobody wants to dig up the streets," Urquiza Balmaceda added.',
+        day="2024-04-10",
+    )
+    assert speakers(result) == ["Ximena Urquiza Balmaceda", "Ximena Urquiza Balmaceda"]
+    assert len([e for e in result.entities if e.type == "person"]) == 1
+
+
+def test_a_quote_that_names_a_speaker_no_one_answers_to_gets_no_speaker() -> None:
+    """'"…," said Mayor Quiñones' with no Quiñones introduced, or "said the Financial Times":
+    the quotation names its own source, so it is not given to the person quoted before."""
+    result = tag(
+        'Olaf Scholz spoke first. "We will act," he said.',
+        '"The city cannot wait," said Mayor Quiñones.',
+        '"The policy has failed," said the Financial Times in an editorial.',
+        '"Capacity will follow demand," the company said.',
+        day="2023-11-20",
+    )
+    assert speakers(result) == ["Olaf Scholz", "", "", ""]
