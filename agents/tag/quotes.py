@@ -659,7 +659,9 @@ def find_boundaries(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_ABBREVIATION = re.compile(r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Rep|Prof|Capt|Sgt|Adm|Maj|[A-Z])$")
+_ABBREVIATION = re.compile(
+    r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Sen|Rep|Prof|Capt|Sgt|Adm|Maj|[A-Z])$"
+)
 _ABBREVIATION_LAST = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
 
 
@@ -753,8 +755,9 @@ def _np_start(text: str, start: int) -> int:
         if last is None or "\n" in last.group(1):
             return position
         word = last.group(2)[::-1]
-        if word.endswith((".", ",", ";", ":")) and len(word) > 3:
-            return position  # the end of the previous sentence or clause, not a title ("R. K." is one)
+        if word.endswith((".", ",", ";", ":")) and len(word) > 3 and word[:-1] not in _SHORT_TITLES:
+            # the end of the previous sentence or clause, not a title ("R. K.", "Sen." are ones)
+            return position
         if not (word[:1].isupper() or _is_title_word(word)):
             return position
         at = last.end()
@@ -844,16 +847,23 @@ _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delg
 _NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
 _CLOSING_MARKS = '”"»'
 # What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
-# possessive ("José Álvarez Peña, Chile's finance minister,"), or a bare role that says of what
-# ("Chinwe Eze, chief economist at a Lagos brokerage,").
+# possessive ("José Álvarez Peña, Chile's finance minister,"), a bare role that says of what
+# ("Chinwe Eze, chief economist at a Lagos brokerage,"), or an age ("Maria Gomez, 54, a teacher").
 _APPOSITIVE_START = re.compile(
-    r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at))\s"
+    r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
 _NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
 _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
+# An appositive role with no article: "António Costa, President of the European Council,",
+# "Marina Silva, Brazilian environment minister," (not "X, Tuesday the president ...").
+_BARE_APPOSITIVE_AFTER = re.compile(
+    rf",\s+(?P<what>(?!(?:{'|'.join(sorted(_NOT_NAME_START))})\b)(?:[A-Z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,3}})?"
+    rf"(?i:{_ROLE_HEADS})\b[^,.;]{{0,40}})[,.]"
+)
 
 
 # What the words around an introduction say of an unknown person's gender: a title before the
@@ -925,6 +935,7 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
     verb follows, or that follow a cue verb right after a quotation, in order: the candidates
     for introduced names."""
     ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
+    cue_ends: set[int] = set()
     runs: list[tuple[int, str]] = []
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
@@ -937,10 +948,17 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
                 found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
                 if found:
                     runs.append((found.start(), found.group(0)))
-        # back over the spaces and comma before the verb, and a "has", "had" or "also"
+        # back over the spaces and comma before the verb, a party and state in brackets ("Ted
+        # Cruz (R-Texas) said"), and a "has", "had" or "also"
         at = start
         while at > low and text[at - 1] in _SPACE_OR_COMMA:
             at -= 1
+        if text[at - 1 : at] == ")":
+            opening = text.rfind("(", max(low, at - 25), at)
+            if opening > low:
+                at = opening
+                while at > low and text[at - 1] in _SPACE_OR_COMMA:
+                    at -= 1
         for auxiliary in _AUXILIARIES:
             if (
                 text.endswith(auxiliary, low, at)
@@ -951,6 +969,7 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
                     at -= 1
                 break
         ends.append(at)
+        cue_ends.add(at)
     for end in sorted(set(ends)):
         # the word before must start with a capital: most cue verbs follow "he" or "the minister"
         word_start = max(text.rfind(" ", low, end), low - 1) + 1
@@ -965,6 +984,11 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
         if text[start - 2 : start] == ". ":  # "Dr. Priya Raman": the title before the name
             titled = _SHORT_TITLE_BEFORE.search(text, max(low, start - 6), text.find(" ", start))
             start = titled.start() if titled else start
+        # after a preposition the run is no subject ("a teacher in El Paso, said"), and after
+        # "in", "at" or "near" a place ("talks in Addis Ababa, the capital")
+        preposition = text[max(low, start - 9) : start].rsplit(None, 1)[-1:]
+        if preposition and preposition[0] in (_PREPOSITIONS if end in cue_ends else _PLACE_PREPOSITIONS):
+            continue
         runs.append((start, text[start:end]))
     return sorted(set(runs))
 
@@ -996,10 +1020,11 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool]:
 
 def _is_name(words: list[str], titled: bool) -> bool:
     """Whether the words of `_name_in_run` can name a person: two or more (one after a title),
-    each capitalised and not all capitals, none a word of organisation or place names."""
+    each capitalised ("al-Rashidi" after its particle) and not all capitals, none a word of
+    organisation or place names."""
     return len(words) >= (1 if titled else 2) and not any(
         not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
-        for word in words
+        for word in (word.removeprefix("al-") for word in words)
         if word not in _PARTICLES
     )
 
@@ -1062,19 +1087,34 @@ def _unknown_people(
     # not someone else's surname
     for surname, person_id, introduced in first_surnames:
         surnames.setdefault(surname, (person_id, introduced))
+    refs += _surname_mentions(text, in_quote, surnames, refs)
+    return refs, names
+
+
+def _surname_mentions(
+    text: str, in_quote: list[bool] | bytearray, surnames: dict[str, tuple[str, int]], taken: list[Ref]
+) -> list[Ref]:
+    """References to people by their surname alone (surname -> (person id, where named in
+    full)): each mention after the full name, outside quotations, as a word of its own, where
+    no reference in `taken` is."""
+    found: list[Ref] = []
+    covered = bytearray(len(text))  # 1 where a reference is
+    for ref in taken:
+        covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
     for surname, (person_id, introduced) in surnames.items():
         at = text.find(surname, introduced + 1)
         while at >= 0:
             end = at + len(surname)
             if (
                 not in_quote[at]
+                and not covered[at]
                 and not text[at - 1 : at].isalnum()
                 and not text[end : end + 1].isalnum()
-                and all(not (ref.start <= at < ref.end) for ref in refs)
             ):
-                refs.append(Ref(at, end, "person", (person_id,)))
+                found.append(Ref(at, end, "person", (person_id,)))
+                covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
-    return refs, names
+    return found
 
 
 def build_refs(
@@ -1112,6 +1152,7 @@ def build_refs(
         found += strangers
         if unknown is not None:
             unknown.update(names)
+    found += _known_surnames(text, in_quote, linked, found)
     backwards = text[::-1]
     heads = sorted(set(words.heads))
     role_phrases = _anchored_matches(
@@ -1161,6 +1202,44 @@ def build_refs(
 _START = attrgetter("start")
 
 
+def _known_surnames(
+    text: str, in_quote: list[bool] | bytearray, linked: list[Ref], found: list[Ref]
+) -> list[Ref]:
+    """The surname alone of a known person the article names in full, where the knowledge base
+    does not list it as an alias ("Silva said" after "Marina Silva": alone, "Silva" names too
+    many people to be an alias). Not a surname two people named in full share, nor a word of a
+    longer capitalised run ("Costa Rica")."""
+    surnames: dict[str, tuple[str, int]] = {}
+    shared: set[str] = set()
+    for ref in found:
+        if ref.kind != "person":
+            continue
+        surface = text[ref.start : ref.end]
+        if " " not in surface:
+            continue
+        surname = surface.rsplit(" ", 1)[1]
+        held = surnames.get(surname)
+        if held is None:
+            surnames[surname] = (ref.ids[0], ref.start)
+        elif held[0] != ref.ids[0]:
+            shared.add(surname)
+    for surname in shared:
+        del surnames[surname]
+    if not surnames:
+        return []
+    mentions = _surname_mentions(text, in_quote, surnames, [*linked, *found])
+    return [
+        ref
+        for ref in mentions
+        if not _CAPITALISED_NEXT.match(text, ref.end)
+        and not _CAPITALISED_BEFORE.search(text, max(0, ref.start - 30), ref.start)
+    ]
+
+
+_CAPITALISED_NEXT = re.compile(r" [A-Z]")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]* $")
+
+
 _POSSESSIVE_ENDINGS = ("'s", "’s")  # right after a reference: "Merkel's remarks"
 
 
@@ -1172,7 +1251,7 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         m = _WHO_HEADS.match(after)
         if m:
             words |= role_words(m.group("what")) | {"chief"}
-        m = _APPOSITIVE_AFTER.match(after)
+        m = _APPOSITIVE_AFTER.match(after) or _BARE_APPOSITIVE_AFTER.match(after)
         if m:
             words |= role_words(m.group("what"))
     if text[max(0, ref.np_start - 2) : ref.np_start] == ", ":  # "the finance minister, Rachel Reeves"
@@ -1469,12 +1548,14 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
         if ref.kind not in _SPEAKER_KINDS or ref.possessive:
             continue
         if (
-            ref.kind == "anon"
+            ref.kind != "person"
             and at
             and refs[at - 1].kind == "person"
             and _apposition(masked, refs[at - 1], ref)
         ):
-            continue  # "David Kiprono, an economist at a bank, said": Kiprono said it
+            # "David Kiprono, an economist at a bank, said", "António Costa, President of the
+            # European Council, said": the person named said it, whoever held the role then
+            continue
         if relative is None:
             relative = (
                 [
@@ -1500,8 +1581,13 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
 
 
 def _apposition(masked: str, person: Ref, ref: Ref) -> bool:
-    """Whether `ref` describes the person named right before it ("Name, an analyst at ...")."""
-    return masked[person.end : ref.np_start].strip() == ","
+    """Whether `ref` describes the person named right before it ("Name, an analyst at ...",
+    "Name, 54, a teacher")."""
+    between = masked[person.end : ref.np_start].strip()
+    return between == "," or _AGE_BETWEEN.fullmatch(between) is not None
+
+
+_AGE_BETWEEN = re.compile(r", \d{1,3},")
 
 
 def _last_before(positions: list[int], position: int) -> int:

@@ -316,3 +316,34 @@ def test_a_quote_that_names_a_speaker_no_one_answers_to_gets_no_speaker() -> Non
         day="2023-11-20",
     )
     assert speakers(result) == ["Olaf Scholz", "", "", ""]
+
+
+def test_ages_brackets_and_particles_around_an_unknown_name() -> None:
+    """American feature copy: "Name, 47, a nurse in El Paso, said"; a party and state in
+    brackets after a name; "al-" inside a name. A run after "in" is a place, not the speaker."""
+    result = tag(
+        "Dolores Ybarra, 47, a nurse in El Paso, said the clinic had run out of insulin.",
+        '"We ration it by the hour," she said.',
+        '"The bill is dead," Sen. Warren Pickett (R-Idaho) said on the floor.',
+        '"Prices double every week," said Yusuf al-Tamimi, a trader in Basra. "Nobody can plan."',
+        day="2024-04-10",
+    )
+    assert speakers(result) == ["Dolores Ybarra", "Warren Pickett", "Yusuf al-Tamimi", "Yusuf al-Tamimi"]
+    assert [r.speaker for r in result.reported] == ["Dolores Ybarra"]
+    assert not [e for e in result.entities if e.name == "El Paso" and e.type == "person"]
+
+
+def test_a_known_persons_surname_alone_is_them_once_named_in_full() -> None:
+    """The knowledge base lists no "Costa" alias for António Costa (alone, the word names too
+    much), but after the article names him in full, "Costa said" is him; and a role in
+    apposition after a name is that person, whoever held the role on the day."""
+    result = tag(
+        "António Costa, President of the European Council, said on Monday that the summit would go ahead.",
+        '"Nobody has asked us to delay it," Costa said in Brussels.',
+        "Costa said that leaders would meet in Lisbon. The talks in Costa Rica were put off.",
+        day="2024-03-04",
+    )
+    assert speakers(result) == ["António Costa"]
+    assert [r.speaker for r in result.reported] == ["António Costa", "António Costa"]
+    # the role is his here, not its holder on that day's (Charles Michel until December 2024)
+    assert {e.name for e in result.entities if e.type == "person"} == {"António Costa"}
