@@ -185,20 +185,35 @@ _NOUN_ANCHORS = frozenset(noun.removesuffix("s?").removesuffix("(?:es)?") for no
 
 class WordHits(NamedTuple):
     """What one automaton pass finds: cue verbs (start, end, verb; not yet checked as whole
-    words), and the starts of role heads and unnamed sources' nouns that follow a space."""
+    words), the starts of role heads and unnamed sources' nouns that follow a space, and the
+    ends of titles (a role head, or a capitalised title) that a capitalised word follows."""
 
     cues: list[tuple[int, int, str]]
     heads: list[int]
     nouns: list[int]
+    titles: list[int]
 
 
 # The cue verbs and the anchor words in one Aho-Corasick automaton: one pass in C finds them
 # all, where a pattern is tried at every position of the text.
 _CUE_VERB_SET = frozenset(CUE_VERBS.split("|"))
-# word -> (the cue verb or "", a role head?, an unnamed source's noun?)
+# Titles written before a name with a capital: "Mayor Tomas Reiner", "Foreign Minister Ana Lopez"
+_TITLE_ANCHORS = frozenset(
+    {
+        "Mayor", "Minister", "President", "Governor", "Senator", "Spokesman", "Spokeswoman",
+        "Spokesperson", "Chancellor", "Secretary", "Director", "Ambassador", "Commissioner",
+        "Chairman", "Chairwoman", "Judge", "Premier", "Chief", "Envoy", "Leader", "Representative",
+    }
+)  # fmt: skip
+# word -> (the cue verb or "", a role head?, an unnamed source's noun?, a title before a name?)
 WORDS = {
-    word: (word if word in _CUE_VERB_SET else "", word in _HEAD_ANCHORS, word in _NOUN_ANCHORS)
-    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS})
+    word: (
+        word if word in _CUE_VERB_SET else "",
+        word in _HEAD_ANCHORS,
+        word in _NOUN_ANCHORS,
+        word in _HEAD_ANCHORS or word in _TITLE_ANCHORS,
+    )
+    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS, *_TITLE_ANCHORS})
 }
 # (a DFA: the fastest kind to search, and small for a hundred words). The tagger has the
 # knowledge base's automaton find these words in its own pass (`KnowledgeBase.add_words`);
@@ -210,7 +225,7 @@ _WORD_VALUES = list(WORDS.values())
 def find_words(text: str, low: int, high: int) -> WordHits:
     """Cue verbs and anchor words between two offsets of `text`, in one automaton pass."""
     if high <= low:
-        return WordHits([], [], [])
+        return WordHits([], [], [], [])
     piece = text if low == 0 and high == len(text) else text[low:high]
     hits = [
         (start + low, end + low, _WORD_VALUES[index])
@@ -219,18 +234,20 @@ def find_words(text: str, low: int, high: int) -> WordHits:
     return words_found(text, hits)
 
 
-def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool]]]) -> WordHits:
+def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, bool]]]) -> WordHits:
     """The automaton's hits of `WORDS` in `text` ((start, end, value), in the order of their
     ends) sorted out: cue verbs, and role heads and nouns that follow a space."""
-    found = WordHits([], [], [])
-    for start, end, (verb, head, noun) in hits:
+    found = WordHits([], [], [], [])
+    for start, end, (verb, head, noun, title) in hits:
         if verb:
             found.cues.append((start, end, verb))
-        if (head or noun) and start > 0 and text[start - 1].isspace():
+        if (head or noun or title) and start > 0 and text[start - 1].isspace():
             if head:
                 found.heads.append(start)
             if noun:
                 found.nouns.append(start)
+            if title and text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
+                found.titles.append(end)
     return found
 
 
@@ -858,6 +875,7 @@ _NAME_WORDS = _load("name_words.yaml")
 # organisation and place names are made of: a capitalised run holding one is not a person.
 _NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
 _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
+_FAMILY_NAME_FIRST = frozenset(_NAME_WORDS["family_name_first"])
 # An appositive role with no article: "António Costa, President of the European Council,",
 # "Marina Silva, Brazilian environment minister," (not "X, Tuesday the president ...").
 _BARE_APPOSITIVE_AFTER = re.compile(
@@ -868,7 +886,12 @@ _BARE_APPOSITIVE_AFTER = re.compile(
 
 # What the words around an introduction say of an unknown person's gender: a title before the
 # name ("Ms Pardo"), or the noun of the appositive after it ("Anna Brzeska, a spokeswoman for").
-_HONORIFICS = {"Mr": "m", "Sir": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dr": "", "Prof": ""}
+_HONORIFICS = {
+    "Mr": "m", "Sir": "m", "Lord": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
+    "Lady": "f", "Baroness": "f", "Dr": "", "Prof": "",
+}  # fmt: skip
+# Titles that go with a first name in British usage: "Sir Keir" is Keir Starmer.
+_FIRST_NAME_TITLES = ("Sir ", "Dame ")
 _GENDER_BEFORE = re.compile(
     rf"\b(?:(?P<f>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'f')})"
     rf"|(?P<m>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'm')}))\.? $"
@@ -930,13 +953,21 @@ _SPACE_OR_COMMA = " \t\n,"
 _AUXILIARIES = ("has", "had", "also")  # between a subject and its cue verb: "X has said"
 
 
-def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+def _introductions(
+    text: str, low: int, high: int, cues: list[tuple[int, int, str]], titles: list[int] | None = None
+) -> list[tuple[int, str]]:
     """(start, run) of the capitalised runs between two offsets that an appositive or a cue
-    verb follows, or that follow a cue verb right after a quotation, in order: the candidates
-    for introduced names."""
+    verb follows, that follow a cue verb right after a quotation, or that follow a title (the
+    ends of `titles`: "spokesman Heorhiy Tykhyi", "Mayor Tomas Reiner"), in order: the
+    candidates for introduced names."""
     ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
     cue_ends: set[int] = set()
     runs: list[tuple[int, str]] = []
+    for end in titles or ():
+        if low <= end < high:
+            found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
+            if found:
+                runs.append((found.start(), found.group(0)))
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
@@ -994,10 +1025,10 @@ def _introductions(text: str, low: int, high: int, cues: list[tuple[int, int, st
 
 
 @lru_cache(maxsize=65_536)  # the same runs recur from article to article
-def _name_in_run(run: str) -> tuple[int, list[str], bool]:
-    """The name in a capitalised run: where it starts in the run, its words, and whether a
+def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
+    """The name in a capitalised run: where it starts in the run, its words, whether a
     courtesy or short title came right before it (then a surname alone is a name: "Ms
-    Lindqvist", "Mr. Delgado"). Dropped before it: a sentence's first word or a date, and title
+    Lindqvist", "Mr. Delgado"), and whether the words can name a person (`_is_name`). Dropped before it: a sentence's first word or a date, and title
     words ("Passenger Services Director Mikko Rantala", "Mayor Carlos Ibáñez", "Gov. Katie
     Hobbs"). Callers never change the list."""
     start = 0
@@ -1015,7 +1046,7 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool]:
     if titled:
         start += len(words[0]) + 1
         words = words[1:]
-    return start, words, titled
+    return start, words, titled, _is_name(words, titled)
 
 
 def _is_name(words: list[str], titled: bool) -> bool:
@@ -1029,15 +1060,21 @@ def _is_name(words: list[str], titled: bool) -> bool:
     )
 
 
-def _full_name_before(text: str, surname: str, before: int) -> tuple[int, list[str]] | None:
-    """The article's first full name ending with `surname` before an offset ("Tomás Delgado
-    grows alfalfa" before "Mr. Delgado said"), when one is written there."""
-    pattern = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}*? {re.escape(surname)}(?![\w'’-])")
+def _full_name_before(
+    text: str, word: str, before: int, first_name: bool = False
+) -> tuple[int, list[str]] | None:
+    """The article's first full name ending with a word (a surname: "Tomás Delgado grows
+    alfalfa" before "Mr. Delgado said"), or starting with it (`first_name`: "Keir Starmer"
+    before "Sir Keir"), before an offset, when one is written there."""
+    if first_name:
+        pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}{_MORE_NAME_WORDS}+")
+    else:
+        pattern = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}*? {re.escape(word)}(?![\w'’-])")
     found = pattern.search(text, 0, before)
     if found is None:
         return None
-    offset, words, titled = _name_in_run(found.group(0))
-    return (found.start() + offset, words) if len(words) > 1 and _is_name(words, titled) else None
+    offset, words, _titled, is_name = _name_in_run(found.group(0))
+    return (found.start() + offset, words) if len(words) > 1 and is_name else None
 
 
 def _unknown_people(
@@ -1046,6 +1083,7 @@ def _unknown_people(
     in_quote: list[bool] | bytearray,
     genders: dict[str, str],
     cues: list[tuple[int, int, str]],
+    titles: list[int] | None = None,
 ) -> tuple[list[Ref], dict[str, str]]:
     """References to people the knowledge base does not know: each introduction (a full name
     before an appositive or a cue verb, or after a cue verb that follows a quotation:
@@ -1056,11 +1094,11 @@ def _unknown_people(
     names: dict[str, str] = {}
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
     first_surnames: list[tuple[str, str, int]] = []  # of names of three words or more
-    for start, run in _introductions(text, 0, len(text), cues):
+    for start, run in _introductions(text, 0, len(text), cues, titles):
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
-        offset, words, titled = _name_in_run(run)
-        if not _is_name(words, titled):
+        offset, words, titled, is_name = _name_in_run(run)
+        if not is_name:
             continue
         start += offset
         name = " ".join(words)
@@ -1068,8 +1106,13 @@ def _unknown_people(
             continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze")
         told_at = (start, start + len(name))  # a title before a surname tells the gender there
         if titled and len(words) == 1:
-            earlier = _full_name_before(text, name, start)
+            first_name = text.endswith(_FIRST_NAME_TITLES, max(0, start - 5), start)
+            earlier = _full_name_before(text, name, start, first_name)
             if earlier is not None:  # the full name, written before without an introduction
+                known = kb.person_named(" ".join(earlier[1]))
+                if known:  # "Sir Keir" after "Keir Starmer": a known person's mention
+                    refs.append(Ref(start, start + len(name), "person", (known,)))
+                    continue
                 start, words = earlier
                 name = " ".join(words)
         if not _may_be_unknown_person(kb, name):
@@ -1083,6 +1126,8 @@ def _unknown_people(
         surnames.setdefault(words[-1], (person_id, start))
         if len([word for word in words if word not in _PARTICLES]) > 2 and words[-2] not in _PARTICLES:
             first_surnames.append((words[-2], person_id, start))
+        if words[0] in _FAMILY_NAME_FIRST:  # "Wang Wenbin": "Wang said"
+            first_surnames.append((words[0], person_id, start))
     # the first of two surnames is used alone too ("Álvarez" for José Álvarez Peña), when it is
     # not someone else's surname
     for surname, person_id, introduced in first_surnames:
@@ -1098,21 +1143,19 @@ def _surname_mentions(
     full)): each mention after the full name, outside quotations, as a word of its own, where
     no reference in `taken` is."""
     found: list[Ref] = []
-    covered = bytearray(len(text))  # 1 where a reference is
-    for ref in taken:
-        covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
+    covered: bytearray | None = None  # 1 where a reference is (made at the first mention)
     for surname, (person_id, introduced) in surnames.items():
         at = text.find(surname, introduced + 1)
         while at >= 0:
             end = at + len(surname)
-            if (
-                not in_quote[at]
-                and not covered[at]
-                and not text[at - 1 : at].isalnum()
-                and not text[end : end + 1].isalnum()
-            ):
-                found.append(Ref(at, end, "person", (person_id,)))
-                covered[at:end] = b"\x01" * (end - at)
+            if not in_quote[at] and not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
+                if covered is None:
+                    covered = bytearray(len(text))
+                    for ref in taken:
+                        covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
+                if not covered[at]:
+                    found.append(Ref(at, end, "person", (person_id,)))
+                    covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
     return found
 
@@ -1137,7 +1180,9 @@ def build_refs(
     if words is None:
         words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
-    strangers, names = _unknown_people(kb, text, in_quote, genders if genders is not None else {}, words.cues)
+    strangers, names = _unknown_people(
+        kb, text, in_quote, genders if genders is not None else {}, words.cues, words.titles
+    )
     if strangers:
         # A surname the article gave to someone it introduced ("Tomas Novak, a union leader,
         # said ... Novak added") is theirs, not a known person's whom the article never names
@@ -1152,7 +1197,7 @@ def build_refs(
         found += strangers
         if unknown is not None:
             unknown.update(names)
-    found += _known_surnames(text, in_quote, linked, found)
+    found += _known_surnames(kb, text, in_quote, linked, found)
     backwards = text[::-1]
     heads = sorted(set(words.heads))
     role_phrases = _anchored_matches(
@@ -1186,6 +1231,20 @@ def build_refs(
         elif holder.kind == "rolephrase" and ref.kind == "person":
             # "the Pentagon chief Lloyd Austin": the name, not the phrase, is the referent
             chosen[chosen.index(holder)] = Ref(ref.start, ref.end, "person", ref.ids, holder.start)
+    # a role right before a name is the name's title ("Ukraine's foreign ministry spokesman
+    # Heorhiy Tykhyi"): the name is the referent, whoever else the role could resolve to
+    at = 1
+    while at < len(chosen):
+        ref, title = chosen[at], chosen[at - 1]
+        if (
+            ref.kind == "person"
+            and title.kind in ("role", "rolephrase")
+            and text[title.end : ref.start] == " "
+            and "\n" not in text[title.start : title.end]  # (a phrase reaching back over a paragraph's end)
+        ):
+            chosen[at - 1 : at + 1] = [Ref(ref.start, ref.end, "person", ref.ids, title.start)]
+        else:
+            at += 1
     # asked for every sentence and cue verb around a reference: found once here, in the loop
     # rather than through a call per reference
     for ref in chosen:
@@ -1203,7 +1262,7 @@ _START = attrgetter("start")
 
 
 def _known_surnames(
-    text: str, in_quote: list[bool] | bytearray, linked: list[Ref], found: list[Ref]
+    kb: KnowledgeBase, text: str, in_quote: list[bool] | bytearray, linked: list[Ref], found: list[Ref]
 ) -> list[Ref]:
     """The surname alone of a known person the article names in full, where the knowledge base
     does not list it as an alias ("Silva said" after "Marina Silva": alone, "Silva" names too
@@ -1217,14 +1276,17 @@ def _known_surnames(
         surface = text[ref.start : ref.end]
         if " " not in surface:
             continue
-        surname = surface.rsplit(" ", 1)[1]
-        held = surnames.get(surname)
-        if held is None:
-            surnames[surname] = (ref.ids[0], ref.start)
-        elif held[0] != ref.ids[0]:
-            shared.add(surname)
+        family = surface.split(" ", 1)[0]
+        for surname in (surface.rsplit(" ", 1)[1], *((family,) if family in _FAMILY_NAME_FIRST else ())):
+            held = surnames.get(surname)
+            if held is None:
+                surnames[surname] = (ref.ids[0], ref.start)
+            elif held[0] != ref.ids[0]:
+                shared.add(surname)
     for surname in shared:
         del surnames[surname]
+    for surname in [word for word in surnames if word in kb.surfaces]:
+        del surnames[surname]  # an alias (or another name): linking has found its mentions
     if not surnames:
         return []
     mentions = _surname_mentions(text, in_quote, surnames, [*linked, *found])
@@ -1269,7 +1331,7 @@ def attribute(
     paragraphs: list[tuple[int, str]],
     linked: list[Ref],
     day: date | None,
-    word_hits: list[tuple[int, int, tuple[str, bool, bool]]] | None = None,
+    word_hits: list[tuple[int, int, tuple[str, bool, bool, bool]]] | None = None,
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str], dict[str, str]]:
     """Direct quotations with speakers, reported speech, the people that role phrases and the
     names of people the knowledge base does not know refer to (by span), and those people's
@@ -1344,6 +1406,8 @@ def attribute(
             if possessor and possessor != subject:
                 state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
             state.push_focus(subject, subject_ref)
+            if not subject:  # "Heorhiy Tykhyi dismissed the offer.": the sentence's subject
+                state.push_focus(_first_person(state, clause, s_end))
             sentence_speaker = ""
             # (most paragraphs quote nobody: no bisection for their sentences)
             sentence_spans = (
@@ -1475,9 +1539,9 @@ def _unknown_name(state: Attribution, start: int, end: int) -> str:
     found = _NAME_AFTER.search(state.text, start, end)
     if found is None:
         return ""
-    _offset, words, titled = _name_in_run(found.group(0))
+    _offset, words, _titled, is_name = _name_in_run(found.group(0))
     name = " ".join(words)
-    if not _is_name(words, titled) or not _may_be_unknown_person(state.kb, name):
+    if not is_name or not _may_be_unknown_person(state.kb, name):
         return ""
     person_id = f"person:{slug(name)}"
     state.names.setdefault(person_id, (name, "person"))  # this article's, not the shared base's
@@ -1665,6 +1729,18 @@ def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end
     refs = _refs_in(state, clause, s_end)
     if refs and refs[0].np_start <= clause + 4 and refs[0].possessive:
         return state.resolve_ref(refs[0])
+    return ""
+
+
+def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
+    """The person a sentence without a cue verb names first, as its subject: not a possessive,
+    not after a preposition ("talks with X")."""
+    for ref in _refs_in(state, s_start, s_end):
+        if ref.kind not in ("person", "role", "rolephrase") or ref.possessive or ref.after_preposition:
+            continue
+        person = state.resolve_ref(ref)
+        if person:
+            return person
     return ""
 
 

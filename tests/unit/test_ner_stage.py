@@ -58,8 +58,9 @@ def test_a_broken_envelope_raises_rather_than_passing_garbage_on() -> None:
 
 
 def test_the_small_english_model_adds_a_person_the_knowledge_base_does_not_know() -> None:
-    # named, but neither introduced as a speaker nor speaking: the default path does not find him
-    text = "Repairs to the breakwater went on while harbour authority chief Tobias Wrenhaven looked on."
+    # named, but with no title, appositive or speech verb around the name: the default path
+    # does not find him
+    text = "Repairs to the breakwater went on while Tobias Wrenhaven looked on from the quay."
     tagged = Tagger()(Article(id="a-1", title="Breakwater repairs", blocks=[Block(text)], source="Test"))
     assert not [e for e in tagged.entities if "wrenhaven" in e.id]
     enriched = NamedEntityRecognizer().pipe([tagged])[0]

@@ -347,3 +347,32 @@ def test_a_known_persons_surname_alone_is_them_once_named_in_full() -> None:
     assert [r.speaker for r in result.reported] == ["António Costa", "António Costa"]
     # the role is his here, not its holder on that day's (Charles Michel until December 2024)
     assert {e.name for e in result.entities if e.type == "person"} == {"António Costa"}
+
+
+def test_a_title_before_a_name_introduces_the_person_and_makes_them_the_subject() -> None:
+    """ "Ukraine's foreign ministry spokesman Oleh Marchuk dismissed the offer": no speech verb,
+    but the title introduces him, and he, not the spokesman the knowledge base knows for a
+    similar role, is whom the next "he said" refers to."""
+    result = tag(
+        '"We are open to dialogue," Dmitry Peskov said.',
+        "Ukraine's foreign ministry spokesman Oleh Marchuk dismissed the offer. "
+        '"We have heard this before," he said.',
+        "Her deputy, Mayor Ilse Vandermeer, was more cautious. "
+        '"We will read the ruling first," Vandermeer said.',
+        day="2024-05-02",
+    )
+    assert speakers(result) == ["Dmitry Peskov", "Oleh Marchuk", "Ilse Vandermeer"]
+
+
+def test_names_written_family_name_first_and_british_first_name_titles() -> None:
+    """ "Li Qiang ... Li said" and "Wang Lihua ... Wang said": family names first; "Sir Keir"
+    is Keir Starmer."""
+    result = tag(
+        "Li Qiang, China's premier, said growth would reach five percent.",
+        '"We are confident," Li said.',
+        "Wang Lihua, an economist at a Shanghai bank, said exporters were struggling.",
+        '"Orders have dried up," Wang said.',
+        'Keir Starmer met the premier later. "We agree on trade," Sir Keir said.',
+        day="2024-09-10",
+    )
+    assert speakers(result) == ["Li Qiang", "Wang Lihua", "Keir Starmer"]
