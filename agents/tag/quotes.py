@@ -205,15 +205,20 @@ _TITLE_ANCHORS = frozenset(
         "Chairman", "Chairwoman", "Judge", "Premier", "Chief", "Envoy", "Leader", "Representative",
     }
 )  # fmt: skip
-# word -> (the cue verb or "", a role head?, an unnamed source's noun?, a title before a name?)
+# Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
+_COURTESY_ANCHORS = frozenset(
+    {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen"}
+)
+# word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
+# title, 2 for a courtesy title, else 0)
 WORDS = {
     word: (
         word if word in _CUE_VERB_SET else "",
         word in _HEAD_ANCHORS,
         word in _NOUN_ANCHORS,
-        word in _HEAD_ANCHORS or word in _TITLE_ANCHORS,
+        2 if word in _COURTESY_ANCHORS else int(word in _HEAD_ANCHORS or word in _TITLE_ANCHORS),
     )
-    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS, *_TITLE_ANCHORS})
+    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS, *_TITLE_ANCHORS, *_COURTESY_ANCHORS})
 }
 # (a DFA: the fastest kind to search, and small for a hundred words). The tagger has the
 # knowledge base's automaton find these words in its own pass (`KnowledgeBase.add_words`);
@@ -234,7 +239,7 @@ def find_words(text: str, low: int, high: int) -> WordHits:
     return words_found(text, hits)
 
 
-def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, bool]]]) -> WordHits:
+def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int]]]) -> WordHits:
     """The automaton's hits of `WORDS` in `text` ((start, end, value), in the order of their
     ends) sorted out: cue verbs, and role heads and nouns that follow a space."""
     found = WordHits([], [], [], [])
@@ -246,8 +251,13 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, boo
                 found.heads.append(start)
             if noun:
                 found.nouns.append(start)
-            if title and text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
+            if title == 1 and text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
                 found.titles.append(end)
+            elif title == 2 and (
+                (text[end : end + 1] == " " and text[end + 1 : end + 2].isupper())
+                or (text[end : end + 2] == ". " and text[end + 2 : end + 3].isupper())
+            ):
+                found.titles.append(start - 1)  # (the run is matched from the title on)
     return found
 
 
@@ -1331,7 +1341,7 @@ def attribute(
     paragraphs: list[tuple[int, str]],
     linked: list[Ref],
     day: date | None,
-    word_hits: list[tuple[int, int, tuple[str, bool, bool, bool]]] | None = None,
+    word_hits: list[tuple[int, int, tuple[str, bool, bool, int]]] | None = None,
 ) -> tuple[list[Quotation], list[Quotation], dict[tuple[int, int], str], dict[str, str]]:
     """Direct quotations with speakers, reported speech, the people that role phrases and the
     names of people the knowledge base does not know refer to (by span), and those people's

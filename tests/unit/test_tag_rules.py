@@ -359,9 +359,10 @@ def test_a_title_before_a_name_introduces_the_person_and_makes_them_the_subject(
         '"We have heard this before," he said.',
         "Her deputy, Mayor Ilse Vandermeer, was more cautious. "
         '"We will read the ruling first," Vandermeer said.',
+        'Vandermeer\'s adviser, Dr. Pieter Smit, was blunter. "The ruling is thin," Smit said.',
         day="2024-05-02",
     )
-    assert speakers(result) == ["Dmitry Peskov", "Oleh Marchuk", "Ilse Vandermeer"]
+    assert speakers(result) == ["Dmitry Peskov", "Oleh Marchuk", "Ilse Vandermeer", "Pieter Smit"]
 
 
 def test_names_written_family_name_first_and_british_first_name_titles() -> None:
