@@ -1452,15 +1452,20 @@ def attribute(
                 reported += _reported(state, masked, s_start, clause, s_end, cues)
             previous_subject = subject or _last_person(state, s_start, s_end)
             previous_speaker = sentence_speaker
-    # role phrases the knowledge base resolved (for entities: "the US president" is a person),
-    # and the mentions of people it does not know
+    # role phrases the knowledge base resolved (for entities: "the US president" is a person)
     resolved = {
         (r.start, r.end): state.resolved_roles.get((r.start, r.end), "") for r in refs if r.kind == "role"
     }
-    if unknown:
-        resolved.update(
-            {(r.start, r.end): r.ids[0] for r in refs if r.kind == "person" and r.ids[0] in unknown}
-        )
+    # the people linking did not find there: those it does not know, and known people by a
+    # surname or title alone ("Costa said", "Sir Keir")
+    linked_spans = {(r.start, r.end) for r in linked}
+    resolved.update(
+        {
+            (r.start, r.end): r.ids[0]
+            for r in refs
+            if r.kind == "person" and (r.start, r.end) not in linked_spans
+        }
+    )
     return quotes, reported, {k: v for k, v in resolved.items() if v}, unknown
 
 

@@ -347,6 +347,13 @@ def test_a_known_persons_surname_alone_is_them_once_named_in_full() -> None:
     assert [r.speaker for r in result.reported] == ["António Costa", "António Costa"]
     # the role is his here, not its holder on that day's (Charles Michel until December 2024)
     assert {e.name for e in result.entities if e.type == "person"} == {"António Costa"}
+    costa = next(e for e in result.entities if e.name == "António Costa")
+    assert [m.surface for m in costa.mentions] == [
+        "António Costa",
+        "President of the European Council",
+        "Costa",
+        "Costa",
+    ]
 
 
 def test_a_title_before_a_name_introduces_the_person_and_makes_them_the_subject() -> None:
