@@ -735,7 +735,8 @@ def split_sentences(
 
 _TITLE_WORD = re.compile(
     rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
-    r"economy|executive|financial|officer|senator|judge|professor)",
+    r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
+    r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -1012,8 +1013,11 @@ def _introductions(
         ends.append(at)
         cue_ends.add(at)
     for end in sorted(set(ends)):
-        # the word before must start with a capital: most cue verbs follow "he" or "the minister"
+        # the word before must start with a capital ("al-Masri" after its particle): most cue
+        # verbs follow "he" or "the minister"
         word_start = max(text.rfind(" ", low, end), low - 1) + 1
+        if text.startswith("al-", word_start, end):
+            word_start += 3
         if word_start >= end or not text[word_start].isupper():
             continue
         found = _NAME_BEFORE.search(text, max(low, word_start - 70), end)
@@ -1863,6 +1867,7 @@ def _has_words(text: str, start: int, end: int, count: int) -> bool:
     return _words_pattern(count).match(text, start, end) is not None
 
 
+_NEGATIONS = (" not ", "n't ", " never ")
 _NEEDS_THAT = frozenset(
     {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling"}
 )
@@ -1876,8 +1881,8 @@ def _reported(
     found: list[Quotation] = []
     taken = clause
     for cue in cues:
-        if cue.start < taken:
-            continue
+        if cue.start < taken or masked.endswith(_NEGATIONS, max(0, cue.start - 6), cue.start):
+            continue  # ("X has not commented on …": nothing was said)
         who = _nearest_before(state, masked, clause, cue.start)
         if not who or who == _ANONYMOUS:
             continue
@@ -1909,6 +1914,10 @@ def _reported(
             and lead.rstrip().endswith(",")
             and _has_words(lead, 0, len(lead), 4)  # (a masked quotation's "_" are not letters)
             and not _ENDS_WITH_ROLE.search(lead)
+            # not "The lone dissenting board member, Ray Castellanos, said": a name in apposition
+            and not masked[np_start : cue.start].rstrip().endswith(",")
+            # nor "Sentencing the company on Wednesday, Judge Alison Marsh said": a participle
+            and not lead.lstrip().split(" ", 1)[0].endswith("ing")
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
         else:
