@@ -146,7 +146,8 @@ _ROLE_HEADS = (
     r"spokesman|spokeswoman|spokesperson|president|prime minister|premier|chancellor|minister|"
     r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
-    r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch"
+    r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
+    r"lawyer|attorney|coach|captain"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -736,7 +737,9 @@ def split_sentences(
 _TITLE_WORD = re.compile(
     rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
     r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
-    r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable)",
+    r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
+    r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
+    r"alhaji|alhaja|elder)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -979,6 +982,14 @@ def _introductions(
             found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
             if found:
                 runs.append((found.start(), found.group(0)))
+    # a name set off by commas after a noun: "The club's captain, Wiremu Tautahi, played"
+    comma = text.find(", ", low, high)
+    while comma > 0:
+        if text[comma - 1].islower() and text[comma + 2 : comma + 3].isupper():
+            found = _NAME_AFTER.match(text, comma + 2, min(high, comma + 92))
+            if found and text.startswith(",", found.end()) and " " in found.group(0):
+                runs.append((found.start(), found.group(0)))
+        comma = text.find(", ", comma + 2, high)
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
@@ -1116,8 +1127,12 @@ def _unknown_people(
             continue
         start += offset
         name = " ".join(words)
-        if name in surnames or any(known.endswith(" " + name) for known in names.values()):
-            continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze")
+        if (
+            name in surnames
+            or any(known.endswith(" " + name) for known in names.values())
+            or any(word == name for word, _person, _at in first_surnames)
+        ):
+            continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze", "Ms Tan")
         told_at = (start, start + len(name))  # a title before a surname tells the gender there
         if titled and len(words) == 1:
             first_name = text.endswith(_FIRST_NAME_TITLES, max(0, start - 5), start)

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from wirewatch.agents.tag import Tagger
@@ -260,16 +261,17 @@ def test_scorer_can_fail() -> None:
     assert report.overall.correct == 0 and report.overall.precision == 0.0
 
 
-def test_the_independently_written_set() -> None:
-    """tests/data/quotes/heldout.yaml: ten articles written apart from the rules, by an author
-    who did not read them (README.md, "The held-out set"), attribution and reported speech."""
-    entries = yaml.safe_load((CORPUS / "heldout.yaml").read_text("utf-8"))["articles"]
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+def test_the_independently_written_sets(name: str) -> None:
+    """tests/data/quotes/heldout*.yaml: articles written apart from the rules, by authors who
+    did not read them (README.md, "The held-out set"), attribution and reported speech."""
+    entries = yaml.safe_load((CORPUS / name).read_text("utf-8"))["articles"]
     tagger = Tagger()
     tagged = {entry["id"]: tagger(article_of(entry)) for entry in entries}
     report = score_attribution(
         {aid: [(q.text, q.speaker) for q in t.quotes] for aid, t in tagged.items()}, entries
     )
-    print(f"\nheld-out set: precision {report.overall.precision:.3f} recall {report.overall.recall:.3f}")
+    print(f"\n{name}: precision {report.overall.precision:.3f} recall {report.overall.recall:.3f}")
     for error in report.errors:
         print("  wrong:", error)
     assert report.overall.found == report.overall.total
