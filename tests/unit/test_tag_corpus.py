@@ -261,7 +261,13 @@ def test_scorer_can_fail() -> None:
     assert report.overall.correct == 0 and report.overall.precision == 0.0
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml"])
+# heldout.yaml and heldout2.yaml were mended for the faults they showed, and are held to the aims;
+# heldout3.yaml is kept held out (scored, never tuned to): its floor keeps the figure it scored
+# when it arrived (precision and recall 0.882) from falling.
+HELD_OUT_FLOORS = {"heldout.yaml": (0.95, 0.90), "heldout2.yaml": (0.95, 0.90), "heldout3.yaml": (0.85, 0.85)}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))
 def test_the_independently_written_sets(name: str) -> None:
     """tests/data/quotes/heldout*.yaml: articles written apart from the rules, by authors who
     did not read them (README.md, "The held-out set"), attribution and reported speech."""
@@ -275,7 +281,8 @@ def test_the_independently_written_sets(name: str) -> None:
     for error in report.errors:
         print("  wrong:", error)
     assert report.overall.found == report.overall.total
-    assert report.overall.precision >= 0.95 and report.overall.recall >= 0.90
+    precision, recall = HELD_OUT_FLOORS[name]
+    assert report.overall.precision >= precision and report.overall.recall >= recall
     reported = [
         any(normalise(item["text"]) in normalise(r.text) and r.speaker == item["speaker"] for r in t.reported)
         for entry, t in ((entry, tagged[entry["id"]]) for entry in entries)
