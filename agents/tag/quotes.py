@@ -739,7 +739,7 @@ _TITLE_WORD = re.compile(
     r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
-    r"alhaji|alhaja|elder)",
+    r"alhaji|alhaja|elder|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -884,6 +884,7 @@ _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
+_POSSESSIVE_DETERMINERS = ("His ", "his ", "Her ", "her ", "Their ", "their ")
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
@@ -982,6 +983,22 @@ def _introductions(
             found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
             if found:
                 runs.append((found.start(), found.group(0)))
+    # a name after a possessive and a noun: "Her colleague Oskar Lindqvist was less certain"
+    for determiner in _POSSESSIVE_DETERMINERS:
+        at = text.find(determiner, low, high)
+        while at >= 0:
+            noun_end = text.find(" ", at + len(determiner), min(high, at + len(determiner) + 25))
+            if (
+                (at == low or not text[at - 1].isalpha())
+                and noun_end > 0
+                and text[at + len(determiner) : noun_end].isalpha()
+                and text[at + len(determiner)].islower()
+                and text[noun_end + 1 : noun_end + 2].isupper()
+            ):
+                found = _NAME_AFTER.match(text, noun_end + 1, min(high, noun_end + 91))
+                if found and " " in found.group(0):
+                    runs.append((found.start(), found.group(0)))
+            at = text.find(determiner, at + 1, high)
     # a name set off by commas after a noun: "The club's captain, Wiremu Tautahi, played"
     comma = text.find(", ", low, high)
     while comma > 0:
@@ -1744,6 +1761,11 @@ def _subject(
                 if ref.kind == "anon":
                     return person, ref
             return person, None
+        single = _INDEFINITE.match(masked, clause, cue.start)
+        if single and masked[single.end() : single.end() + 1].islower():
+            # "A cashier who was held at gunpoint said …": someone unnamed, whom a later "she
+            # said" refers to, rather than the last person named
+            return _ANONYMOUS, Ref(clause, single.end(), "anon")
     for ref in _refs_in(state, clause, s_end):
         if ref.kind not in _SPEAKER_KINDS:
             continue

@@ -261,10 +261,15 @@ def test_scorer_can_fail() -> None:
     assert report.overall.correct == 0 and report.overall.precision == 0.0
 
 
-# heldout.yaml and heldout2.yaml were mended for the faults they showed, and are held to the aims;
-# heldout3.yaml is kept held out (scored, never tuned to): its floor keeps the figure it scored
-# when it arrived (precision and recall 0.882) from falling.
-HELD_OUT_FLOORS = {"heldout.yaml": (0.95, 0.90), "heldout2.yaml": (0.95, 0.90), "heldout3.yaml": (0.85, 0.85)}
+# heldout.yaml to heldout3.yaml were mended for the faults they showed, and are held to the aims;
+# heldout4.yaml is kept held out (scored, never tuned to): its floor keeps the figure it scored
+# when it arrived (precision and recall 0.922) from falling.
+HELD_OUT_FLOORS = {
+    "heldout.yaml": (0.95, 0.90),
+    "heldout2.yaml": (0.95, 0.90),
+    "heldout3.yaml": (0.95, 0.90),
+    "heldout4.yaml": (0.90, 0.90),
+}
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))

@@ -384,3 +384,20 @@ def test_names_written_family_name_first_and_british_first_name_titles() -> None
         day="2024-09-10",
     )
     assert speakers(result) == ["Li Qiang", "Wang Lihua", "Keir Starmer"]
+
+
+def test_a_possessive_and_a_noun_before_a_name_and_an_unnamed_subject() -> None:
+    """ "Her colleague Lars Fenwick was less certain" introduces him; "Independent MP X" is X;
+    and after "A waiter who asked not to be named said …", "she said" is that unnamed person,
+    not the detective named before her."""
+    result = tag(
+        '"The market has moved on," said Anjali Menon, a strategist at a London bank.',
+        'Her colleague Lars Fenwick was less certain. "One more rise is coming," he said.',
+        "Independent MP Rosa Calloway, whose seat flooded last year, said she would back the bill. "
+        '"The money must reach the towns," Calloway said.',
+        "Detective Inspector Mark Oduya said two men had been charged.",
+        'A waiter who asked not to be named said she had been "shaking for days". '
+        '"I will not work nights again," she said.',
+        day="2024-03-22",
+    )
+    assert speakers(result) == ["Anjali Menon", "Lars Fenwick", "Rosa Calloway", "", ""]
