@@ -210,16 +210,31 @@ _TITLE_ANCHORS = frozenset(
 _COURTESY_ANCHORS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen"}
 )
+# Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
+_POSSESSIVE_ANCHORS = frozenset({"his", "her", "their", "His", "Her", "Their"})
 # word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
-# title, 2 for a courtesy title, else 0)
+# title, 2 for a courtesy title, 3 for a possessive and its noun, else 0)
 WORDS = {
     word: (
         word if word in _CUE_VERB_SET else "",
         word in _HEAD_ANCHORS,
         word in _NOUN_ANCHORS,
-        2 if word in _COURTESY_ANCHORS else int(word in _HEAD_ANCHORS or word in _TITLE_ANCHORS),
+        2
+        if word in _COURTESY_ANCHORS
+        else 3
+        if word in _POSSESSIVE_ANCHORS
+        else int(word in _HEAD_ANCHORS or word in _TITLE_ANCHORS),
     )
-    for word in sorted({*_CUE_VERB_SET, *_HEAD_ANCHORS, *_NOUN_ANCHORS, *_TITLE_ANCHORS, *_COURTESY_ANCHORS})
+    for word in sorted(
+        {
+            *_CUE_VERB_SET,
+            *_HEAD_ANCHORS,
+            *_NOUN_ANCHORS,
+            *_TITLE_ANCHORS,
+            *_COURTESY_ANCHORS,
+            *_POSSESSIVE_ANCHORS,
+        }
+    )
 }
 # (a DFA: the fastest kind to search, and small for a hundred words). The tagger has the
 # knowledge base's automaton find these words in its own pass (`KnowledgeBase.add_words`);
@@ -259,6 +274,14 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                 or (text[end : end + 2] == ". " and text[end + 2 : end + 3].isupper())
             ):
                 found.titles.append(start - 1)  # (the run is matched from the title on)
+            elif title == 3 and text[end : end + 1] == " " and text[end + 1 : end + 2].islower():
+                noun_end = text.find(" ", end + 1, end + 25)
+                if (
+                    noun_end > 0
+                    and text[end + 1 : noun_end].isalpha()
+                    and text[noun_end + 1 : noun_end + 2].isupper()
+                ):
+                    found.titles.append(noun_end)
     return found
 
 
@@ -884,7 +907,7 @@ _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
-_POSSESSIVE_DETERMINERS = ("His ", "his ", "Her ", "her ", "Their ", "their ")
+_COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
@@ -983,30 +1006,13 @@ def _introductions(
             found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
             if found:
                 runs.append((found.start(), found.group(0)))
-    # a name after a possessive and a noun: "Her colleague Oskar Lindqvist was less certain"
-    for determiner in _POSSESSIVE_DETERMINERS:
-        at = text.find(determiner, low, high)
-        while at >= 0:
-            noun_end = text.find(" ", at + len(determiner), min(high, at + len(determiner) + 25))
-            if (
-                (at == low or not text[at - 1].isalpha())
-                and noun_end > 0
-                and text[at + len(determiner) : noun_end].isalpha()
-                and text[at + len(determiner)].islower()
-                and text[noun_end + 1 : noun_end + 2].isupper()
-            ):
-                found = _NAME_AFTER.match(text, noun_end + 1, min(high, noun_end + 91))
-                if found and " " in found.group(0):
-                    runs.append((found.start(), found.group(0)))
-            at = text.find(determiner, at + 1, high)
-    # a name set off by commas after a noun: "The club's captain, Wiremu Tautahi, played"
-    comma = text.find(", ", low, high)
-    while comma > 0:
-        if text[comma - 1].islower() and text[comma + 2 : comma + 3].isupper():
-            found = _NAME_AFTER.match(text, comma + 2, min(high, comma + 92))
+    # a name set off by commas after a noun ("The club's captain, Wiremu Tautahi, played"); a
+    # name after a possessive and a noun ("Her colleague Oskar Lindqvist") comes with `titles`
+    for comma in _COMMA_BEFORE_A_CAPITAL.finditer(text, low, high):
+        if text[comma.start() - 1 : comma.start()].islower():
+            found = _NAME_AFTER.match(text, comma.end(), min(high, comma.end() + 90))
             if found and text.startswith(",", found.end()) and " " in found.group(0):
                 runs.append((found.start(), found.group(0)))
-        comma = text.find(", ", comma + 2, high)
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
