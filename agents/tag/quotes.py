@@ -1076,9 +1076,9 @@ def _introductions(
 def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     """The name in a capitalised run: where it starts in the run, its words, whether a
     courtesy or short title came right before it (then a surname alone is a name: "Ms
-    Lindqvist", "Mr. Delgado"), and whether the words can name a person (`_is_name`). Dropped before it: a sentence's first word or a date, and title
-    words ("Passenger Services Director Mikko Rantala", "Mayor Carlos Ibáñez", "Gov. Katie
-    Hobbs"). Callers never change the list."""
+    Lindqvist", "Mr. Delgado"), and whether the words can name a person (`_is_name`). Dropped
+    before it: a sentence's first word or a date, and title words ("Passenger Services Director
+    Mikko Rantala", "Mayor Carlos Ibáñez", "Gov. Katie Hobbs"). Callers never change the list."""
     start = 0
     words = run.split(" ")
     while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
