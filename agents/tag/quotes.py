@@ -147,7 +147,7 @@ _ROLE_HEADS = (
     r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
-    r"lawyer|attorney|coach|captain"
+    r"lawyer|attorney|coach|captain|manager|midfielder|striker|defender|goalkeeper|winger"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -762,7 +762,7 @@ _TITLE_WORD = re.compile(
     r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
-    r"alhaji|alhaja|elder|mp|mep|mla|msp|td)",
+    r"alhaji|alhaja|elder|cllr|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -899,6 +899,12 @@ _NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
 _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
 _NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
+# A noun phrase and a name set off by a comma after such a cue verb: '"…," said Achebe-Clarke's
+# deputy, Farah Quraishi.' (the possessive is someone else), '"…," said the club's captain, Ana Ruiz'
+_ROLE_THEN_NAME = re.compile(
+    rf"(?:the |an? |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w-]* ){{0,3}}[a-z][\w-]*, "
+    rf"(?P<name>(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
+)
 _CLOSING_MARKS = '”"»'
 # What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
 # possessive ("José Álvarez Peña, Chile's finance minister,"), a bare role that says of what
@@ -908,6 +914,8 @@ _APPOSITIVE_START = re.compile(
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
+# what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
+_AFTER_A_SET_OFF_NAME = (",", " of the ", " from ")
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
@@ -1011,18 +1019,21 @@ def _introductions(
     for comma in _COMMA_BEFORE_A_CAPITAL.finditer(text, low, high):
         if text[comma.start() - 1 : comma.start()].islower():
             found = _NAME_AFTER.match(text, comma.end(), min(high, comma.end() + 90))
-            if found and text.startswith(",", found.end()) and " " in found.group(0):
+            if found and text.startswith(_AFTER_A_SET_OFF_NAME, found.end()) and " " in found.group(0):
                 runs.append((found.start(), found.group(0)))
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
-        if text[end : end + 1] == " " and text[end + 1 : end + 2].isupper() and verb != "told":
+        if text[end : end + 1] == " " and verb != "told":
             # '"…," said Mayor Carlos Ibáñez': the verb right after the quotation's closing mark
             # (a comma may stand outside it); "told" is followed by who was told
             before = text[max(low, start - 3) : start].rstrip()
             if before[-1:] in _CLOSING_MARKS or (before[-1:] == "," and before[-2:-1] in _CLOSING_MARKS):
+                role = _ROLE_THEN_NAME.match(text, end + 1, min(high, end + 120))
                 found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
-                if found:
+                if role:
+                    runs.append((role.start("name"), role.group("name")))
+                elif found:
                     runs.append((found.start(), found.group(0)))
         # back over the spaces and comma before the verb, a party and state in brackets ("Ted
         # Cruz (R-Texas) said"), and a "has", "had" or "also"
@@ -1072,6 +1083,12 @@ def _introductions(
     return sorted(set(runs))
 
 
+# Letters after a name, which are no part of it: "Siddharth Venkataraman KC", "Tomás Riera MP"
+_POST_NOMINALS = frozenset(
+    {"KC", "QC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "MBE", "OBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD"}
+)
+
+
 @lru_cache(maxsize=65_536)  # the same runs recur from article to article
 def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     """The name in a capitalised run: where it starts in the run, its words, whether a
@@ -1081,6 +1098,8 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     Mikko Rantala", "Mayor Carlos Ibáñez", "Gov. Katie Hobbs"). Callers never change the list."""
     start = 0
     words = run.split(" ")
+    while len(words) > 1 and words[-1] in _POST_NOMINALS:  # "Siddharth Venkataraman KC"
+        words = words[:-1]
     while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
         start += len(words[0]) + 1
         words = words[1:]
@@ -1156,6 +1175,13 @@ def _unknown_people(
             or any(word == name for word, _person, _at in first_surnames)
         ):
             continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze", "Ms Tan")
+        if len(words) > 1 and text.find(" " + name, 0, start) >= 0:
+            # a longer name written before, with no introduction: "signed Mateus Carvalho Reis"
+            # before "Carvalho Reis, who won his first cap"
+            earlier = _full_name_before(text, name, start)
+            if earlier is not None and len(earlier[1]) > len(words) and not in_quote[earlier[0]]:
+                start, words = earlier
+                name = " ".join(words)
         told_at = (start, start + len(name))  # a title before a surname tells the gender there
         if titled and len(words) == 1:
             first_name = text.endswith(_FIRST_NAME_TITLES, max(0, start - 5), start)
@@ -1563,10 +1589,23 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
         return _unknown_name(state, start, end)
     if refs[0].kind == "anon":
         return _ANONYMOUS
+    # a possessor is someone else: "said Achebe-Clarke's deputy, Farah Quraishi"
+    text = state.text
+    refs = [r for r in refs if r.kind != "person" or text[r.end : r.end + 2] not in _POSSESSIVE_ENDS]
+    if not refs:
+        # the name may follow, set off by a comma the who-span stops at
+        if text.startswith(", ", end):
+            at = bisect_left(state.ref_starts, end + 2)
+            if at < len(state.refs) and state.ref_starts[at] == end + 2 and state.refs[at].kind == "person":
+                return state.refs[at].ids[0]
+        return ""
     for ref in refs:
         if ref.kind == "person":
             return ref.ids[0]
     return state.resolve_ref(refs[0], exclude)
+
+
+_POSSESSIVE_ENDS = ("'s", "’s")
 
 
 _CAPITALISED_WORDS = re.compile(rf"\s*((?:{_NAME_WORD})(?: {_NAME_WORD})*)")
@@ -1612,6 +1651,8 @@ def _names_its_speaker(state: Attribution, text: str, start: int, end: int) -> b
     with "the" and a noun that is no role ("the company said") or a name of several words."""
     refs = _refs_in(state, start, end)
     if refs:
+        if text[refs[0].end : refs[0].end + 2] in _POSSESSIVE_ENDS:
+            return True  # "said Okafor's driver": someone the article does not name
         return (
             refs[0].kind not in _SPEAKER_KINDS
             and _BEFORE_A_NAME.fullmatch(text, start, refs[0].start) is not None

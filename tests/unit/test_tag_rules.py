@@ -401,3 +401,56 @@ def test_a_possessive_and_a_noun_before_a_name_and_an_unnamed_subject() -> None:
         day="2024-03-22",
     )
     assert speakers(result) == ["Anjali Menon", "Lars Fenwick", "Rosa Calloway", "", ""]
+
+
+def test_a_possessor_in_the_who_span_is_not_the_speaker() -> None:
+    """'"…," said Okafor's deputy, Lena Brandt.' is Brandt's, not Okafor's; a deputy named
+    only through his chief is nobody the article names."""
+    result = tag(
+        "Chidi Okafor, the port authority's chairman, said the dredging would start in May.",
+        '"The money is there," said Okafor\u2019s deputy, Lena Brandt.',
+        '"We have the crews too," Brandt added.',
+        '"It will be late," said Okafor\'s driver.',
+        day="2024-02-12",
+    )
+    assert speakers(result) == ["Lena Brandt", "Lena Brandt", ""]
+
+
+def test_a_society_or_a_rail_company_that_speaks_is_no_person() -> None:
+    result = tag(
+        'The Harrowgate Heritage Society said the scheme would be "a scar on the skyline".',
+        'Deutsche Bahn said the walkout was "entirely avoidable".',
+        'Cllr Maeve Donnelly said the council had "heard every objection".',
+        day="2024-02-12",
+    )
+    assert speakers(result) == ["", "", "Maeve Donnelly"]
+
+
+def test_names_set_off_after_a_noun_longer_names_and_letters_after_a_name() -> None:
+    """ "His rival in the ward, Pieter Aalbers of the Green list," introduces Aalbers; a
+    shorter form of a name written before ("Ribeiro Matos" after "Tiago Ribeiro Matos") is
+    that person; "KC" after a name is no part of it."""
+    result = tag(
+        "Harlow Town have signed Tiago Ribeiro Matos from a Lisbon club.",
+        "Ribeiro Matos, who is 20, said he had wanted to play in England for years.",
+        "His rival in the ward, Pieter Aalbers of the Green list, was unmoved. "
+        '"Signings do not fix the drains," Aalbers said.',
+        "Defending, Imogen Walsh KC told the court that her client had acted alone.",
+        day="2024-02-12",
+    )
+    assert speakers(result) == ["Pieter Aalbers"]
+    assert [(r.speaker, r.text[:8]) for r in result.reported] == [
+        ("Tiago Ribeiro Matos", "he had w"),
+        ("Imogen Walsh", "her clie"),
+    ]
+
+
+def test_a_footballer_or_manager_named_later_by_position() -> None:
+    result = tag(
+        "Harlow Town have signed Portuguese winger Tiago Ribeiro Matos.",
+        '"He is quick and brave," said Harlow manager Gareth Moss. "We need both."',
+        'The club\'s owners paid a record fee. The winger met fans on Tuesday. "I am ready," he said.',
+        '"He will start on Saturday," the manager added.',
+        day="2024-02-12",
+    )
+    assert speakers(result) == ["Gareth Moss", "Gareth Moss", "Tiago Ribeiro Matos", "Gareth Moss"]
