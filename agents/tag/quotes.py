@@ -48,10 +48,10 @@ CUE_VERBS = (
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
     "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|"
-    "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|"
+    "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|"
-    "calling|called|describing|described|accused|proposed|repeated|joked|cautioned|countered|"
-    "boasted|signalled|signaled|was quoted as saying|is quoted as saying"
+    "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
+    "boasted|signalled|signaled|accepted|was quoted as saying|is quoted as saying"
 )
 
 
@@ -204,16 +204,36 @@ _TITLE_ANCHORS = frozenset(
         "Mayor", "Minister", "President", "Governor", "Senator", "Spokesman", "Spokeswoman",
         "Spokesperson", "Chancellor", "Secretary", "Director", "Ambassador", "Commissioner",
         "Chairman", "Chairwoman", "Judge", "Premier", "Chief", "Envoy", "Leader", "Representative",
+        "Sheriff", "Cllr", "Councillor", "Councilor", "Sheikh", "Professor", "Inspector",
+        "Detective", "Sergeant", "Superintendent", "Constable", "Coach", "Captain", "Referee",
+        "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
 _COURTESY_ANCHORS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen"}
 )
+# Occupations written before a name as a title, lower case or at a sentence's start: "analyst
+# Chloe Attard", "product marketer Hannah Iqbal", "Nurse Ama Owusu"
+_OCCUPATIONS = (
+    "analyst", "economist", "strategist", "marketer", "engineer", "teacher", "nurse", "farmer",
+    "resident", "activist", "campaigner", "researcher", "scientist", "historian", "novelist",
+    "writer", "artist", "designer", "singer", "actor", "actress", "producer", "doctor", "surgeon",
+    "pilot", "student", "pensioner", "shopkeeper", "trader", "banker", "investor", "consultant",
+    "adviser", "advisor", "landlord", "owner", "founder", "organiser", "organizer", "volunteer",
+    "midwife", "paramedic", "firefighter", "officer", "player", "winger", "striker",
+    "midfielder", "defender", "goalkeeper", "forward", "manager", "correspondent", "reporter",
+    "photographer", "broadcaster", "presenter", "veteran", "survivor", "witness", "butcher",
+    "fisherman", "publican", "grocer", "plumber", "electrician", "builder", "carpenter",
+    "mechanic", "cleaner", "cashier", "waiter", "waitress", "chef", "clerk", "labourer", "welder",
+    "driver", "miner", "potter",
+)  # fmt: skip
+_OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
 _POSSESSIVE_ANCHORS = frozenset({"his", "her", "their", "His", "Her", "Their"})
 # word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
-# title, 2 for a courtesy title, 3 for a possessive and its noun, else 0)
+# title, 2 for a courtesy title, 3 for a possessive and its noun, else 0). "head" before a name
+# is a verb far more often than a title ("to head Ashby Athletic to a win").
 WORDS = {
     word: (
         word if word in _CUE_VERB_SET else "",
@@ -223,7 +243,11 @@ WORDS = {
         if word in _COURTESY_ANCHORS
         else 3
         if word in _POSSESSIVE_ANCHORS
-        else int(word in _HEAD_ANCHORS or word in _TITLE_ANCHORS),
+        else int(
+            (word in _HEAD_ANCHORS and word != "head")
+            or word in _TITLE_ANCHORS
+            or word in _OCCUPATION_ANCHORS
+        ),
     )
     for word in sorted(
         {
@@ -231,6 +255,7 @@ WORDS = {
             *_HEAD_ANCHORS,
             *_NOUN_ANCHORS,
             *_TITLE_ANCHORS,
+            *_OCCUPATION_ANCHORS,
             *_COURTESY_ANCHORS,
             *_POSSESSIVE_ANCHORS,
         }
@@ -333,9 +358,12 @@ _TITLE_CUES = (
 )
 _TITLE_CUE = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
 _TITLE_CUE_WORDS = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
+_SIGN_WORDS = (" read", " reads", " reading", " saying")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
-_NAMED_CUE = re.compile(r"\b(?:called|named|dubbed)\s*$")
-_NAMED_CUE_WORDS = ("called", "named", "dubbed")
+_NAMED_CUE = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
+_NAMED_CUE_WORDS = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
+# a nickname: known to the home supporters as "the Lighthouse"
+_KNOWN_AS = re.compile(r"\bknown\b[^.;:!?]{0,40}\bas\s*$")
 
 
 def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
@@ -556,6 +584,8 @@ class Attribution:
             # text not saying, fits either pronoun)
             for person, person_gender in reversed(self.focus):
                 if person_gender in (gender, "") and person not in exclude:
+                    if not person_gender and person != _ANONYMOUS:
+                        self._learn_gender(person, gender)
                     return person
             # nobody of that gender has been a subject yet: the last one mentioned
             mentioned = [
@@ -578,6 +608,12 @@ class Attribution:
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
+
+    def _learn_gender(self, person: str, gender: str) -> None:
+        """A pronoun that refers to someone whose gender was not known tells it: after '"…," he
+        said' for Pádraig Mulvey, a "she" is no longer him."""
+        self.genders[person] = gender
+        self.focus = [(someone, gender if someone == person else known) for someone, known in self.focus]
 
     def gender_of(self, person: str, ref: Ref | None = None) -> str:
         if person == _ANONYMOUS:
@@ -658,6 +694,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
+    if tail.endswith(" as") and len(inner.split()) <= 4 and not inner.islower() and _KNOWN_AS.search(before):
+        return True
     # (no character but "d" and "D" is "d" to the case-insensitive pattern)
     if (
         tail[-1:] in "dD"
@@ -668,6 +706,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True  # scare quotes: the so-called "experts"
     if inner[-1:] in ",.!?;:" or not span.closed:
         return False
+    if tail.removesuffix(":").endswith(_SIGN_WORDS):
+        return False  # what a placard or a sign says ('one of them reading "Eastline = Lastline"')
     words = inner.split()
     if len(words) < 2 or len(words) > 10:
         return False
@@ -716,6 +756,10 @@ _ABBREVIATION = re.compile(
 _ABBREVIATION_LAST = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
 
 
+# a short attribution after a quotation: "Kruger asked.", "asked Pieter Kruger of the Herald."
+_ATTRIBUTION_NEXT = re.compile(rf"(?:[A-Z][\w.'’-]*\s+){{0,4}}(?:{_CUE_TRIE})\b")
+
+
 def split_sentences(
     p_start: int,
     para: str,
@@ -745,11 +789,20 @@ def split_sentences(
                 depth += 1 if straight_open else -1
             next_mark += 1  # („ counts for neither)
         stop = b_start - p_start
-        if depth == 0 and not (
-            # the abbreviations end with a capital or one of these letters ("$" may also match
-            # before a final newline): test that before the pattern
-            (para[stop - 1 : stop].isupper() or para[stop - 1 : stop] in _ABBREVIATION_LAST)
-            and _ABBREVIATION.search(para[max(0, stop - 4) : stop])
+        if (
+            depth == 0
+            and not (
+                # the abbreviations end with a capital or one of these letters ("$" may also match
+                # before a final newline): test that before the pattern
+                (para[stop - 1 : stop].isupper() or para[stop - 1 : stop] in _ABBREVIATION_LAST)
+                and _ABBREVIATION.search(para[max(0, stop - 4) : stop])
+            )
+            and not (
+                # '"…?" Kruger asked.': a question or exclamation, then who said it, is one sentence
+                para[stop : stop + 1] in "?!"
+                and para[stop + 1 : stop + 2] in _CLOSING_MARKS
+                and _ATTRIBUTION_NEXT.match(para, space - p_start + 1)
+            )
         ):
             bounds.append((start, space))
             start = space + 1
@@ -762,7 +815,8 @@ _TITLE_WORD = re.compile(
     r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
-    r"alhaji|alhaja|elder|cllr|mp|mep|mla|msp|td)",
+    r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
+    r"cardinal|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -895,6 +949,7 @@ _SHORT_TITLES = frozenset(
 )
 _SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
 _MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD})"
+_ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
 _NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
 _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
@@ -915,13 +970,18 @@ _APPOSITIVE_START = re.compile(
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
-_AFTER_A_SET_OFF_NAME = (",", " of the ", " from ")
+_AFTER_A_SET_OFF_NAME = (",", " of the ", " from ", " (")  # " (": a party ("Cllr Pádraig Mulvey (FF),")
 _NAME_WORDS = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
 _NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
 _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
 _FAMILY_NAME_FIRST = frozenset(_NAME_WORDS["family_name_first"])
+_FIRST_NAMES = _load("first_names.yaml")
+_FIRST_NAME_GENDERS = {
+    **{name: "f" for name in _FIRST_NAMES["female"]},
+    **{name: "m" for name in _FIRST_NAMES["male"]},
+}
 # An appositive role with no article: "António Costa, President of the European Council,",
 # "Marina Silva, Brazilian environment minister," (not "X, Tuesday the president ...").
 _BARE_APPOSITIVE_AFTER = re.compile(
@@ -1060,7 +1120,7 @@ def _introductions(
     for end in sorted(set(ends)):
         # the word before must start with a capital ("al-Masri" after its particle): most cue
         # verbs follow "he" or "the minister"
-        word_start = max(text.rfind(" ", low, end), low - 1) + 1
+        word_start = max(text.rfind(" ", low, end), text.rfind("\n", low, end), low - 1) + 1
         if text.startswith("al-", word_start, end):
             word_start += 3
         if word_start >= end or not text[word_start].isupper():
@@ -1068,6 +1128,9 @@ def _introductions(
         found = _NAME_BEFORE.search(text, max(low, word_start - 70), end)
         if found is None:
             found = _SHORT_TITLE_BEFORE.search(text, max(low, word_start - 6), end)
+        if found is None:
+            # a surname alone ("Solheim-Baker, 52, spent"): a name only if written in full before
+            found = _ONE_NAME_WORD.match(text, word_start, end)
         if found is None:
             continue
         start = found.start()
@@ -1100,13 +1163,19 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     words = run.split(" ")
     while len(words) > 1 and words[-1] in _POST_NOMINALS:  # "Siddharth Venkataraman KC"
         words = words[:-1]
-    while words and (words[0] in _NOT_NAME_START or _is_title_word(words[0])):
+    while words and (
+        words[0] in _NOT_NAME_START
+        or _is_title_word(words[0])
+        or (len(words) > 2 and words[0] in _OCCUPATION_ANCHORS)  # "Butcher Tommy Keaveney"
+    ):
         start += len(words[0]) + 1
         words = words[1:]
     cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
     if cut >= 0:
         start += sum(len(word) + 1 for word in words[: cut + 1])
         words = words[cut + 1 :]
+    if words and words[-1].endswith(_POSSESSIVE_ENDS):  # "Sheriff Dale Pruitt's deputies"
+        words = [*words[:-1], words[-1][:-2]]
     titled = bool(words) and (
         words[0] in _HONORIFICS or (words[0][-1:] == "." and words[0][:-1] in _SHORT_TITLES)
     )
@@ -1161,12 +1230,37 @@ def _unknown_people(
     names: dict[str, str] = {}
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
     first_surnames: list[tuple[str, str, int]] = []  # of names of three words or more
+    # surname -> (person id, title, gender) of everyone introduced with it, in order
+    sharing: dict[str, list[tuple[str, str, str]]] = {}
     for start, run in _introductions(text, 0, len(text), cues, titles):
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
         offset, words, titled, is_name = _name_in_run(run)
         if not is_name:
-            continue
+            if (
+                titled
+                or len(words) != 1
+                or not _is_name(words, True)
+                or words[0] in surnames
+                or any(words[0] in known.split(" ") for known in names.values())
+            ):
+                continue
+            # a surname alone where the introduction is ("Solheim-Baker, 52, spent"), the full
+            # name written before it without one ("Ingrid Solheim-Baker holds a cello")
+            earlier = _full_name_before(text, words[0], start + offset)
+            if earlier is None or in_quote[earlier[0]]:
+                continue
+            ends = earlier[0] + len(" ".join(earlier[1]))
+            if text[ends : ends + 1] == " " and text[ends + 1 : ends + 2].isupper():
+                continue  # not where the name ends ("José Álvarez" of José Álvarez Peña)
+            preposition = text[max(0, earlier[0] - 9) : earlier[0]].rsplit(None, 1)[-1:]
+            if preposition and preposition[0] in _PREPOSITIONS:
+                continue  # a club or a place ("signed him from Atlético Serrano")
+            known = kb.person_named(" ".join(earlier[1]))
+            if known:
+                refs.append(Ref(start + offset, start + offset + len(words[0]), "person", (known,)))
+                continue
+            offset, words = earlier[0] - start, earlier[1]
         start += offset
         name = " ".join(words)
         if (
@@ -1197,11 +1291,14 @@ def _unknown_people(
             continue
         person_id = f"person:{slug(name)}"
         names[person_id] = name
-        gender = _told_gender(text, *told_at)
+        gender = _told_gender(text, *told_at) or _FIRST_NAME_GENDERS.get(words[0], "")
         if gender:
             genders[person_id] = gender
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
         surnames.setdefault(words[-1], (person_id, start))
+        bearers = sharing.setdefault(words[-1], [])
+        if all(person_id != bearer for bearer, _title, _gender in bearers):
+            bearers.append((person_id, _title_before(text, start), gender))
         if len([word for word in words if word not in _PARTICLES]) > 2 and words[-2] not in _PARTICLES:
             first_surnames.append((words[-2], person_id, start))
         if words[0] in _FAMILY_NAME_FIRST:  # "Wang Wenbin": "Wang said"
@@ -1210,32 +1307,86 @@ def _unknown_people(
     # not someone else's surname
     for surname, person_id, introduced in first_surnames:
         surnames.setdefault(surname, (person_id, introduced))
-    refs += _surname_mentions(text, in_quote, surnames, refs)
-    return refs, names
+    shared = {surname: people for surname, people in sharing.items() if len(people) > 1}
+    mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
+    for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
+        person_id = ref.ids[0]
+        if person_id not in genders:
+            gender = _told_gender(text, ref.start, ref.end)
+            if gender:
+                genders[person_id] = gender
+    return refs + mentions, names
+
+
+def _in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether the letters between two offsets are part of a longer word ("Baker" in
+    "Solheim-Baker", "Ali" in "Alison")."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return before.isalnum() or after.isalnum() or before in "-'’" or after == "-"
 
 
 def _surname_mentions(
-    text: str, in_quote: list[bool] | bytearray, surnames: dict[str, tuple[str, int]], taken: list[Ref]
+    text: str,
+    in_quote: list[bool] | bytearray,
+    surnames: dict[str, tuple[str, int]],
+    taken: list[Ref],
+    shared: dict[str, list[tuple[str, str, str]]] | None = None,
 ) -> list[Ref]:
     """References to people by their surname alone (surname -> (person id, where named in
     full)): each mention after the full name, outside quotations, as a word of its own, where
-    no reference in `taken` is."""
+    no reference in `taken` is. A surname that several people share (`shared`: surname ->
+    (person id, title, gender) of each) is the one its title says ("Prof Moss", "Mrs Hughes"),
+    else the one of them named last."""
     found: list[Ref] = []
     covered: bytearray | None = None  # 1 where a reference is (made at the first mention)
     for surname, (person_id, introduced) in surnames.items():
+        people = shared.get(surname) if shared else None
         at = text.find(surname, introduced + 1)
         while at >= 0:
             end = at + len(surname)
-            if not in_quote[at] and not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
+            if not in_quote[at] and not _in_a_word(text, at, end):
                 if covered is None:
                     covered = bytearray(len(text))
                     for ref in taken:
                         covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
                 if not covered[at]:
-                    found.append(Ref(at, end, "person", (person_id,)))
+                    who = person_id if people is None else _one_of(people, text, at, taken + found)
+                    found.append(Ref(at, end, "person", (who,)))
                     covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
     return found
+
+
+def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref]) -> str:
+    """Which of the people who share a surname a mention at `at` is: the one with the title
+    written before it, or the gender its courtesy title tells, else the one named last."""
+    title = _title_before(text, at)
+    if title:
+        fitting = [person for person, their_title, _gender in people if their_title == title]
+        gender = _HONORIFICS.get(title, "")
+        if not fitting and gender:
+            fitting = [person for person, _title, their_gender in people if their_gender == gender]
+        if len(fitting) == 1:
+            return fitting[0]
+    ids = {person for person, _title, _gender in people}
+    named = [
+        (ref.start, ref.ids[0])
+        for ref in refs
+        if ref.start < at and ref.kind == "person" and ref.ids[0] in ids
+    ]
+    return max(named)[1] if named else people[0][0]
+
+
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady)\.? $")
+_TITLE_FORMS = {"Professor": "Prof", "Doctor": "Dr"}
+
+
+def _title_before(text: str, at: int) -> str:
+    """The courtesy or academic title right before an offset ("Prof" for "Professor "), or ''."""
+    if text[at - 1 : at] != " ":
+        return ""
+    found = _TITLE_BEFORE.search(text, max(0, at - 11), at)
+    return _TITLE_FORMS.get(found.group(1), found.group(1)) if found else ""
 
 
 def build_refs(
@@ -1933,6 +2084,7 @@ _DIRECT_INTRO = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
 _THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
+_THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -1953,7 +2105,7 @@ def _has_words(text: str, start: int, end: int, count: int) -> bool:
 
 _NEGATIONS = (" not ", "n't ", " never ")
 _NEEDS_THAT = frozenset(
-    {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling"}
+    {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling", "accepted"}
 )
 
 
@@ -1996,6 +2148,8 @@ def _reported(
         if (
             not after_quote
             and lead.rstrip().endswith(",")
+            # "Under cross-examination by X, Dent accepted that she had …": the clause after
+            and not _THAT_NEXT.match(masked, cue.end, s_end)
             and _has_words(lead, 0, len(lead), 4)  # (a masked quotation's "_" are not letters)
             and not _ENDS_WITH_ROLE.search(lead)
             # not "The lone dissenting board member, Ray Castellanos, said": a name in apposition

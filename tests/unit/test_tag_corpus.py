@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -261,14 +261,29 @@ def test_scorer_can_fail() -> None:
     assert report.overall.correct == 0 and report.overall.precision == 0.0
 
 
-# heldout.yaml to heldout4.yaml were mended for the faults they showed, and are held to the
-# aims; heldout5.yaml is kept held out (scored, never tuned to): its floor keeps the figure it
-# scored when it arrived from falling.
+class Floor(NamedTuple):
+    """What a set must score: its quotations found (a share of them), attribution precision
+    and recall, and the share of its reported-speech items found with their speaker."""
+
+    found: float
+    precision: float
+    recall: float
+    reported: float
+
+
+# heldout.yaml to heldout5.yaml were mended for the faults they showed, and are held to the
+# aims. heldout6.yaml and heldout7.yaml are kept held out (scored, never tuned to: precision
+# 0.839 and 0.885, recall 0.746 and 0.754, with the rules that came after them): their floors
+# only keep them from falling.
+DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
-    "heldout.yaml": (0.95, 0.90),
-    "heldout2.yaml": (0.95, 0.90),
-    "heldout3.yaml": (0.95, 0.90),
-    "heldout4.yaml": (0.95, 0.90),
+    "heldout.yaml": DEVELOPMENT,
+    "heldout2.yaml": DEVELOPMENT,
+    "heldout3.yaml": DEVELOPMENT,
+    "heldout4.yaml": DEVELOPMENT,
+    "heldout5.yaml": DEVELOPMENT,
+    "heldout6.yaml": Floor(0.95, 0.80, 0.70, 0.55),
+    "heldout7.yaml": Floor(0.95, 0.85, 0.70, 0.75),
 }
 
 
@@ -285,12 +300,12 @@ def test_the_independently_written_sets(name: str) -> None:
     print(f"\n{name}: precision {report.overall.precision:.3f} recall {report.overall.recall:.3f}")
     for error in report.errors:
         print("  wrong:", error)
-    assert report.overall.found == report.overall.total
-    precision, recall = HELD_OUT_FLOORS[name]
-    assert report.overall.precision >= precision and report.overall.recall >= recall
+    floor = HELD_OUT_FLOORS[name]
+    assert report.overall.found >= floor.found * report.overall.total
+    assert report.overall.precision >= floor.precision and report.overall.recall >= floor.recall
     reported = [
         any(normalise(item["text"]) in normalise(r.text) and r.speaker == item["speaker"] for r in t.reported)
         for entry, t in ((entry, tagged[entry["id"]]) for entry in entries)
         for item in entry["reported"]
     ]
-    assert sum(reported) / len(reported) >= 0.80
+    assert sum(reported) / len(reported) >= floor.reported

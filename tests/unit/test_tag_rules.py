@@ -454,3 +454,71 @@ def test_a_footballer_or_manager_named_later_by_position() -> None:
         day="2024-02-12",
     )
     assert speakers(result) == ["Gareth Moss", "Gareth Moss", "Tiago Ribeiro Matos", "Gareth Moss"]
+
+
+def test_a_surname_introduced_alone_takes_the_full_name_written_before() -> None:
+    """ "Marta Lindgren-Cole repairs harps" introduces no one, but "Lindgren-Cole, 48, moved"
+    does, and the full name is hers; "Cole" inside her name is not "Cole" the joiner."""
+    result = tag(
+        "In a shed above the bay, Marta Lindgren-Cole repairs harps.",
+        '"Every crack tells you who played it," she says.',
+        "Lindgren-Cole, 48, moved from Glasgow in 2021. Her brother, the joiner Euan Cole, built the shed.",
+        'Cole, who still lives in the town, laughs at the idea. "She needed a door," he says.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Marta Lindgren-Cole", "Euan Cole"]
+
+
+def test_occupations_and_local_titles_before_a_name() -> None:
+    result = tag(
+        'At Brook & Finch, analyst Nadia Kersh was kinder, calling the cuts "late but right".',
+        'Sheriff Dale Okonjo\'s deputies reached the farm at dawn. "We got everyone out," Okonjo said.',
+        "Butcher Tommy Farrant, whose shop faces the square, has gathered 900 signatures. "
+        '"Come and count the cars," he said.',
+        'The chair, Cllr Aoife Gannon (FG), defended the plan. "It pays for footpaths," Gannon said.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Nadia Kersh", "Dale Okonjo", "Tommy Farrant", "Aoife Gannon"]
+
+
+def test_first_names_and_the_pronouns_already_resolved_tell_gender() -> None:
+    """A "she" does not go to Jim Harrell, named last, nor to a councillor whom a "he" has
+    already referred to."""
+    result = tag(
+        "The county's emergency manager, Rosa Quintero, said crews were still searching.",
+        "Volunteers organised by a local pastor, Jim Harrell, handed out sandbags. "
+        '"Check on your neighbours," she said.',
+        '"Parking charges will empty the square," said Cllr Breda Mac Giolla.',
+        'Cllr Pádraig Tully (FF) backed the plan. "The money is needed," he said.',
+        'Cllr Tully later accused Cllr Mac Giolla of grandstanding. "Then I will take a bow," she replied.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == [
+        "Rosa Quintero",
+        "Breda Mac Giolla",
+        "Pádraig Tully",
+        "Breda Mac Giolla",
+    ]
+
+
+def test_people_who_share_a_surname_are_told_apart_by_title() -> None:
+    result = tag(
+        "Dr Hanna Voss, an epidemiologist who led the study, was surprised by the result.",
+        "Professor Lukas Voss, a physicist who is no relation, praised the method. "
+        '"It will hold," Prof Voss said.',
+        'Dr Voss was more careful. "We need a second summer of data," she said.',
+        "Prof Voss said the study's weakness was its small sample.",
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Lukas Voss", "Hanna Voss"]
+    assert [r.speaker for r in result.reported] == ["Lukas Voss"]
+
+
+def test_a_nickname_is_no_quotation_and_asked_is_a_cue() -> None:
+    result = tag(
+        'Bakare, known to the fans as "the Crane", scored twice.',
+        'Jana Ruiz of the Valley Echo pressed the chief. "Will you refund anyone?" Ruiz asked.',
+        day="2024-06-01",
+    )
+    assert [q.text for q in result.quotes] == ["Will you refund anyone?"]
+    assert speakers(result) == ["Jana Ruiz"]
