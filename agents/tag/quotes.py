@@ -950,6 +950,7 @@ _SHORT_TITLES = frozenset(
 _SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
 _MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD})"
 _ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
+_NOT_A_SURNAME = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
 _NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
 _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
@@ -1084,7 +1085,11 @@ def _introductions(
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
-        if text[end : end + 1] == " " and verb != "told":
+        if (
+            text[end : end + 1] == " "
+            and verb != "told"
+            and (text[end + 1 : end + 2].isupper() or text.startswith(("the ", "a ", "an "), end + 1))
+        ):
             # '"…," said Mayor Carlos Ibáñez': the verb right after the quotation's closing mark
             # (a comma may stand outside it); "told" is followed by who was told
             before = text[max(low, start - 3) : start].rstrip()
@@ -1120,11 +1125,11 @@ def _introductions(
     for end in sorted(set(ends)):
         # the word before must start with a capital ("al-Masri" after its particle): most cue
         # verbs follow "he" or "the minister"
-        word_start = max(text.rfind(" ", low, end), text.rfind("\n", low, end), low - 1) + 1
+        word_start = max(text.rfind(" ", low, end), text.rfind("\n", max(low, end - 60), end), low - 1) + 1
         if text.startswith("al-", word_start, end):
             word_start += 3
-        if word_start >= end or not text[word_start].isupper():
-            continue
+        if word_start >= end or not text[word_start].isupper() or text[word_start:end] in _NOT_A_SURNAME:
+            continue  # (most cue verbs follow "he" or "the minister")
         found = _NAME_BEFORE.search(text, max(low, word_start - 70), end)
         if found is None:
             found = _SHORT_TITLE_BEFORE.search(text, max(low, word_start - 6), end)
@@ -1204,13 +1209,25 @@ def _full_name_before(
     before "Sir Keir"), before an offset, when one is written there."""
     if first_name:
         pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}{_MORE_NAME_WORDS}+")
-    else:
-        pattern = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}*? {re.escape(word)}(?![\w'’-])")
-    found = pattern.search(text, 0, before)
-    if found is None:
-        return None
-    offset, words, _titled, is_name = _name_in_run(found.group(0))
-    return (found.start() + offset, words) if len(words) > 1 and is_name else None
+        found = pattern.search(text, 0, before)
+        if found is None:
+            return None
+        offset, words, _titled, is_name = _name_in_run(found.group(0))
+        return (found.start() + offset, words) if len(words) > 1 and is_name else None
+    # each place the word ends a run of capitalised words (str.find, then the run backwards:
+    # a pattern searched from the start would be tried at every capital of the text)
+    at = text.find(" " + word, 0, before)
+    while at >= 0:
+        end = at + 1 + len(word)
+        after = text[end : end + 1]
+        if not (after.isalnum() or after == "-") and (after not in "'’" or text[end + 1 : end + 2] == "s"):
+            found = _NAME_BEFORE.search(text, max(0, at - 70), end)
+            if found is not None:
+                offset, words, _titled, is_name = _name_in_run(found.group(0))
+                if len(words) > 1 and is_name:
+                    return found.start() + offset, words
+        at = text.find(" " + word, end, before)
+    return None
 
 
 def _unknown_people(
@@ -1232,6 +1249,8 @@ def _unknown_people(
     first_surnames: list[tuple[str, str, int]] = []  # of names of three words or more
     # surname -> (person id, title, gender) of everyone introduced with it, in order
     sharing: dict[str, list[tuple[str, str, str]]] = {}
+    # surname -> (how far it was searched, its full name before there, if any)
+    full_names: dict[str, tuple[int, tuple[int, list[str]] | None]] = {}
     for start, run in _introductions(text, 0, len(text), cues, titles):
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
@@ -1242,12 +1261,18 @@ def _unknown_people(
                 or len(words) != 1
                 or not _is_name(words, True)
                 or words[0] in surnames
+                or match_text(words[0]) in kb.surfaces  # a known one: linking has it already
                 or any(words[0] in known.split(" ") for known in names.values())
             ):
                 continue
             # a surname alone where the introduction is ("Solheim-Baker, 52, spent"), the full
-            # name written before it without one ("Ingrid Solheim-Baker holds a cello")
-            earlier = _full_name_before(text, words[0], start + offset)
+            # name written before it without one ("Ingrid Solheim-Baker holds a cello"); the
+            # same surname recurs at cue after cue ("Lund said"): the full name is found once
+            word, at = words[0], start + offset
+            searched, earlier = full_names.get(word, (0, None))
+            if earlier is None and text.find(" " + word, searched, at) >= 0:
+                earlier = _full_name_before(text, word, at)
+            full_names[word] = (at, earlier)
             if earlier is None or in_quote[earlier[0]]:
                 continue
             ends = earlier[0] + len(" ".join(earlier[1]))
