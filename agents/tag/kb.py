@@ -52,6 +52,7 @@ _ROLE_WORDS = {
     "chairman": "chair",
     "chairwoman": "chair",
     "boss": "chief",
+    "skipper": "captain",
     "head": "chief",
     "defense": "defence",
 }

@@ -147,7 +147,8 @@ _ROLE_HEADS = (
     r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
-    r"lawyer|attorney|coach|captain|manager|midfielder|striker|defender|goalkeeper|winger"
+    r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
+    r"sheriff"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -226,7 +227,7 @@ _OCCUPATIONS = (
     "photographer", "broadcaster", "presenter", "veteran", "survivor", "witness", "butcher",
     "fisherman", "publican", "grocer", "plumber", "electrician", "builder", "carpenter",
     "mechanic", "cleaner", "cashier", "waiter", "waitress", "chef", "clerk", "labourer", "welder",
-    "driver", "miner", "potter",
+    "driver", "miner", "potter", "passenger",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -358,6 +359,9 @@ _TITLE_CUES = (
 )
 _TITLE_CUE = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
 _TITLE_CUE_WORDS = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
+_CALLED_THE = re.compile(
+    r"\b(?:called|calling|calls|described|describing|describes)\s+the\s+\w+\s*,?\s*$", re.I
+)
 _SIGN_WORDS = (" read", " reads", " reading", " saying")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
@@ -381,6 +385,8 @@ _HONORIFIC = re.compile(
 _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
+_ANY_GENDER = "any"  # the gender of a reference that fits anyone ("the 23-year-old")
+_AGE_NP = re.compile(r"[Tt]he \d{1,3}-year-old(?![\w-])")
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
@@ -578,13 +584,18 @@ class Attribution:
                     return person
                 self.resolved_roles[key] = person
             return self.resolved_roles[key]
+        if ref.kind == "pronoun" and ref.gender == _ANY_GENDER:  # "the 23-year-old said"
+            for person, _gender in reversed(self.focus):
+                if person != _ANONYMOUS and person not in exclude:
+                    return person
+            return ""
         if ref.kind == "pronoun":
             gender = "f" if self.text[ref.start].lower() == "s" else "m"
             # (someone whose gender is not known, the knowledge base not knowing them and the
             # text not saying, fits either pronoun)
             for person, person_gender in reversed(self.focus):
                 if person_gender in (gender, "") and person not in exclude:
-                    if not person_gender and person != _ANONYMOUS:
+                    if not person_gender and person != _ANONYMOUS and self._cue_follows(ref):
                         self._learn_gender(person, gender)
                     return person
             # nobody of that gender has been a subject yet: the last one mentioned
@@ -608,6 +619,13 @@ class Attribution:
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
+
+    def _cue_follows(self, ref: Ref) -> bool:
+        """Whether a speech verb follows a reference ("he said", "she also told"): a pronoun
+        resolved there says who spoke, where one that is any sentence's subject ("He was flown
+        to hospital", the wounded boy) may be someone the article never names."""
+        at = bisect_left(self.cue_starts, ref.end)
+        return at < len(self.cue_starts) and self.cue_starts[at] - ref.end <= 8
 
     def _learn_gender(self, person: str, gender: str) -> None:
         """A pronoun that refers to someone whose gender was not known tells it: after '"…," he
@@ -690,7 +708,12 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
     # the cue patterns end at the opening mark: test the last words with str methods first,
     # since searching a pattern anchored at the end tries it at every position
     tail = before.rstrip()
-    if _ends_with_any(tail.removesuffix(",").rstrip(), _TITLE_CUE_WORDS) and _TITLE_CUE.search(before):
+    if (
+        _ends_with_any(tail.removesuffix(",").rstrip(), _TITLE_CUE_WORDS)
+        and _TITLE_CUE.search(before)
+        # 'called the film "a quiet, stubborn miracle"': what the film is, not its title
+        and (inner[:1].isupper() or not _CALLED_THE.search(before))
+    ):
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
@@ -1279,8 +1302,8 @@ def _unknown_people(
             if text[ends : ends + 1] == " " and text[ends + 1 : ends + 2].isupper():
                 continue  # not where the name ends ("José Álvarez" of José Álvarez Peña)
             preposition = text[max(0, earlier[0] - 9) : earlier[0]].rsplit(None, 1)[-1:]
-            if preposition and preposition[0] in _PREPOSITIONS:
-                continue  # a club or a place ("signed him from Atlético Serrano")
+            if preposition and preposition[0] in _PREPOSITIONS and earlier[1][0] not in _FIRST_NAME_GENDERS:
+                continue  # a club or a place ("signed him from Atlético Serrano"), not a person
             known = kb.person_named(" ".join(earlier[1]))
             if known:
                 refs.append(Ref(start + offset, start + offset + len(words[0]), "person", (known,)))
@@ -1458,8 +1481,9 @@ def build_refs(
         _ROLE_NP, _ROLE_NP_CORE, _ROLE_HEAD, _ROLE_NP_REACH, text, backwards, stretches, heads
     )
     for match in role_phrases:
-        if not in_quote[match.start()]:
-            found.append(Ref(match.start(), match.end(), "rolephrase"))
+        start = match.start()
+        if not in_quote[start]:
+            found.append(Ref(_after_a_sentence_end(text, start, match.end()), match.end(), "rolephrase"))
     nouns = sorted(set(words.nouns))
     for match in _anchored_matches(_ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns):
         if not in_quote[match.start()]:
@@ -1471,6 +1495,12 @@ def build_refs(
     for match in (m for low, high in stretches for m in _PRONOUN.finditer(text, low, high)):
         if not in_quote[match.start()]:
             found.append(Ref(match.start(), match.end(), "pronoun"))
+    at = text.find("-year-old")  # "the 23-year-old said": whoever is in focus, of either gender
+    while at >= 0:
+        age = _AGE_NP.match(text, max(0, at - 8), at + 9)
+        if age is not None and not in_quote[age.start()]:
+            found.append(Ref(age.start(), age.end(), "pronoun", gender=_ANY_GENDER))
+        at = text.find("-year-old", at + 9)
     # the longest expression wins where they overlap; a role phrase that contains a
     # knowledge-base role keeps the knowledge base's role keys
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
@@ -1507,12 +1537,28 @@ def build_refs(
             np_start = ref.np_start = _np_start(text, np_start)
         ref.possessive = text[ref.end : ref.end + 2] in _POSSESSIVE_ENDINGS
         before = text[max(0, np_start - 20) : np_start].rsplit(None, 1)  # the last word is enough
-        ref.after_preposition = bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
+        # (a comma ends the prepositional phrase: "Asked where it had come from, she said")
+        ref.after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
     chosen.sort(key=_START)
     return chosen
 
 
 _START = attrgetter("start")
+
+
+def _after_a_sentence_end(text: str, start: int, end: int) -> int:
+    """Where a role phrase starts once the words it took from the sentence before are dropped
+    ("the meeting.\n\nThe minister": "The minister"; "the U.S. president" stays whole)."""
+    cut = text.rfind("\n", start, end)
+    stop = text.rfind(". ", start, end)
+    if stop > cut and text[stop - 2 : stop].isalpha() and text[stop - 1].islower():
+        cut = stop + 1
+    if cut < 0:
+        return start
+    cut += 1
+    while cut < end and text[cut].isspace():
+        cut += 1
+    return cut
 
 
 def _known_surnames(
@@ -1630,6 +1676,7 @@ def attribute(
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
     speaker_of_span: dict[int, str] = {}
+    quote_at: dict[int, Quotation] = {}  # span start -> its quotation
     boundaries = find_boundaries(text)  # (paragraphs never share one)
     next_boundary = next_mark = 0
     for p_index, (p_start, para) in enumerate(paragraphs):
@@ -1682,16 +1729,17 @@ def attribute(
                     state.push_focus(speaker)
                     state.introduce(speaker, span.start)
                     sentence_speaker = speaker
-                quotes.append(
-                    Quotation(
-                        text=text[span.start : span.end].strip(),
-                        speaker=names.get(speaker, ("", ""))[0] if speaker else "",
-                        speaker_id=speaker,
-                        cue=cue,
-                        start=span.start,
-                        end=span.end,
-                    )
+                    if span.continues:
+                        _name_earlier_parts(span, speaker, spans_of, speaker_of_span, quote_at, names)
+                quote = quote_at[span.start] = Quotation(
+                    text=text[span.start : span.end].strip(),
+                    speaker=names.get(speaker, ("", ""))[0] if speaker else "",
+                    speaker_id=speaker,
+                    cue=cue,
+                    start=span.start,
+                    end=span.end,
                 )
+                quotes.append(quote)
             if cues:  # (reported speech needs a cue verb after the clause start)
                 reported += _reported(state, masked, s_start, clause, s_end, cues)
             previous_subject = subject or _last_person(state, s_start, s_end)
@@ -2079,6 +2127,26 @@ def _speaker_of(
     if before.strip():
         return (subject, "") if subject and subject not in exclude else ("", "none")
     return "", ""
+
+
+def _name_earlier_parts(
+    span: Span,
+    speaker: str,
+    spans_of: dict[int, list[Span]],
+    speaker_of_span: dict[int, str],
+    quote_at: dict[int, Quotation],
+    names: _Names,
+) -> None:
+    """A quotation over several paragraphs has one speaker: when a later part names them
+    ('"…," said the spokesperson, Nadia Lund') and the parts before had none, they are theirs."""
+    while span.continues:
+        earlier = spans_of.get(span.paragraph - 1, [])
+        if not earlier or earlier[-1].closed or speaker_of_span.get(earlier[-1].start, "x"):
+            return
+        span = earlier[-1]
+        speaker_of_span[span.start] = speaker
+        quote = quote_at[span.start]
+        quote.speaker, quote.speaker_id = names.get(speaker, ("", ""))[0], speaker
 
 
 def _standalone(

@@ -522,3 +522,55 @@ def test_a_nickname_is_no_quotation_and_asked_is_a_cue() -> None:
     )
     assert [q.text for q in result.quotes] == ["Will you refund anyone?"]
     assert speakers(result) == ["Jana Ruiz"]
+
+
+def test_a_pronoun_learns_a_gender_only_where_it_speaks() -> None:
+    """ "He was flown to hospital" (a wounded boy the article never names) says nothing of the
+    sheriff; so her later "she said" is still hers."""
+    result = tag(
+        "Sheriff Dana Whitby said deputies found the teen near the pumps. He was flown to a "
+        "hospital in Fairbury.",
+        'Det. Karen Boyle is leading the inquiry. "We need witnesses," Boyle said.',
+        "Whitby was blunt about the wait for the laboratory, where a team led by Capt. Ron "
+        'Avery is examining the casings. "That can take two weeks," she said.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Karen Boyle", "Dana Whitby"]
+
+
+def test_an_age_a_preposition_and_a_person_named_after_a_preposition() -> None:
+    """ "the 23-year-old said" is whoever is in focus; a surname introduced alone finds a full
+    name written after "from" when its first word is a first name; "Asked where the idea had
+    come from, she said:" is not a pronoun governed by "from"."""
+    result = tag(
+        "A maiden century from Samuel Adeyemi carried the Strikers into the final.",
+        'Adeyemi was dropped on 12. "I backed myself," the 23-year-old said.',
+        "Adeyemi said he would treat the final like any other match.",
+        "Asked where the idea had come from, he said: \u201cFrom the nets.\u201d",
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Samuel Adeyemi", "Samuel Adeyemi"]
+    assert [r.speaker for r in result.reported] == ["Samuel Adeyemi"]
+
+
+def test_the_speaker_named_in_a_later_part_of_a_quotation_speaks_the_earlier_parts() -> None:
+    result = tag(
+        'The crew were visited on Tuesday, a spokesperson for the ministry said. "All eleven '
+        "are in good health.",
+        '"We are grateful for that," said the spokesperson, Nadia Strand.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Nadia Strand", "Nadia Strand"]
+
+
+def test_a_role_phrase_never_starts_in_the_sentence_before() -> None:
+    """ "…after the meeting.\\n\\nThe minister said" is "the minister", not "meeting minister";
+    and the film a critic calls "a quiet, stubborn miracle" is no title."""
+    result = tag(
+        '"We will not accept it," Foreign Minister Viktor Orlov told reporters after the meeting.',
+        "The minister said the ambassador had been handed a note of protest.",
+        'The critic Helen Marsh called the film "a quiet, stubborn miracle".',
+        day="2024-06-01",
+    )
+    assert [r.speaker for r in result.reported] == ["Viktor Orlov"]
+    assert speakers(result) == ["Viktor Orlov", "Helen Marsh"]
