@@ -148,7 +148,7 @@ _ROLE_HEADS = (
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
-    r"sheriff"
+    r"sheriff|carer|nurse|doctor|teacher|farmer"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -227,7 +227,9 @@ _OCCUPATIONS = (
     "photographer", "broadcaster", "presenter", "veteran", "survivor", "witness", "butcher",
     "fisherman", "publican", "grocer", "plumber", "electrician", "builder", "carpenter",
     "mechanic", "cleaner", "cashier", "waiter", "waitress", "chef", "clerk", "labourer", "welder",
-    "driver", "miner", "potter", "passenger",
+    "driver", "miner", "potter", "passenger", "guitarist", "bassist", "drummer", "keyboardist",
+    "pianist", "violinist", "cellist", "vocalist", "rapper", "comedian", "dancer", "poet",
+    "painter", "sculptor", "architect", "novelist",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -1355,6 +1357,17 @@ def _unknown_people(
     # not someone else's surname
     for surname, person_id, introduced in first_surnames:
         surnames.setdefault(surname, (person_id, introduced))
+    # so is a first name, in features and sport ("Maya says"), when no one else introduced has
+    # it and it names nothing the knowledge base knows ("Jordan", "Victoria")
+    given: dict[str, list[tuple[str, int]]] = {}
+    for ref in refs:
+        name = names.get(ref.ids[0], "")
+        first = name.split(" ", 1)[0]
+        if " " in name and first not in _FAMILY_NAME_FIRST and text.startswith(name, ref.start):
+            given.setdefault(first, []).append((ref.ids[0], ref.start))
+    for first, people in given.items():
+        if len({person for person, _at in people}) == 1 and match_text(first) not in kb.surfaces:
+            surnames.setdefault(first, people[0])
     shared = {surname: people for surname, people in sharing.items() if len(people) > 1}
     mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction

@@ -271,8 +271,8 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout6.yaml were mended for the faults they showed, and are held to the
-# aims. heldout7.yaml is kept held out (scored, never tuned to: precision 0.885, recall 0.754,
+# heldout.yaml to heldout7.yaml were mended for the faults they showed, and are held to the
+# aims. heldout8.yaml is kept held out (scored, never tuned to: precision 0.839, recall 0.758,
 # with the rules that came after it): its floor only keeps it from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -282,7 +282,8 @@ HELD_OUT_FLOORS = {
     "heldout4.yaml": DEVELOPMENT,
     "heldout5.yaml": DEVELOPMENT,
     "heldout6.yaml": DEVELOPMENT,
-    "heldout7.yaml": Floor(0.95, 0.85, 0.70, 0.75),
+    "heldout7.yaml": DEVELOPMENT,
+    "heldout8.yaml": Floor(1.0, 0.80, 0.70, 0.60),
 }
 
 

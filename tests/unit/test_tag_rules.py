@@ -574,3 +574,17 @@ def test_a_role_phrase_never_starts_in_the_sentence_before() -> None:
     )
     assert [r.speaker for r in result.reported] == ["Viktor Orlov"]
     assert speakers(result) == ["Viktor Orlov", "Helen Marsh"]
+
+
+def test_first_names_alone_musicians_and_a_carer() -> None:
+    """In features a person is their first name after the full one ("Maya says"), unless two
+    people introduced share it; "Guitarist Felix Brandt" is Felix Brandt; "the carer said" is
+    the carer the article introduced."""
+    result = tag(
+        '"Three takes and you live with it," says singer Maya Okafor-Reyes.',
+        'Guitarist Felix Brandt agrees. "You can hear the room," he says.',
+        '"He went to the pub twice," Maya says.',
+        'Her carer, Agnieszka Nowak, reads to her. "She corrects me," the carer said.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Maya Okafor-Reyes", "Felix Brandt", "Maya Okafor-Reyes", "Agnieszka Nowak"]
