@@ -160,7 +160,7 @@ _ROLE_HEADS_TRIE = _trie_pattern(
 # followed by what comes next (an apostrophe, a space, a letter), so re need not try.
 _ROLE_NP = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=[A-Z])[\w.-]*+['’]s)\s++(?:[A-Za-z][\w.+'’-]*+\s++){0,4}?"
-    rf"(?:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
+    rf"(?i:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
 )
 _ANON_NOUNS = (
     r"spokesman|spokeswoman|spokesperson|analysts?|diplomats?|officials?|owners?|residents?|"
@@ -181,7 +181,12 @@ _ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
 # Words that anchor the reference patterns above: a role phrase (`_ROLE_NP`) ends with a role
 # head, an unnamed source (`_ANON`) with one of its nouns. The patterns are then tried only
 # just before these words, where they can match (see `_anchored_matches`).
-_HEAD_ANCHORS = frozenset(re.split(r"[- ]", head.replace("[- ]", " "))[0] for head in _ROLE_HEADS.split("|"))
+_HEAD_ANCHORS = frozenset(
+    word
+    for head in _ROLE_HEADS.split("|")
+    for first in [re.split(r"[- ]", head.replace("[- ]", " "))[0]]
+    for word in (first, first.title())  # "the Premier said", as Australian and British copy has it
+)
 _NOUN_ANCHORS = frozenset(noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|"))
 
 
@@ -207,7 +212,9 @@ _TITLE_ANCHORS = frozenset(
         "Chairman", "Chairwoman", "Judge", "Premier", "Chief", "Envoy", "Leader", "Representative",
         "Sheriff", "Cllr", "Councillor", "Councilor", "Sheikh", "Professor", "Inspector",
         "Detective", "Sergeant", "Superintendent", "Constable", "Coach", "Captain", "Referee",
-        "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy",
+        "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy", "Colonel", "General",
+        "Major", "Lieutenant", "Commander", "Brigadier", "Admiral", "Corporal",
+        "Justice", "Member", "Councilmember", "Assemblymember",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
@@ -247,7 +254,7 @@ WORDS = {
         else 3
         if word in _POSSESSIVE_ANCHORS
         else int(
-            (word in _HEAD_ANCHORS and word != "head")
+            (word in _HEAD_ANCHORS and word not in ("head", "Head"))
             or word in _TITLE_ANCHORS
             or word in _OCCUPATION_ANCHORS
         ),
@@ -841,7 +848,8 @@ _TITLE_WORD = re.compile(
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
-    r"cardinal|mp|mep|mla|msp|td)",
+    r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
+    r"member|councilmember|assemblymember|council|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -905,7 +913,7 @@ _ROLE_NP_REACH = re.compile(r"\s+(?:[\w.+'’-]+\s+){0,4}[\w.+'’-]*")
 _ANON_REACH = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}[\w’'-]*")
 # Each pattern up to its anchor word, and the anchor word alone (where a match using it ends)
 _ROLE_NP_CORE = re.compile(_ROLE_NP.pattern[: _ROLE_NP.pattern.index(r"\b(?:\s+of")] + r"\b")
-_ROLE_HEAD = re.compile(rf"(?:{_ROLE_HEADS_TRIE})\b")
+_ROLE_HEAD = re.compile(rf"(?i:{_ROLE_HEADS_TRIE})\b")
 _ANON_NOUN = re.compile(rf"(?:{_ANON_NOUNS})\b")
 
 
@@ -991,7 +999,7 @@ _CLOSING_MARKS = '”"»'
 # possessive ("José Álvarez Peña, Chile's finance minister,"), a bare role that says of what
 # ("Chinwe Eze, chief economist at a Lagos brokerage,"), or an age ("Maria Gomez, 54, a teacher").
 _APPOSITIVE_START = re.compile(
-    r",\s+(?:the|an?|who|whose|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
+    r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
@@ -1029,7 +1037,7 @@ _GENDER_BEFORE = re.compile(
     rf"|(?P<m>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'm')}))\.? $"
 )
 _GENDER_AFTER = re.compile(
-    r", (?:the |an? |who is (?:the |an? )?)?(?:[\w'’-]+ ){0,4}?"
+    r", (?:the |an? |who is (?:the |an? )?)?(?:(?!(?:said|says|told|her|his|their)\b)[\w'’-]+ ){0,4}?"
     r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
     r"daughter|sister|grandmother|actress|widow)|(?P<m>spokesman|chairman|businessman|congressman|"
     r"councilman|man|father|husband|son|brother|grandfather|actor|widower))\b"
@@ -1315,7 +1323,7 @@ def _unknown_people(
         name = " ".join(words)
         if (
             name in surnames
-            or any(known.endswith(" " + name) for known in names.values())
+            or any(known.lower().endswith(" " + name.lower()) for known in names.values())
             or any(word == name for word, _person, _at in first_surnames)
         ):
             continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze", "Ms Tan")
@@ -1737,6 +1745,10 @@ def attribute(
                     )
                 if speaker == _ANONYMOUS:
                     speaker = ""
+                if not speaker and cue not in _NO_CUE:
+                    # '"…," she said' for no one the article names: the quotation after it in
+                    # the next sentence ("Since then, nothing.") is not the person before's
+                    sentence_speaker = _ANONYMOUS
                 speaker_of_span[span.start] = speaker
                 if speaker:
                     state.push_focus(speaker)
@@ -1890,6 +1902,8 @@ def _names_its_speaker(state: Attribution, text: str, start: int, end: int) -> b
     if refs:
         if text[refs[0].end : refs[0].end + 2] in _POSSESSIVE_ENDS:
             return True  # "said Okafor's driver": someone the article does not name
+        if refs[0].kind == "pronoun" and refs[0].gender != _ANY_GENDER:
+            return True  # "she said" with no woman the article names: not the man before
         return (
             refs[0].kind not in _SPEAKER_KINDS
             and _BEFORE_A_NAME.fullmatch(text, start, refs[0].start) is not None
@@ -1919,7 +1933,12 @@ def _nearest_before(
     # holds for the sentence's other rules.
     lasting = True
     person = ""
-    for ref in _subject_candidates(state, masked, clause_start, cue_start):
+    candidates = _subject_candidates(state, masked, clause_start, cue_start)
+    if masked.endswith(" and ", max(0, cue_start - 5), cue_start) and len(candidates) > 1:
+        # "Van Doorn said he had spoken to the sporting director, Hugo Lindqvist, and described
+        # the talks as …": a second verb of the clause has its subject, not the nearest name
+        candidates = candidates[::-1]
+    for ref in candidates:
         if ref.kind == "pronoun":
             lasting = False
         person = state.resolve_ref(ref, exclude)
@@ -1947,7 +1966,7 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
         if ref.kind not in _SPEAKER_KINDS or ref.possessive:
             continue
         if (
-            ref.kind != "person"
+            ref.kind not in ("person", "pronoun")  # (a pronoun is never an appositive)
             and at
             and refs[at - 1].kind == "person"
             and _apposition(masked, refs[at - 1], ref)
@@ -2140,6 +2159,9 @@ def _speaker_of(
     if before.strip():
         return (subject, "") if subject and subject not in exclude else ("", "none")
     return "", ""
+
+
+_NO_CUE = frozenset({"", "none", "continued", "introduced"})  # how a quote without a cue verb was given
 
 
 def _name_earlier_parts(

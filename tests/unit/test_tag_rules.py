@@ -588,3 +588,43 @@ def test_first_names_alone_musicians_and_a_carer() -> None:
         day="2024-06-01",
     )
     assert speakers(result) == ["Maya Okafor-Reyes", "Felix Brandt", "Maya Okafor-Reyes", "Agnieszka Nowak"]
+
+
+def test_military_and_judicial_titles_and_appositives_with_for() -> None:
+    result = tag(
+        "Colonel Ruslan Petrenko, a spokesman for the army, said troops had advanced.",
+        '"We are targeting the guns," Petrenko said.',
+        'Helen DaSilva, for the prosecution, said the judge had been entitled to it. "It was '
+        'thirty-one transfers," DaSilva said.',
+        "Giving the judgment, Lady Justice Eleanor Hart said the term was too long.",
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Ruslan Petrenko", "Helen DaSilva"]
+    assert [r.speaker for r in result.reported] == ["Ruslan Petrenko", "Helen DaSilva", "Eleanor Hart"]
+
+
+def test_pronouns_fit_only_their_gender_and_are_never_appositives() -> None:
+    """ "she said" when the article names no woman is no one's (nor is the quotation after it),
+    not the man named before; "…by his solicitor, Nadia Qureshi, he said:" is his."""
+    result = tag(
+        "Amira sat on a blanket with her children. They came in the van of a neighbour, Yusuf "
+        'Darwish. "My husband stayed behind," she said. "Since then, nothing."',
+        "Gareth Price, 58, was convicted last year. In a statement read by his solicitor, Nadia "
+        'Qureshi, he said: "I have never denied what I did."',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["", "", "Gareth Price"]
+
+
+def test_a_second_verb_has_the_clauses_subject_and_capitalised_roles() -> None:
+    """ "Van Doorn said he had spoken to the director, Hugo Lind, and described the talks as
+    "…"": Van Doorn's; "the Premier said" is the premier the article named."""
+    result = tag(
+        "The agent, Pieter van Doorn, spoke on Tuesday.",
+        "Van Doorn said he had spoken to the sporting director, Hugo Lind, and described the "
+        'talks as "honest, if not friendly".',
+        "Premier Catherine Ellison defended the offer. Asked about it, the Premier said her door was open.",
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Pieter van Doorn"]
+    assert [r.speaker for r in result.reported][-1] == "Catherine Ellison"
