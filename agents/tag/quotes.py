@@ -34,6 +34,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -145,10 +146,11 @@ _PREPOSITIONS = frozenset(
 _ROLE_HEADS = (
     r"spokesman|spokeswoman|spokesperson|president|prime minister|premier|chancellor|minister|"
     r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
+    r"vice[- ]chancellor|vice[- ]president|"
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
-    r"sheriff|carer|nurse|doctor|teacher|farmer"
+    r"sheriff|carer|nurse|doctor|teacher|farmer|chef"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -395,7 +397,10 @@ _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
 _ANY_GENDER = "any"  # the gender of a reference that fits anyone ("the 23-year-old")
-_AGE_NP = re.compile(r"[Tt]he \d{1,3}-year-old(?![\w-])")
+# (not "the 22-year-old director of the campaign": a noun after it is the head)
+_AGE_NP = re.compile(
+    r"[Tt]he \d{1,3}-year-old(?=\s*[,.;:!?]|\s+(?:said|says|added|adds|told|tells|replied|was|is|has|had)\b)"
+)
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
 _INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
@@ -855,7 +860,7 @@ _TITLE_WORD = re.compile(
 _ROLE_HEAD_WORDS = tuple(
     dict.fromkeys(head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " "))
 )  # _ROLE_HEADS as plain words ("secretary-general", "secretary general"), for str.endswith
-_APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
+_APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s-]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
 _APPOSITIVE_AFTER = re.compile(
     rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]"
 )
@@ -1001,6 +1006,7 @@ _CLOSING_MARKS = '”"»'
 _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
+_DASH_APPOSITIVE = re.compile(r" [—–] (?=[a-z])")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
@@ -1041,6 +1047,12 @@ _GENDER_AFTER = re.compile(
     r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
     r"daughter|sister|grandmother|actress|widow)|(?P<m>spokesman|chairman|businessman|congressman|"
     r"councilman|man|father|husband|son|brother|grandfather|actor|widower))\b"
+)
+
+
+_KIN_BEFORE = re.compile(
+    r"\b(?:(?P<f>daughter|wife|mother|sister|widow|grandmother|granddaughter|niece|aunt|girlfriend)"
+    r"|(?P<m>son|husband|father|brother|widower|grandfather|grandson|nephew|uncle|boyfriend)),? $"
 )
 
 
@@ -1101,6 +1113,8 @@ def _introductions(
     ends of `titles`: "spokesman Heorhiy Tykhyi", "Mayor Tomas Reiner"), in order: the
     candidates for introduced names."""
     ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
+    # a dash after a name sets off what follows it too: "Morag Munro — no relation — a retired"
+    ends += [found.start() for found in _DASH_APPOSITIVE.finditer(text, low, high)]
     cue_ends: set[int] = set()
     runs: list[tuple[int, str]] = []
     for end in titles or ():
@@ -1350,6 +1364,9 @@ def _unknown_people(
         person_id = f"person:{slug(name)}"
         names[person_id] = name
         gender = _told_gender(text, *told_at) or _FIRST_NAME_GENDERS.get(words[0], "")
+        if not gender:  # "his daughter, Sneha Patil,"
+            kin = _KIN_BEFORE.search(text, max(0, start - 40), start)
+            gender = ("f" if kin.group("f") else "m") if kin else ""
         if gender:
             genders[person_id] = gender
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
@@ -1560,6 +1577,19 @@ def build_refs(
         before = text[max(0, np_start - 20) : np_start].rsplit(None, 1)  # the last word is enough
         # (a comma ends the prepositional phrase: "Asked where it had come from, she said")
         ref.after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
+    for previous, ref in pairwise(chosen):
+        # a name in apposition inside a phrase with "for" or "of" is in it too: "A spokesman for
+        # the health secretary, Neil Gray, said" is the spokesman's (but "put forward by the
+        # chairman, Peter Ashdown, who told the meeting" is Ashdown's)
+        if (
+            previous.after_preposition
+            and text[max(0, previous.np_start - 5) : previous.np_start] in (" for ", "\nfor ", " of ")
+            and ref.kind == "person"
+            and previous.end == ref.np_start - 2
+            and text[previous.end] == ","
+            and text[ref.end : ref.end + 1] == ","  # (", Neil Gray," and not ", Starmer said")
+        ):
+            ref.after_preposition = True
     chosen.sort(key=_START)
     return chosen
 
@@ -1637,8 +1667,12 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         m = _APPOSITIVE_AFTER.match(after) or _BARE_APPOSITIVE_AFTER.match(after)
         if m:
             words |= role_words(m.group("what"))
-    if text[max(0, ref.np_start - 2) : ref.np_start] == ", ":  # "the finance minister, Rachel Reeves"
-        before = match_text(text[max(0, ref.np_start - 70) : ref.np_start])
+    lead = ref.np_start
+    titled = _TITLE_BEFORE.search(text, max(0, lead - 11), lead) if text[lead - 1 : lead] == " " else None
+    if titled is not None:  # "The vice-chancellor, Prof. Meera Deshpande"
+        lead = titled.start()
+    if text[max(0, lead - 2) : lead] == ", ":  # "the finance minister, Rachel Reeves"
+        before = match_text(text[max(0, lead - 70) : lead])
         # the pattern ends with a role head right before the comma: test that first, cheaply
         m = _APPOSITIVE_BEFORE.search(before) if before[:-2].endswith(_ROLE_HEAD_WORDS) else None
         if m:
@@ -1974,6 +2008,8 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
             # "David Kiprono, an economist at a bank, said", "António Costa, President of the
             # European Council, said": the person named said it, whoever held the role then
             continue
+        if ref.kind == "person" and _named_in_an_appositive(masked, refs, at, cue_start):
+            continue
         if relative is None:
             relative = (
                 [
@@ -1996,6 +2032,21 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
         found.append(ref)
     state.candidates[key] = found
     return found
+
+
+def _named_in_an_appositive(masked: str, refs: list[Ref], at: int, cue_start: int) -> bool:
+    """Whether the name `refs[at]` is inside an appositive that a person before it opens and that
+    closes right before the cue verb: "Priya Lal, chief executive of the trade body Hospitality
+    Forward, said", "Aoife Byrne, the director of the Yes campaign, Old Enough, said"."""
+    ref = refs[at]
+    if masked[ref.end : cue_start].strip() != ",":
+        return False
+    for earlier in reversed(refs[:at]):
+        if earlier.kind != "person" or earlier.possessive:
+            continue
+        between = masked[earlier.end : ref.start]
+        return between.startswith(", ") and between[2:3].islower() and "." not in between
+    return False
 
 
 def _apposition(masked: str, person: Ref, ref: Ref) -> bool:

@@ -628,3 +628,29 @@ def test_a_second_verb_has_the_clauses_subject_and_capitalised_roles() -> None:
     )
     assert speakers(result) == ["Pieter van Doorn"]
     assert [r.speaker for r in result.reported][-1] == "Catherine Ellison"
+
+
+def test_names_inside_appositives_and_phrases_are_not_the_subject() -> None:
+    """The name that ends an appositive ("…of the trade body Hospitality Forward, said") or a
+    phrase with "for" ("A spokesman for the health secretary, Neil Grant, said") is not who
+    spoke; a dash sets off an introduction ("Morag Munro — no relation — a retired carer")."""
+    result = tag(
+        'Priya Lal, chief executive of the trade body Hospitality Forward, said: "Every operator '
+        'should be worried."',
+        'A spokesman for the health secretary, Neil Grant, said: "We accept there is more to do."',
+        "Professor Alasdair Munro chairs the commission. Among those waiting is Morag Munro — no "
+        'relation — a retired carer. "Nobody has called," Mrs Munro said.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Priya Lal", "", "Morag Munro"]
+
+
+def test_kin_before_a_name_and_hyphenated_roles() -> None:
+    result = tag(
+        "Rakesh Pawar, a bank clerk, said his daughter, Sneha Pawar, had been refused a seat.",
+        '"They told me the list was final," he said.',
+        "The vice-chancellor, Prof. Meera Desai, apologised. Prof. Desai said a new list would "
+        'follow. "The students will be offered places first," the vice-chancellor added.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Rakesh Pawar", "Meera Desai"]
