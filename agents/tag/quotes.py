@@ -1006,7 +1006,6 @@ _CLOSING_MARKS = '”"»'
 _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
-_DASH_APPOSITIVE = re.compile(r" [—–] (?=[a-z])")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
@@ -1114,7 +1113,12 @@ def _introductions(
     candidates for introduced names."""
     ends = [found.start() for found in _APPOSITIVE_START.finditer(text, low, high)]
     # a dash after a name sets off what follows it too: "Morag Munro — no relation — a retired"
-    ends += [found.start() for found in _DASH_APPOSITIVE.finditer(text, low, high)]
+    for dash in "—–":  # (str.find: most texts have none)
+        at = text.find(dash, low, high)
+        while at >= 0:
+            if text[at - 1 : at] == " " and text[at + 1 : at + 2] == " " and text[at + 2 : at + 3].islower():
+                ends.append(at - 1)
+            at = text.find(dash, at + 1, high)
     cue_ends: set[int] = set()
     runs: list[tuple[int, str]] = []
     for end in titles or ():
@@ -1172,7 +1176,9 @@ def _introductions(
     for end in sorted(set(ends)):
         # the word before must start with a capital ("al-Masri" after its particle): most cue
         # verbs follow "he" or "the minister"
-        word_start = max(text.rfind(" ", low, end), text.rfind("\n", max(low, end - 60), end), low - 1) + 1
+        word_start = max(text.rfind(" ", low, end), low - 1) + 1
+        if "\n" in text[word_start:end]:  # (a word at a paragraph's start)
+            word_start = text.rfind("\n", word_start, end) + 1
         if text.startswith("al-", word_start, end):
             word_start += 3
         if word_start >= end or not text[word_start].isupper() or text[word_start:end] in _NOT_A_SURNAME:
@@ -1237,6 +1243,12 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     return start, words, titled, _is_name(words, titled)
 
 
+@lru_cache(maxsize=65_536)
+def _is_surname(word: str) -> bool:
+    """`_is_name([word], True)`, remembered: whether one word alone can be a surname."""
+    return _is_name([word], True)
+
+
 def _is_name(words: list[str], titled: bool) -> bool:
     """Whether the words of `_name_in_run` can name a person: two or more (one after a title),
     each capitalised ("al-Rashidi" after its particle) and not all capitals, none a word of
@@ -1292,10 +1304,11 @@ def _unknown_people(
     verbs the automaton found."""
     refs: list[Ref] = []
     names: dict[str, str] = {}
+    lowered: list[str] = []  # the names, lower case (a later run may spell a particle "Van")
     surnames: dict[str, tuple[str, int]] = {}  # surname -> (person id, where introduced)
     first_surnames: list[tuple[str, str, int]] = []  # of names of three words or more
-    # surname -> (person id, title, gender) of everyone introduced with it, in order
-    sharing: dict[str, list[tuple[str, str, str]]] = {}
+    # surname -> (person id, where introduced, gender) of everyone introduced with it, in order
+    sharing: dict[str, list[tuple[str, int, str]]] = {}
     # surname -> (how far it was searched, its full name before there, if any)
     full_names: dict[str, tuple[int, tuple[int, list[str]] | None]] = {}
     for start, run in _introductions(text, 0, len(text), cues, titles):
@@ -1306,7 +1319,7 @@ def _unknown_people(
             if (
                 titled
                 or len(words) != 1
-                or not _is_name(words, True)
+                or not _is_surname(words[0])
                 or words[0] in surnames
                 or match_text(words[0]) in kb.surfaces  # a known one: linking has it already
                 or any(words[0] in known.split(" ") for known in names.values())
@@ -1337,7 +1350,7 @@ def _unknown_people(
         name = " ".join(words)
         if (
             name in surnames
-            or any(known.lower().endswith(" " + name.lower()) for known in names.values())
+            or any(known.endswith(" " + name.lower()) for known in lowered)
             or any(word == name for word, _person, _at in first_surnames)
         ):
             continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze", "Ms Tan")
@@ -1363,6 +1376,7 @@ def _unknown_people(
             continue
         person_id = f"person:{slug(name)}"
         names[person_id] = name
+        lowered.append(name.lower())
         gender = _told_gender(text, *told_at) or _FIRST_NAME_GENDERS.get(words[0], "")
         if not gender:  # "his daughter, Sneha Patil,"
             kin = _KIN_BEFORE.search(text, max(0, start - 40), start)
@@ -1372,8 +1386,8 @@ def _unknown_people(
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
         surnames.setdefault(words[-1], (person_id, start))
         bearers = sharing.setdefault(words[-1], [])
-        if all(person_id != bearer for bearer, _title, _gender in bearers):
-            bearers.append((person_id, _title_before(text, start), gender))
+        if all(person_id != bearer for bearer, _at, _gender in bearers):
+            bearers.append((person_id, start, gender))
         if len([word for word in words if word not in _PARTICLES]) > 2 and words[-2] not in _PARTICLES:
             first_surnames.append((words[-2], person_id, start))
         if words[0] in _FAMILY_NAME_FIRST:  # "Wang Wenbin": "Wang said"
@@ -1393,7 +1407,11 @@ def _unknown_people(
     for first, people in given.items():
         if len({person for person, _at in people}) == 1 and match_text(first) not in kb.surfaces:
             surnames.setdefault(first, people[0])
-    shared = {surname: people for surname, people in sharing.items() if len(people) > 1}
+    shared = {  # (the title each was introduced with, found only for surnames shared)
+        surname: [(person, _title_before(text, at), gender) for person, at, gender in people]
+        for surname, people in sharing.items()
+        if len(people) > 1
+    }
     mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
         person_id = ref.ids[0]
@@ -2039,7 +2057,7 @@ def _named_in_an_appositive(masked: str, refs: list[Ref], at: int, cue_start: in
     closes right before the cue verb: "Priya Lal, chief executive of the trade body Hospitality
     Forward, said", "Aoife Byrne, the director of the Yes campaign, Old Enough, said"."""
     ref = refs[at]
-    if masked[ref.end : cue_start].strip() != ",":
+    if cue_start - ref.end > 3 or masked[ref.end : cue_start].strip() != ",":
         return False
     for earlier in reversed(refs[:at]):
         if earlier.kind != "person" or earlier.possessive:
