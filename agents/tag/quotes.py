@@ -169,11 +169,12 @@ _ANON_NOUNS = (
     r"protesters?|economists?|experts?|sources?|lawmakers?|ministers?|aides?|advisers?|advisors?|"
     r"workers?|reporters?|bankers?|traders?|activists?|members?|group|people|man|woman|teachers?|"
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
-    r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?"
+    r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
+    r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?"
 )
 _ANON = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
-    r"(?:(?<=[Aa])n?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
+    r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
     rf"(?:[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
 )
 _ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
@@ -216,7 +217,7 @@ _TITLE_ANCHORS = frozenset(
         "Detective", "Sergeant", "Superintendent", "Constable", "Coach", "Captain", "Referee",
         "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy", "Colonel", "General",
         "Major", "Lieutenant", "Commander", "Brigadier", "Admiral", "Corporal",
-        "Justice", "Member", "Councilmember", "Assemblymember",
+        "Justice", "Member", "Councilmember", "Assemblymember", "Magistrate", "Advocate",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
@@ -854,7 +855,7 @@ _TITLE_WORD = re.compile(
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
-    r"member|councilmember|assemblymember|council|mp|mep|mla|msp|td)",
+    r"member|councilmember|assemblymember|council|magistrate|advocate|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -978,7 +979,7 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # automaton found): tried at every capital letter of the text instead, the pattern cost a
 # tenth of the whole tag stage.
 # Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
-_PARTICLES = ("al-", "bin", "van", "von", "de", "da", "del", "di", "dos", "le", "la")
+_PARTICLES = ("al-", "bin", "ibn", "van", "von", "de", "da", "del", "di", "dos", "le", "la", "ole")
 _PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
@@ -995,8 +996,9 @@ _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delg
 _NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
 # A noun phrase and a name set off by a comma after such a cue verb: '"…," said Achebe-Clarke's
 # deputy, Farah Quraishi.' (the possessive is someone else), '"…," said the club's captain, Ana Ruiz'
+_ROLE_THEN_NAME_STARTS = ("the ", "a ", "an ", "its ", "their ", "his ", "her ")
 _ROLE_THEN_NAME = re.compile(
-    rf"(?:the |an? |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w-]* ){{0,3}}[a-z][\w-]*, "
+    rf"(?:the |an? |its |their |his |her |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w-]* ){{0,3}}[a-z][\w-]*, "
     rf"(?P<name>(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
 )
 _CLOSING_MARKS = '”"»'
@@ -1139,7 +1141,7 @@ def _introductions(
         if (
             text[end : end + 1] == " "
             and verb != "told"
-            and (text[end + 1 : end + 2].isupper() or text.startswith(("the ", "a ", "an "), end + 1))
+            and (text[end + 1 : end + 2].isupper() or text.startswith(_ROLE_THEN_NAME_STARTS, end + 1))
         ):
             # '"…," said Mayor Carlos Ibáñez': the verb right after the quotation's closing mark
             # (a comma may stand outside it); "told" is followed by who was told
@@ -1577,10 +1579,17 @@ def build_refs(
     while at < len(chosen):
         ref, title = chosen[at], chosen[at - 1]
         if (
-            ref.kind == "person"
-            and title.kind in ("role", "rolephrase")
-            and text[title.end : ref.start] == " "
-            and "\n" not in text[title.start : title.end]  # (a phrase reaching back over a paragraph's end)
+            (
+                ref.kind == "person"
+                and title.kind in ("role", "rolephrase")
+                and text[title.end : ref.start] == " "
+                and "\n"
+                not in text[title.start : title.end]  # (a phrase reaching back over a paragraph's end)
+            )
+            or (
+                # "One of her patients, Yohane Chirwa, a fisherman, fell ill": the name is who
+                ref.kind == "person" and title.kind == "anon" and text[title.end : ref.start] == ", "
+            )
         ):
             chosen[at - 1 : at + 1] = [Ref(ref.start, ref.end, "person", ref.ids, title.start)]
         else:
@@ -1790,7 +1799,7 @@ def attribute(
                 else para_spans
             )
             for span in sentence_spans:
-                speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject)
+                speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject, possessor)
                 if not speaker and not cue:
                     speaker, cue = _standalone(
                         state, span, spans_of, speaker_of_span, previous_speaker, previous_subject
@@ -1883,6 +1892,9 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
         if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
     ]
     if not refs:
+        named = _named_after(state, end)  # '"…," said its coordinator, Álvaro Sanz.'
+        if named:
+            return named
         if _INDEFINITE.match(state.text, start):
             return _ANONYMOUS  # "a Greek shipowner", "one official": an unnamed source
         if _names_a_body(state, start, end):
@@ -1894,12 +1906,7 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
     text = state.text
     refs = [r for r in refs if r.kind != "person" or text[r.end : r.end + 2] not in _POSSESSIVE_ENDS]
     if not refs:
-        # the name may follow, set off by a comma the who-span stops at
-        if text.startswith(", ", end):
-            at = bisect_left(state.ref_starts, end + 2)
-            if at < len(state.refs) and state.ref_starts[at] == end + 2 and state.refs[at].kind == "person":
-                return state.refs[at].ids[0]
-        return ""
+        return _named_after(state, end)
     for ref in refs:
         if ref.kind == "person":
             return ref.ids[0]
@@ -1907,6 +1914,17 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
 
 
 _POSSESSIVE_ENDS = ("'s", "’s")
+
+
+def _named_after(state: Attribution, end: int) -> str:
+    """The person named right after a who-span, set off by the comma it stops at ("said its
+    coordinator, Álvaro Sanz"), or ''."""
+    if not state.text.startswith(", ", end):
+        return ""
+    at = bisect_left(state.ref_starts, end + 2)
+    if at < len(state.refs) and state.ref_starts[at] == end + 2 and state.refs[at].kind == "person":
+        return state.refs[at].ids[0]
+    return ""
 
 
 _CAPITALISED_WORDS = re.compile(rf"\s*((?:{_NAME_WORD})(?: {_NAME_WORD})*)")
@@ -2164,6 +2182,8 @@ def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
     """The person a sentence without a cue verb names first, as its subject: not a possessive,
     not after a preposition ("talks with X")."""
     for ref in _refs_in(state, s_start, s_end):
+        if ref.kind == "anon" and ref.np_start <= s_start + 2 and ref.gender != "p":
+            return _ANONYMOUS  # "Another evacuee, who gave only her first name, was…": no one named
         if ref.kind not in ("person", "role", "rolephrase") or ref.possessive or ref.after_preposition:
             continue
         person = state.resolve_ref(ref)
@@ -2182,7 +2202,7 @@ def _last_person(state: Attribution, s_start: int, s_end: int) -> str:
 
 
 def _speaker_of(
-    state: Attribution, masked: str, span: Span, s_start: int, s_end: int, subject: str
+    state: Attribution, masked: str, span: Span, s_start: int, s_end: int, subject: str, possessor: str = ""
 ) -> tuple[str, str]:
     close = span.end + 1 if span.closed else span.end
     after = masked[close:s_end]
@@ -2224,9 +2244,11 @@ def _speaker_of(
             return person, "according to"
     if before.rstrip().endswith(":") and subject and subject not in exclude:
         return subject, "introduced"
-    # 3. a partial quote inside a sentence without a cue: the subject said it
+    # 3. a partial quote inside a sentence without a cue: the subject said it, or the owner of
+    # a subject that is what they said ("Ms Faleolo's pitch was for "fewer consultants"")
     if before.strip():
-        return (subject, "") if subject and subject not in exclude else ("", "none")
+        who = subject or possessor
+        return (who, "") if who and who not in exclude and who != _ANONYMOUS else ("", "none")
     return "", ""
 
 

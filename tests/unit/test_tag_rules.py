@@ -654,3 +654,31 @@ def test_kin_before_a_name_and_hyphenated_roles() -> None:
         day="2024-06-01",
     )
     assert speakers(result) == ["Rakesh Pawar", "Meera Desai"]
+
+
+def test_everyday_introductions_magistrates_particles_possessors_and_unnamed_sources() -> None:
+    """ "Magistrate X", "Advocate X", "Joseph ole Sankale"; '"…," said its coordinator, X';
+    "Ms Faleolo's pitch was for "…"" is hers; an evacuee who gives only a first name is no one,
+    not the woman named before; "One of her patients, Yohane Banda, …" is Banda."""
+    result = tag(
+        "Magistrate Nomvula Petersen found the councillor guilty. Advocate Thabo Khumalo said his "
+        'client was "disappointed but not defeated".',
+        'Elder Joseph ole Sankale said: "I did not think I would ever hold it."',
+        'The cycling group welcomed the lanes. "A lane that ends suddenly is worse than none," '
+        "said its coordinator, Álvaro Sanz.",
+        "Mayoral candidate Sina Faleafa said the council wasted money. Ms Faleafa's pitch was for "
+        '"fewer consultants and more shops".',
+        "Fire officer Karen Dubois said 40 homes were lost. Another evacuee, a mother who gave "
+        'only her first name, Jenna, was out of breath. "We had to carry the dog," she said.',
+        "One of her patients, Yohane Banda, a 34-year-old fisherman, fell ill last week. "
+        '"I thought it was bad fish," he said through an interpreter.',
+        day="2024-06-01",
+    )
+    assert speakers(result) == [
+        "Thabo Khumalo",
+        "Joseph ole Sankale",
+        "Álvaro Sanz",
+        "Sina Faleafa",
+        "",
+        "Yohane Banda",
+    ]
