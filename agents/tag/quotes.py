@@ -375,6 +375,7 @@ _CALLED_THE = re.compile(
     r"\b(?:called|calling|calls|described|describing|describes)\s+the\s+\w+\s*,?\s*$", re.I
 )
 _SIGN_WORDS = (" read", " reads", " reading", " saying")
+_LABEL_DETERMINERS = (" her", " his", " its", " their", " our")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NAMED_CUE_WORDS = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
@@ -746,6 +747,13 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return False
     if tail.removesuffix(":").endswith(_SIGN_WORDS):
         return False  # what a placard or a sign says ('one of them reading "Eastline = Lastline"')
+    if (
+        " " not in inner
+        and tail.endswith(_LABEL_DETERMINERS)
+        and text[span.end + 1 : span.end + 3].startswith(" ")
+        and text[span.end + 2 : span.end + 3].islower()
+    ):
+        return True  # a word as a label: kept her "hold" rating
     words = inner.split()
     if len(words) < 2 or len(words) > 10:
         return False
@@ -1009,6 +1017,8 @@ _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
+_SENTENCE_START = re.compile(r"(?:[.!?] |\n)(?=[A-Z])")
+_SUBJECT_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}(?= [a-z])")
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
 _AFTER_A_SET_OFF_NAME = (",", " of the ", " from ", " (")  # " (": a party ("Cllr Pádraig Mulvey (FF),")
@@ -1135,6 +1145,12 @@ def _introductions(
             found = _NAME_AFTER.match(text, comma.end(), min(high, comma.end() + 90))
             if found and text.startswith(_AFTER_A_SET_OFF_NAME, found.end()) and " " in found.group(0):
                 runs.append((found.start(), found.group(0)))
+    # a sentence that starts with a full name whose first word is a first name, as its subject
+    # ("Grace Achieng sells drinks from a kiosk.", "Tasha Greene's son is in second grade.")
+    for sentence in _SENTENCE_START.finditer(text, low, high):
+        found = _SUBJECT_NAME.match(text, sentence.end(), min(high, sentence.end() + 60))
+        if found and found.group(0).split(" ", 1)[0] in _FIRST_NAME_GENDERS:
+            runs.append((found.start(), found.group(0)))
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
@@ -1227,6 +1243,7 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         words[0] in _NOT_NAME_START
         or _is_title_word(words[0])
         or (len(words) > 2 and words[0] in _OCCUPATION_ANCHORS)  # "Butcher Tommy Keaveney"
+        or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDS))  # "Ethiopia's Abebe Worku"
     ):
         start += len(words[0]) + 1
         words = words[1:]

@@ -271,7 +271,7 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout10.yaml were mended for the faults they showed, and are held to the
+# heldout.yaml to heldout11.yaml were mended for the faults they showed, and are held to the
 # aims, but for heldout9.yaml's precision (0.902: two people of one surname told apart only by
 # pronouns, a company set off by commas; README.md).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
@@ -286,6 +286,7 @@ HELD_OUT_FLOORS = {
     "heldout8.yaml": DEVELOPMENT,
     "heldout9.yaml": Floor(1.0, 0.90, 0.90, 0.80),
     "heldout10.yaml": DEVELOPMENT,
+    "heldout11.yaml": DEVELOPMENT,
 }
 
 

@@ -682,3 +682,19 @@ def test_everyday_introductions_magistrates_particles_possessors_and_unnamed_sou
         "",
         "Yohane Banda",
     ]
+
+
+def test_a_full_name_that_starts_a_sentence_and_a_country_before_a_name() -> None:
+    """ "Grace Achieng sells drinks from a kiosk." introduces her when "Grace" is a first name;
+    "Ethiopia's Abebe Tadesse Worku won" is Abebe Tadesse Worku; a word in quotation marks after
+    "her" is a label ("kept her "hold" rating"), not a quotation."""
+    result = tag(
+        "Earl Jennings, the custodian, said the roof had leaked. Grace Achieng sells drinks from "
+        'a kiosk. "People count every shilling," she said.',
+        "Ethiopia's Abebe Tadesse Worku won the race on Sunday.",
+        '"I felt very strong today," Worku said through an interpreter.',
+        'Helena Marsh called the outlook "a reasonable bet" and kept her "hold" rating.',
+        day="2024-06-01",
+    )
+    assert [q.text for q in result.quotes][-1] == "a reasonable bet"
+    assert speakers(result) == ["Grace Achieng", "Abebe Tadesse Worku", "Helena Marsh"]
