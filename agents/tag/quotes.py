@@ -244,8 +244,14 @@ _OCCUPATIONS = (
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
 _POSSESSIVE_ANCHORS = frozenset({"his", "her", "their", "His", "Her", "Their"})
+# First names that tell a gender (agents/tag/data/first_names.yaml)
+_FIRST_NAMES = _load("first_names.yaml")
+_FIRST_NAME_GENDERS = {
+    **{name: "f" for name in _FIRST_NAMES["female"]},
+    **{name: "m" for name in _FIRST_NAMES["male"]},
+}
 # word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
-# title, 2 for a courtesy title, 3 for a possessive and its noun, else 0). "head" before a name
+# title, 2 for a courtesy title, 3 for a possessive and its noun, 4 for a first name, else 0). "head" before a name
 # is a verb far more often than a title ("to head Ashby Athletic to a win").
 WORDS = {
     word: (
@@ -256,6 +262,8 @@ WORDS = {
         if word in _COURTESY_ANCHORS
         else 3
         if word in _POSSESSIVE_ANCHORS
+        else 4
+        if word in _FIRST_NAME_GENDERS and word not in _TITLE_ANCHORS
         else int(
             (word in _HEAD_ANCHORS and word not in ("head", "Head"))
             or word in _TITLE_ANCHORS
@@ -264,6 +272,7 @@ WORDS = {
     )
     for word in sorted(
         {
+            *_FIRST_NAME_GENDERS,
             *_CUE_VERB_SET,
             *_HEAD_ANCHORS,
             *_NOUN_ANCHORS,
@@ -312,6 +321,15 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                 or (text[end : end + 2] == ". " and text[end + 2 : end + 3].isupper())
             ):
                 found.titles.append(start - 1)  # (the run is matched from the title on)
+            elif (
+                # a first name that starts a sentence, and a surname after it: the sentence's
+                # subject ("Grace Achieng sells drinks from a kiosk.")
+                title == 4
+                and (text[start - 1] == "\n" or text[start - 2 : start] == ". ")
+                and text[end : end + 1] == " "
+                and text[end + 1 : end + 2].isupper()
+            ):
+                found.titles.append(start - 1)
             elif title == 3 and text[end : end + 1] == " " and text[end + 1 : end + 2].islower():
                 noun_end = text.find(" ", end + 1, end + 25)
                 if (
@@ -1017,8 +1035,6 @@ _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
-_SENTENCE_START = re.compile(r"(?:[.!?] |\n)(?=[A-Z])")
-_SUBJECT_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}(?= [a-z])")
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
 _AFTER_A_SET_OFF_NAME = (",", " of the ", " from ", " (")  # " (": a party ("Cllr Pádraig Mulvey (FF),")
@@ -1028,11 +1044,6 @@ _NAME_WORDS = _load("name_words.yaml")
 _NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
 _NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
 _FAMILY_NAME_FIRST = frozenset(_NAME_WORDS["family_name_first"])
-_FIRST_NAMES = _load("first_names.yaml")
-_FIRST_NAME_GENDERS = {
-    **{name: "f" for name in _FIRST_NAMES["female"]},
-    **{name: "m" for name in _FIRST_NAMES["male"]},
-}
 # An appositive role with no article: "António Costa, President of the European Council,",
 # "Marina Silva, Brazilian environment minister," (not "X, Tuesday the president ...").
 _BARE_APPOSITIVE_AFTER = re.compile(
@@ -1145,12 +1156,6 @@ def _introductions(
             found = _NAME_AFTER.match(text, comma.end(), min(high, comma.end() + 90))
             if found and text.startswith(_AFTER_A_SET_OFF_NAME, found.end()) and " " in found.group(0):
                 runs.append((found.start(), found.group(0)))
-    # a sentence that starts with a full name whose first word is a first name, as its subject
-    # ("Grace Achieng sells drinks from a kiosk.", "Tasha Greene's son is in second grade.")
-    for sentence in _SENTENCE_START.finditer(text, low, high):
-        found = _SUBJECT_NAME.match(text, sentence.end(), min(high, sentence.end() + 60))
-        if found and found.group(0).split(" ", 1)[0] in _FIRST_NAME_GENDERS:
-            runs.append((found.start(), found.group(0)))
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
