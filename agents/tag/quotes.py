@@ -1936,6 +1936,10 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
 
 
 _POSSESSIVE_ENDS = ("'s", "’s")
+# a subject that is someone's team, wife or spokesman, maybe with a first name: no one named
+_POSSESSED_SUBJECT = re.compile(
+    r"\s*(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*(?:,\s*[A-Z][\w-]*,)?\s*"
+)
 
 
 def _named_after(state: Attribution, end: int) -> str:
@@ -2023,6 +2027,17 @@ def _nearest_before(
     # A name or unnamed source always means the same; a role phrase keeps what it was first
     # resolved to; a pronoun follows the focus, which moves: an answer reached without one
     # holds for the sentence's other rules.
+    if masked.endswith(", who ", max(0, cue_start - 6), cue_start):
+        # "…chaired by the director Rania Haddad, who said": the relative's antecedent
+        at = bisect_left(state.ref_starts, cue_start - 6) - 1
+        antecedent = state.refs[at] if at >= 0 else None
+        if (
+            antecedent is not None
+            and antecedent.end == cue_start - 6
+            and antecedent.kind == "person"
+            and antecedent.ids[0] not in exclude
+        ):
+            return antecedent.ids[0]
     lasting = True
     person = ""
     candidates = _subject_candidates(state, masked, clause_start, cue_start)
@@ -2206,8 +2221,10 @@ def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
     for ref in _refs_in(state, s_start, s_end):
         if ref.kind == "anon" and ref.np_start <= s_start + 2 and ref.gender != "p":
             return _ANONYMOUS  # "Another evacuee, who gave only her first name, was…": no one named
-        if ref.kind not in ("person", "role", "rolephrase") or ref.possessive or ref.after_preposition:
+        if ref.kind not in ("person", "role", "rolephrase") or ref.possessive:
             continue
+        if ref.after_preposition and not state.text.endswith("by ", 0, ref.np_start):
+            continue  # (but "The race was won by Belgium's Arne Dewaele": the agent is who acted)
         person = state.resolve_ref(ref)
         if person:
             return person
@@ -2260,6 +2277,9 @@ def _speaker_of(
         person = _nearest_before(state, masked, clause, cues[-1].start, exclude)
         if person:
             return person, cues[-1].verb
+        if _POSSESSED_SUBJECT.fullmatch(masked, clause, cues[-1].start):
+            # "Van Dalen's team said …", "Ruffini's wife, Giulia, wrote …": someone unnamed
+            return "", cues[-1].verb
     if according:
         person = _who(state, s_start + according.start("who"), s_start + according.end("who"), exclude)
         if person:

@@ -698,3 +698,19 @@ def test_a_full_name_that_starts_a_sentence_and_a_country_before_a_name() -> Non
     )
     assert [q.text for q in result.quotes][-1] == "a reasonable bet"
     assert speakers(result) == ["Grace Achieng", "Abebe Tadesse Worku", "Helena Marsh"]
+
+
+def test_passive_agents_relative_speakers_and_someones_team() -> None:
+    """ "The race was won by Belgium's Arne Dewaele" puts him in focus; "…by the director Rania
+    Haddad, who said … "…"" is hers; "Van Dalen's team said … "…"" and "Ruffini's wife, Giulia,
+    wrote … "…"" are no one's the article names."""
+    result = tag(
+        "Organisers said the Dutch rider Sem van Dalen, 24, had broken his collarbone.",
+        "The race was won by Belgium's Arne Dewaele, who attacked on the final climb. "
+        '"It does not feel right to celebrate," he said.',
+        'The jury is chaired by the director Rania Haddad, who said it would watch "with open eyes".',
+        "Van Dalen's team said he would miss \"at least six weeks\" of racing. Ruffini's wife, "
+        'Giulia, wrote that he was "sore and confused".',
+        day="2024-06-01",
+    )
+    assert speakers(result) == ["Arne Dewaele", "Rania Haddad", "", ""]
