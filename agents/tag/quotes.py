@@ -225,21 +225,21 @@ _COURTESY_ANCHORS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen"}
 )
 # Occupations written before a name as a title, lower case or at a sentence's start: "analyst
-# Chloe Attard", "product marketer Hannah Iqbal", "Nurse Ama Owusu"
+# Chloe Attard", "product marketer Hannah Iqbal", "Butcher Tommy Keaveney" (the role heads,
+# "manager" or "nurse", are titles already)
 _OCCUPATIONS = (
-    "analyst", "economist", "strategist", "marketer", "engineer", "teacher", "nurse", "farmer",
+    "analyst", "economist", "strategist", "marketer", "engineer",
     "resident", "activist", "campaigner", "researcher", "scientist", "historian", "novelist",
-    "writer", "artist", "designer", "singer", "actor", "actress", "producer", "doctor", "surgeon",
+    "writer", "artist", "designer", "singer", "actor", "actress", "producer", "surgeon",
     "pilot", "student", "pensioner", "shopkeeper", "trader", "banker", "investor", "consultant",
     "adviser", "advisor", "landlord", "owner", "founder", "organiser", "organizer", "volunteer",
-    "midwife", "paramedic", "firefighter", "officer", "player", "winger", "striker",
-    "midfielder", "defender", "goalkeeper", "forward", "manager", "correspondent", "reporter",
+    "midwife", "paramedic", "firefighter", "officer", "player", "forward", "correspondent", "reporter",
     "photographer", "broadcaster", "presenter", "veteran", "survivor", "witness", "butcher",
     "fisherman", "publican", "grocer", "plumber", "electrician", "builder", "carpenter",
-    "mechanic", "cleaner", "cashier", "waiter", "waitress", "chef", "clerk", "labourer", "welder",
+    "mechanic", "cleaner", "cashier", "waiter", "waitress", "clerk", "labourer", "welder",
     "driver", "miner", "potter", "passenger", "guitarist", "bassist", "drummer", "keyboardist",
     "pianist", "violinist", "cellist", "vocalist", "rapper", "comedian", "dancer", "poet",
-    "painter", "sculptor", "architect", "novelist",
+    "painter", "sculptor", "architect",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -251,8 +251,8 @@ _FIRST_NAME_GENDERS = {
     **{name: "m" for name in _FIRST_NAMES["male"]},
 }
 # word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
-# title, 2 for a courtesy title, 3 for a possessive and its noun, 4 for a first name, else 0). "head" before a name
-# is a verb far more often than a title ("to head Ashby Athletic to a win").
+# title, 2 for a courtesy title, 3 for a possessive and its noun, 4 for a first name, else 0).
+# "head" before a name is a verb far more often than a title ("to head Ashby Athletic to a win").
 WORDS = {
     word: (
         word if word in _CUE_VERB_SET else "",
@@ -1168,12 +1168,13 @@ def _introductions(
             # (a comma may stand outside it); "told" is followed by who was told
             before = text[max(low, start - 3) : start].rstrip()
             if before[-1:] in _CLOSING_MARKS or (before[-1:] == "," and before[-2:-1] in _CLOSING_MARKS):
-                role = _ROLE_THEN_NAME.match(text, end + 1, min(high, end + 120))
-                found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
-                if role:
-                    runs.append((role.start("name"), role.group("name")))
-                elif found:
-                    runs.append((found.start(), found.group(0)))
+                found = _ROLE_THEN_NAME.match(text, end + 1, min(high, end + 120))
+                if found:
+                    runs.append((found.start("name"), found.group("name")))
+                else:
+                    found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
+                    if found:
+                        runs.append((found.start(), found.group(0)))
         # back over the spaces and comma before the verb, a party and state in brackets ("Ted
         # Cruz (R-Texas) said"), and a "has", "had" or "also"
         at = start
@@ -1248,7 +1249,7 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         words[0] in _NOT_NAME_START
         or _is_title_word(words[0])
         or (len(words) > 2 and words[0] in _OCCUPATION_ANCHORS)  # "Butcher Tommy Keaveney"
-        or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDS))  # "Ethiopia's Abebe Worku"
+        or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
     ):
         start += len(words[0]) + 1
         words = words[1:]
@@ -1256,7 +1257,7 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     if cut >= 0:
         start += sum(len(word) + 1 for word in words[: cut + 1])
         words = words[cut + 1 :]
-    if words and words[-1].endswith(_POSSESSIVE_ENDS):  # "Sheriff Dale Pruitt's deputies"
+    if words and words[-1].endswith(_POSSESSIVE_ENDINGS):  # "Sheriff Dale Pruitt's deputies"
         words = [*words[:-1], words[-1][:-2]]
     titled = bool(words) and (
         words[0] in _HONORIFICS or (words[0][-1:] == "." and words[0][:-1] in _SHORT_TITLES)
@@ -1925,8 +1926,7 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
     if refs[0].kind == "anon":
         return _ANONYMOUS
     # a possessor is someone else: "said Achebe-Clarke's deputy, Farah Quraishi"
-    text = state.text
-    refs = [r for r in refs if r.kind != "person" or text[r.end : r.end + 2] not in _POSSESSIVE_ENDS]
+    refs = [r for r in refs if r.kind != "person" or not r.possessive]
     if not refs:
         return _named_after(state, end)
     for ref in refs:
@@ -1935,7 +1935,6 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
     return state.resolve_ref(refs[0], exclude)
 
 
-_POSSESSIVE_ENDS = ("'s", "’s")
 # a subject that is someone's team, wife or spokesman, maybe with a first name: no one named
 _POSSESSED_SUBJECT = re.compile(
     r"\s*(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*(?:,\s*[A-Z][\w-]*,)?\s*"
@@ -1996,7 +1995,7 @@ def _names_its_speaker(state: Attribution, text: str, start: int, end: int) -> b
     with "the" and a noun that is no role ("the company said") or a name of several words."""
     refs = _refs_in(state, start, end)
     if refs:
-        if text[refs[0].end : refs[0].end + 2] in _POSSESSIVE_ENDS:
+        if refs[0].possessive:
             return True  # "said Okafor's driver": someone the article does not name
         if refs[0].kind == "pronoun" and refs[0].gender != _ANY_GENDER:
             return True  # "she said" with no woman the article names: not the man before
