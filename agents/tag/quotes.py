@@ -218,12 +218,17 @@ _TITLE_ANCHORS = frozenset(
         "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy", "Colonel", "General",
         "Major", "Lieutenant", "Commander", "Brigadier", "Admiral", "Corporal",
         "Justice", "Member", "Councilmember", "Assemblymember", "Magistrate", "Advocate",
+        "Agent",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
 _COURTESY_ANCHORS = frozenset(
-    {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen"}
-)
+    {
+        "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen",
+        # ranks as British copy shortens them, without a full stop (`_RANKS`)
+        "Lt", "Col", "Sgt", "Capt", "Maj", "Cpl", "Supt", "Insp", "Det",
+    }
+)  # fmt: skip
 # Occupations written before a name as a title, lower case or at a sentence's start: "analyst
 # Chloe Attard", "product marketer Hannah Iqbal", "Butcher Tommy Keaveney" (the role heads,
 # "manager" or "nurse", are titles already)
@@ -881,7 +886,7 @@ _TITLE_WORD = re.compile(
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
-    r"member|councilmember|assemblymember|council|magistrate|advocate|mp|mep|mla|msp|td)",
+    r"member|councilmember|assemblymember|council|magistrate|advocate|agent|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -1054,6 +1059,8 @@ _BARE_APPOSITIVE_AFTER = re.compile(
 
 # What the words around an introduction say of an unknown person's gender: a title before the
 # name ("Ms Pardo"), or the noun of the appositive after it ("Anna Brzeska, a spokeswoman for").
+# Ranks as copy shortens them, with or without a full stop: a surname alone may follow them
+_RANKS = frozenset({"Lt", "Col", "Sgt", "Capt", "Maj", "Gen", "Cpl", "Supt", "Insp", "Det", "Adm"})
 _HONORIFICS = {
     "Mr": "m", "Sir": "m", "Lord": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
     "Lady": "f", "Baroness": "f", "Dr": "", "Prof": "",
@@ -1259,12 +1266,18 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         words = words[cut + 1 :]
     if words and words[-1].endswith(_POSSESSIVE_ENDINGS):  # "Sheriff Dale Pruitt's deputies"
         words = [*words[:-1], words[-1][:-2]]
-    titled = bool(words) and (
-        words[0] in _HONORIFICS or (words[0][-1:] == "." and words[0][:-1] in _SHORT_TITLES)
-    )
-    if titled:
+    titled = False
+    # (ranks stack: "Lt Col Thanh")
+    while len(words) > 1 and (
+        words[0] in _HONORIFICS
+        or words[0] in _RANKS
+        or (words[0][-1:] == "." and words[0][:-1] in _SHORT_TITLES)
+    ):
+        titled = True
         start += len(words[0]) + 1
         words = words[1:]
+    if words and (words[0] in _RANKS or words[0].rstrip(".") in _SHORT_TITLES):
+        return start, words, titled, False  # a title alone: "Lt. Col" before a name
     return start, words, titled, _is_name(words, titled)
 
 

@@ -714,3 +714,20 @@ def test_passive_agents_relative_speakers_and_someones_team() -> None:
         day="2024-06-01",
     )
     assert speakers(result) == ["Arne Dewaele", "Rania Haddad", "", ""]
+
+
+def test_stacked_ranks_a_special_agent_and_a_group_that_speaks() -> None:
+    """ "Lt Col Ibarra said" (ranks without full stops, one after the other) is the colonel
+    named before; "said Special Agent Nora Lindahl" is Nora Lindahl; "Lt. Col." alone is no
+    name; "Grupo Mercantil Unidos" is a company, so what it called something is no one's."""
+    result = tag(
+        "Lieutenant Colonel Tomás Ibarra Quiroga, who leads the fire brigade, arrived at dawn.",
+        "Lt Col Quiroga said the cause of the blaze was not yet known.",
+        '"The crates were sealed with tape," said Special Agent Nora Lindahl of the customs '
+        'service. "Most of the birds were alive."',
+        '"Keep your distance," Lt. Col. Fenna Brouwer of the state police said.',
+        'Its rival Grupo Mercantil Unidos announced cuts on what it called "every basic item."',
+        day="2025-02-01",
+    )
+    assert [(r.speaker, r.text.split()[0]) for r in result.reported][:1] == [("Tomás Ibarra Quiroga", "the")]
+    assert speakers(result) == ["Nora Lindahl", "Nora Lindahl", "Fenna Brouwer", ""]
