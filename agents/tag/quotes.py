@@ -218,7 +218,7 @@ _TITLE_ANCHORS = frozenset(
         "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy", "Colonel", "General",
         "Major", "Lieutenant", "Commander", "Brigadier", "Admiral", "Corporal",
         "Justice", "Member", "Councilmember", "Assemblymember", "Magistrate", "Advocate",
-        "Agent",
+        "Agent", "Garda",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
@@ -244,7 +244,10 @@ _OCCUPATIONS = (
     "mechanic", "cleaner", "cashier", "waiter", "waitress", "clerk", "labourer", "welder",
     "driver", "miner", "potter", "passenger", "guitarist", "bassist", "drummer", "keyboardist",
     "pianist", "violinist", "cellist", "vocalist", "rapper", "comedian", "dancer", "poet",
-    "painter", "sculptor", "architect",
+    "painter", "sculptor", "architect", "agronomist", "biologist", "ecologist", "geologist",
+    "botanist", "virologist", "epidemiologist", "meteorologist", "physician", "technician",
+    "statistician", "curator", "librarian", "lecturer", "vet", "veterinarian", "pharmacist",
+    "beekeeper", "winemaker", "baker", "brewer", "rancher", "grower",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -886,7 +889,7 @@ _TITLE_WORD = re.compile(
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
-    r"member|councilmember|assemblymember|council|magistrate|advocate|agent|mp|mep|mla|msp|td)",
+    r"member|councilmember|assemblymember|council|magistrate|advocate|agent|garda|mp|mep|mla|msp|td)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -1029,7 +1032,7 @@ _NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0
 # deputy, Farah Quraishi.' (the possessive is someone else), '"…," said the club's captain, Ana Ruiz'
 _ROLE_THEN_NAME_STARTS = ("the ", "a ", "an ", "its ", "their ", "his ", "her ")
 _ROLE_THEN_NAME = re.compile(
-    rf"(?:the |an? |its |their |his |her |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w-]* ){{0,3}}[a-z][\w-]*, "
+    rf"(?:the |an? |its |their |his |her |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w'’-]* ){{0,3}}[a-z][\w-]*, "
     rf"(?P<name>(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
 )
 _CLOSING_MARKS = '”"»'
@@ -1255,7 +1258,8 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     while words and (
         words[0] in _NOT_NAME_START
         or _is_title_word(words[0])
-        or (len(words) > 2 and words[0] in _OCCUPATION_ANCHORS)  # "Butcher Tommy Keaveney"
+        # "Butcher Tommy Keaveney", "Hydrologist Ana Ruiz" (a first name never ends in "-ist")
+        or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith("ist")))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
     ):
         start += len(words[0]) + 1
@@ -1377,7 +1381,12 @@ def _unknown_people(
             if text[ends : ends + 1] == " " and text[ends + 1 : ends + 2].isupper():
                 continue  # not where the name ends ("José Álvarez" of José Álvarez Peña)
             preposition = text[max(0, earlier[0] - 9) : earlier[0]].rsplit(None, 1)[-1:]
-            if preposition and preposition[0] in _PREPOSITIONS and earlier[1][0] not in _FIRST_NAME_GENDERS:
+            if (
+                preposition
+                and preposition[0] in _PREPOSITIONS
+                and preposition[0] != "by"  # who directed, wrote or chaired: "directed by X"
+                and earlier[1][0] not in _FIRST_NAME_GENDERS
+            ):
                 continue  # a club or a place ("signed him from Atlético Serrano"), not a person
             known = kb.person_named(" ".join(earlier[1]))
             if known:
@@ -1531,6 +1540,9 @@ def _title_before(text: str, at: int) -> str:
     return _TITLE_FORMS.get(found.group(1), found.group(1)) if found else ""
 
 
+_BY_DESCRIBED = re.compile(r"\bby (?:the |an? )?(?:[A-Za-z][\w'’-]* ){1,3}$")
+
+
 def build_refs(
     kb: KnowledgeBase,
     text: str,
@@ -1639,7 +1651,11 @@ def build_refs(
         ref.possessive = text[ref.end : ref.end + 2] in _POSSESSIVE_ENDINGS
         before = text[max(0, np_start - 20) : np_start].rsplit(None, 1)  # the last word is enough
         # (a comma ends the prepositional phrase: "Asked where it had come from, she said")
-        ref.after_preposition = bool(before) and before[-1].lower() in _PREPOSITIONS
+        ref.after_preposition = (bool(before) and before[-1].lower() in _PREPOSITIONS) or (
+            # an agent with its description: "chaired by the Italian actor Carlo Benvenuti"
+            text.find(" by ", max(0, np_start - 40), np_start) >= 0
+            and _BY_DESCRIBED.search(text, max(0, np_start - 40), np_start) is not None
+        )
     for previous, ref in pairwise(chosen):
         # a name in apposition inside a phrase with "for" or "of" is in it too: "A spokesman for
         # the health secretary, Neil Gray, said" is the spokesman's (but "put forward by the
@@ -2227,6 +2243,9 @@ def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end
     return ""
 
 
+_PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being) (?:\w+ )?\w+ by $")
+
+
 def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
     """The person a sentence without a cue verb names first, as its subject: not a possessive,
     not after a preposition ("talks with X")."""
@@ -2235,8 +2254,12 @@ def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
             return _ANONYMOUS  # "Another evacuee, who gave only her first name, was…": no one named
         if ref.kind not in ("person", "role", "rolephrase") or ref.possessive:
             continue
-        if ref.after_preposition and not state.text.endswith("by ", 0, ref.np_start):
-            continue  # (but "The race was won by Belgium's Arne Dewaele": the agent is who acted)
+        if ref.after_preposition and not _PASSIVE_BY.search(
+            state.text, max(0, ref.np_start - 40), ref.np_start
+        ):
+            # (but "The race was won by Belgium's Arne Dewaele": the agent of the sentence's
+            # verb is who acted; not "The jury, chaired by X, praised": that verb is the jury's)
+            continue
         person = state.resolve_ref(ref)
         if person:
             return person

@@ -731,3 +731,30 @@ def test_stacked_ranks_a_special_agent_and_a_group_that_speaks() -> None:
     )
     assert [(r.speaker, r.text.split()[0]) for r in result.reported][:1] == [("Tomás Ibarra Quiroga", "the")]
     assert speakers(result) == ["Nora Lindahl", "Nora Lindahl", "Fenna Brouwer", ""]
+
+
+def test_an_agent_with_a_description_a_possessive_role_and_occupations_by_suffix() -> None:
+    """ "The panel, chaired by the Dutch architect X, praised the plan's "clarity"" is the
+    panel's; "said the union's chairman, X" is X's; a name first written after "designed by" is
+    introduced, so a later surname alone is that person; "Hydrologist X" and "Detective Garda
+    X" are X."""
+    result = tag(
+        "The panel, chaired by the Dutch architect Pieter Van Loon, praised the plan's "
+        '"clarity and restraint" in its report.',
+        '"These are good jobs," said the union\'s chairman, Dieter Kessler.',
+        "The second prize went to a footbridge designed by Tommaso Valenti.",
+        'Valenti said the award would help. "Small studios need this," he said.',
+        "Hydrologist Ana Ruiz Cordero, of the river authority, expects a dry spring. "
+        '"The aquifers are low," she said.',
+        "Detective Garda Ciaran Mooney, who led the inquiry, appealed for witnesses. "
+        '"Someone saw something," he said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == [
+        "",
+        "Dieter Kessler",
+        "Tommaso Valenti",
+        "Ana Ruiz Cordero",
+        "Ciaran Mooney",
+    ]
+    assert [r.speaker for r in result.reported][:1] == ["Tommaso Valenti"]
