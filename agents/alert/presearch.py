@@ -222,15 +222,18 @@ class CompiledPairs:
 
     Keys are numbered from 1. The entries of one first key are contiguous (the dictionaries
     are walked first key by first key): those of key k are `starts[k]` on, `counts[k]` of
-    them, each with its second key's number in `seconds`, the watchlist's handle in `handles`,
-    what is left to check in `checks`, and in `open` whether anything is. Built without a
+    them, each with its second key's number in `seconds`, a third key its check requires in
+    `thirds` (0 if none), the watchlist's handle in `handles`, what is left to check in `checks`,
+    and in `open` whether anything is. Built without a
     tuple per entry: with 100,000 watchlists there are about 95,000 entries, and as many new
     tuples set off the cyclic collector over everything the worker holds (a compile took 0.4
     to 3 s with them, depending on when it ran)."""
 
-    __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts")
+    __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts", "thirds")
 
-    def __init__(self, pairs: dict[str, dict[str, dict[int, Check]]]) -> None:
+    def __init__(
+        self, pairs: dict[str, dict[str, dict[int, Check]]], seen: Counter[str] | None = None
+    ) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
         seconds: list[int] = []
@@ -245,6 +248,16 @@ class CompiledPairs:
                 seconds += [number(second, len(key_ids) + 1)] * len(entries)
                 handles += entries
                 checks += entries.values()
+        # a third key each entry needs, when its check requires one: the rarest of them (by the
+        # words' document frequency, else the longest); 0 when none. Most pairs an article
+        # holds fail on what is left to check, and this filters them out with the seconds,
+        # before any check is touched.
+        rarity = (seen or Counter()).get
+        third_keys = [
+            min(required, key=lambda key: (rarity(key, 0), -len(key), key)) if required else ""
+            for required, _ in checks
+        ]
+        thirds = [number(key, len(key_ids) + 1) if key else 0 for key in third_keys]
         size = len(key_ids) + 1
         begin = np.array(starts, dtype=np.int64)
         self.starts = np.zeros(size, dtype=np.int64)
@@ -256,6 +269,7 @@ class CompiledPairs:
         self.seconds = np.array(seconds, dtype=np.int64)
         self.key_ids = key_ids
         self.handles = np.array(handles, dtype=np.int64)
+        self.thirds = np.array(thirds, dtype=np.int64)
         self.checks = checks
         self.open = np.fromiter(map(any, checks), dtype=bool, count=len(checks))
 
@@ -276,10 +290,11 @@ class CompiledPairs:
             return [], [], []
         present = np.zeros(len(self.counts), dtype=bool)
         present[held] = True
+        present[0] = True  # (an entry with no third key)
         # the positions of every entry of those first keys, in one array
         ends = counts.cumsum()
         positions = np.repeat(self.starts[held] - (ends - counts), counts) + np.arange(total)
-        positions = positions[present[self.seconds[positions]]]
+        positions = positions[present[self.seconds[positions]] & present[self.thirds[positions]]]
         to_check = self.open[positions]
         checked = positions[to_check]
         return self.handles[positions[~to_check]].tolist(), self.handles[checked].tolist(), checked.tolist()
@@ -430,7 +445,7 @@ class Presearcher:
         if self._pair_entries < COMPILE_MIN_ENTRIES:
             self._compiled = None
         else:
-            self._compiled = CompiledPairs(self._pairs)
+            self._compiled = CompiledPairs(self._pairs, self._seen)
         self._stale = set()
         return self._compiled
 

@@ -82,3 +82,25 @@ def test_the_compiled_index_is_dropped_when_the_pairs_shrink_below_the_threshold
     via_presearch, everything = results([], live, tagged)
     assert via_presearch == everything == []
     assert live.presearch._compiled is None and not live.presearch._pairs
+
+
+@pytest.mark.usefixtures("compile_small_sets")
+def test_a_pair_whose_third_required_key_is_absent_is_not_reached() -> None:
+    """Entries of the compiled index carry a third key their check requires: an article that
+    holds the pair but not that key touches no check of theirs."""
+    rng = random.Random(6)
+    watchlists = [
+        *paired_watchlists(rng, 20),
+        Watchlist.from_dict({"id": "three", "query": "harbour AND dredging AND permit"}),
+    ]
+    live = WatchlistSet(watchlists)
+    presearch = live.presearch
+    presearch.candidates({"harbour", "dredging", "permit"}, set())  # compiles the index
+    compiled = presearch._compiled
+    assert compiled is not None
+    handle = presearch._handles["three"]
+    free, to_check, _positions = compiled.reached({"harbour", "dredging"})
+    assert handle not in free and handle not in to_check
+    free, to_check, _positions = compiled.reached({"harbour", "dredging", "permit"})
+    assert handle in to_check + free
+    assert presearch.candidates({"harbour", "dredging", "permit"}, set()) == [handle]
