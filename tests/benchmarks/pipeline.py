@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import signal
 import subprocess
@@ -150,6 +151,13 @@ def time_stage_cores(
     for name, count in result.articles.items():
         result.seconds[name] /= max(1, count)
     return result
+
+
+def lower_of(first: StageTimes, second: StageTimes) -> StageTimes:
+    """Two passes of `time_stage_cores` over the same records: the first's bookkeeping (which
+    articles alert, the stories), with each stage's time the lower of the two."""
+    seconds = {name: min(value, second.seconds.get(name, value)) for name, value in first.seconds.items()}
+    return dataclasses.replace(first, seconds=seconds)
 
 
 @dataclass(slots=True)
