@@ -93,6 +93,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "WIREWATCH_PARTITIONS": str(settings.partitions),
         "WIREWATCH_LOG_LEVEL": "info",
         "WIREWATCH_FRONT_PROCESS": "1" if settings.front_process else "0",
+        "WIREWATCH_BATCH_MAX": str(settings.batch_max),
     }
 
 

@@ -176,8 +176,13 @@ def test_a_backlog_through_the_front_process_alerts_once_each_and_acks_all(broke
     finishes the one before: every record is still processed exactly once, and every record is
     acknowledged (a batch left pending holds its acknowledgement until it is finished)."""
     count = 240
+    # batches of 32: with the default of 256 the whole backlog of 240 could arrive before the
+    # first batch is taken, and one batch with nothing behind it is finished at once
     settings = prepared_settings(
-        broker.bootstrap, "watchlists:\n  - id: harbour\n    query: harbour\n", front_process=True
+        broker.bootstrap,
+        "watchlists:\n  - id: harbour\n    query: harbour\n",
+        front_process=True,
+        batch_max=32,
     )
     rng = random.Random(11)
     records = [(f"h{n}".encode(), harbour_article(n, rng)) for n in range(count)]
