@@ -145,11 +145,13 @@ _PREPOSITIONS = frozenset(
 )
 _ROLE_HEADS = (
     r"spokesman|spokeswoman|spokesperson|president|prime minister|premier|chancellor|minister|"
-    r"secretary[- ]general|secretary|chief|boss|leader|governor|chairman|chairwoman|chair|head|"
+    r"secretary[- ]general|secretary|undersecretary|under[- ]secretary|chief|boss|leader|governor|"
+    r"chairman|chairwoman|chair|head|"
     r"vice[- ]chancellor|vice[- ]president|"
     r"director[- ]general|director|executive|diplomat|envoy|speaker|mayor|commissioner|"
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
+    r"fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
@@ -1013,7 +1015,9 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # automaton found): tried at every capital letter of the text instead, the pattern cost a
 # tenth of the whole tag stage.
 # Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
-_PARTICLES = ("al-", "bin", "ibn", "van", "von", "de", "da", "del", "di", "dos", "le", "la", "ole")
+_PARTICLES = (
+    "al-", "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "del", "di", "dos", "du", "le", "la", "ole"
+)  # fmt: skip
 _PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
@@ -1021,7 +1025,7 @@ _SHORT_TITLES = frozenset(
     {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj"}
 )
 _SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
-_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN})?{_NAME_WORD})"
+_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}{_NAME_WORD})"  # ("van der Walt")
 _ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
 _NOT_A_SURNAME = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
 _NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
@@ -2381,6 +2385,7 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
 _THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
+_CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -2446,6 +2451,8 @@ def _reported(
             and lead.rstrip().endswith(",")
             # "Under cross-examination by X, Dent accepted that she had …": the clause after
             and not _THAT_NEXT.match(masked, cue.end, s_end)
+            # "Back in Três Pontas, Ribeiro said he would …": a clause follows the verb
+            and not _CLAUSE_NEXT.match(masked, cue.end, s_end)
             and _has_words(lead, 0, len(lead), 4)  # (a masked quotation's "_" are not letters)
             and not _ENDS_WITH_ROLE.search(lead)
             # not "The lone dissenting board member, Ray Castellanos, said": a name in apposition

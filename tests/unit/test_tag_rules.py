@@ -758,3 +758,23 @@ def test_an_agent_with_a_description_a_possessive_role_and_occupations_by_suffix
         "Ciaran Mooney",
     ]
     assert [r.speaker for r in result.reported][:1] == ["Tommaso Valenti"]
+
+
+def test_two_particles_an_undersecretary_and_a_clause_after_the_verb() -> None:
+    """ "Hennie van der Merwe" is one name with two particles, and "van der Merwe said" is his;
+    "the undersecretary said" is the undersecretary named before; in "Back at the farm, Ribeiro
+    said he would …" the reported speech is what follows the verb, not the scene before it."""
+    result = tag(
+        "Club coach Hennie van der Merwe, who played in the 2006 final, was close to tears.",
+        '"This one is for the farming towns," van der Merwe said.',
+        "Interior Undersecretary Rodrigo Albornoz told a news conference that the army would help.",
+        '"Every helicopter is flying," the undersecretary said.',
+        "José Aparecido Ribeiro walked between the rows of dry bushes.",
+        "Back at the farm, Ribeiro said he would water the young plants by hand.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Hennie van der Merwe", "Rodrigo Albornoz"]
+    assert [(r.speaker, r.text.split()[0]) for r in result.reported] == [
+        ("Rodrigo Albornoz", "the"),
+        ("José Aparecido Ribeiro", "he"),
+    ]
