@@ -48,7 +48,7 @@ CUE_VERBS = (
     "said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|pointed out|points out|"
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
-    "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|"
+    "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|"
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
@@ -683,6 +683,13 @@ class Attribution:
         if person in self.kb.people:
             return self.kb.people[person].gender
         return self.genders.get(person, "")
+
+    def focused(self, gender: str) -> str:
+        """The last person in focus who may be of this gender (the gender unknown will do)."""
+        for person, person_gender in reversed(self.focus):
+            if person_gender in (gender, "") and person != _ANONYMOUS:
+                return person
+        return ""
 
     def push_focus(self, person: str, ref: Ref | None = None) -> None:
         if person:
@@ -1953,6 +1960,11 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
             return named
         if _INDEFINITE.match(state.text, start):
             return _ANONYMOUS  # "a Greek shipowner", "one official": an unnamed source
+        possessed = _POSSESSIVE_DETERMINER_NOUN.fullmatch(state.text, start, end)
+        if possessed:
+            # "his daughter said": the daughter, whom the article may have introduced as "His
+            # daughter, Renée Thibodeaux-Wells,", else someone it does not name; not him
+            return _introduced_as(state, possessed.group(0).strip(), start) or _ANONYMOUS
         if _names_a_body(state, start, end):
             return _ANONYMOUS  # "Helsinki Port said": no person said it
         return _unknown_name(state, start, end)
@@ -1966,6 +1978,32 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
         if ref.kind == "person":
             return ref.ids[0]
     return state.resolve_ref(refs[0], exclude)
+
+
+# what someone says, owned by a pronoun, before a colon: "Her message to shipowners was blunt:"
+# (not "His coach was in no doubt:", someone else)
+_POSSESSIVE_LEAD = re.compile(
+    r"\s*(His|Her) (?:(?:final|closing|main|first|last|only|own) )?(?:message|words|verdict|answer|reply|"
+    r"response|advice|view|argument|point|warning|plea|explanation|assessment|reaction|conclusion|"
+    r"prediction|position|instruction|promise|appeal)\b[^:\n]*:\s*$"
+)
+_POSSESSIVE_DETERMINER_NOUN = re.compile(r"\s*(?:[Hh]is|[Hh]er|[Tt]heir) (?:[a-z][\w-]* ){0,2}[a-z][\w-]*\s*")
+
+
+def _introduced_as(state: Attribution, phrase: str, before: int) -> str:
+    """The person an earlier "<phrase>, Name," introduced ("His daughter, Renée
+    Thibodeaux-Wells, said"), the phrase's first letter in either case; '' if none."""
+    text = state.text
+    for variant in (phrase, phrase[:1].swapcase() + phrase[1:]):
+        at = text.rfind(variant + ", ", 0, before)
+        if at < 0:
+            continue
+        named = bisect_left(state.ref_starts, at + len(variant) + 2)
+        if named < len(state.refs) and state.ref_starts[named] == at + len(variant) + 2:
+            ref = state.refs[named]
+            if ref.kind == "person":
+                return ref.ids[0]
+    return ""
 
 
 # a subject that is someone's team, wife or spokesman, maybe with a first name: no one named
@@ -2323,8 +2361,14 @@ def _speaker_of(
         person = _who(state, s_start + according.start("who"), s_start + according.end("who"), exclude)
         if person:
             return person, "according to"
-    if before.rstrip().endswith(":") and subject and subject not in exclude:
-        return subject, "introduced"
+    if before.rstrip().endswith(":"):
+        if not subject:
+            # "Her message to shipowners was blunt: "…"": the one "her" refers to
+            owner = _POSSESSIVE_LEAD.match(masked, clause, span.start - 1)
+            if owner:
+                subject = state.focused("m" if owner.group(1) in ("His", "his") else "f")
+        if subject and subject not in exclude:
+            return subject, "introduced"
     # 3. a partial quote inside a sentence without a cue: the subject said it, or the owner of
     # a subject that is what they said ("Ms Faleolo's pitch was for "fewer consultants"")
     if before.strip():
@@ -2384,6 +2428,9 @@ _DIRECT_INTRO = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
 _THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
+_TOLD_NAME_CLAUSE = re.compile(
+    r"\s+[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?(?= (?:he|his|she|her|they|their|it|its|the) )"
+)
 _THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
 _CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -2406,7 +2453,19 @@ def _has_words(text: str, start: int, end: int, count: int) -> bool:
 
 _NEGATIONS = (" not ", "n't ", " never ")
 _NEEDS_THAT = frozenset(
-    {"told", "tells", "telling", "urged", "warned", "warning", "asked", "called", "calling", "accepted"}
+    {
+        "told",
+        "tells",
+        "telling",
+        "urged",
+        "warned",
+        "warning",
+        "asked",
+        "called",
+        "calling",
+        "accepted",
+        "announce",  # ("to announce that …": the infinitive says what, with "that" only)
+    }
 )
 
 
@@ -2466,6 +2525,9 @@ def _reported(
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
             that = _THAT.match(rest) if after_quote or cue.verb in _NEEDS_THAT else None
+            if that is None and not after_quote and cue.verb in ("told", "tells"):
+                # "Judge Farr told Hale his driving had put …": the clause after who was told
+                that = _TOLD_NAME_CLAUSE.match(rest)
             if that is None and (after_quote or cue.verb in _NEEDS_THAT):
                 continue  # '"…," X told a news conference': no reported clause
             if that is not None and cue.verb in _NEEDS_THAT:

@@ -778,3 +778,24 @@ def test_two_particles_an_undersecretary_and_a_clause_after_the_verb() -> None:
         ("Rodrigo Albornoz", "the"),
         ("José Aparecido Ribeiro", "he"),
     ]
+
+
+def test_a_possessed_speaker_a_possessed_message_and_told_without_that() -> None:
+    """ "his daughter said" is the daughter the article introduced ("His daughter, X, said"),
+    and "her husband said" someone it does not name, never the owner; "Her message was blunt:
+    "…"" is hers; "used her speech to announce that …" and "told Hale his driving had …" are
+    reported speech."""
+    result = tag(
+        "Olivier Marchand, a singer whose voice filled the clubs of Lyon, died on Sunday.",
+        "His daughter, Claire Marchand-Roy, said the cause was heart failure.",
+        'He is survived by a son and a sister. "Dad would want it loud," his daughter said.',
+        'Ines Duarte, 40, runs a bakery in Porto. "Flour costs double," her husband said.',
+        "The port's energy director, Sanne Vermeer, used her speech to announce that the port would "
+        'add four berths. Her message to shipowners was blunt: "Plug in when you are here."',
+        "District Judge Alison Harte told Mr Dorsey his driving had put every driver at risk.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Claire Marchand-Roy", "", "Sanne Vermeer"]
+    reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
+    assert ("Sanne Vermeer", "the") in reported
+    assert ("Alison Harte", "his") in reported
