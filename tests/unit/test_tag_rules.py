@@ -799,3 +799,14 @@ def test_a_possessed_speaker_a_possessed_message_and_told_without_that() -> None
     reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
     assert ("Sanne Vermeer", "the") in reported
     assert ("Alison Harte", "his") in reported
+
+
+def test_a_role_phrase_does_not_run_across_a_relative_pronoun() -> None:
+    """In "a stop early in the third period that coach Petri Nurmi called "…"", "the third
+    period that coach" is no role phrase: the coach named there said it."""
+    result = tag(
+        "Lauri Salo made 34 saves, including a sprawling stop early in the third period that "
+        'coach Petri Nurmi called "the save of the season."',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Petri Nurmi"]
