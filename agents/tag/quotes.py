@@ -251,7 +251,8 @@ _OCCUPATIONS = (
     "painter", "sculptor", "architect", "agronomist", "biologist", "ecologist", "geologist",
     "botanist", "virologist", "epidemiologist", "meteorologist", "physician", "technician",
     "statistician", "curator", "librarian", "lecturer", "vet", "veterinarian", "pharmacist",
-    "beekeeper", "winemaker", "baker", "brewer", "rancher", "grower",
+    "beekeeper", "winemaker", "baker", "brewer", "rancher", "grower", "publisher", "critic", "editor",
+    "translator", "playwright", "filmmaker", "composer", "conductor", "choreographer",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -401,9 +402,7 @@ _TITLE_CUES = (
 )
 _TITLE_CUE = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
 _TITLE_CUE_WORDS = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
-_CALLED_THE = re.compile(
-    r"\b(?:called|calling|calls|described|describing|describes)\s+the\s+\w+\s*,?\s*$", re.I
-)
+_TITLED = ("titled", "entitled", "headlined", "headline")
 _SIGN_WORDS = (" read", " reads", " reading", " saying")
 _LABEL_DETERMINERS = (" her", " his", " its", " their", " our")
 _SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
@@ -764,8 +763,9 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
     if (
         _ends_with_any(tail.removesuffix(",").rstrip(), _TITLE_CUE_WORDS)
         and _TITLE_CUE.search(before)
-        # 'called the film "a quiet, stubborn miracle"': what the film is, not its title
-        and (inner[:1].isupper() or not _CALLED_THE.search(before))
+        # a title after "the book" starts with a capital: 'found their way into the book
+        # "almost unchanged"' and 'called the film "a quiet, stubborn miracle"' are no titles
+        and (inner[:1].isupper() or inner[:1].isdigit() or tail.lower().endswith(_TITLED))
     ):
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
@@ -1271,8 +1271,9 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     while words and (
         words[0] in _NOT_NAME_START
         or _is_title_word(words[0])
-        # "Butcher Tommy Keaveney", "Hydrologist Ana Ruiz" (a first name never ends in "-ist")
-        or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith("ist")))
+        # "Butcher Tommy Keaveney", "Hydrologist Ana Ruiz" (a first name never ends in "-ist"),
+        # "Seventeen-year-old Lucía Moreno"
+        or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith(("ist", "-year-old"))))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
     ):
         start += len(words[0]) + 1
@@ -1376,10 +1377,12 @@ def _unknown_people(
                 or len(words) != 1
                 or not _is_surname(words[0])
                 or words[0] in surnames
-                or match_text(words[0]) in kb.surfaces  # a known one: linking has it already
                 or any(words[0] in known.split(" ") for known in names.values())
             ):
                 continue
+            # a known one: linking has it already, unless the full name before is someone else
+            # ("beating Katarina Novak" before "Novak said", not the minister Alexander Novak)
+            known_surface = match_text(words[0]) in kb.surfaces
             # a surname alone where the introduction is ("Solheim-Baker, 52, spent"), the full
             # name written before it without one ("Ingrid Solheim-Baker holds a cello"); the
             # same surname recurs at cue after cue ("Lund said"): the full name is found once
@@ -1389,6 +1392,8 @@ def _unknown_people(
                 earlier = _full_name_before(text, word, at)
             full_names[word] = (at, earlier)
             if earlier is None or in_quote[earlier[0]]:
+                continue
+            if known_surface and kb.person_named(" ".join(earlier[1])):
                 continue
             ends = earlier[0] + len(" ".join(earlier[1]))
             if text[ends : ends + 1] == " " and text[ends + 1 : ends + 2].isupper():
@@ -2431,7 +2436,7 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
 _TOLD_NAME_CLAUSE = re.compile(
-    r"\s+[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?(?= (?:he|his|she|her|they|their|it|its|the) )"
+    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists)(?= (?:he|his|she|her|they|their|it|its|the) )"
 )
 _THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
 _CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")

@@ -271,11 +271,10 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout16.yaml were mended for the faults they showed, and are held to the
+# heldout.yaml to heldout17.yaml were mended for the faults they showed, and are held to the
 # aims, but for heldout9.yaml's precision (0.902: two people of one surname told apart only by
-# pronouns, a company set off by commas; README.md). heldout17.yaml is kept held out (scored,
-# never tuned to: precision 0.889, recall 0.877, 74 of 75 quotations found, on arrival): its
-# floor only keeps it from falling.
+# pronouns, a company set off by commas; README.md). heldout18.yaml is kept held out (scored,
+# never tuned to: precision 0.919, recall 0.905 on arrival): its floor only keeps it from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -294,7 +293,8 @@ HELD_OUT_FLOORS = {
     "heldout14.yaml": DEVELOPMENT,
     "heldout15.yaml": DEVELOPMENT,
     "heldout16.yaml": DEVELOPMENT,
-    "heldout17.yaml": Floor(0.98, 0.88, 0.87, 0.80),
+    "heldout17.yaml": DEVELOPMENT,
+    "heldout18.yaml": Floor(1.0, 0.91, 0.90, 0.90),
 }
 
 

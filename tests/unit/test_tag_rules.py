@@ -810,3 +810,23 @@ def test_a_role_phrase_does_not_run_across_a_relative_pronoun() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Petri Nurmi"]
+
+
+def test_an_age_or_an_occupation_before_a_name_and_a_surname_the_knowledge_base_has() -> None:
+    """ "Seventeen-year-old X" and "Publisher X" are X; "beating Katarina Novak" before "Novak
+    said" is her, though "Novak" is a weak alias of someone the knowledge base knows; "told
+    reporters the city would …" is reported speech; a lower-case quotation after "the book" is
+    no title; "Combustíveis Recôncavo" is a company."""
+    result = tag(
+        "Seventeen-year-old Lucía Moreno reached the semi-final, beating Katarina Novak 6-4, 7-5.",
+        '"I am still shaking," Moreno said. Novak, the world No 9, said she had felt "flat".',
+        "Publisher Tomasz Kowalczyk, of the Wrocław house Mostowe, expects a second print run. "
+        'Wróblewska\'s stories went into the book "almost unchanged", he said.',
+        "Tran Van Minh, a health department spokesman, told reporters the city would spray 60 wards.",
+        'The operator, Combustíveis Recôncavo, said it had "fully complied" with the order.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Lucía Moreno", "Katarina Novak", "Tomasz Kowalczyk", ""]
+    reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
+    assert ("Katarina Novak", "she") in reported
+    assert ("Tran Van Minh", "the") in reported
