@@ -163,7 +163,7 @@ _ROLE_HEADS_TRIE = _trie_pattern(
 # Possessive runs ("*+", "++"): a word or a space run given back a character could never be
 # followed by what comes next (an apostrophe, a space, a letter), so re need not try.
 _ROLE_NP = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
-    r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=[A-Z])[\w.-]*+['’]s)\s++"
+    r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=H)is|(?<=H)er|(?<=T)heir|(?<=[A-Z])[\w.-]*+['’]s)\s++"
     # (words that end a noun phrase never come between: "the third period that coach X called")
     r"(?:(?!(?:that|which|who|whom|and|or|but|in|on|at|to|for|with|by|from|as|than)\s)[A-Za-z][\w.+'’-]*+\s++){0,4}?"
     rf"(?i:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"

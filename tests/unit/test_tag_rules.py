@@ -830,3 +830,15 @@ def test_an_age_or_an_occupation_before_a_name_and_a_surname_the_knowledge_base_
     reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
     assert ("Katarina Novak", "she") in reported
     assert ("Tran Van Minh", "the") in reported
+
+
+def test_a_role_after_a_possessive_pronoun_is_the_role_holder_the_article_named() -> None:
+    """ "His coach was in no doubt: "…"" is the coach the article named ("Rams coach Hennie van
+    der Walt"), not the player "his" refers to."""
+    result = tag(
+        "Rams coach Hennie van der Walt was close to tears at the final whistle.",
+        "Sipho Mahlangu, 21, kicked the winning penalty. "
+        'His coach was in no doubt: "He has the temperament for the big stage."',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Hennie van der Walt"]
