@@ -335,10 +335,15 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
             ):
                 found.titles.append(start - 1)  # (the run is matched from the title on)
             elif (
-                # a first name that starts a sentence, and a surname after it: the sentence's
-                # subject ("Grace Achieng sells drinks from a kiosk.")
+                # a first name that starts a sentence or a clause, and a surname after it: the
+                # subject ("Grace Achieng sells drinks from a kiosk.", "On the first morning it
+                # snowed, Amira Osman stood at the window")
                 title == 4
-                and (text[start - 1] == "\n" or text[start - 2 : start] == ". ")
+                and (
+                    text[start - 1] == "\n"
+                    or text[start - 2 : start] == ". "
+                    or (text[start - 2 : start] == ", " and _after_a_leading_clause(text, start))
+                )
                 and text[end : end + 1] == " "
                 and text[end + 1 : end + 2].isupper()
             ):
@@ -352,6 +357,13 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                 ):
                     found.titles.append(noun_end)
     return found
+
+
+def _after_a_leading_clause(text: str, at: int) -> bool:
+    """Whether what comes before `at` in its sentence is a leading clause ("On the first
+    morning it snowed, "), not a list or an appositive ("survived by a son, ")."""
+    begin = max(text.rfind(". ", 0, at - 2) + 2, text.rfind("\n", 0, at - 2) + 1, 0)
+    return _LEADING_CLAUSE.fullmatch(text, begin, at) is not None
 
 
 def find_cues(
@@ -1088,7 +1100,7 @@ _GENDER_BEFORE = re.compile(
     rf"|(?P<m>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'm')}))\.? $"
 )
 _GENDER_AFTER = re.compile(
-    r", (?:the |an? |who is (?:the |an? )?)?(?:(?!(?:said|says|told|her|his|their)\b)[\w'’-]+ ){0,4}?"
+    r", (?:the |an? |who is (?:the |an? )?)?(?:(?!(?:said|says|told|her|his|their|whose)\b)[\w'’-]+ ){0,4}?"
     r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
     r"daughter|sister|grandmother|actress|widow)|(?P<m>spokesman|chairman|businessman|congressman|"
     r"councilman|man|father|husband|son|brother|grandfather|actor|widower))\b"
@@ -1275,6 +1287,8 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         # "Seventeen-year-old Lucía Moreno"
         or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith(("ist", "-year-old"))))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
+        # the end of a title's phrase: "Deputy Minister for Infrastructure Péter Szalai"
+        or (len(words) > 2 and words[0] in _NOT_PERSON_WORDS and words[1] not in _NOT_PERSON_WORDS)
     ):
         start += len(words[0]) + 1
         words = words[1:]

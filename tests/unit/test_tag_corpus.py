@@ -271,10 +271,11 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout17.yaml were mended for the faults they showed, and are held to the
-# aims, but for heldout9.yaml's precision (0.902: two people of one surname told apart only by
-# pronouns, a company set off by commas; README.md). heldout18.yaml is kept held out (scored,
-# never tuned to: precision 0.919, recall 0.905 on arrival): its floor only keeps it from falling.
+# heldout.yaml to heldout18.yaml were mended for the faults they showed, and are held to the
+# aims, but for heldout9.yaml's precision (0.918: two people of one surname told apart only by
+# pronouns, a company set off by commas; README.md). heldout19.yaml is kept held out (scored,
+# never tuned to: precision 0.985, recall 0.942 on arrival, 1.000 / 0.957 after heldout18's
+# fixes): its floor only keeps it from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -285,7 +286,7 @@ HELD_OUT_FLOORS = {
     "heldout6.yaml": DEVELOPMENT,
     "heldout7.yaml": DEVELOPMENT,
     "heldout8.yaml": DEVELOPMENT,
-    "heldout9.yaml": Floor(1.0, 0.90, 0.90, 0.80),
+    "heldout9.yaml": Floor(1.0, 0.91, 0.90, 0.80),
     "heldout10.yaml": DEVELOPMENT,
     "heldout11.yaml": DEVELOPMENT,
     "heldout12.yaml": DEVELOPMENT,
@@ -294,7 +295,8 @@ HELD_OUT_FLOORS = {
     "heldout15.yaml": DEVELOPMENT,
     "heldout16.yaml": DEVELOPMENT,
     "heldout17.yaml": DEVELOPMENT,
-    "heldout18.yaml": Floor(1.0, 0.91, 0.90, 0.90),
+    "heldout18.yaml": DEVELOPMENT,
+    "heldout19.yaml": Floor(1.0, 0.97, 0.94, 0.95),
 }
 
 

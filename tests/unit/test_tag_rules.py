@@ -842,3 +842,21 @@ def test_a_role_after_a_possessive_pronoun_is_the_role_holder_the_article_named(
         day="2025-04-01",
     )
     assert speakers(result) == ["Hennie van der Walt"]
+
+
+def test_whose_son_a_title_phrase_before_a_name_and_a_name_after_a_leading_clause() -> None:
+    """ "Maria Theodorou, whose son broke his leg," is no man; "Deputy Minister for
+    Infrastructure Péter Szalai" is Péter Szalai; "Food Safety" is an agency; "On the first
+    morning it snowed, Amira Osman stood …" introduces her, so "she said" is hers."""
+    result = tag(
+        "The panel chair, Eleni Markou, asked questions. Maria Theodorou, whose son broke his "
+        'leg, spoke to reporters outside. "We want answers, not excuses," she said.',
+        "The account was disputed by Deputy Minister for Infrastructure Péter Szalai, who "
+        "appeared before the committee later. According "
+        'to Szalai, no application had "ever reached the ministry."',
+        'New Zealand Food Safety said buyers should "return them for a full refund."',
+        "On the first morning it snowed, Amira Osman stood at the window for an hour. "
+        '"I did not believe it would be so quiet," she said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Maria Theodorou", "Péter Szalai", "", "Amira Osman"]
