@@ -101,6 +101,7 @@ _CUE_AFTER_WHO_FIRST = re.compile(
     rf"[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{_CUE_TRIE})\b"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
+_ACCORDING_AFTER = re.compile(r"[\s,]*according to (?P<who>[^,;.\"“”]{2,120}?)\s*(?:[,.;]|$)")
 # Starts with a character class, so re scans for its first letter in C instead of trying the
 # whole pattern at every position; the lookbehind is the word boundary before that letter.
 _PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
@@ -322,7 +323,7 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
     for start, end, (verb, head, noun, title) in hits:
         if verb:
             found.cues.append((start, end, verb))
-        if (head or noun or title) and start > 0 and text[start - 1].isspace():
+        if (head or noun or title) and (start == 0 or text[start - 1].isspace()):
             if head:
                 found.heads.append(start)
             if noun:
@@ -340,7 +341,8 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                 # snowed, Amira Osman stood at the window")
                 title == 4
                 and (
-                    text[start - 1] == "\n"
+                    start == 0
+                    or text[start - 1] == "\n"
                     or text[start - 2 : start] == ". "
                     or (text[start - 2 : start] == ", " and _after_a_leading_clause(text, start))
                 )
@@ -1180,7 +1182,7 @@ def _introductions(
     cue_ends: set[int] = set()
     runs: list[tuple[int, str]] = []
     for end in titles or ():
-        if low <= end < high:
+        if low - 1 <= end < high:  # (-1: a title or first name that starts the text)
             found = _NAME_AFTER.match(text, end + 1, min(high, end + 90))
             if found:
                 runs.append((found.start(), found.group(0)))
@@ -2345,6 +2347,14 @@ def _speaker_of(
     after = masked[close:s_end]
     before = masked[s_start : span.start - 1]
     exclude = _named_inside(state, span)
+    # '"…," according to Matthias Brenner, an analyst': the source after the quotation
+    if "according" in after[:16]:
+        found = _ACCORDING_AFTER.match(masked, close, s_end)
+        if found:
+            # (the source named, and no one the article introduced: no speaker rather than
+            # the one quoted before)
+            person = _who(state, found.start("who"), found.end("who"), exclude)
+            return ("" if person == _ANONYMOUS else person), "according to"
     # 1. a cue after the quote: '"…," X said' or '"…," said X' (both patterns need a cue verb
     # as a word, which the article's cue verbs overlap wherever there is one)
     if (

@@ -860,3 +860,18 @@ def test_whose_son_a_title_phrase_before_a_name_and_a_name_after_a_leading_claus
         day="2025-04-01",
     )
     assert speakers(result) == ["Maria Theodorou", "Péter Szalai", "", "Amira Osman"]
+
+
+def test_a_first_name_that_starts_the_text_and_according_to_after_the_quote() -> None:
+    """A first name and a surname that open the article introduce their bearer (the first of
+    two surnames then names him); '"…," according to X, an analyst' is X's, and '"…," according
+    to the ministry' no one's the article names."""
+    result = tag(
+        "Sebastián Ocampo Restrepo won the fourth stage on Wednesday with a solo attack.",
+        '"My legs felt good," Ocampo told reporters at the finish.',
+        '"Every day of this strike costs the firm a thousand cars," according to Matthias '
+        "Brenner, an analyst at a consultancy in Stuttgart.",
+        '"Prices will rise," according to the ministry.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Sebastián Ocampo Restrepo", "Matthias Brenner", ""]
