@@ -1637,7 +1637,8 @@ def build_refs(
             found.append(Ref(match.start(), match.end(), "pronoun"))
     at = text.find("-year-old")  # "the 23-year-old said": whoever is in focus, of either gender
     while at >= 0:
-        age = _AGE_NP.match(text, max(0, at - 8), at + 9)
+        # (from "the" before up to three digits; the lookahead needs the word after it)
+        age = _AGE_NP.search(text, max(0, at - 7), at + 20)
         if age is not None and not in_quote[age.start()]:
             found.append(Ref(age.start(), age.end(), "pronoun", gender=_ANY_GENDER))
         at = text.find("-year-old", at + 9)
@@ -2458,7 +2459,7 @@ def _standalone(
 _DIRECT_INTRO = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
-_THAT = re.compile(r"[^.;:]{0,40}\bthat\b")
+_THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
 _TOLD_NAME_CLAUSE = re.compile(
     r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists)(?= (?:he|his|she|her|they|their|it|its|the) )"
 )

@@ -271,10 +271,10 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout19.yaml were mended for the faults they showed, and are held to the
+# heldout.yaml to heldout20.yaml were mended for the faults they showed, and are held to the
 # aims, but for heldout9.yaml's precision (0.918: two people of one surname told apart only by
-# pronouns, a company set off by commas; README.md). heldout20.yaml is kept held out (scored,
-# never tuned to: precision 0.972, recall 1.000 on arrival): its floor only keeps it from falling.
+# pronouns, a company set off by commas; README.md). heldout21.yaml is kept held out (scored,
+# never tuned to: precision 0.971, recall 0.985 on arrival): its floor only keeps it from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -296,7 +296,8 @@ HELD_OUT_FLOORS = {
     "heldout17.yaml": DEVELOPMENT,
     "heldout18.yaml": DEVELOPMENT,
     "heldout19.yaml": DEVELOPMENT,
-    "heldout20.yaml": Floor(1.0, 0.96, 0.98, 0.90),
+    "heldout20.yaml": DEVELOPMENT,
+    "heldout21.yaml": Floor(1.0, 0.96, 0.97, 0.90),
 }
 
 

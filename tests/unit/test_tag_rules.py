@@ -875,3 +875,21 @@ def test_a_first_name_that_starts_the_text_and_according_to_after_the_quote() ->
         day="2025-04-01",
     )
     assert speakers(result) == ["Sebastián Ocampo Restrepo", "Matthias Brenner", ""]
+
+
+def test_an_age_for_a_speaker_a_long_way_to_that_and_a_spanish_company() -> None:
+    """ "The 29-year-old, whose …, said she would …" is the singer in focus; "told reporters at a
+    press conference in Valencia that …" reaches its "that" (the first, not a later one);
+    "Terminales Azahar" is a company."""
+    result = tag(
+        "Afrobeats singer Adaeze Okonkwo will play 34 concerts next year.",
+        "The 29-year-old, whose single topped the charts, said she would tour with a live band.",
+        "Its chief executive, Joaquín Ferrer Soler, told reporters at a press conference in "
+        "Valencia that the plans were final and that no one would lose a job.",
+        'Terminales Azahar said it had offered "a fair and generous package".',
+        day="2025-04-01",
+    )
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Adaeze Okonkwo", "she would") in reported
+    assert ("Joaquín Ferrer Soler", "the plans") in reported
+    assert speakers(result) == [""]
