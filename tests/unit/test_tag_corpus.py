@@ -273,8 +273,9 @@ class Floor(NamedTuple):
 
 # heldout.yaml to heldout20.yaml were mended for the faults they showed, and are held to the
 # aims, but for heldout9.yaml's precision (0.918: two people of one surname told apart only by
-# pronouns, a company set off by commas; README.md). heldout21.yaml is kept held out (scored,
-# never tuned to: precision 0.971, recall 0.985 on arrival): its floor only keeps it from falling.
+# pronouns, a company set off by commas; README.md). heldout21.yaml and heldout22.yaml are kept
+# held out (scored, never tuned to: precision 0.971, recall 0.985, and 0.957 / 0.957 on
+# arrival): their floors only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -298,6 +299,7 @@ HELD_OUT_FLOORS = {
     "heldout19.yaml": DEVELOPMENT,
     "heldout20.yaml": DEVELOPMENT,
     "heldout21.yaml": Floor(1.0, 0.96, 0.97, 0.90),
+    "heldout22.yaml": Floor(1.0, 0.95, 0.95, 0.95),
 }
 
 
