@@ -2398,7 +2398,7 @@ def _speaker_of(
             # "Her message to shipowners was blunt: "…"": the one "her" refers to
             owner = _POSSESSIVE_LEAD.match(masked, clause, span.start - 1)
             if owner:
-                subject = state.focused("m" if owner.group(1) in ("His", "his") else "f")
+                subject = state.focused("m" if owner.group(1) == "His" else "f")
         if subject and subject not in exclude:
             return subject, "introduced"
     # 3. a partial quote inside a sentence without a cue: the subject said it, or the owner of
