@@ -893,3 +893,34 @@ def test_an_age_for_a_speaker_a_long_way_to_that_and_a_spanish_company() -> None
     assert ("Adaeze Okonkwo", "she would") in reported
     assert ("Joaquín Ferrer Soler", "the plans") in reported
     assert speakers(result) == [""]
+
+
+def test_the_person_asked_gives_the_reply_and_an_unknown_gender_does_not_take_it() -> None:
+    """ "The chair asked Okwuosa why …" brings him into focus after the asker: '"…," he replied'
+    is his, not the last man quoted before; when the asked person's gender is not known, the
+    asker's pronoun stays the asker's."""
+    result = tag(
+        "Captain Emeka Okwuosa, 61, gave evidence on the second day of the inquiry.",
+        'Chief engineer Tobias Lindgren said the alarm had sounded twice. "I pressed it myself," he said.',
+        "The panel's chair, retired judge Helen Marsh, asked Okwuosa why the log had no entries. "
+        '"The log was not the priority that night," he replied.',
+        "Ms Marsh then asked Quennell about the radio. \"We will come back to that,\" she said.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Tobias Lindgren", "Emeka Okwuosa", "Helen Marsh"]
+
+
+def test_a_title_with_its_phrase_before_a_name_describes_the_name() -> None:
+    """ "The Minister of Culture, Suchada Wongsawat, …" makes her "the minister" of a later
+    sentence, as "the culture minister, …" does; so does "a spokesman for the Ministry of
+    Health, Ana Ruiz"."""
+    result = tag(
+        "The statues came home on Sunday.",
+        "The Minister of Culture, Suchada Wongsawat, spoke to the crowd at the temple gate.",
+        "The minister said the government would build a new hall for them.",
+        "A spokesman for the Ministry of Health, Ana Ruiz, visited the clinic.",
+        "The spokesman said it would open in May.",
+        day="2025-04-01",
+    )
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert reported == [("Suchada Wongsawat", "the government"), ("Ana Ruiz", "it would")]
