@@ -11,6 +11,13 @@ building it (the Python objects) plus what the process's resident memory grows b
 automaton is built (ahocorasick_rs allocates outside Python's allocator, so tracemalloc does not
 see it).
 
+These seed-sized draws are denser in quotations than the seeds (about 13 an article against the
+seeds' 7 and 4): every corpus paragraph was written around a hard case. Two more rates put
+them in context, from the same tagger: the two seed articles themselves (when ../shared/seeds
+is beside the repository), and everyday copy, the articles of the held-out quotation sets
+(tests/data/quotes/heldout*.yaml: news copy written apart from the rules, about 7 quotations an
+article, median body 1,865 characters, shorter than the seeds).
+
 When the tag stage is compiled (setup.py), its plain-Python source is timed too, in the same
 run, the two taking turns (`tag plain-Python articles/s`, and the ratio of the two).
 No faust. Run alone: `python -m tests.benchmarks.stage_tag [--smoke]`.
@@ -32,12 +39,14 @@ from pathlib import Path
 import yaml
 
 from wirewatch.agents import compiled
+from wirewatch.agents.parse import parse_bytes
 from wirewatch.agents.tag import Tagger
 from wirewatch.agents.tag.kb import _load, load_kb
 from wirewatch.agents.tag.quotes import WORDS
 from wirewatch.streams.records import Article, Block
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "quotes" / "corpus.yaml"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_CHARS = 2_500  # the seed articles' bodies are 2,348 and 2,582 characters
 KB_ALIASES = 100_000
 
@@ -68,6 +77,37 @@ def seed_sized_articles(count: int, seed: int = 11) -> list[Article]:
             )
         )
     return articles
+
+
+def everyday_articles() -> list[Article]:
+    """The articles of the held-out quotation sets: everyday news copy, written apart from the rules."""
+    articles = []
+    for path in sorted(CORPUS.parent.glob("heldout*.yaml")):
+        for entry in yaml.safe_load(path.read_text("utf-8"))["articles"]:
+            articles.append(
+                Article(
+                    id=str(entry["id"]),
+                    title=entry["title"],
+                    blocks=[Block(p) for p in entry["paragraphs"]],
+                    published=f"{entry['published']}T00:00:00Z",
+                )
+            )
+    return articles
+
+
+def seed_articles() -> list[Article]:
+    """The two seed articles, parsed as the pipeline parses them; none when the folder is absent."""
+    if not SEEDS.is_dir():
+        return []
+    return [
+        article
+        for path in sorted(SEEDS.glob("*.txt"))
+        for article in parse_bytes(path.read_bytes(), origin=path.name).articles
+    ]
+
+
+def body_chars(article: Article) -> int:
+    return sum(len(block.text) for block in article.blocks)
 
 
 def articles_per_second(
@@ -145,11 +185,24 @@ def measure(smoke: bool = False) -> dict[str, float]:
         }
     else:
         rate = articles_per_second(Tagger(), articles, seconds)
+    tagger = Tagger()
+    context: dict[str, float] = {
+        "tag quotations/article": round(statistics.mean(len(tagger(a).quotes) for a in articles), 1),
+    }
+    for name, sample in (("seed articles", seed_articles()), ("everyday copy", everyday_articles())):
+        if not sample:
+            continue
+        context[f"tag articles/s, {name}"] = round(articles_per_second(tagger, sample, seconds / 2), 1)
+        context[f"tag quotations/article, {name}"] = round(
+            statistics.mean(len(tagger(a).quotes) for a in sample), 1
+        )
+        context[f"tag median chars, {name}"] = float(statistics.median(map(body_chars, sample)))
     megabytes, surfaces = knowledge_base_megabytes(2_000 if smoke else KB_ALIASES)
     return {
         "tag articles/s": round(rate, 1),
         "tag ms/article": round(1000 / rate, 3),
         **plain,
+        **context,
         "tag KB 100k aliases MB" if not smoke else "tag KB 2k aliases MB (smoke)": round(megabytes, 1),
         "tag KB surfaces": float(surfaces),
     }

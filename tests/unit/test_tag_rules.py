@@ -904,7 +904,7 @@ def test_the_person_asked_gives_the_reply_and_an_unknown_gender_does_not_take_it
         'Chief engineer Tobias Lindgren said the alarm had sounded twice. "I pressed it myself," he said.',
         "The panel's chair, retired judge Helen Marsh, asked Okwuosa why the log had no entries. "
         '"The log was not the priority that night," he replied.',
-        "Ms Marsh then asked Quennell about the radio. \"We will come back to that,\" she said.",
+        'Ms Marsh then asked Quennell about the radio. "We will come back to that," she said.',
         day="2025-04-01",
     )
     assert speakers(result) == ["Tobias Lindgren", "Emeka Okwuosa", "Helen Marsh"]
