@@ -345,6 +345,13 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                     or text[start - 1] == "\n"
                     or text[start - 2 : start] == ". "
                     or (text[start - 2 : start] == ", " and _after_a_leading_clause(text, start))
+                    # set off after a comma with a description: "Her coach, former
+                    # steeplechaser Joseph Rotich, could barely speak"
+                    or (
+                        text[start - 1 : start] == " "
+                        and text[start - 2 : start - 1].islower()
+                        and _SET_OFF_DESCRIPTION.search(text, max(0, start - 40), start) is not None
+                    )
                 )
                 and text[end : end + 1] == " "
                 and text[end + 1 : end + 2].isupper()
@@ -361,10 +368,15 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
     return found
 
 
+# a comma and one to three lower-case words before a name: "…, former steeplechaser "
+_SET_OFF_DESCRIPTION = re.compile(r", (?:[a-z][\w'’-]* ){1,3}$")
+
+
 def _after_a_leading_clause(text: str, at: int) -> bool:
     """Whether what comes before `at` in its sentence is a leading clause ("On the first
     morning it snowed, "), not a list or an appositive ("survived by a son, ")."""
-    begin = max(text.rfind(". ", 0, at - 2) + 2, text.rfind("\n", 0, at - 2) + 1, 0)
+    stop = text.rfind(". ", 0, at - 2)  # (-1 when the sentence starts the text)
+    begin = max(stop + 2 if stop >= 0 else 0, text.rfind("\n", 0, at - 2) + 1)
     return _LEADING_CLAUSE.fullmatch(text, begin, at) is not None
 
 
@@ -1045,7 +1057,8 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # tenth of the whole tag stage.
 # Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
 _PARTICLES = (
-    "al-", "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "del", "di", "dos", "du", "le", "la", "ole"
+    "al-", "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "del", "di", "dos", "du", "le", "la", "ole",
+    "dela", "delos", "los", "las", "das", "do",  # "Ramon dela Cruz", "Ana de los Santos"
 )  # fmt: skip
 _PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
@@ -1054,19 +1067,25 @@ _SHORT_TITLES = frozenset(
     {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj"}
 )
 _SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
-_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}{_NAME_WORD})"  # ("van der Walt")
+# Initials in a name: "Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan"
+_INITIALS = r"(?:[A-Z]\.){1,3}"
+_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}(?:{_INITIALS} )?{_NAME_WORD})"  # ("van der Walt")
+# a name's first word, or initials and the word after them
+_FIRST_NAME_WORD = rf"(?:{_INITIALS} )?{_NAME_WORD}"
 _ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
 _NOT_A_SURNAME = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
-_NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
+_NAME_BEFORE = re.compile(
+    rf"(?:{_INITIALS} {_NAME_WORD}{_MORE_NAME_WORDS}{{0,4}}|{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})$"
+)
 _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
-_NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
+_NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
 # A noun phrase and a name set off by a comma after such a cue verb: '"…," said Achebe-Clarke's
 # deputy, Farah Quraishi.' (the possessive is someone else), '"…," said the club's captain, Ana Ruiz'
 _ROLE_THEN_NAME_STARTS = ("the ", "a ", "an ", "its ", "their ", "his ", "her ")
 _ROLE_THEN_NAME = re.compile(
     rf"(?:the |an? |its |their |his |her |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w'’-]* ){{0,3}}[a-z][\w-]*, "
-    rf"(?P<name>(?:{_SHORT_TITLE})?{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
+    rf"(?P<name>(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
 )
 _CLOSING_MARKS = '”"»'
 # What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
@@ -1334,8 +1353,11 @@ def _is_name(words: list[str], titled: bool) -> bool:
     return len(words) >= (1 if titled else 2) and not any(
         not word[:1].isupper() or (word.isupper() and len(word) > 1) or word in _NOT_PERSON_WORDS
         for word in (word.removeprefix("al-") for word in words)
-        if word not in _PARTICLES
+        if word not in _PARTICLES and not (word[-1:] == "." and _IS_INITIALS.fullmatch(word))
     )
+
+
+_IS_INITIALS = re.compile(_INITIALS)
 
 
 def _full_name_before(

@@ -924,3 +924,46 @@ def test_a_title_with_its_phrase_before_a_name_describes_the_name() -> None:
     )
     reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
     assert reported == [("Suchada Wongsawat", "the government"), ("Ana Ruiz", "it would")]
+
+
+def test_initials_particles_and_first_names_that_look_like_dates() -> None:
+    """Initials are part of a name ("Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan");
+    "dela" is a particle, so "Dela Cruz said" is Ramon dela Cruz; "Jun" starts a name, not a
+    date."""
+    result = tag(
+        "The storm reached the coast on Wednesday.",
+        '"Leave today," said Ramon dela Cruz, the provincial disaster officer.',
+        "Dela Cruz said 212 shelters had opened.",
+        "In Aparri, fisherman Jun Villanueva said he had pulled his boat up the beach.",
+        '"That boat is all I have," he said.',
+        "Councillor P.K. Abdul Rasheed, who represents a ward by the river, said drains were blocked.",
+        '"Every monsoon we write the same letter," Rasheed said.',
+        "Councillor Thomas J. Whitaker, who chairs the works committee, said crews were ready.",
+        '"We have four pumps," Whitaker said.',
+        '"Nothing changes," said K. Sivan, a farmer.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == [
+        "Ramon dela Cruz",
+        "Jun Villanueva",
+        "P.K. Abdul Rasheed",
+        "Thomas J. Whitaker",
+        "K. Sivan",
+    ]
+    reported = [r.speaker for r in result.reported]
+    assert reported[:2] == ["Ramon dela Cruz", "Jun Villanueva"]
+
+
+def test_a_first_name_after_an_opening_clause_or_a_set_off_description() -> None:
+    """ "On a wet Tuesday, Áine Ní Bhriain is sitting …" introduces her though the clause opens
+    the text; so does "Her coach, former steeplechaser Joseph Rotich, could barely speak.", and
+    his '"…," he said' is his, not the runner's whose gender the text never told."""
+    result = tag(
+        "On a wet Tuesday in Gweedore, Áine Ní Bhriain is sitting at her kitchen table.",
+        '"Half the time I do not know which language a poem wants," she says.',
+        'The winner, Faith Kiprono, crossed the line alone. "I believed him," Kiprono said.',
+        "Her coach, former steeplechaser Joseph Kiptanui Rotich, could barely speak. "
+        '"She trains with the boys every morning," he said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Áine Ní Bhriain", "Faith Kiprono", "Joseph Kiptanui Rotich"]
