@@ -454,9 +454,11 @@ _OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _ANONYMOUS = "anon"
 _NOBODY: frozenset[str] = frozenset()
 _ANY_GENDER = "any"  # the gender of a reference that fits anyone ("the 23-year-old")
-# (not "the 22-year-old director of the campaign": a noun after it is the head)
+# (and "The 54-year-old former trade unionist promised"; not "the 22-year-old director of the
+# campaign" or "the 22-year-old director said": a role head after it is the phrase's head)
 _AGE_NP = re.compile(
-    r"[Tt]he \d{1,3}-year-old(?=\s*[,.;:!?]|\s+(?:said|says|added|adds|told|tells|replied|was|is|has|had)\b)"
+    r"[Tt]he \d{1,3}-year-old(?=\s*[,.;:!?]|(?P<described>(?:\s+[a-z][\w-]*){0,3})\s+"
+    r"(?:said|says|added|adds|told|tells|replied|promised|insisted|vowed|warned|was|is|has|had)\b)"
 )
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
@@ -932,6 +934,7 @@ _TITLE_WORD = re.compile(
 _ROLE_HEAD_WORDS = tuple(
     dict.fromkeys(head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " "))
 )  # _ROLE_HEADS as plain words ("secretary-general", "secretary general"), for str.endswith
+_SINGLE_ROLE_HEADS = frozenset(head for head in _ROLE_HEAD_WORDS if " " not in head)
 _APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s-]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
 # the same with the title's phrase after its head: "Thailand's Minister of Culture, Suchada
 # Wongsawat", "a spokesman for the Ministry of Health, Ana Ruiz"
@@ -1666,7 +1669,10 @@ def build_refs(
     at = text.find("-year-old")  # "the 23-year-old said": whoever is in focus, of either gender
     while at >= 0:
         # (from "the" before up to three digits; the lookahead needs the word after it)
-        age = _AGE_NP.search(text, max(0, at - 7), at + 20)
+        age = _AGE_NP.search(text, max(0, at - 7), at + 70)
+        described = age.group("described") if age is not None else None
+        if described and not _SINGLE_ROLE_HEADS.isdisjoint(described.split()):
+            age = None  # "the 22-year-old director said": a role phrase, its head the director
         if age is not None and not in_quote[age.start()]:
             found.append(Ref(age.start(), age.end(), "pronoun", gender=_ANY_GENDER))
         at = text.find("-year-old", at + 9)
@@ -2505,7 +2511,10 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
 _TOLD_NAME_CLAUSE = re.compile(
-    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists)(?= (?:he|his|she|her|they|their|it|its|the) )"
+    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|the (?:court|jury|inquest|tribunal|"
+    r"hearing|inquiry|committee|meeting|panel|council|crowd|audience|conference|assembly|senate|radio|"
+    r"station|newspaper|paper|broadcaster|programme|program|magistrates|judge))"
+    r"(?= (?:he|his|she|her|they|their|it|its|the) )"
 )
 _THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
 _CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")

@@ -271,11 +271,11 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout20.yaml were mended for the faults they showed, and are held to the
-# aims, but for heldout9.yaml's precision (0.918: two people of one surname told apart only by
-# pronouns, a company set off by commas; README.md). heldout21.yaml and heldout22.yaml are kept
-# held out (scored, never tuned to: precision 0.971, recall 0.985, and 0.957 / 0.957 on
-# arrival): their floors only keep them from falling.
+# heldout.yaml to heldout21.yaml and heldout23.yaml were mended for the faults they showed,
+# and are held to the aims, but for heldout9.yaml's precision (0.918: two people of one surname
+# told apart only by pronouns, a company set off by commas; README.md). heldout22.yaml and
+# heldout24.yaml are kept held out (scored, never tuned to: precision / recall 0.957 / 0.957
+# and 0.877 / 0.889 on arrival): their floors only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -298,9 +298,16 @@ HELD_OUT_FLOORS = {
     "heldout18.yaml": DEVELOPMENT,
     "heldout19.yaml": DEVELOPMENT,
     "heldout20.yaml": DEVELOPMENT,
-    "heldout21.yaml": Floor(1.0, 0.96, 0.97, 0.90),
-    "heldout22.yaml": Floor(1.0, 0.95, 0.95, 0.95),
+    "heldout21.yaml": DEVELOPMENT,
+    "heldout22.yaml": Floor(1.0, 0.96, 0.97, 0.95),
+    "heldout23.yaml": DEVELOPMENT,
+    "heldout24.yaml": Floor(1.0, 0.87, 0.88, 0.85),
 }
+
+
+def test_every_independently_written_set_is_scored() -> None:
+    """A new held-out file is scored from the day it is committed: it needs a floor here."""
+    assert sorted(path.name for path in CORPUS.glob("heldout*.yaml")) == sorted(HELD_OUT_FLOORS)
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))

@@ -967,3 +967,21 @@ def test_a_first_name_after_an_opening_clause_or_a_set_off_description() -> None
         day="2025-04-01",
     )
     assert speakers(result) == ["Áine Ní Bhriain", "Faith Kiprono", "Joseph Kiptanui Rotich"]
+
+
+def test_an_age_with_a_description_and_told_the_court_with_a_clause() -> None:
+    """ "The 54-year-old former trade unionist promised …, saying the party would "…"" is the
+    person in focus (a role head after the age would make it a role phrase instead); "told the
+    court she had …" is reported speech without a "that"."""
+    result = tag(
+        "Thousands filled the stadium as Sibusiso Mthembu, leader of the opposition alliance, "
+        "made his final appearance.",
+        "The 54-year-old former trade unionist promised half a million jobs, saying the party "
+        'would "rebuild the factories that were allowed to rot" along the corridor.',
+        "The first witness, Mary Walsh, told the court she had last seen her brother at six.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Sibusiso Mthembu"]
+    assert ("Mary Walsh", "she had last") in [
+        (r.speaker, " ".join(r.text.split()[:3])) for r in result.reported
+    ]
