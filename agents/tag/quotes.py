@@ -254,6 +254,8 @@ _OCCUPATIONS = (
     "statistician", "curator", "librarian", "lecturer", "vet", "veterinarian", "pharmacist",
     "beekeeper", "winemaker", "baker", "brewer", "rancher", "grower", "publisher", "critic", "editor",
     "translator", "playwright", "filmmaker", "composer", "conductor", "choreographer",
+    "forecaster", "teacher", "headteacher", "headmaster", "headmistress", "principal", "farmer",
+    "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -1720,10 +1722,24 @@ def build_refs(
         ref.possessive = text[ref.end : ref.end + 2] in _POSSESSIVE_ENDINGS
         before = text[max(0, np_start - 20) : np_start].rsplit(None, 1)  # the last word is enough
         # (a comma ends the prepositional phrase: "Asked where it had come from, she said")
-        ref.after_preposition = (bool(before) and before[-1].lower() in _PREPOSITIONS) or (
-            # an agent with its description: "chaired by the Italian actor Carlo Benvenuti"
-            text.find(" by ", max(0, np_start - 40), np_start) >= 0
-            and _BY_DESCRIBED.search(text, max(0, np_start - 40), np_start) is not None
+        ref.after_preposition = (
+            (
+                bool(before)
+                and before[-1].lower() in _PREPOSITIONS
+                # not "of" inside a title before the name: "Ministry of Education spokesman X"
+                and not (
+                    before[-1] in ("of", "for")
+                    and len(before) > 1
+                    and text[np_start : np_start + 1].isupper()
+                    and before[0].split()[-1:] != []
+                    and before[0].split()[-1][:1].isupper()
+                )
+            )
+            or (
+                # an agent with its description: "chaired by the Italian actor Carlo Benvenuti"
+                text.find(" by ", max(0, np_start - 40), np_start) >= 0
+                and _BY_DESCRIBED.search(text, max(0, np_start - 40), np_start) is not None
+            )
         )
     for previous, ref in pairwise(chosen):
         # a name in apposition inside a phrase with "for" or "of" is in it too: "A spokesman for
@@ -2320,6 +2336,9 @@ def _subject(
                 if ref.kind == "anon":
                     return person, ref
             return person, None
+        person = _possessed_subject(state, masked, clause, cue.start)
+        if person:
+            return person, Ref(clause, cue.start, "anon") if person == _ANONYMOUS else None
         single = _INDEFINITE.match(masked, clause, cue.start)
         if single and masked[single.end() : single.end() + 1].islower():
             # "A cashier who was held at gunpoint said …": someone unnamed, whom a later "she
@@ -2335,6 +2354,16 @@ def _subject(
             return person, ref
         break
     return "", None
+
+
+def _possessed_subject(state: Attribution, masked: str, clause: int, cue_start: int) -> str:
+    """The subject "Her son" before a cue verb ("Her son recalled …"): the son the article
+    introduced ("her son, Andrei Mureșan,"), else _ANONYMOUS, someone it does not name, whom a
+    later "he said" means; never her. '' when the subject is no such phrase."""
+    possessed = _POSSESSIVE_DETERMINER_NOUN.fullmatch(masked, clause, cue_start)
+    if possessed is None:
+        return ""
+    return _introduced_as(state, possessed.group(0).strip(), clause) or _ANONYMOUS
 
 
 def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end: int) -> str:
@@ -2511,7 +2540,9 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
 _TOLD_NAME_CLAUSE = re.compile(
-    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|the (?:court|jury|inquest|tribunal|"
+    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|councillors|councilors|lawmakers|"
+    r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
+    r"employees|workers|supporters|members|mourners|officials|colleagues|the (?:court|jury|inquest|tribunal|"
     r"hearing|inquiry|committee|meeting|panel|council|crowd|audience|conference|assembly|senate|radio|"
     r"station|newspaper|paper|broadcaster|programme|program|magistrates|judge))"
     r"(?= (?:he|his|she|her|they|their|it|its|the) )"
@@ -2554,6 +2585,14 @@ _NEEDS_THAT = frozenset(
 )
 
 
+# verbs whose object is a thing as often as what was said: reported speech only with "that"
+# or a clause with a pronoun subject ("recalled he had", not "recalled a conversation")
+_NEEDS_A_CLAUSE = frozenset(
+    {"recalled", "recalls", "described", "describing", "proposed", "repeated", "accused", "accusing"}
+)
+_PRONOUN_CLAUSE_NEXT = re.compile(r"\s+(?:that|he|she|they|we|it|there|I)\b")
+
+
 def _reported(
     state: Attribution, masked: str, s_start: int, clause: int, s_end: int, cues: list[Cue]
 ) -> list[Quotation]:
@@ -2564,7 +2603,9 @@ def _reported(
     for cue in cues:
         if cue.start < taken or masked.endswith(_NEGATIONS, max(0, cue.start - 6), cue.start):
             continue  # ("X has not commented on …": nothing was said)
-        who = _nearest_before(state, masked, clause, cue.start)
+        who = _nearest_before(state, masked, clause, cue.start) or _possessed_subject(
+            state, masked, clause, cue.start
+        )
         if not who or who == _ANONYMOUS:
             continue
         # the last reference to the speaker before the cue; every one is resolved, in order, since
@@ -2613,6 +2654,13 @@ def _reported(
             if that is None and not after_quote and cue.verb in ("told", "tells"):
                 # "Judge Farr told Hale his driving had put …": the clause after who was told
                 that = _TOLD_NAME_CLAUSE.match(rest)
+            if (
+                that is None
+                and not after_quote
+                and cue.verb in _NEEDS_A_CLAUSE
+                and not _PRONOUN_CLAUSE_NEXT.match(rest)
+            ):
+                continue  # "Her son recalled a conversation": what, not what was said
             if that is None and (after_quote or cue.verb in _NEEDS_THAT):
                 continue  # '"…," X told a news conference': no reported clause
             if that is not None and cue.verb in _NEEDS_THAT:

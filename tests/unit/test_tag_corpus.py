@@ -271,11 +271,12 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml and heldout23.yaml were mended for the faults they showed,
-# and are held to the aims, but for heldout9.yaml's precision (0.918: two people of one surname
-# told apart only by pronouns, a company set off by commas; README.md). heldout22.yaml and
-# heldout24.yaml are kept held out (scored, never tuned to: precision / recall 0.957 / 0.957
-# and 0.877 / 0.889 on arrival): their floors only keep them from falling.
+# heldout.yaml to heldout21.yaml, heldout23.yaml and heldout24.yaml were mended for the faults
+# they showed, and are held to the aims, but for heldout9.yaml's precision (0.918: two people of
+# one surname told apart only by pronouns, a company set off by commas; README.md).
+# heldout22.yaml, heldout25.yaml and heldout26.yaml are kept held out (scored, never tuned to:
+# precision / recall 0.957 / 0.957, 0.877 / 0.905 and 0.794 / 0.769 on arrival): their floors
+# only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -301,7 +302,9 @@ HELD_OUT_FLOORS = {
     "heldout21.yaml": DEVELOPMENT,
     "heldout22.yaml": Floor(1.0, 0.96, 0.97, 0.95),
     "heldout23.yaml": DEVELOPMENT,
-    "heldout24.yaml": Floor(1.0, 0.87, 0.88, 0.85),
+    "heldout24.yaml": DEVELOPMENT,
+    "heldout25.yaml": Floor(1.0, 0.87, 0.90, 0.90),
+    "heldout26.yaml": Floor(1.0, 0.79, 0.76, 0.80),
 }
 
 

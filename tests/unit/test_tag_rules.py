@@ -985,3 +985,29 @@ def test_an_age_with_a_description_and_told_the_court_with_a_clause() -> None:
     assert ("Mary Walsh", "she had last") in [
         (r.speaker, " ".join(r.text.split()[:3])) for r in result.reported
     ]
+
+
+def test_her_son_said_is_the_son_and_a_title_with_of_before_a_name() -> None:
+    """ "Her son said …" is the son the article introduced ("her son, Andrei Mureșan,"), and
+    his '"…," he said' is his, not a woman's whose gender the text never told; "recalled a
+    conversation" is no reported speech. "Ministry of Education spokesman X said" is X's (the
+    "of" is inside the title), "Principal X" and "Forecaster X" are X, and "told councillors
+    the work would …" is reported speech."""
+    result = tag(
+        "Ileana Mureșan, the puppeteer, has died at 86.",
+        "Her death was announced by her son, Andrei Mureșan, who said she had died peacefully.",
+        "The theatre's director, Raluca Someșan, said the company would perform. "
+        '"Everything we do here, she started," Someșan said.',
+        "Her son said the funeral would be private.",
+        'Her son recalled a conversation from the spring. "I asked her if she was afraid," he said.',
+        "Ministry of Education spokesman Ahmad Al-Khatib said 12 new schools were being built.",
+        '"We do our best," Principal Huda Al-Momani said.',
+        "Forecaster Tanvir Ahmed Chowdhury told councillors the rain would last two more days.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Raluca Someșan", "Andrei Mureșan", "Huda Al-Momani"]
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Andrei Mureșan", "the funeral") in reported
+    assert ("Ahmad Al-Khatib", "12 new") in reported
+    assert ("Tanvir Ahmed Chowdhury", "the rain") in reported
+    assert not any(text.startswith("a conversation") for _speaker, text in reported)
