@@ -153,7 +153,7 @@ _ROLE_HEADS = (
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
     r"fly[- ]half|scrum[- ]half|"
-    r"sheriff|carer|nurse|doctor|teacher|farmer|chef"
+    r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -256,6 +256,7 @@ _OCCUPATIONS = (
     "translator", "playwright", "filmmaker", "composer", "conductor", "choreographer",
     "forecaster", "teacher", "headteacher", "headmaster", "headmistress", "principal", "farmer",
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
+    "trumpeter", "bandleader", "saxophonist", "songwriter", "novelist", "storyteller",
 )  # fmt: skip
 _OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
@@ -930,7 +931,8 @@ _TITLE_WORD = re.compile(
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
-    r"member|councilmember|assemblymember|council|magistrate|advocate|agent|garda|mp|mep|mla|msp|td)",
+    r"member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
+    r"garda|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
 )
 _ROLE_HEAD_WORDS = tuple(
@@ -1290,6 +1292,11 @@ def _introductions(
         # "in", "at" or "near" a place ("talks in Addis Ababa, the capital")
         preposition = text[max(low, start - 9) : start].rsplit(None, 1)[-1:]
         if preposition and preposition[0] in (_PREPOSITIONS if end in cue_ends else _PLACE_PREPOSITIONS):
+            if preposition[0] == "of" and end in cue_ends and text[start - 4 : start] == " of ":
+                # "Tan Wei Ling of Meridian Securities said": the name before the firm
+                found = _NAME_BEFORE.search(text, max(low, start - 74), start - 4)
+                if found is not None:
+                    runs.append((found.start(), text[found.start() : start - 4]))
             continue
         runs.append((start, text[start:end]))
     return sorted(set(runs))
@@ -1468,6 +1475,8 @@ def _unknown_people(
             or any(word == name for word, _person, _at in first_surnames)
         ):
             continue  # a later mention of someone introduced ("Álvarez Peña", "Ms. Eze", "Ms Tan")
+        if len(words) == 2 and any(known.startswith(name.lower() + " ") for known in lowered):
+            continue  # the given names of a name of three words: "Khairul Anuar" of Khairul Anuar Ismail
         if len(words) > 1 and text.find(" " + name, 0, start) >= 0:
             # a longer name written before, with no introduction: "signed Mateus Carvalho Reis"
             # before "Carvalho Reis, who won his first cap"
@@ -1504,6 +1513,10 @@ def _unknown_people(
             bearers.append((person_id, start, gender))
         if len([word for word in words if word not in _PARTICLES]) > 2 and words[-2] not in _PARTICLES:
             first_surnames.append((words[-2], person_id, start))
+            if words[1] not in _PARTICLES and words[0] not in _FAMILY_NAME_FIRST:
+                # the first two words alone: Malay given names ("Khairul Anuar" of Khairul
+                # Anuar Ismail), a Spanish name without its second surname ("José Álvarez")
+                first_surnames.append((f"{words[0]} {words[1]}", person_id, start))
         if words[0] in _FAMILY_NAME_FIRST:  # "Wang Wenbin": "Wang said"
             first_surnames.append((words[0], person_id, start))
     # the first of two surnames is used alone too ("Álvarez" for José Álvarez Peña), when it is
@@ -2540,7 +2553,7 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
 _TOLD_NAME_CLAUSE = re.compile(
-    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|councillors|councilors|lawmakers|"
+    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|councillors|councilors|council|lawmakers|"
     r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
     r"employees|workers|supporters|members|mourners|officials|colleagues|the (?:court|jury|inquest|tribunal|"
     r"hearing|inquiry|committee|meeting|panel|council|crowd|audience|conference|assembly|senate|radio|"

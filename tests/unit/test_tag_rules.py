@@ -1011,3 +1011,28 @@ def test_her_son_said_is_the_son_and_a_title_with_of_before_a_name() -> None:
     assert ("Ahmad Al-Khatib", "12 new") in reported
     assert ("Tanvir Ahmed Chowdhury", "the rain") in reported
     assert not any(text.startswith("a conversation") for _speaker, text in reported)
+
+
+def test_local_titles_given_names_alone_and_a_name_before_its_firm() -> None:
+    """ "Councilwoman X" and "Datuk X" are X; "the headmistress said" is the headmistress the
+    article named; "Khairul Anuar said" is Khairul Anuar Ismail (the first two words of a name
+    of three); "Tan Wei Ling of Meridian Securities said" introduces Tan Wei Ling, not the firm;
+    "told council the department expects …" is reported speech."""
+    result = tag(
+        '"Tonight we stopped asking them to," Councilwoman Denise Whitaker said.',
+        "The school's headmistress, Rukhsana Bibi, who has taught there for 19 years, spoke first. "
+        '"Today they can see it," the headmistress said.',
+        "Group managing director Datuk Khairul Anuar Ismail said output would stay firm.",
+        '"We are still short of harvesters," Khairul Anuar said.',
+        'Tan Wei Ling of Meridian Securities said the results were "slightly ahead of expectations".',
+        "Utilities Director Ramon Ortega told council the department expects federal grants.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == [
+        "Denise Whitaker",
+        "Rukhsana Bibi",
+        "Khairul Anuar Ismail",
+        "Tan Wei Ling",
+    ]
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Ramon Ortega", "the department") in reported
