@@ -153,7 +153,8 @@ _ROLE_HEADS = (
     r"ambassador|negotiator|representative|king|queen|pontiff|emir|monarch|judge|prosecutor|"
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
     r"fly[- ]half|scrum[- ]half|"
-    r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal"
+    r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
+    r"controller"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -256,9 +257,11 @@ _OCCUPATIONS = (
     "translator", "playwright", "filmmaker", "composer", "conductor", "choreographer",
     "forecaster", "teacher", "headteacher", "headmaster", "headmistress", "principal", "farmer",
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
-    "trumpeter", "bandleader", "saxophonist", "songwriter", "novelist", "storyteller",
+    "trumpeter", "bandleader", "saxophonist", "songwriter", "storyteller",
+    "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
+    "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
 )  # fmt: skip
-_OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word.title() for word in _OCCUPATIONS)})
+_OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word[:1].upper() + word[1:] for word in _OCCUPATIONS)})
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
 _POSSESSIVE_ANCHORS = frozenset({"his", "her", "their", "His", "Her", "Their"})
 # First names that tell a gender (agents/tag/data/first_names.yaml)
@@ -1101,7 +1104,7 @@ _CLOSING_MARKS = '”"»'
 _APPOSITIVE_START = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside"})
 _COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
 _AFTER_A_SET_OFF_NAME = (",", " of the ", " from ", " (")  # " (": a party ("Cllr Pádraig Mulvey (FF),")
@@ -1497,6 +1500,9 @@ def _unknown_people(
                 name = " ".join(words)
         if not _may_be_unknown_person(kb, name):
             continue
+        word_before = text[max(0, start - 14) : start].rsplit(None, 1)
+        if word_before and word_before[-1] in _THING_NOUNS:
+            continue  # the name of a thing: "a fiddler with the band Marée Haute, who said"
         person_id = f"person:{slug(name)}"
         names[person_id] = name
         lowered.append(name.lower())
@@ -1547,6 +1553,15 @@ def _unknown_people(
             if gender:
                 genders[person_id] = gender
     return refs + mentions, names
+
+
+# Nouns whose name may follow them, that are no person: "the band Marée Haute", "the ship Agia
+# Marina"
+_THING_NOUNS = frozenset({
+    "band", "group", "club", "firm", "company", "ship", "vessel", "ferry", "restaurant", "hotel",
+    "bar", "cafe", "café", "album", "film", "book", "novel", "newspaper", "magazine", "charity",
+    "brand", "shop", "store", "label", "team", "choir", "orchestra", "show", "series", "play",
+})  # fmt: skip
 
 
 def _in_a_word(text: str, start: int, end: int) -> bool:

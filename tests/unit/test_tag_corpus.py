@@ -271,12 +271,13 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml, heldout23.yaml, heldout24.yaml and heldout26.yaml were
-# mended for the faults they showed, and are held to the aims, but for heldout9.yaml's precision
-# (0.918: two people of one surname told apart only by pronouns, a company set off by commas;
-# README.md). heldout22.yaml, heldout25.yaml, heldout27.yaml and heldout28.yaml are kept held
-# out (scored, never tuned to: precision / recall 0.957 / 0.957, 0.877 / 0.905, 1.000 / 1.000
-# and 0.969 / 0.984 on arrival): their floors only keep them from falling.
+# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout26.yaml were mended for the
+# faults they showed, and are held to the aims, but for the precision of heldout9.yaml (0.918:
+# two people of one surname told apart only by pronouns, a company set off by commas) and of
+# heldout25.yaml (0.940: a scare quote of an unnamed coach inside a "when" clause; README.md).
+# heldout22.yaml, heldout27.yaml and heldout28.yaml are kept held out (scored, never tuned to:
+# precision / recall 0.957 / 0.957, 1.000 / 1.000 and 0.969 / 0.984 on arrival): their floors
+# only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -303,7 +304,7 @@ HELD_OUT_FLOORS = {
     "heldout22.yaml": Floor(1.0, 0.96, 0.97, 0.95),
     "heldout23.yaml": DEVELOPMENT,
     "heldout24.yaml": DEVELOPMENT,
-    "heldout25.yaml": Floor(1.0, 0.87, 0.90, 0.90),
+    "heldout25.yaml": Floor(1.0, 0.93, 0.90, 0.80),
     "heldout26.yaml": DEVELOPMENT,
     "heldout27.yaml": Floor(1.0, 0.99, 0.99, 0.90),
     "heldout28.yaml": Floor(1.0, 0.96, 0.98, 0.90),

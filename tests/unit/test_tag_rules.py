@@ -1036,3 +1036,24 @@ def test_local_titles_given_names_alone_and_a_name_before_its_firm() -> None:
     ]
     reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
     assert ("Ramon Ortega", "the department") in reported
+
+
+def test_places_bands_and_positions_are_not_people() -> None:
+    """ "outside San Javier, the cut arrived" makes no person of the town, so "She said" is the
+    grower; "the band Marée Haute, who said" is the fiddler's; "the controller said" is the
+    controller the article named; "Centre-back X" is X."""
+    result = tag(
+        "For Carmen Valdivia Rojas, who grows grapes on 12 hectares outside San Javier, the cut "
+        "arrived just as the bunches ripened. She said she had lost a fifth of her crop.",
+        "Among her pupils was Rémi Gallant, now a fiddler with the band Marée Haute, who said "
+        "she had taught him his first tune.",
+        '"She never told you that you were playing badly," Gallant said.',
+        "Civil Defence controller Mark Hollis said evacuation centres would open at 4pm.",
+        '"Don\'t wait for a knock on the door," the controller said.',
+        '"I just heard the noise," Centre-back Tiago Mourato said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Rémi Gallant", "Mark Hollis", "Tiago Mourato"]
+    reported = [(r.speaker, " ".join(r.text.split()[:3])) for r in result.reported]
+    assert ("Carmen Valdivia Rojas", "she had lost") in reported
+    assert ("Rémi Gallant", "she had taught") in reported
