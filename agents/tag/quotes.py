@@ -356,6 +356,7 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                     or (
                         text[start - 1 : start] == " "
                         and text[start - 2 : start - 1].islower()
+                        and text.find(", ", max(0, start - 40), start) >= 0
                         and _SET_OFF_DESCRIPTION.search(text, max(0, start - 40), start) is not None
                     )
                 )
@@ -1867,8 +1868,11 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         before = match_text(text[max(0, lead - 70) : lead])
         # the pattern ends with a role head right before the comma: test that first, cheaply
         m = _APPOSITIVE_BEFORE.search(before) if before[:-2].endswith(_ROLE_HEAD_WORDS) else None
-        if m is None and (" of " in before or " for " in before):
-            m = _TITLE_PHRASE_BEFORE.search(before)
+        if m is None:
+            # (the pattern is tried only where a role head ends the words before "of" or "for")
+            cut = max(before.rfind(" of "), before.rfind(" for "))
+            if cut > 0 and before[:cut].lower().endswith(_ROLE_HEAD_WORDS):
+                m = _TITLE_PHRASE_BEFORE.search(before)
         if m:
             words |= role_words(m.group("what"))
     return frozenset(words)
