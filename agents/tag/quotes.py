@@ -1085,9 +1085,11 @@ _MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}(?:{_INITIALS} )?{_NAME_
 _FIRST_NAME_WORD = rf"(?:{_INITIALS} )?{_NAME_WORD}"
 _ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
 _NOT_A_SURNAME = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
-_NAME_BEFORE = re.compile(
-    rf"(?:{_INITIALS} {_NAME_WORD}{_MORE_NAME_WORDS}{{0,4}}|{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})$"
-)
+_NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
+# initials that start a name ("P.K. Abdul Rasheed", "K. Sivan"), matched back from the name's
+# first word: tried only where ". " comes before it (a pattern that allowed them at the start
+# of `_NAME_BEFORE` doubled its cost)
+_INITIALS_BEFORE = re.compile(rf"(?<![\w.]){_INITIALS} $")
 _SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
 _NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
@@ -1290,8 +1292,12 @@ def _introductions(
             continue
         start = found.start()
         if text[start - 2 : start] == ". ":  # "Dr. Priya Raman": the title before the name
-            titled = _SHORT_TITLE_BEFORE.search(text, max(low, start - 6), text.find(" ", start))
-            start = titled.start() if titled else start
+            initials = _INITIALS_BEFORE.search(text, max(low, start - 8), start)
+            if initials is not None:
+                start = initials.start()  # "P.K. Abdul Rasheed", "K. Sivan"
+            else:
+                titled = _SHORT_TITLE_BEFORE.search(text, max(low, start - 6), text.find(" ", start))
+                start = titled.start() if titled else start
         # after a preposition the run is no subject ("a teacher in El Paso, said"), and after
         # "in", "at" or "near" a place ("talks in Addis Ababa, the capital")
         preposition = text[max(low, start - 9) : start].rsplit(None, 1)[-1:]
@@ -1849,6 +1855,21 @@ _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]* $")
 _POSSESSIVE_ENDINGS = ("'s", "’s")  # right after a reference: "Merkel's remarks"
 
 
+def _role_head_before_of(before: str) -> bool:
+    """Whether a role head ends the words before an "of" or a "for" that a capital follows
+    ("Minister of Culture", "spokesman for the Ministry")."""
+    for joiner in (" of ", " for "):
+        at = before.find(joiner)
+        while at > 0:
+            after = at + len(joiner)
+            if before.startswith("the ", after):
+                after += 4
+            if before[after : after + 1].isupper() and before.lower().endswith(_ROLE_HEAD_WORDS, 0, at):
+                return True
+            at = before.find(joiner, at + 1)
+    return False
+
+
 def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
     """What the article says a person is: the title before the name, an appositive after."""
     words = set(role_words(text[ref.np_start : ref.start])) if ref.np_start < ref.start else set()
@@ -1868,11 +1889,9 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         before = match_text(text[max(0, lead - 70) : lead])
         # the pattern ends with a role head right before the comma: test that first, cheaply
         m = _APPOSITIVE_BEFORE.search(before) if before[:-2].endswith(_ROLE_HEAD_WORDS) else None
-        if m is None:
-            # (the pattern is tried only where a role head ends the words before "of" or "for")
-            cut = max(before.rfind(" of "), before.rfind(" for "))
-            if cut > 0 and before[:cut].lower().endswith(_ROLE_HEAD_WORDS):
-                m = _TITLE_PHRASE_BEFORE.search(before)
+        # (the pattern is tried only where a role head ends the words before "of" or "for")
+        if m is None and _role_head_before_of(before):
+            m = _TITLE_PHRASE_BEFORE.search(before)
         if m:
             words |= role_words(m.group("what"))
     return frozenset(words)
