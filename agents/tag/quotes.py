@@ -52,7 +52,7 @@ CUE_VERBS = (
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
-    "boasted|signalled|signaled|accepted|was quoted as saying|is quoted as saying"
+    "boasted|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying"
 )
 
 
@@ -258,6 +258,8 @@ _OCCUPATIONS = (
     "forecaster", "teacher", "headteacher", "headmaster", "headmistress", "principal", "farmer",
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
     "trumpeter", "bandleader", "saxophonist", "songwriter", "storyteller",
+    "commuter", "motorist", "shopper", "customer", "visitor", "spectator", "pedestrian", "homeowner",
+    "tenant", "parent", "grandmother", "grandfather", "neighbour", "neighbor", "rider", "hiker",
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
 )  # fmt: skip
@@ -512,6 +514,11 @@ class Ref:
         self.after_preposition = after_preposition
 
 
+# an indefinite article or pronoun right before a role: no one in particular ("a representative")
+_INDEFINITE_BEFORE = re.compile(r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Aa]nother) $")
+_INDEFINITE_START = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother) ")
+
+
 class _Names:
     """The knowledge base's names, plus names this article's unknown speakers add: a worker that
     meets thousands of unknown names must not grow the shared knowledge base. (A class of its
@@ -657,6 +664,12 @@ class Attribution:
         if ref.kind == "anon":
             return _ANONYMOUS
         if ref.kind in ("role", "rolephrase"):
+            if _INDEFINITE_BEFORE.search(self.text, max(0, ref.np_start - 9), ref.np_start) or (
+                _INDEFINITE_START.match(self.text, ref.start)
+            ):
+                # "A representative of the nurses' union … said": someone unnamed, not the
+                # knowledge base's High Representative
+                return _ANONYMOUS
             key = (ref.start, ref.end)
             if exclude or key not in self.resolved_roles:
                 person = self._resolve_phrase(self.text[ref.start : ref.end], ref, exclude)
@@ -1521,6 +1534,8 @@ def _unknown_people(
             genders[person_id] = gender
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
         surnames.setdefault(words[-1], (person_id, start))
+        if words[-1].startswith("al-"):  # "Al-Balushi said" at a sentence's start
+            surnames.setdefault("A" + words[-1][1:], (person_id, start))
         bearers = sharing.setdefault(words[-1], [])
         if all(person_id != bearer for bearer, _at, _gender in bearers):
             bearers.append((person_id, start, gender))
@@ -2631,6 +2646,8 @@ _NEEDS_THAT = frozenset(
         "called",
         "calling",
         "accepted",
+        "confirmed",  # ("confirmed the deaths": what, not what was said)
+        "confirms",
         "announce",  # ("to announce that …": the infinitive says what, with "that" only)
     }
 )
@@ -2702,7 +2719,7 @@ def _reported(
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
             that = _THAT.match(rest) if after_quote or cue.verb in _NEEDS_THAT else None
-            if that is None and not after_quote and cue.verb in ("told", "tells"):
+            if that is None and not after_quote and cue.verb in ("told", "tells", "telling"):
                 # "Judge Farr told Hale his driving had put …": the clause after who was told
                 that = _TOLD_NAME_CLAUSE.match(rest)
             if (

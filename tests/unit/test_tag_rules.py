@@ -1057,3 +1057,27 @@ def test_places_bands_and_positions_are_not_people() -> None:
     reported = [(r.speaker, " ".join(r.text.split()[:3])) for r in result.reported]
     assert ("Carmen Valdivia Rojas", "she had lost") in reported
     assert ("Rémi Gallant", "she had taught") in reported
+
+
+def test_an_indefinite_role_confirmed_that_telling_and_a_capital_al() -> None:
+    """ "A representative of the nurses' union … said:" is someone unnamed, not the knowledge
+    base's High Representative; "confirmed that …" and "telling the court his client was …" are
+    reported speech; "Al-Balushi said" at a sentence's start is Fatma al-Balushi; "Commuter X"
+    is X."""
+    result = tag(
+        "A representative of the nurses' union, who asked not to be named, said: "
+        '"Four nurses is not enough."',
+        "The directorate's head, Wilber Condori, confirmed that assessors were visiting the "
+        "districts this week.",
+        "Defence attorney Riaan Botha asked for a suspended sentence, telling the court his "
+        "client was the sole carer for her mother.",
+        "Fatma al-Balushi, who runs a haulage firm, welcomed the line.",
+        "Al-Balushi said her company had booked space on three trains a week.",
+        '"The bus driver was great," Commuter Ben Kowalski said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["", "Ben Kowalski"]
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Wilber Condori", "assessors were") in reported
+    assert ("Riaan Botha", "his client") in reported
+    assert ("Fatma al-Balushi", "her company") in reported
