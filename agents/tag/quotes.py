@@ -50,7 +50,8 @@ CUE_VERBS = (
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
     "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|"
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
-    "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|"
+    "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
+    "arguing|claiming|noting|stressing|explaining|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
     "boasted|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying"
 )
@@ -259,6 +260,7 @@ _OCCUPATIONS = (
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
     "trumpeter", "bandleader", "saxophonist", "songwriter", "storyteller",
     "commuter", "motorist", "shopper", "customer", "visitor", "spectator", "pedestrian", "homeowner",
+    "landlady", "innkeeper", "barman", "barmaid", "bartender",
     "tenant", "parent", "grandmother", "grandfather", "neighbour", "neighbor", "rider", "hiker",
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
@@ -2606,12 +2608,12 @@ _DIRECT_INTRO = re.compile(
 )
 _THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
 _TOLD_NAME_CLAUSE = re.compile(
-    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|councillors|councilors|council|lawmakers|"
+    r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|them|us|councillors|councilors|council|lawmakers|"
     r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
     r"employees|workers|supporters|members|mourners|officials|colleagues|the (?:court|jury|inquest|tribunal|"
     r"hearing|inquiry|committee|meeting|panel|council|crowd|audience|conference|assembly|senate|radio|"
     r"station|newspaper|paper|broadcaster|programme|program|magistrates|judge))"
-    r"(?= (?:he|his|she|her|they|their|it|its|the) )"
+    r"(?= (?:he|his|she|her|they|their|it|its|the|two|three|four|five|six|seven|eight|nine|ten|\d+) )"
 )
 _THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
 _CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")

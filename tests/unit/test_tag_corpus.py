@@ -271,12 +271,12 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout28.yaml were mended for the
+# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout30.yaml were mended for the
 # faults they showed, and are held to the aims, but for the precision of heldout9.yaml (0.918:
 # two people of one surname told apart only by pronouns, a company set off by commas) and of
 # heldout25.yaml (0.940: a scare quote of an unnamed coach inside a "when" clause; README.md).
-# heldout22.yaml, heldout29.yaml and heldout30.yaml are kept held out (scored, never tuned to:
-# precision / recall 0.957 / 0.957, 0.955 / 0.966 and 0.988 / 1.000 on arrival): their floors
+# heldout22.yaml, heldout31.yaml and heldout32.yaml are kept held out (scored, never tuned to:
+# precision / recall 0.957 / 0.957, 1.000 / 0.970 and 0.947 / 0.964 on arrival): their floors
 # only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -308,8 +308,10 @@ HELD_OUT_FLOORS = {
     "heldout26.yaml": DEVELOPMENT,
     "heldout27.yaml": DEVELOPMENT,
     "heldout28.yaml": DEVELOPMENT,
-    "heldout29.yaml": Floor(1.0, 0.95, 0.96, 0.90),
-    "heldout30.yaml": Floor(1.0, 0.98, 0.99, 0.80),
+    "heldout29.yaml": DEVELOPMENT,
+    "heldout30.yaml": DEVELOPMENT,
+    "heldout31.yaml": Floor(1.0, 0.99, 0.96, 0.95),
+    "heldout32.yaml": Floor(1.0, 0.94, 0.96, 0.85),
 }
 
 

@@ -1081,3 +1081,19 @@ def test_an_indefinite_role_confirmed_that_telling_and_a_capital_al() -> None:
     assert ("Wilber Condori", "assessors were") in reported
     assert ("Riaan Botha", "his client") in reported
     assert ("Fatma al-Balushi", "her company") in reported
+
+
+def test_told_them_a_number_insisting_and_a_landlady() -> None:
+    """ "He told them two guest teachers would join …" and "…, insisting his side should have
+    had a penalty" are reported speech; "Landlady X" is X."""
+    result = tag(
+        "District Education Officer Prakash Mohanty spoke to the protesters for an hour. He told "
+        "them two guest teachers would join the school within a week.",
+        "Coach Marcelo Ibarra was furious with the referee, insisting his side should have had a penalty.",
+        '"It came under the front door," Landlady Sharon Briggs said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Sharon Briggs"]
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Prakash Mohanty", "two guest") in reported
+    assert ("Marcelo Ibarra", "his side") in reported
