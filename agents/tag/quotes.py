@@ -51,7 +51,7 @@ CUE_VERBS = (
     "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|"
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
-    "arguing|claiming|noting|stressing|explaining|"
+    "arguing|claiming|noting|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
     "boasted|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying"
 )
@@ -379,8 +379,9 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
     return found
 
 
-# a comma and one to three lower-case words before a name: "…, former steeplechaser "
-_SET_OFF_DESCRIPTION = re.compile(r", (?:[a-z][\w'’-]* ){1,3}$")
+# a comma and one to four lower-case words before a name: "…, former steeplechaser ", "…, with
+# replacement first five-eighth "
+_SET_OFF_DESCRIPTION = re.compile(r", (?:[a-z][\w'’-]* ){1,4}$")
 
 
 def _after_a_leading_clause(text: str, at: int) -> bool:
@@ -468,8 +469,8 @@ _ANY_GENDER = "any"  # the gender of a reference that fits anyone ("the 23-year-
 # (and "The 54-year-old former trade unionist promised"; not "the 22-year-old director of the
 # campaign" or "the 22-year-old director said": a role head after it is the phrase's head)
 _AGE_NP = re.compile(
-    r"[Tt]he \d{1,3}-year-old(?=\s*[,.;:!?]|(?P<described>(?:\s+[a-z][\w-]*){0,3})\s+"
-    r"(?:said|says|added|adds|told|tells|replied|promised|insisted|vowed|warned|was|is|has|had)\b)"
+    r"[Tt]he \d{1,3}-year-old(?=(?P<described>(?:\s+[a-z][\w-]*){0,3})(?:\s*[,.;:!?]|\s+"
+    r"(?:said|says|added|adds|told|tells|replied|promised|insisted|vowed|warned|was|is|has|had)\b))"
 )
 _SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
@@ -2655,6 +2656,8 @@ _NEEDS_THAT = frozenset(
 )
 
 
+# verbs of manner that tag a quotation ('"…," grinned the 19-year-old') and never report speech
+_MANNER_VERBS = frozenset({"grinned", "laughed", "smiled", "beamed", "sighed", "shrugged"})
 # verbs whose object is a thing as often as what was said: reported speech only with "that"
 # or a clause with a pronoun subject ("recalled he had", not "recalled a conversation")
 _NEEDS_A_CLAUSE = frozenset(
@@ -2673,6 +2676,8 @@ def _reported(
     for cue in cues:
         if cue.start < taken or masked.endswith(_NEGATIONS, max(0, cue.start - 6), cue.start):
             continue  # ("X has not commented on …": nothing was said)
+        if cue.verb in _MANNER_VERBS:
+            continue  # '"…," she laughed' tags a quotation; "laughed off the claim" reports nothing
         who = _nearest_before(state, masked, clause, cue.start) or _possessed_subject(
             state, masked, clause, cue.start
         )

@@ -1097,3 +1097,18 @@ def test_told_them_a_number_insisting_and_a_landlady() -> None:
     reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
     assert ("Prakash Mohanty", "two guest") in reported
     assert ("Marcelo Ibarra", "his side") in reported
+
+
+def test_a_manner_verb_tags_a_quotation_for_the_age_after_it() -> None:
+    """'"…," grinned the 19-year-old apprentice builder.' is the player introduced before
+    ("…, with replacement first five-eighth Tama Rāwiri slotting a drop goal"); "laughed off"
+    reports nothing."""
+    result = tag(
+        "The part-timers won 24-21, with replacement first five-eighth Tama Rāwiri slotting a "
+        "drop goal two minutes from time.",
+        '"I just shut my eyes and hit it," grinned the 19-year-old apprentice builder.',
+        "The coach laughed off suggestions that the side had been lucky.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Tama Rāwiri"]
+    assert not any(r.text.startswith("off") or "lucky" in r.text for r in result.reported)
