@@ -260,7 +260,7 @@ _OCCUPATIONS = (
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
     "trumpeter", "bandleader", "saxophonist", "songwriter", "storyteller",
     "commuter", "motorist", "shopper", "customer", "visitor", "spectator", "pedestrian", "homeowner",
-    "landlady", "innkeeper", "barman", "barmaid", "bartender",
+    "landlady", "innkeeper", "barman", "barmaid", "bartender", "substitute",
     "tenant", "parent", "grandmother", "grandfather", "neighbour", "neighbor", "rider", "hiker",
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
@@ -1146,7 +1146,7 @@ _BARE_APPOSITIVE_AFTER = re.compile(
 # Ranks as copy shortens them, with or without a full stop: a surname alone may follow them
 _RANKS = frozenset({"Lt", "Col", "Sgt", "Capt", "Maj", "Gen", "Cpl", "Supt", "Insp", "Det", "Adm"})
 _HONORIFICS = {
-    "Mr": "m", "Sir": "m", "Lord": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
+    "Mr": "m", "Sir": "m", "Lord": "m", "Fr": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
     "Lady": "f", "Baroness": "f", "Dr": "", "Prof": "",
 }  # fmt: skip
 # Titles that go with a first name in British usage: "Sir Keir" is Keir Starmer.
@@ -1648,7 +1648,7 @@ def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[R
     return max(named)[1] if named else people[0][0]
 
 
-_TITLE_BEFORE = re.compile(r"(?<![\w.])(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady)\.? $")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Miss|Fr|Sir|Dame|Lord|Lady)\.? $")
 _TITLE_FORMS = {"Professor": "Prof", "Doctor": "Dr"}
 
 
@@ -2255,6 +2255,8 @@ def _nearest_before(
             and antecedent.ids[0] not in exclude
         ):
             return antecedent.ids[0]
+        if antecedent is not None and antecedent.end == cue_start - 6 and antecedent.kind == "anon":
+            return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
     lasting = True
     person = ""
     candidates = _subject_candidates(state, masked, clause_start, cue_start)
@@ -2607,7 +2609,9 @@ def _standalone(
 _DIRECT_INTRO = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
-_THAT = re.compile(r"[^.;:]{0,60}?\bthat\b")  # ("told reporters at a press conference in Valencia that")
+# ("told reporters at a press conference in Valencia that", "told shareholders at the company's
+# annual general meeting on Thursday that")
+_THAT = re.compile(r"[^.;:]{0,80}?\bthat\b")
 _TOLD_NAME_CLAUSE = re.compile(
     r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|them|us|councillors|councilors|council|lawmakers|"
     r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
@@ -2725,10 +2729,13 @@ def _reported(
             rest = masked[cue.end : s_end]
             if _DIRECT_INTRO.match(rest):
                 continue  # 'X said: "…"': a direct quotation
-            that = _THAT.match(rest) if after_quote or cue.verb in _NEEDS_THAT else None
-            if that is None and not after_quote and cue.verb in ("told", "tells", "telling"):
+            that = None
+            if not after_quote and cue.verb in ("told", "tells", "telling"):
                 # "Judge Farr told Hale his driving had put …": the clause after who was told
+                # (first: "He told them two teachers would join …, and that …" starts at "two")
                 that = _TOLD_NAME_CLAUSE.match(rest)
+            if that is None and (after_quote or cue.verb in _NEEDS_THAT):
+                that = _THAT.match(rest)
             if (
                 that is None
                 and not after_quote

@@ -271,13 +271,13 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout32.yaml were mended for the
+# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout34.yaml were mended for the
 # faults they showed, and are held to the aims, but for the precision of heldout9.yaml (0.918:
 # two people of one surname told apart only by pronouns, a company set off by commas),
 # heldout25.yaml (0.940: a scare quote of an unnamed coach inside a "when" clause) and
 # heldout32.yaml (0.947: an obituary's subject, "she" after her daughter spoke; README.md).
-# heldout22.yaml, heldout33.yaml and heldout34.yaml are kept held out (scored, never tuned to:
-# precision / recall 0.957 / 0.957, 0.974 / 0.987 and 0.952 / 0.976 on arrival): their floors
+# heldout22.yaml, heldout35.yaml and heldout36.yaml are kept held out (scored, never tuned to:
+# precision / recall 0.957 / 0.957, 0.973 / 0.948 and 0.968 / 0.952 on arrival): their floors
 # only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -313,8 +313,10 @@ HELD_OUT_FLOORS = {
     "heldout30.yaml": DEVELOPMENT,
     "heldout31.yaml": DEVELOPMENT,
     "heldout32.yaml": Floor(1.0, 0.94, 0.96, 0.85),
-    "heldout33.yaml": Floor(1.0, 0.97, 0.98, 0.90),
-    "heldout34.yaml": Floor(1.0, 0.95, 0.97, 0.90),
+    "heldout33.yaml": DEVELOPMENT,
+    "heldout34.yaml": DEVELOPMENT,
+    "heldout35.yaml": Floor(1.0, 0.97, 0.94, 0.90),
+    "heldout36.yaml": Floor(1.0, 0.96, 0.95, 0.85),
 }
 
 

@@ -1112,3 +1112,23 @@ def test_a_manner_verb_tags_a_quotation_for_the_age_after_it() -> None:
     )
     assert speakers(result) == ["Tama Rāwiri"]
     assert not any(r.text.startswith("off") or "lucky" in r.text for r in result.reported)
+
+
+def test_a_resident_who_wrote_fr_a_substitute_and_a_long_way_to_that() -> None:
+    """ "a submission by one resident, who wrote that "…"" is no one named, not the councillor
+    who read it; "Fr Walsh" is Fr Declan Walsh; "Substitute X" is X; "told shareholders at the
+    company's annual general meeting on Thursday that …" reaches its "that"."""
+    result = tag(
+        "Independent councillor Pádraig Nolan, who voted against the plan, spoke for the residents. "
+        'He read from a submission by one resident, who wrote that "the water was at my back door '
+        'twice last winter."',
+        "Fr Declan Walsh, parish priest of Kilfenora, led the prayers.",
+        '"He asked for it himself," Fr Walsh said.',
+        '"I dedicate it to my mother," Substitute Matías Ibáñez said.',
+        "Managing director Kwame Asamoah-Boateng told shareholders at the company's annual general "
+        "meeting on Thursday that the financing had been secured.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["", "Declan Walsh", "Matías Ibáñez"]
+    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
+    assert ("Kwame Asamoah-Boateng", "the financing") in reported
