@@ -155,7 +155,7 @@ _ROLE_HEADS = (
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
     r"fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
-    r"controller"
+    r"controller|superintendent"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -260,7 +260,8 @@ _OCCUPATIONS = (
     "vendor", "tailor", "weaver", "herder", "shepherd", "hairdresser", "barber", "chef", "caretaker",
     "trumpeter", "bandleader", "saxophonist", "songwriter", "storyteller",
     "commuter", "motorist", "shopper", "customer", "visitor", "spectator", "pedestrian", "homeowner",
-    "landlady", "innkeeper", "barman", "barmaid", "bartender", "substitute",
+    "landlady", "innkeeper", "barman", "barmaid", "bartender", "substitute", "junior", "senior",
+    "sophomore", "freshman",
     "tenant", "parent", "grandmother", "grandfather", "neighbour", "neighbor", "rider", "hiker",
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",

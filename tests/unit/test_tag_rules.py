@@ -1132,3 +1132,17 @@ def test_a_resident_who_wrote_fr_a_substitute_and_a_long_way_to_that() -> None:
     assert speakers(result) == ["", "Declan Walsh", "Matías Ibáñez"]
     reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
     assert ("Kwame Asamoah-Boateng", "the financing") in reported
+
+
+def test_school_years_as_titles_and_the_superintendent() -> None:
+    """ "Junior Kaylee Brandt" is Kaylee Brandt; "the superintendent said" is the superintendent
+    the article named; "Horacio Benedetti stops them" introduces him for a later "he says"."""
+    result = tag(
+        "Superintendent Dana Whitcomb said teachers had asked for the change.",
+        '"We think it is money well spent," the superintendent said.',
+        '"Some of my friends will be relieved," Junior Kaylee Brandt said.',
+        "Horacio Benedetti stops them with a raised hand. He is 68.",
+        '"The bandoneon is a stubborn instrument," he says.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Dana Whitcomb", "Kaylee Brandt", "Horacio Benedetti"]
