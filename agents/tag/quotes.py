@@ -1785,8 +1785,7 @@ def build_refs(
                     before[-1] in ("of", "for")
                     and len(before) > 1
                     and text[np_start : np_start + 1].isupper()
-                    and before[0].split()[-1:] != []
-                    and before[0].split()[-1][:1].isupper()
+                    and before[0].split()[-1][:1].isupper()  # (len 2: the word before "of")
                 )
             )
             or (
@@ -2108,11 +2107,10 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
             return named
         if _INDEFINITE.match(state.text, start):
             return _ANONYMOUS  # "a Greek shipowner", "one official": an unnamed source
-        possessed = _POSSESSIVE_DETERMINER_NOUN.fullmatch(state.text, start, end)
+        # "his daughter said": the daughter the article introduced, or someone it does not name
+        possessed = _possessed_subject(state, state.text, start, end)
         if possessed:
-            # "his daughter said": the daughter, whom the article may have introduced as "His
-            # daughter, Renée Thibodeaux-Wells,", else someone it does not name; not him
-            return _introduced_as(state, possessed.group(0).strip(), start) or _ANONYMOUS
+            return possessed
         if _names_a_body(state, start, end):
             return _ANONYMOUS  # "Helsinki Port said": no person said it
         return _unknown_name(state, start, end)
@@ -2429,9 +2427,9 @@ def _subject(
 
 
 def _possessed_subject(state: Attribution, masked: str, clause: int, cue_start: int) -> str:
-    """The subject "Her son" before a cue verb ("Her son recalled …"): the son the article
-    introduced ("her son, Andrei Mureșan,"), else _ANONYMOUS, someone it does not name, whom a
-    later "he said" means; never her. '' when the subject is no such phrase."""
+    """The subject "Her son" before a cue verb ("Her son recalled …", "his daughter said"): the
+    son the article introduced ("her son, Andrei Mureșan,"), else _ANONYMOUS, someone it does
+    not name, whom a later "he said" means; never her. '' when the subject is no such phrase."""
     possessed = _POSSESSIVE_DETERMINER_NOUN.fullmatch(masked, clause, cue_start)
     if possessed is None:
         return ""

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.benchmarks.stage_match import yaml_articles
 from wirewatch.agents import compiled
 from wirewatch.agents.parse import parse_bytes
 from wirewatch.agents.tag import Tagger
@@ -81,18 +82,9 @@ def seed_sized_articles(count: int, seed: int = 11) -> list[Article]:
 
 def everyday_articles() -> list[Article]:
     """The articles of the held-out quotation sets: everyday news copy, written apart from the rules."""
-    articles = []
-    for path in sorted(CORPUS.parent.glob("heldout*.yaml")):
-        for entry in yaml.safe_load(path.read_text("utf-8"))["articles"]:
-            articles.append(
-                Article(
-                    id=str(entry["id"]),
-                    title=entry["title"],
-                    blocks=[Block(p) for p in entry["paragraphs"]],
-                    published=f"{entry['published']}T00:00:00Z",
-                )
-            )
-    return articles
+    return [
+        article for path in sorted(CORPUS.parent.glob("heldout*.yaml")) for article in yaml_articles(path)
+    ]
 
 
 def seed_articles() -> list[Article]:

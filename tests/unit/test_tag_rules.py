@@ -19,6 +19,11 @@ def speakers(result: TaggedArticle) -> list[str]:
     return [q.speaker for q in result.quotes]
 
 
+def reported(result: TaggedArticle, words: int = 2) -> list[tuple[str, str]]:
+    """Each reported-speech item as (speaker, the first words of its clause)."""
+    return [(r.speaker, " ".join(r.text.split()[:words])) for r in result.reported]
+
+
 def test_cue_after_the_quote_in_both_orders() -> None:
     result = tag(
         '"We will keep the channel open," Antony Blinken said.',
@@ -796,9 +801,9 @@ def test_a_possessed_speaker_a_possessed_message_and_told_without_that() -> None
         day="2025-04-01",
     )
     assert speakers(result) == ["Claire Marchand-Roy", "", "Sanne Vermeer"]
-    reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
-    assert ("Sanne Vermeer", "the") in reported
-    assert ("Alison Harte", "his") in reported
+    openings = reported(result, 1)
+    assert ("Sanne Vermeer", "the") in openings
+    assert ("Alison Harte", "his") in openings
 
 
 def test_a_role_phrase_does_not_run_across_a_relative_pronoun() -> None:
@@ -827,9 +832,9 @@ def test_an_age_or_an_occupation_before_a_name_and_a_surname_the_knowledge_base_
         day="2025-04-01",
     )
     assert speakers(result) == ["Lucía Moreno", "Katarina Novak", "Tomasz Kowalczyk", ""]
-    reported = [(r.speaker, r.text.split()[0]) for r in result.reported]
-    assert ("Katarina Novak", "she") in reported
-    assert ("Tran Van Minh", "the") in reported
+    openings = reported(result, 1)
+    assert ("Katarina Novak", "she") in openings
+    assert ("Tran Van Minh", "the") in openings
 
 
 def test_a_role_after_a_possessive_pronoun_is_the_role_holder_the_article_named() -> None:
@@ -889,9 +894,9 @@ def test_an_age_for_a_speaker_a_long_way_to_that_and_a_spanish_company() -> None
         'Terminales Azahar said it had offered "a fair and generous package".',
         day="2025-04-01",
     )
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Adaeze Okonkwo", "she would") in reported
-    assert ("Joaquín Ferrer Soler", "the plans") in reported
+    openings = reported(result)
+    assert ("Adaeze Okonkwo", "she would") in openings
+    assert ("Joaquín Ferrer Soler", "the plans") in openings
     assert speakers(result) == [""]
 
 
@@ -922,8 +927,8 @@ def test_a_title_with_its_phrase_before_a_name_describes_the_name() -> None:
         "The spokesman said it would open in May.",
         day="2025-04-01",
     )
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert reported == [("Suchada Wongsawat", "the government"), ("Ana Ruiz", "it would")]
+    openings = reported(result)
+    assert openings == [("Suchada Wongsawat", "the government"), ("Ana Ruiz", "it would")]
 
 
 def test_initials_particles_and_first_names_that_look_like_dates() -> None:
@@ -950,8 +955,8 @@ def test_initials_particles_and_first_names_that_look_like_dates() -> None:
         "Thomas J. Whitaker",
         "K. Sivan",
     ]
-    reported = [r.speaker for r in result.reported]
-    assert reported[:2] == ["Ramon dela Cruz", "Jun Villanueva"]
+    who = [r.speaker for r in result.reported]
+    assert who[:2] == ["Ramon dela Cruz", "Jun Villanueva"]
 
 
 def test_a_first_name_after_an_opening_clause_or_a_set_off_description() -> None:
@@ -982,9 +987,7 @@ def test_an_age_with_a_description_and_told_the_court_with_a_clause() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Sibusiso Mthembu"]
-    assert ("Mary Walsh", "she had last") in [
-        (r.speaker, " ".join(r.text.split()[:3])) for r in result.reported
-    ]
+    assert ("Mary Walsh", "she had last") in reported(result, 3)
 
 
 def test_her_son_said_is_the_son_and_a_title_with_of_before_a_name() -> None:
@@ -1006,11 +1009,11 @@ def test_her_son_said_is_the_son_and_a_title_with_of_before_a_name() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Raluca Someșan", "Andrei Mureșan", "Huda Al-Momani"]
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Andrei Mureșan", "the funeral") in reported
-    assert ("Ahmad Al-Khatib", "12 new") in reported
-    assert ("Tanvir Ahmed Chowdhury", "the rain") in reported
-    assert not any(text.startswith("a conversation") for _speaker, text in reported)
+    openings = reported(result)
+    assert ("Andrei Mureșan", "the funeral") in openings
+    assert ("Ahmad Al-Khatib", "12 new") in openings
+    assert ("Tanvir Ahmed Chowdhury", "the rain") in openings
+    assert not any(text.startswith("a conversation") for _speaker, text in openings)
 
 
 def test_local_titles_given_names_alone_and_a_name_before_its_firm() -> None:
@@ -1034,8 +1037,8 @@ def test_local_titles_given_names_alone_and_a_name_before_its_firm() -> None:
         "Khairul Anuar Ismail",
         "Tan Wei Ling",
     ]
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Ramon Ortega", "the department") in reported
+    openings = reported(result)
+    assert ("Ramon Ortega", "the department") in openings
 
 
 def test_places_bands_and_positions_are_not_people() -> None:
@@ -1054,9 +1057,9 @@ def test_places_bands_and_positions_are_not_people() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Rémi Gallant", "Mark Hollis", "Tiago Mourato"]
-    reported = [(r.speaker, " ".join(r.text.split()[:3])) for r in result.reported]
-    assert ("Carmen Valdivia Rojas", "she had lost") in reported
-    assert ("Rémi Gallant", "she had taught") in reported
+    openings = reported(result, 3)
+    assert ("Carmen Valdivia Rojas", "she had lost") in openings
+    assert ("Rémi Gallant", "she had taught") in openings
 
 
 def test_an_indefinite_role_confirmed_that_telling_and_a_capital_al() -> None:
@@ -1077,10 +1080,10 @@ def test_an_indefinite_role_confirmed_that_telling_and_a_capital_al() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["", "Ben Kowalski"]
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Wilber Condori", "assessors were") in reported
-    assert ("Riaan Botha", "his client") in reported
-    assert ("Fatma al-Balushi", "her company") in reported
+    openings = reported(result)
+    assert ("Wilber Condori", "assessors were") in openings
+    assert ("Riaan Botha", "his client") in openings
+    assert ("Fatma al-Balushi", "her company") in openings
 
 
 def test_told_them_a_number_insisting_and_a_landlady() -> None:
@@ -1094,9 +1097,9 @@ def test_told_them_a_number_insisting_and_a_landlady() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Sharon Briggs"]
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Prakash Mohanty", "two guest") in reported
-    assert ("Marcelo Ibarra", "his side") in reported
+    openings = reported(result)
+    assert ("Prakash Mohanty", "two guest") in openings
+    assert ("Marcelo Ibarra", "his side") in openings
 
 
 def test_a_manner_verb_tags_a_quotation_for_the_age_after_it() -> None:
@@ -1130,8 +1133,8 @@ def test_a_resident_who_wrote_fr_a_substitute_and_a_long_way_to_that() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["", "Declan Walsh", "Matías Ibáñez"]
-    reported = [(r.speaker, " ".join(r.text.split()[:2])) for r in result.reported]
-    assert ("Kwame Asamoah-Boateng", "the financing") in reported
+    openings = reported(result)
+    assert ("Kwame Asamoah-Boateng", "the financing") in openings
 
 
 def test_school_years_as_titles_and_the_superintendent() -> None:
