@@ -191,6 +191,8 @@ class PresearchStats:
 PREFIX_MARK = "*"
 SPEAKER_MARK = "@"
 Check = tuple[frozenset[str], tuple[frozenset[str], ...]]
+# a token's indexed prefixes (marked), and the compiled pair index's numbers of it and of them
+TokenKeys = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 def _marked(key: IndexKey) -> str:
@@ -279,11 +281,15 @@ class CompiledPairs:
         if key_id is not None:
             self.counts[key_id] = 0
 
-    def reached(self, keys: set[str]) -> tuple[list[int], list[int], list[int]]:
-        """The entries under the pairs of live first keys whose both keys are in `keys`: the
-        handles of those with nothing left to check (candidates already), and the handles and
-        positions (in `checks`) of the others."""
-        held = np.fromiter(filter(None, map(self.key_ids.get, keys)), dtype=np.int64)
+    def numbers(self, keys: Iterable[str]) -> list[int]:
+        """The numbers of those of `keys` the index holds."""
+        return list(filter(None, map(self.key_ids.get, keys)))
+
+    def reached(self, numbers: set[int]) -> tuple[list[int], list[int], list[int]]:
+        """The entries under the pairs of live first keys whose both keys are among the
+        article's key `numbers`: the handles of those with nothing left to check (candidates
+        already), and the handles and positions (in `checks`) of the others."""
+        held = np.fromiter(numbers, dtype=np.int64, count=len(numbers))
         counts = self.counts[held]
         total = int(counts.sum())
         if not total:
@@ -331,10 +337,15 @@ class Presearcher:
         # of them have each length
         self._prefixes: dict[str, int] = {}
         self._prefix_lengths: dict[int, int] = {}
-        # token -> the indexed prefixes it starts with, marked: the same tokens recur from
-        # article to article, so each is cut to the prefix lengths once, not once per article
-        # (cleared when the set of prefixes changes, or when it grows past PREFIX_CACHE_MAX)
+        # token -> the indexed prefixes it starts with, marked; and, while the pair index is
+        # compiled, token -> those and the numbers the index gives the token and them: the same
+        # tokens recur from article to article, so each is cut to the prefix lengths and
+        # numbered once, not once per article (cleared when the set of prefixes changes, when
+        # the index is compiled again, or when one grows past PREFIX_CACHE_MAX). A lookup of a
+        # token whose string is cold in memory costs about as much as the rest of its work:
+        # numbering the article's keys apart cost a sixth of the match step at 100,000.
         self._prefixes_of: dict[str, tuple[str, ...]] = {}
+        self._keys_of: dict[str, TokenKeys] = {}
         self._handles: dict[str, int] = {}  # id -> handle
         self._always: dict[int, str] = {}  # handle -> id
         # how many checks hold a speaker key (a speakers' group is the cheapest, so it is
@@ -398,10 +409,10 @@ class Presearcher:
                     self._prefixes[key] = refs
                     if refs == step == 1:
                         lengths[len(key)] = lengths.get(len(key), 0) + 1
-                        self._prefixes_of.clear()
+                        self._forget_tokens()
                     continue
                 del self._prefixes[key]
-                self._prefixes_of.clear()
+                self._forget_tokens()
                 lengths[len(key)] -= 1
                 if not lengths[len(key)]:
                     del lengths[len(key)]
@@ -447,6 +458,7 @@ class Presearcher:
         else:
             self._compiled = CompiledPairs(self._pairs, self._seen)
         self._stale = set()
+        self._keys_of.clear()  # it holds the numbers of the index compiled before
         return self._compiled
 
     def discard(self, watchlist_id: str) -> None:
@@ -508,17 +520,24 @@ class Presearcher:
     def candidates(self, tokens: set[str], speakers: set[str]) -> list[int]:
         """Handles of the watchlists that could match an article with these tokens and
         speakers, in increasing order."""
+        compiled = self._compiled_pairs()
+        numbers_of: tuple[tuple[int, ...], ...] = ()
+        if compiled is None:
+            prefixes_of: Iterable[tuple[str, ...] | None] = self._marked_prefixes(tokens)
+        else:
+            prefixes_of, numbers_of = self._numbered_keys(tokens, compiled)
         # the tokens themselves when nothing is to be added (no copy)
-        extras: list[Iterable[str]] = list(filter(None, self._marked_prefixes(tokens)))
+        extras: list[Iterable[str]] = list(filter(None, prefixes_of))
+        marked_speakers: list[str] = []
         if speakers and self._speaker_checks:
-            extras.append([SPEAKER_MARK + speaker for speaker in speakers])
+            marked_speakers = [SPEAKER_MARK + speaker for speaker in speakers]
+            extras.append(marked_speakers)
         keys = tokens.union(*extras) if extras else tokens
         # C-level intersections of the article's keys with the index's (each walks the
         # smaller side), so the Python loops run over hits only
         words_index = self._tables["word"]
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
-        compiled = self._compiled_pairs()
         paired: Iterable[tuple[int, Check]] = ()
         found = set(self._always)
         hits = 0
@@ -526,7 +545,9 @@ class Presearcher:
             firsts = pairs.keys() & keys
         else:  # the compiled index, and the dictionaries for the first keys changed since
             firsts = self._stale & keys
-            free, to_check, positions = compiled.reached(keys)
+            numbers = set(chain.from_iterable(numbers_of))  # a prefix of several tokens once
+            numbers.update(compiled.numbers(marked_speakers))
+            free, to_check, positions = compiled.reached(numbers)
             found.update(free)  # nothing left to check: no Python touches those entries
             paired = zip(to_check, map(compiled.checks.__getitem__, positions), strict=True)
             hits = len(free) + len(positions)
@@ -555,6 +576,18 @@ class Presearcher:
             self._observe(tokens)
         return sorted(found)
 
+    def _forget_tokens(self) -> None:
+        """The set of indexed prefixes changed: what was worked out per token is stale."""
+        self._prefixes_of.clear()
+        self._keys_of.clear()
+
+    def _cut(self, token: str, lengths: list[int]) -> tuple[str, ...]:
+        """The indexed prefixes the token starts with, marked."""
+        prefixes = self._prefixes
+        # a cut of a token is a prefix of it, whatever its length
+        cuts = [token[:length] for length in lengths if length <= len(token)]
+        return tuple(cut + PREFIX_MARK for cut in cuts if cut in prefixes)
+
     def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...] | None]:
         """For each token, the indexed prefixes it starts with, marked (mostly none)."""
         if not self._prefixes:
@@ -564,14 +597,32 @@ class Presearcher:
         if None in found:
             if len(cache) > PREFIX_CACHE_MAX:
                 cache.clear()
-            prefixes = self._prefixes
             lengths = sorted(self._prefix_lengths)
             for at, token in enumerate(tokens):
                 if found[at] is None:
-                    # a cut of a token is a prefix of it, whatever its length
-                    cuts = [token[:length] for length in lengths if length <= len(token)]
-                    found[at] = cache[token] = tuple(cut + PREFIX_MARK for cut in cuts if cut in prefixes)
+                    found[at] = cache[token] = self._cut(token, lengths)
         return found
+
+    def _numbered_keys(
+        self, tokens: set[str], compiled: CompiledPairs
+    ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...]]:
+        """For each token, the indexed prefixes it starts with, marked, and the compiled pair
+        index's numbers of the token and of those prefixes: one lookup per token."""
+        cache = self._keys_of
+        found = list(map(cache.get, tokens))
+        if None in found:
+            if len(cache) > PREFIX_CACHE_MAX:
+                cache.clear()
+            lengths = sorted(self._prefix_lengths)
+            number = compiled.key_ids.get
+            for at, token in enumerate(tokens):
+                if found[at] is None:
+                    marked = self._cut(token, lengths) if lengths else ()
+                    found[at] = cache[token] = (marked, tuple(filter(None, map(number, (token, *marked)))))
+        if not found:
+            return (), ()
+        prefixes_of, numbers_of = zip(*found, strict=True)
+        return prefixes_of, numbers_of
 
     def _observe(self, tokens: set[str]) -> None:
         self._seen.update(tokens)
