@@ -133,6 +133,44 @@ def test_conjunctions_of_bare_words_explain_as_the_tree_walk(seed: int) -> None:
     assert held > 50
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_near_of_phrases_prefixes_and_fields_explains_as_the_tree_walk(seed: int) -> None:
+    # the compiled NEAR measures distance on the joined text: words apart within a paragraph,
+    # never across two; the same word on both sides; phrases and prefixes on either side
+    rng = random.Random(seed)
+    documents = [random_document(rng, i) for i in range(30)]
+    documents.append(build_document(random_article(rng, 99), []))
+    documents[-1].fields["title"] = FieldText([words("nothing here")])
+    documents[-1].fields["body"] = FieldText([words("amber birch cedar ember"), words("delta amber")])
+
+    def side() -> str:
+        roll = rng.random()
+        word = rng.choice(VOCABULARY)
+        if roll < 0.25:
+            return f'"{word} {rng.choice(VOCABULARY)}"'
+        if roll < 0.45:
+            return f"{word[: rng.randint(3, len(word))]}*"
+        return word
+
+    held = missed = 0
+    for _ in range(300):
+        field = rng.choice(["", "", "title:", "body:", "quote:"])
+        query = f"{field}{side()} NEAR/{rng.randint(1, 5)} {side()}"
+        for matched in explained_alike(parse_query(query), documents):
+            held += matched is not None
+            missed += matched is None
+    for query, holds in [
+        ("amber NEAR/1 amber", True),  # one occurrence is both sides
+        ("birch NEAR/1 amber", True),
+        ("ember NEAR/2 amber", False),  # three words apart
+        ("ember NEAR/3 delta", False),  # the next paragraph's first word
+        ("delta NEAR/1 amb*", True),
+        ('"cedar ember" NEAR/2 "amber birch"', True),
+    ]:
+        assert (explained_alike(parse_query(query), documents[-1:])[0] is not None) is holds, query
+    assert held > 100 and missed > 100
+
+
 def test_field_text_shortcuts_find_the_same_places() -> None:
     text = FieldText([words("the grain corridor reopened"), words("grain exports, grain prices")])
     term = parse_query('"grain corridor"')
