@@ -526,6 +526,19 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
     return hit
 
 
+def appended_labels(node: Node) -> list[str]:
+    """What each node that can append to `matched` appends (a term or NEAR outside any NOT).
+    Each node is evaluated once per evaluation, so when these are distinct, `matched` never
+    holds a label twice and needs no de-duplication."""
+    if isinstance(node, Term):
+        return [f"{node.field}:{node.label}" if node.field else node.label]
+    if isinstance(node, Near):
+        return [f"{node.left.label} NEAR/{node.distance} {node.right.label}"]
+    if isinstance(node, Not):
+        return []
+    return [label for child in node.children for label in appended_labels(child)]
+
+
 # A compiled query: whether it holds for the document; appends what matched, as `evaluate`.
 Evaluator = Callable[[Document, list[str]], bool]
 

@@ -26,6 +26,7 @@ from .query import (
     Not,
     QueryError,
     Term,
+    appended_labels,
     compile_query,
     parse_query,
     words,
@@ -56,11 +57,16 @@ class Watchlist:
     speaker_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
     evaluator: Evaluator | None = field(init=False, default=None, compare=False, repr=False)
     searches_quotes: bool = field(init=False, default=False, compare=False, repr=False)
+    # whether the query can name one clause twice in `matched` ("a AND (a OR b)"): only then is
+    # it de-duplicated, which cost most of a match of a plain conjunction
+    repeats_labels: bool = field(init=False, default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.speaker_keys = frozenset(speaker_key(name) for name in self.speakers)
         self.evaluator = compile_query(self.ast) if self.ast is not None else None
         self.searches_quotes = self.ast is not None and _has_quote_terms(self.ast)
+        labels = appended_labels(self.ast) if self.ast is not None else []
+        self.repeats_labels = len(set(labels)) < len(labels)
 
     @classmethod
     def from_dict(cls, data: Any) -> Watchlist:  # untrusted: checked here, so Any
@@ -232,7 +238,7 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
         evaluator = watchlist.evaluator
         if evaluator is None or not evaluator(base, matched):
             return None
-        return Match(list(dict.fromkeys(matched)) if len(matched) > 1 else matched, [])
+        return Match(_dedupe(matched) if watchlist.repeats_labels else matched, [])
     keys, reported = watchlist.speaker_keys, watchlist.reported
     own = [s for s in base.said if s.key in keys and (reported or not s.reported)]
     if not own:

@@ -171,6 +171,37 @@ def test_near_of_phrases_prefixes_and_fields_explains_as_the_tree_walk(seed: int
     assert held > 100 and missed > 100
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_matched_names_each_clause_once(seed: int) -> None:
+    # `match` de-duplicates only queries that can repeat a clause; every query must come out as
+    # the tree walk's clauses with repeats dropped
+    rng = random.Random(seed)
+    articles = [random_article(rng, i) for i in range(20)]
+    queries = [random_query(rng) for _ in range(300)]
+    queries += [
+        "amber AND (amber OR birch)",
+        "(amber OR birch) AND (birch OR cedar)",
+        "amber NEAR/3 birch OR amber",
+    ]
+    repeated = 0
+    for query in queries:
+        try:
+            watchlist = Watchlist.from_dict({"id": "w", "query": query})
+        except ValueError:
+            continue
+        for tagged in articles:
+            document = build_document(tagged, [q for q in tagged.quotes if q.speaker])
+            found = match(watchlist, tagged, document)
+            by_tree: list[str] = []
+            assert watchlist.ast is not None
+            if not evaluate(watchlist.ast, document, by_tree):
+                assert found is None
+                continue
+            assert found is not None and found.matched == list(dict.fromkeys(by_tree))
+            repeated += len(set(by_tree)) < len(by_tree)
+    assert repeated > 10
+
+
 def test_field_text_shortcuts_find_the_same_places() -> None:
     text = FieldText([words("the grain corridor reopened"), words("grain exports, grain prices")])
     term = parse_query('"grain corridor"')
