@@ -27,7 +27,7 @@ this beat an Aho-Corasick automaton over the text).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -155,6 +155,7 @@ PREFIX_CACHE_MAX = 200_000  # tokens whose indexed prefixes are remembered
 # changed since are looked up in the dictionaries until more than STALE_SHARE of them (or
 # STALE_MIN, whichever is more) have changed, and then it is compiled again.
 COMPILE_MIN_ENTRIES = 20_000
+TOKENS_REBUILD_MIN = 512  # new tokens kept aside before the token arrays are built again
 STALE_SHARE = 0.02
 STALE_MIN = 64
 
@@ -191,8 +192,6 @@ class PresearchStats:
 PREFIX_MARK = "*"
 SPEAKER_MARK = "@"
 Check = tuple[frozenset[str], tuple[frozenset[str], ...]]
-# a token's indexed prefixes (marked), and the compiled pair index's numbers of it and of them
-TokenKeys = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 def _marked(key: IndexKey) -> str:
@@ -231,13 +230,33 @@ class CompiledPairs:
     tuples set off the cyclic collector over everything the worker holds (a compile took 0.4
     to 3 s with them, depending on when it ran)."""
 
-    __slots__ = ("checks", "counts", "handles", "key_ids", "open", "seconds", "starts", "thirds")
+    __slots__ = (
+        "checks",
+        "counts",
+        "handles",
+        "key_ids",
+        "open",
+        "prefix_lengths",
+        "seconds",
+        "starts",
+        "thirds",
+        "tokens",
+    )
 
     def __init__(
-        self, pairs: dict[str, dict[str, dict[int, Check]]], seen: Counter[str] | None = None
+        self,
+        pairs: dict[str, dict[str, dict[int, Check]]],
+        seen: Counter[str] | None = None,
+        prefixes: Iterable[str] = (),
     ) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
+        # every indexed prefix is numbered, so that whether an article holds one is a test of
+        # its numbers, wherever the prefix is filed or checked
+        for prefix in prefixes:
+            number(prefix + PREFIX_MARK, len(key_ids) + 1)
+        self.prefix_lengths = sorted({len(prefix) for prefix in prefixes})
+        self.tokens = TokenNumbers()
         seconds: list[int] = []
         handles: list[int] = []
         checks: list[Check] = []
@@ -285,17 +304,29 @@ class CompiledPairs:
         """The numbers of those of `keys` the index holds."""
         return list(filter(None, map(self.key_ids.get, keys)))
 
-    def reached(self, numbers: set[int]) -> tuple[list[int], list[int], list[int]]:
+    def token_numbers(self, token: str) -> tuple[int, ...]:
+        """The numbers of a token and of the numbered prefixes it starts with."""
+        number = self.key_ids.get
+        cuts = [token[:length] + PREFIX_MARK for length in self.prefix_lengths if length <= len(token)]
+        return tuple(filter(None, map(number, [token, *cuts])))
+
+    def article_numbers(self, tokens: list[str]) -> np.ndarray:
+        """The numbers of every key the article's tokens hold (with repeats, and zeros)."""
+        return self.tokens.numbers(tokens, self.token_numbers)
+
+    def reached(self, numbers: np.ndarray) -> tuple[list[int], list[int], list[int], np.ndarray]:
         """The entries under the pairs of live first keys whose both keys are among the
-        article's key `numbers`: the handles of those with nothing left to check (candidates
-        already), and the handles and positions (in `checks`) of the others."""
-        held = np.fromiter(numbers, dtype=np.int64, count=len(numbers))
+        article's key `numbers` (repeats and zeros allowed): the handles of those with nothing
+        left to check (candidates already), the handles and positions (in `checks`) of the
+        others, and which numbers the article holds, as an array indexed by number."""
+        present = np.zeros(len(self.counts), dtype=bool)
+        present[numbers] = True
+        present[0] = False
+        held = np.flatnonzero(present)
         counts = self.counts[held]
         total = int(counts.sum())
         if not total:
-            return [], [], []
-        present = np.zeros(len(self.counts), dtype=bool)
-        present[held] = True
+            return [], [], [], present
         present[0] = True  # (an entry with no third key)
         # the positions of every entry of those first keys, in one array
         ends = counts.cumsum()
@@ -303,7 +334,118 @@ class CompiledPairs:
         positions = positions[present[self.seconds[positions]] & present[self.thirds[positions]]]
         to_check = self.open[positions]
         checked = positions[to_check]
-        return self.handles[positions[~to_check]].tolist(), self.handles[checked].tolist(), checked.tolist()
+        present[0] = False
+        return (
+            self.handles[positions[~to_check]].tolist(),
+            self.handles[checked].tolist(),
+            checked.tolist(),
+            present,
+        )
+
+
+class TokenNumbers:
+    """Token -> the compiled pair index's numbers of it and of the numbered prefixes it starts
+    with, looked up for all of an article's tokens at once: their hashes are searched in a
+    sorted array, and the numbers of the tokens found gathered as rows of one matrix (padded
+    with 0, which numbers no key).
+
+    A dictionary from token to numbers cost a lookup per token in memory that is cold at every
+    article (the token's entry, the stored string to compare, the tuple and its numbers): at
+    100,000 watchlists about a third of the whole match step. A token is known by its hash
+    alone: two tokens of equal hash share the union of their numbers, which can only add
+    candidates, never lose one (each is evaluated after). Tokens not in the arrays are worked
+    out one by one and kept aside; the arrays are built again once enough have been, so after
+    a warm-up they hold the vocabulary of the news and few tokens are new."""
+
+    __slots__ = ("by_hash", "hashes", "pending", "rows")
+
+    def __init__(self) -> None:
+        self.by_hash: dict[int, tuple[int, ...]] = {}  # what the arrays hold
+        self.pending: dict[str, tuple[int, ...]] = {}  # tokens worked out since they were built
+        self.hashes = np.zeros(0, dtype=np.int64)
+        self.rows = np.zeros((0, 1), dtype=np.int64)
+
+    def numbers(self, tokens: list[str], work_out: Callable[[str], tuple[int, ...]]) -> np.ndarray:
+        """The numbers of the tokens, with repeats and zeros; `work_out` gives a new token's."""
+        wanted = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens))
+        table = self.hashes
+        if len(table):
+            at = np.searchsorted(table, wanted)
+            np.minimum(at, len(table) - 1, out=at)
+            known = table[at] == wanted
+            found = self.rows[at[known]].ravel()
+            missed = np.flatnonzero(~known).tolist() if not known.all() else []
+        else:
+            found = self.rows.ravel()
+            missed = list(range(len(tokens)))
+        if not missed:
+            return found
+        pending = self.pending
+        extra: list[int] = []
+        for index in missed:
+            token = tokens[index]
+            numbers = pending.get(token)
+            if numbers is None:
+                numbers = pending[token] = work_out(token)
+            extra += numbers
+        if len(pending) > max(TOKENS_REBUILD_MIN, len(self.by_hash) // 8):
+            self._rebuild()
+        return np.concatenate((found, np.array(extra, dtype=np.int64))) if extra else found
+
+    def _rebuild(self) -> None:
+        """Move the pending tokens into the arrays (which start over past PREFIX_CACHE_MAX)."""
+        by_hash = self.by_hash
+        if len(by_hash) + len(self.pending) > PREFIX_CACHE_MAX:
+            by_hash.clear()
+        for token, numbers in self.pending.items():
+            key = hash(token)
+            before = by_hash.get(key)
+            by_hash[key] = numbers if before is None else tuple(sorted(set(before).union(numbers)))
+        self.pending = {}
+        ordered = sorted(by_hash)
+        width = max(map(len, by_hash.values()), default=0) or 1
+        rows = np.zeros((len(ordered), width), dtype=np.int64)
+        for row, key in enumerate(ordered):
+            numbers = by_hash[key]
+            rows[row, : len(numbers)] = numbers
+        self.hashes = np.array(ordered, dtype=np.int64)
+        self.rows = rows
+
+
+class _ArticleKeys:
+    """Whether an article holds a key (a word, a marked prefix or a marked speaker), for the
+    few keys tested one by one while the pair index is compiled: a word is a token; a prefix
+    the index numbered is one of the article's numbers, and one indexed since, a prefix of a
+    token; a speaker is one quoted."""
+
+    __slots__ = ("key_ids", "present", "speakers", "token_list", "tokens")
+
+    def __init__(
+        self,
+        tokens: set[str],
+        token_list: list[str],
+        speakers: set[str],
+        key_ids: dict[str, int],
+        present: np.ndarray,
+    ) -> None:
+        self.tokens = tokens
+        self.token_list = token_list
+        self.speakers = speakers
+        self.key_ids = key_ids
+        self.present = present
+
+    def holds(self, key: str) -> bool:
+        if key in self.tokens:
+            return True
+        if key.endswith(PREFIX_MARK):
+            number = self.key_ids.get(key)
+            if number is not None:
+                return bool(self.present[number])
+            prefix = key[:-1]
+            return any(token.startswith(prefix) for token in self.token_list)
+        if key.startswith(SPEAKER_MARK):
+            return key[1:] in self.speakers
+        return False
 
 
 class Presearcher:
@@ -332,6 +474,7 @@ class Presearcher:
         # entries changed since it was compiled: those are looked up in `_pairs`
         self._compiled: CompiledPairs | None = None
         self._stale: set[str] = set()
+        self._stale_prefixes: set[str] = set()  # those of them that are prefixes
         self._pair_entries = 0
         # every prefix the index or a check refers to -> how many refer to it; and how many
         # of them have each length
@@ -345,7 +488,6 @@ class Presearcher:
         # token whose string is cold in memory costs about as much as the rest of its work:
         # numbering the article's keys apart cost a sixth of the match step at 100,000.
         self._prefixes_of: dict[str, tuple[str, ...]] = {}
-        self._keys_of: dict[str, TokenKeys] = {}
         self._handles: dict[str, int] = {}  # id -> handle
         self._always: dict[int, str] = {}  # handle -> id
         # how many checks hold a speaker key (a speakers' group is the cheapest, so it is
@@ -443,6 +585,8 @@ class Presearcher:
         self._seconds.pop(first, None)
         if self._compiled is not None and first not in self._stale:
             self._stale.add(first)
+            if first.endswith(PREFIX_MARK):
+                self._stale_prefixes.add(first)
             self._compiled.retire(first)
 
     def _compiled_pairs(self) -> CompiledPairs | None:
@@ -456,9 +600,9 @@ class Presearcher:
         if self._pair_entries < COMPILE_MIN_ENTRIES:
             self._compiled = None
         else:
-            self._compiled = CompiledPairs(self._pairs, self._seen)
+            self._compiled = CompiledPairs(self._pairs, self._seen, self._prefixes)
         self._stale = set()
-        self._keys_of.clear()  # it holds the numbers of the index compiled before
+        self._stale_prefixes = set()
         return self._compiled
 
     def discard(self, watchlist_id: str) -> None:
@@ -521,41 +665,31 @@ class Presearcher:
         """Handles of the watchlists that could match an article with these tokens and
         speakers, in increasing order."""
         compiled = self._compiled_pairs()
-        numbers_of: tuple[tuple[int, ...], ...] = ()
         if compiled is None:
-            prefixes_of: Iterable[tuple[str, ...] | None] = self._marked_prefixes(tokens)
+            found, hits = self._found_by_keys(tokens, speakers)
         else:
-            prefixes_of, numbers_of = self._numbered_keys(tokens, compiled)
+            found, hits = self._found_by_numbers(tokens, speakers, compiled)
+        self.stats = PresearchStats(hits, len(found), len(self._always))
+        self._articles += 1
+        if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
+            self._observe(tokens)
+        return sorted(found)
+
+    def _found_by_keys(self, tokens: set[str], speakers: set[str]) -> tuple[set[int], int]:
+        """Candidates and index hits with the pair index in dictionaries: the article's keys as
+        one set of strings, and C-level intersections of it with the index's keys (each walks
+        the smaller side), so the Python loops run over hits only."""
         # the tokens themselves when nothing is to be added (no copy)
-        extras: list[Iterable[str]] = list(filter(None, prefixes_of))
-        marked_speakers: list[str] = []
+        extras: list[Iterable[str]] = list(filter(None, self._marked_prefixes(tokens)))
         if speakers and self._speaker_checks:
-            marked_speakers = [SPEAKER_MARK + speaker for speaker in speakers]
-            extras.append(marked_speakers)
+            extras.append([SPEAKER_MARK + speaker for speaker in speakers])
         keys = tokens.union(*extras) if extras else tokens
-        # C-level intersections of the article's keys with the index's (each walks the
-        # smaller side), so the Python loops run over hits only
         words_index = self._tables["word"]
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
         pairs, seconds_of = self._pairs, self._seconds
-        paired: Iterable[tuple[int, Check]] = ()
-        found = set(self._always)
-        hits = 0
-        if compiled is None:
-            firsts = pairs.keys() & keys
-        else:  # the compiled index, and the dictionaries for the first keys changed since
-            firsts = self._stale & keys
-            numbers = set(chain.from_iterable(numbers_of))  # a prefix of several tokens once
-            numbers.update(compiled.numbers(marked_speakers))
-            free, to_check, positions = compiled.reached(numbers)
-            found.update(free)  # nothing left to check: no Python touches those entries
-            paired = zip(to_check, map(compiled.checks.__getitem__, positions), strict=True)
-            hits = len(free) + len(positions)
-        for first in firsts:
+        for first in pairs.keys() & keys:
             filed = seconds_of.get(first)
             if filed is None:
-                if first not in pairs:  # changed since compiling, and gone
-                    continue
                 filed = seconds_of[first] = (frozenset(pairs[first]), pairs[first])
             seconds, by_second = filed
             reached += map(by_second.__getitem__, seconds & keys)
@@ -564,22 +698,56 @@ class Presearcher:
             reached += map(prefix_index.__getitem__, prefix_index.keys() & keys)
         speaker_index = self._tables["speaker"]
         reached += map(speaker_index.__getitem__, speaker_index.keys() & speakers)
+        found = set(self._always)
         add = found.add
         disjoint = keys.isdisjoint
-        for handle, (required, alternatives) in chain(paired, *map(dict.items, reached)):
+        for handle, (required, alternatives) in chain(*map(dict.items, reached)):
             if required <= keys and not (alternatives and any(map(disjoint, alternatives))):
                 add(handle)
-        hits += sum(map(len, reached))
-        self.stats = PresearchStats(hits, len(found), len(self._always))
-        self._articles += 1
-        if self._articles <= OBSERVE_ALL_FIRST or self._articles % OBSERVE_EVERY == 0:
-            self._observe(tokens)
-        return sorted(found)
+        return found, sum(map(len, reached))
+
+    def _found_by_numbers(
+        self, tokens: set[str], speakers: set[str], compiled: CompiledPairs
+    ) -> tuple[set[int], int]:
+        """Candidates and index hits with the pair index compiled: the article's keys as the
+        index's numbers of them, found for all tokens at once; the few entries still in
+        dictionaries (first keys changed since compiling, watchlists filed under one group)
+        and what is left to check are tested key by key."""
+        token_list = list(tokens)
+        held = compiled.article_numbers(token_list)
+        marked_speakers: list[str] = []
+        if speakers and self._speaker_checks:
+            marked_speakers = [SPEAKER_MARK + speaker for speaker in speakers]
+            held = np.concatenate((held, np.array(compiled.numbers(marked_speakers), dtype=np.int64)))
+        free, to_check, positions, present = compiled.reached(held)
+        holds = _ArticleKeys(tokens, token_list, speakers, compiled.key_ids, present).holds
+        found = set(self._always)
+        found.update(free)  # nothing left to check: no Python touches those entries
+        words_index = self._tables["word"]
+        reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
+        pairs = self._pairs
+        # first keys changed since compiling are looked up in the dictionaries (if not gone)
+        firsts = chain(self._stale & tokens, filter(holds, self._stale_prefixes))
+        for first in firsts:
+            if first in pairs:
+                reached += [entries for second, entries in pairs[first].items() if holds(second)]
+        prefix_index = self._tables["prefix"]
+        if prefix_index:
+            reached += [entries for prefix, entries in prefix_index.items() if holds(prefix)]
+        speaker_index = self._tables["speaker"]
+        reached += map(speaker_index.__getitem__, speaker_index.keys() & speakers)
+        add = found.add
+        checks = map(compiled.checks.__getitem__, positions)
+        for handle, (required, alternatives) in chain(
+            zip(to_check, checks, strict=True), *map(dict.items, reached)
+        ):
+            if all(map(holds, required)) and all(any(map(holds, group)) for group in alternatives):
+                add(handle)
+        return found, len(free) + len(positions) + sum(map(len, reached))
 
     def _forget_tokens(self) -> None:
         """The set of indexed prefixes changed: what was worked out per token is stale."""
         self._prefixes_of.clear()
-        self._keys_of.clear()
 
     def _cut(self, token: str, lengths: list[int]) -> tuple[str, ...]:
         """The indexed prefixes the token starts with, marked."""
@@ -602,27 +770,6 @@ class Presearcher:
                 if found[at] is None:
                     found[at] = cache[token] = self._cut(token, lengths)
         return found
-
-    def _numbered_keys(
-        self, tokens: set[str], compiled: CompiledPairs
-    ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...]]:
-        """For each token, the indexed prefixes it starts with, marked, and the compiled pair
-        index's numbers of the token and of those prefixes: one lookup per token."""
-        cache = self._keys_of
-        found = list(map(cache.get, tokens))
-        if None in found:
-            if len(cache) > PREFIX_CACHE_MAX:
-                cache.clear()
-            lengths = sorted(self._prefix_lengths)
-            number = compiled.key_ids.get
-            for at, token in enumerate(tokens):
-                if found[at] is None:
-                    marked = self._cut(token, lengths) if lengths else ()
-                    found[at] = cache[token] = (marked, tuple(filter(None, map(number, (token, *marked)))))
-        if not found:
-            return (), ()
-        prefixes_of, numbers_of = zip(*found, strict=True)
-        return prefixes_of, numbers_of
 
     def _observe(self, tokens: set[str]) -> None:
         self._seen.update(tokens)

@@ -99,8 +99,8 @@ def test_a_pair_whose_third_required_key_is_absent_is_not_reached() -> None:
     compiled = presearch._compiled
     assert compiled is not None
     handle = presearch._handles["three"]
-    free, to_check, _positions = compiled.reached(set(compiled.numbers(["harbour", "dredging"])))
+    free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging"]))
     assert handle not in free and handle not in to_check
-    free, to_check, _positions = compiled.reached(set(compiled.numbers(["harbour", "dredging", "permit"])))
+    free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging", "permit"]))
     assert handle in to_check + free
     assert presearch.candidates({"harbour", "dredging", "permit"}, set()) == [handle]
