@@ -101,6 +101,35 @@ def test_a_pair_whose_third_required_key_is_absent_is_not_reached() -> None:
     handle = presearch._handles["three"]
     free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging"]))
     assert handle not in free and handle not in to_check
-    free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging", "permit"]))
+    free, to_check, _positions, _ = compiled.reached(
+        compiled.article_numbers(["harbour", "dredging", "permit"])
+    )
     assert handle in to_check + free
     assert presearch.candidates({"harbour", "dredging", "permit"}, set()) == [handle]
+
+
+@pytest.mark.parametrize("cap", [10_000, 300])
+def test_token_numbers_give_each_token_its_numbers_across_rebuilds(
+    monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """Tokens are numbered by hash in arrays built again as new tokens come (and started over
+    past the cap): every article's numbers are exactly what working each token out gives."""
+    monkeypatch.setattr(presearch_module, "TOKENS_REBUILD_MIN", 16)
+    monkeypatch.setattr(presearch_module, "PREFIX_CACHE_MAX", cap)
+    rng = random.Random(cap)
+    vocabulary = [f"{rng.choice(VOCABULARY)}{n}" for n in range(600)]
+
+    def work_out(token: str) -> tuple[int, ...]:  # a few numbers, or none, as the index gives
+        digest = sum(map(ord, token))
+        return tuple(range(1 + digest % 7, 1 + digest % 7 + digest % 4))
+
+    table = presearch_module.TokenNumbers()
+    rebuilt = 0
+    for _ in range(120):
+        tokens = rng.sample(vocabulary, 40)
+        expected = sorted(number for token in tokens for number in work_out(token))
+        got = table.numbers(tokens, work_out)
+        assert sorted(int(n) for n in got if n) == expected
+        rebuilt += not table.pending
+    assert rebuilt > 3 and len(table.hashes) > 0
+    assert len(table.by_hash) <= cap
