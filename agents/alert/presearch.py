@@ -13,7 +13,8 @@ prefixes; fewer and longer keys first), or under the pair of its two best groups
 prefixes, so an article holding one common word alone does not reach the watchlists that
 need a second one. An index hit is a candidate only when every other group is present too,
 which is checked against one set of the article's keys (its tokens and the indexed prefixes
-they start with).
+they start with); once the pair index is large enough to be compiled to arrays, the article's
+keys are the index's numbers of them instead (`CompiledPairs`, `TokenNumbers`).
 
 The article side is its set of distinct tokens over every field any watchlist can search
 (title, body, source, entity, speaker, every attributed quotation and the reported speech)
