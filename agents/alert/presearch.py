@@ -733,8 +733,9 @@ class Presearcher:
             if first in pairs:
                 reached += [entries for second, entries in pairs[first].items() if holds(second)]
         prefix_index = self._tables["prefix"]
-        if prefix_index:
-            reached += [entries for prefix, entries in prefix_index.items() if holds(prefix)]
+        if prefix_index:  # the article's prefixes as strings, intersected in C as without arrays
+            marked: set[str] = set().union(*filter(None, self._marked_prefixes(tokens)))
+            reached += map(prefix_index.__getitem__, prefix_index.keys() & marked)
         speaker_index = self._tables["speaker"]
         reached += map(speaker_index.__getitem__, speaker_index.keys() & speakers)
         add = found.add
