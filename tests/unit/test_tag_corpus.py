@@ -271,14 +271,15 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout36.yaml were mended for the
+# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout38.yaml were mended for the
 # faults they showed, and are held to the aims, but for the precision of heldout9.yaml (0.918:
 # two people of one surname told apart only by pronouns, a company set off by commas),
 # heldout25.yaml (0.940: a scare quote of an unnamed coach inside a "when" clause) and
 # heldout32.yaml (0.947: an obituary's subject, "she" after her daughter spoke; README.md).
-# heldout22.yaml, heldout37.yaml and heldout38.yaml are kept held out (scored, never tuned to:
-# precision / recall 0.957 / 0.957, 0.935 / 0.967 and 0.914 / 0.914 on arrival): their floors
-# only keep them from falling.
+# heldout22.yaml, heldout39.yaml and heldout40.yaml are kept held out (scored, never tuned to:
+# precision / recall 0.957 / 0.957, 0.932 / 0.932 and 0.938 / 0.952 on arrival; heldout40
+# came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, unread): their
+# floors only keep them from falling.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -317,8 +318,10 @@ HELD_OUT_FLOORS = {
     "heldout34.yaml": DEVELOPMENT,
     "heldout35.yaml": DEVELOPMENT,
     "heldout36.yaml": DEVELOPMENT,
-    "heldout37.yaml": Floor(1.0, 0.93, 0.96, 0.90),
-    "heldout38.yaml": Floor(1.0, 0.91, 0.91, 0.85),
+    "heldout37.yaml": DEVELOPMENT,
+    "heldout38.yaml": DEVELOPMENT,
+    "heldout39.yaml": Floor(1.0, 0.93, 0.93, 0.85),
+    "heldout40.yaml": Floor(1.0, 0.98, 0.99, 0.95),
 }
 
 

@@ -1149,3 +1149,35 @@ def test_school_years_as_titles_and_the_superintendent() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Dana Whitcomb", "Kaylee Brandt", "Horacio Benedetti"]
+
+
+def test_sister_and_cr_as_titles_and_a_first_name_after_an_age() -> None:
+    """A nursing sister and an Australian councillor ("Cr") are titles, not first names, so a
+    later surname alone is the same person; "67-year-old Tshepo Mahlangu was waiting with his
+    card" introduces him for the next "he said"."""
+    result = tag(
+        '"We go to them now," said Sister Nomsa Zulu, who leads one of the clinic teams.',
+        '"The queues are gone," Sister Zulu added.',
+        "Cr Jo Castellano chaired the flood meeting.",
+        '"Check on your neighbours," Cr Castellano said.',
+        "At the next stop, 67-year-old Tshepo Mahlangu was waiting with his card.",
+        '"The taxi costs too much," he said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Nomsa Zulu", "Nomsa Zulu", "Jo Castellano", "Tshepo Mahlangu"]
+
+
+def test_the_present_tense_of_features_and_an_object_that_ends_a_relative_clause() -> None:
+    """ "She admits she …" reports speech as "She admitted" does; in "The publican, who runs the
+    Red Lion, said:" the pub that ends the clause is not the speaker; "the centre-back said" is
+    the player in focus, as "the defender said" is."""
+    result = tag(
+        "Selin Aydemir, 41, took on the lease with her savings. She admits she underestimated the cost.",
+        "Dean Whitlock, 34, scored the winner.",
+        'The publican, who runs the Red Lion, said: "I nearly missed the game."',
+        day="2025-04-01",
+    )
+    assert ("Selin Aydemir", "she underestimated") in reported(result)
+    assert "Red Lion" not in speakers(result)
+    focus = tag("Dean Whitlock, 34, scored the winner.", '"I nearly missed it," the centre-back said.')
+    assert speakers(focus) == ["Dean Whitlock"]
