@@ -1181,3 +1181,11 @@ def test_the_present_tense_of_features_and_an_object_that_ends_a_relative_clause
     assert "Red Lion" not in speakers(result)
     focus = tag("Dean Whitlock, 34, scored the winner.", '"I nearly missed it," the centre-back said.')
     assert speakers(focus) == ["Dean Whitlock"]
+    # a country is no speaker of the present tense ("responds" is no cue verb)
+    country = tag(
+        "Pavel Liskar said on Wednesday that the drought would be discussed with United Arab Emirates.",
+        "Liskar said that the yields would depend on how United Arab Emirates responds.",
+        "The dispute has strained relations between Ethiopia and United Arab Emirates since the "
+        "spring, when Emirati officials said the yields had been delayed without notice.",
+    )
+    assert "Arab Emirates" not in {r.speaker for r in country.reported}
