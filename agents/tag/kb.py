@@ -530,9 +530,18 @@ def load_kb(people: list[dict], organisations: list[dict], places: dict) -> Know
     return kb
 
 
-@cache
-def default_kb() -> KnowledgeBase:
-    """The knowledge base from the shipped data files (built once per process)."""
+def shipped_kb() -> KnowledgeBase:
+    """A new knowledge base from the shipped data files, for a tagger that must not share the
+    process's (`default_kb`)."""
     return load_kb(
         _load("people.yaml")["people"], _load("organisations.yaml")["organisations"], _load("places.yaml")
     )
+
+
+@cache
+def default_kb() -> KnowledgeBase:
+    """The knowledge base from the shipped data files, built once per process and shared by
+    every Tagger made without one: people `Tagger.add_people` adds are there for all of them
+    (a worker has one tagger; a benchmark or test that must not see another's watchlist people
+    uses `shipped_kb`)."""
+    return shipped_kb()

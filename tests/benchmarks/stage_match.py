@@ -58,6 +58,7 @@ from wirewatch.agents.alert.query import words
 from wirewatch.agents.alert.watchlists import build_document, match
 from wirewatch.agents.parse import parse_record
 from wirewatch.agents.tag import Tagger
+from wirewatch.agents.tag.kb import shipped_kb
 from wirewatch.streams.records import Article, Block, RawRecord, TaggedArticle
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,8 +104,10 @@ def yaml_articles(path: Path) -> list[Article]:
 
 
 def corpus_articles(dirs: list[Path] | None = None) -> list[TaggedArticle]:
-    """Every article the corpus folders parse to, and those of the YAML corpora, tagged once."""
-    tagger = Tagger()
+    """Every article the corpus folders parse to, and those of the YAML corpora, tagged once,
+    with a knowledge base of its own: the process's may hold people another benchmark's
+    watchlists added (`default_kb`), and the figures must not depend on what ran before."""
+    tagger = Tagger(shipped_kb())
     tagged = []
     for path in YAML_CORPORA if dirs is None else []:
         tagged += [tagger(article) for article in yaml_articles(path)]
@@ -212,7 +215,7 @@ class QueryGenerator:
 
 
 def known_people(tagger: Tagger | None = None) -> list[str]:
-    kb = (tagger or Tagger()).kb
+    kb = tagger.kb if tagger is not None else shipped_kb()  # (as in corpus_articles)
     return sorted({name for name, kind in kb.names.values() if kind == "person"})
 
 

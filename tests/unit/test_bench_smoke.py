@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import re
 import statistics
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.benchmarks import corpus
 from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
 from tests.benchmarks.run import SMOKE, Report, missing_figures, profile_summary, render, stage_modules
 from wirewatch.agents.alert import Watchlist
 from wirewatch.agents.parse import parse_record
+
+REPO = Path(__file__).resolve().parents[2]
 
 SIZE = 1500
 
@@ -122,3 +127,22 @@ def test_profile_summary_shares_the_main_thread(tmp_path) -> None:
     assert "| parse | 10% |" in table
     assert "| dedup | 10% |" in table
     assert "| everything else: Faust, aiokafka, the event loop, idle | 20% |" in table
+
+
+def test_match_benchmark_sees_no_people_another_tagger_added() -> None:
+    """Taggers made without a knowledge base share the process's, and `add_people` extends it:
+    the matching benchmark draws its people (and tags its corpus) with a knowledge base of its
+    own, so a benchmark that ran before it, with its watchlists' made-up people, changes nothing.
+    In a process of its own, so that the shared knowledge base of this one stays as it is."""
+    code = (
+        "from tests.benchmarks import stage_match\n"
+        "from wirewatch.agents.tag import Tagger\n"
+        "from wirewatch.agents.tag.kb import default_kb\n"
+        "Tagger().add_people(['Quillon Varnebeck'])\n"
+        "assert default_kb().person_named('Quillon Varnebeck')\n"
+        "assert 'Quillon Varnebeck' not in stage_match.known_people()\n"
+        "print('isolated')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "isolated"
