@@ -204,6 +204,12 @@ def _marked(key: IndexKey) -> str:
     return value
 
 
+def _cuts(token: str, lengths: list[int]) -> list[str]:
+    """The token cut to each of the lengths it reaches: the prefixes of those lengths it starts
+    with, whatever its length."""
+    return [token[:length] for length in lengths if length <= len(token)]
+
+
 def _holds_speakers(groups: list[Group]) -> bool:
     return any(kind == "speaker" for group in groups for kind, _ in group)
 
@@ -307,9 +313,8 @@ class CompiledPairs:
 
     def token_numbers(self, token: str) -> tuple[int, ...]:
         """The numbers of a token and of the numbered prefixes it starts with."""
-        number = self.key_ids.get
-        cuts = [token[:length] + PREFIX_MARK for length in self.prefix_lengths if length <= len(token)]
-        return tuple(filter(None, map(number, [token, *cuts])))
+        marked = [cut + PREFIX_MARK for cut in _cuts(token, self.prefix_lengths)]
+        return tuple(filter(None, map(self.key_ids.get, [token, *marked])))
 
     def article_numbers(self, tokens: list[str]) -> np.ndarray:
         """The numbers of every key the article's tokens hold (with repeats, and zeros)."""
@@ -481,13 +486,10 @@ class Presearcher:
         # of them have each length
         self._prefixes: dict[str, int] = {}
         self._prefix_lengths: dict[int, int] = {}
-        # token -> the indexed prefixes it starts with, marked; and, while the pair index is
-        # compiled, token -> those and the numbers the index gives the token and them: the same
-        # tokens recur from article to article, so each is cut to the prefix lengths and
-        # numbered once, not once per article (cleared when the set of prefixes changes, when
-        # the index is compiled again, or when one grows past PREFIX_CACHE_MAX). A lookup of a
-        # token whose string is cold in memory costs about as much as the rest of its work:
-        # numbering the article's keys apart cost a sixth of the match step at 100,000.
+        # token -> the indexed prefixes it starts with, marked: the same tokens recur from
+        # article to article, so each is cut to the prefix lengths once, not once per article
+        # (cleared when the set of prefixes changes, or when it grows past PREFIX_CACHE_MAX;
+        # with the pair index compiled, its `TokenNumbers` serve instead)
         self._prefixes_of: dict[str, tuple[str, ...]] = {}
         self._handles: dict[str, int] = {}  # id -> handle
         self._always: dict[int, str] = {}  # handle -> id
@@ -552,10 +554,10 @@ class Presearcher:
                     self._prefixes[key] = refs
                     if refs == step == 1:
                         lengths[len(key)] = lengths.get(len(key), 0) + 1
-                        self._forget_tokens()
+                        self._prefixes_of.clear()
                     continue
                 del self._prefixes[key]
-                self._forget_tokens()
+                self._prefixes_of.clear()
                 lengths[len(key)] -= 1
                 if not lengths[len(key)]:
                     del lengths[len(key)]
@@ -747,17 +749,6 @@ class Presearcher:
                 add(handle)
         return found, len(free) + len(positions) + sum(map(len, reached))
 
-    def _forget_tokens(self) -> None:
-        """The set of indexed prefixes changed: what was worked out per token is stale."""
-        self._prefixes_of.clear()
-
-    def _cut(self, token: str, lengths: list[int]) -> tuple[str, ...]:
-        """The indexed prefixes the token starts with, marked."""
-        prefixes = self._prefixes
-        # a cut of a token is a prefix of it, whatever its length
-        cuts = [token[:length] for length in lengths if length <= len(token)]
-        return tuple(cut + PREFIX_MARK for cut in cuts if cut in prefixes)
-
     def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...] | None]:
         """For each token, the indexed prefixes it starts with, marked (mostly none)."""
         if not self._prefixes:
@@ -770,7 +761,10 @@ class Presearcher:
             lengths = sorted(self._prefix_lengths)
             for at, token in enumerate(tokens):
                 if found[at] is None:
-                    found[at] = cache[token] = self._cut(token, lengths)
+                    cuts = _cuts(token, lengths)
+                    found[at] = cache[token] = tuple(
+                        cut + PREFIX_MARK for cut in cuts if cut in self._prefixes
+                    )
         return found
 
     def _observe(self, tokens: set[str]) -> None:

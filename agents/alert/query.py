@@ -495,7 +495,7 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
     if isinstance(node, Term):
         names = (node.field,) if node.field else ("title", "body")
         if any(doc.fields[name].occurs(node) for name in names):
-            matched.append(node.label if not node.field else f"{node.field}:{node.label}")
+            matched.append(clause_label(node))
             return True
         return False
     if isinstance(node, Near):
@@ -508,7 +508,7 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
             text = doc.fields[name]
             left, right = text.positions(node.left), text.positions(node.right)
             if any(a[0] == b[0] and abs(a[1] - b[1]) <= node.distance for a in left for b in right):
-                matched.append(f"{node.left.label} NEAR/{node.distance} {node.right.label}")
+                matched.append(clause_label(node))
                 return True
         return False
     if isinstance(node, Not):
@@ -526,14 +526,19 @@ def evaluate(node: Node, doc: Document, matched: list[str]) -> bool:
     return hit
 
 
+def clause_label(node: Term | Near) -> str:
+    """What a term or a NEAR names in `matched` when it holds."""
+    if isinstance(node, Near):
+        return f"{node.left.label} NEAR/{node.distance} {node.right.label}"
+    return f"{node.field}:{node.label}" if node.field else node.label
+
+
 def appended_labels(node: Node) -> list[str]:
     """What each node that can append to `matched` appends (a term or NEAR outside any NOT).
     Each node is evaluated once per evaluation, so when these are distinct, `matched` never
     holds a label twice and needs no de-duplication."""
-    if isinstance(node, Term):
-        return [f"{node.field}:{node.label}" if node.field else node.label]
-    if isinstance(node, Near):
-        return [f"{node.left.label} NEAR/{node.distance} {node.right.label}"]
+    if isinstance(node, (Term, Near)):
+        return [clause_label(node)]
     if isinstance(node, Not):
         return []
     return [label for child in node.children for label in appended_labels(child)]
@@ -603,7 +608,7 @@ def _is_bare_word(node: Node) -> TypeGuard[Term]:
 
 
 def _compile_term(term: Term) -> Evaluator:
-    label = f"{term.field}:{term.label}" if term.field else term.label
+    label = clause_label(term)
     if len(term.words) == 1 and not term.prefix:
         word = term.words[0]
         if not term.field:
@@ -642,7 +647,7 @@ def _compile_near(node: Near) -> Evaluator:
     left, right, distance = node.left, node.right, node.distance
     named = left.field or right.field
     names = (named,) if named else ("title", "body")
-    label = f"{left.label} NEAR/{distance} {right.label}"
+    label = clause_label(node)
     left_needle, right_needle = needle(left), needle(right)
 
     # Each side's occurrences are found as offsets of its needle in the field's joined text:

@@ -27,6 +27,7 @@ from .query import (
     QueryError,
     Term,
     appended_labels,
+    clause_label,
     compile_query,
     parse_query,
     words,
@@ -274,9 +275,9 @@ def _has_quote_terms(node: Node) -> bool:
 def _matched_quote_terms(node: Node, matched: set[str]) -> list[Term]:
     """The quote: terms that took part in the match (never those under NOT)."""
     if isinstance(node, Term):
-        return [node] if node.field == "quote" and f"quote:{node.label}" in matched else []
+        return [node] if node.field == "quote" and clause_label(node) in matched else []
     if isinstance(node, Near):
-        if f"{node.left.label} NEAR/{node.distance} {node.right.label}" not in matched:
+        if clause_label(node) not in matched:
             return []
         return [t for t in (node.left, node.right) if t.field == "quote"]
     if isinstance(node, Not):

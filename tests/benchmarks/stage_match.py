@@ -49,6 +49,7 @@ import random
 import statistics
 import time
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -58,7 +59,7 @@ from wirewatch.agents.alert.query import words
 from wirewatch.agents.alert.watchlists import build_document, match
 from wirewatch.agents.parse import parse_record
 from wirewatch.agents.tag import Tagger
-from wirewatch.agents.tag.kb import shipped_kb
+from wirewatch.agents.tag.kb import KnowledgeBase, shipped_kb
 from wirewatch.streams.records import Article, Block, RawRecord, TaggedArticle
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,11 +104,18 @@ def yaml_articles(path: Path) -> list[Article]:
     return found
 
 
+@cache
+def benchmark_kb() -> KnowledgeBase:
+    """The knowledge base this benchmark tags and draws people with, its own: the process's
+    may hold people another benchmark's watchlists added (`default_kb`), and the figures must
+    not depend on what ran before. Built once; nothing here adds people to it."""
+    return shipped_kb()
+
+
 def corpus_articles(dirs: list[Path] | None = None) -> list[TaggedArticle]:
-    """Every article the corpus folders parse to, and those of the YAML corpora, tagged once,
-    with a knowledge base of its own: the process's may hold people another benchmark's
-    watchlists added (`default_kb`), and the figures must not depend on what ran before."""
-    tagger = Tagger(shipped_kb())
+    """Every article the corpus folders parse to, and those of the YAML corpora, tagged once
+    (with `benchmark_kb`)."""
+    tagger = Tagger(benchmark_kb())
     tagged = []
     for path in YAML_CORPORA if dirs is None else []:
         tagged += [tagger(article) for article in yaml_articles(path)]
@@ -215,7 +223,7 @@ class QueryGenerator:
 
 
 def known_people(tagger: Tagger | None = None) -> list[str]:
-    kb = tagger.kb if tagger is not None else shipped_kb()  # (as in corpus_articles)
+    kb = tagger.kb if tagger is not None else benchmark_kb()
     return sorted({name for name, kind in kb.names.values() if kind == "person"})
 
 
