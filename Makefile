@@ -10,8 +10,9 @@ NER    := $(VENV)/.installed-ner
 
 venv: $(STAMP)
 
-# The stage modules compiled with mypyc (setup.py) are built again when their source changes.
-COMPILED_SOURCES := $(shell sed -n 's/^ *"\(agents\/.*\.py\)",$$/\1/p' agents/compiled.py)
+# The stage modules compiled with mypyc, and the C kernels (setup.py), are built again when
+# their source changes.
+COMPILED_SOURCES := $(shell sed -n 's/^ *"\(agents\/.*\.py\)",$$/\1/p' agents/compiled.py) $(wildcard agents/*/*.c)
 
 $(STAMP): pyproject.toml setup.py agents/compiled.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

@@ -1,5 +1,6 @@
-"""Maps the `streams/` and `agents/` folders to `wirewatch.streams` and `wirewatch.agents`, and
-compiles the tag and alert stages' modules with mypyc.
+"""Maps the `streams/` and `agents/` folders to `wirewatch.streams` and `wirewatch.agents`,
+compiles the tag and alert stages' modules with mypyc, and builds the one hand-written C
+extension (agents/alert/pairkernel.c).
 
 All metadata is in pyproject.toml. mypyc turns the listed modules, as they are (plain, typed
 Python), into C extensions: the tag core runs about 1.6 times and the alert core about 1.2
@@ -15,7 +16,7 @@ import sysconfig
 import warnings
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
 
 packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "agents*"])]
 
@@ -24,7 +25,7 @@ packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "
 # base, and the alert stage's query evaluation and presearch, whose profiles are flat Python.
 # Parse and dedup spend their time in lxml, trafilatura and numpy; compiling them gained nothing.
 BUILD = runpy.run_path("agents/compiled.py")
-COMPILED, GROUP = BUILD["COMPILED"], BUILD["GROUP"]
+COMPILED, GROUP, KERNELS = BUILD["COMPILED"], BUILD["GROUP"], BUILD["KERNELS"]
 
 
 def cannot_compile() -> str:
@@ -67,7 +68,14 @@ def compiled_extensions() -> list:
         if not link.is_symlink():
             link.symlink_to(Path(name).resolve(), target_is_directory=True)
     os.environ["MYPYPATH"] = str(root)
-    return mypycify(
+    # the hand-written C (agents/alert/pairkernel.c: the compiled pair index's walk)
+    kernels = [
+        Extension(
+            "wirewatch." + path.removesuffix(".c").replace("/", "."), [path], extra_compile_args=["-O3"]
+        )
+        for path in KERNELS
+    ]
+    return kernels + mypycify(
         [
             "--explicit-package-bases",
             # third-party packages need not be in the build environment: their types are Any

@@ -33,12 +33,15 @@ COMPILED = [
     "agents/alert/registry.py",
 ]
 GROUP = "wirewatch_stages"  # they share one library, the top-level module wirewatch_stages__mypyc
+# Hand-written C extensions, built with them (and like them absent from a plain-Python install,
+# where the code that imports them takes its Python path): path of the source, as above.
+KERNELS = ["agents/alert/pairkernel.c"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _module_name(path: str) -> str:
-    return "wirewatch." + path.removesuffix(".py").replace("/", ".")
+    return "wirewatch." + path.removesuffix(".py").removesuffix(".c").replace("/", ".")
 
 
 def _extension_of(source: Path) -> Path | None:
@@ -51,15 +54,16 @@ def _extension_of(source: Path) -> Path | None:
 
 def built_files() -> list[Path]:
     """The compiled modules beside their sources, and their shared library."""
-    found = [built for path in COMPILED if (built := _extension_of(_ROOT / path))]
+    found = [built for path in COMPILED + KERNELS if (built := _extension_of(_ROOT / path))]
     library = _extension_of(_ROOT / f"{GROUP}__mypyc.py")
     return found + ([library] if library else [])
 
 
-def compiled() -> list[str]:
-    """The modules that import as compiled extensions (none in a plain-Python install)."""
+def compiled(paths: list[str] | None = None) -> list[str]:
+    """The modules that import as compiled extensions (none in a plain-Python install): of
+    COMPILED, or of the `paths` given (KERNELS)."""
     found = []
-    for path in COMPILED:
+    for path in COMPILED if paths is None else paths:
         spec = importlib.util.find_spec(_module_name(path))
         if spec is not None and isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
             found.append(_module_name(path))
@@ -72,7 +76,7 @@ def stale() -> list[str]:
     if not (_ROOT / "setup.py").exists():
         return []
     out_of_date = []
-    for path in COMPILED:
+    for path in COMPILED + KERNELS:
         source = _ROOT / path
         built = _extension_of(source)
         if built is not None and source.stat().st_mtime > built.stat().st_mtime:

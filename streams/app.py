@@ -106,6 +106,8 @@ def log_build() -> None:
     compiled module is older than its source: the worker would run the old code."""
     running = [name.removeprefix("wirewatch.agents.") for name in compiled.compiled()]
     log.info("stages compiled with mypyc: %s", ", ".join(running) or "none")
+    kernels = [name.removeprefix("wirewatch.agents.") for name in compiled.compiled(compiled.KERNELS)]
+    log.info("C kernels: %s", ", ".join(kernels) or "none (their Python paths run)")
     if out_of_date := compiled.stale():
         log.warning(
             "compiled modules older than their source (run `make venv` or `pip install -e .`): %s",

@@ -40,6 +40,14 @@ from wirewatch.streams.records import TaggedArticle
 from .query import And, Document, Near, Node, Not, Term, words
 from .watchlists import ArticleDocument, Watchlist, build_document
 
+try:  # the C walk of the compiled pair index (pairkernel.c); absent in a plain-Python install
+    from .pairkernel import PairKernel
+except ImportError:
+    PairKernel = None  # type: ignore[assignment,misc]
+
+# What compiles the pair index's walk: the C kernel when it is built, else None (numpy).
+PAIR_KERNEL: type[PairKernel] | None = PairKernel
+
 # (kind, key): kind is "word", "prefix" or "speaker"
 IndexKey = tuple[str, str]
 # keys one of which must be present; a watchlist has a list of such groups, all required
@@ -156,6 +164,9 @@ PREFIX_CACHE_MAX = 200_000  # tokens whose indexed prefixes are remembered
 # changed since are looked up in the dictionaries until more than STALE_SHARE of them (or
 # STALE_MIN, whichever is more) have changed, and then it is compiled again.
 COMPILE_MIN_ENTRIES = 20_000
+# With the C kernel (PAIR_KERNEL) the compiled index beats the dictionaries at every size
+# measured, 100 watchlists included, so it is compiled from the first pair entry.
+KERNEL_COMPILE_MIN_ENTRIES = 1
 TOKENS_REBUILD_MIN = 512  # new tokens kept aside before the token arrays are built again
 STALE_SHARE = 0.02
 STALE_MIN = 64
@@ -180,7 +191,9 @@ def article_speakers(tagged: TaggedArticle, base: Document) -> set[str]:
 class PresearchStats:
     """What the last `candidates` call did, for the benchmark and for logs."""
 
-    index_hits: int = 0  # watchlists found under a key present in the article
+    # watchlists found under a key (or pair of keys) present in the article; with the compiled
+    # index walked by numpy, only those whose third key (CompiledPairs) is present too
+    index_hits: int = 0
     candidates: int = 0  # of those, the ones whose every required group is present
     always: int = 0
 
@@ -241,6 +254,7 @@ class CompiledPairs:
         "checks",
         "counts",
         "handles",
+        "kernel",
         "key_ids",
         "open",
         "prefix_lengths",
@@ -255,6 +269,7 @@ class CompiledPairs:
         pairs: dict[str, dict[str, dict[int, Check]]],
         seen: Counter[str] | None = None,
         prefixes: Iterable[str] = (),
+        kernel: type[PairKernel] | None = None,
     ) -> None:
         key_ids: dict[str, int] = {}
         number = key_ids.setdefault
@@ -286,6 +301,18 @@ class CompiledPairs:
             for required, _ in checks
         ]
         thirds = [number(key, len(key_ids) + 1) if key else 0 for key in third_keys]
+        # the checks as the C kernel reads them: every key numbered, groups written as their
+        # length and then their keys' numbers, the required keys first, rarest first
+        check_at: list[int] = [0]
+        program: list[int] = []
+        if kernel is not None:
+            for required, alternatives in checks:
+                for key in sorted(required, key=lambda key: (rarity(key, 0), -len(key), key)):
+                    program += (1, number(key, len(key_ids) + 1))
+                for group in alternatives:
+                    program.append(len(group))
+                    program += [number(key, len(key_ids) + 1) for key in group]
+                check_at.append(len(program))
         size = len(key_ids) + 1
         begin = np.array(starts, dtype=np.int64)
         self.starts = np.zeros(size, dtype=np.int64)
@@ -300,12 +327,26 @@ class CompiledPairs:
         self.thirds = np.array(thirds, dtype=np.int64)
         self.checks = checks
         self.open = np.fromiter(map(any, checks), dtype=bool, count=len(checks))
+        self.kernel: PairKernel | None = None
+        if kernel is not None:
+            self.kernel = kernel(
+                self.starts,
+                self.counts,
+                self.seconds,
+                self.thirds,
+                self.handles,
+                np.array(check_at, dtype=np.int64),
+                np.array(program, dtype=np.int64),
+            )
+            self.tokens.kernel = self.kernel
 
     def retire(self, first: str) -> None:
         """Stop answering for a first key: its entries are now only in the dictionaries."""
         key_id = self.key_ids.get(first)
         if key_id is not None:
             self.counts[key_id] = 0
+            if self.kernel is not None:
+                self.kernel.retire(key_id)
 
     def numbers(self, keys: Iterable[str]) -> list[int]:
         """The numbers of those of `keys` the index holds."""
@@ -319,6 +360,10 @@ class CompiledPairs:
     def article_numbers(self, tokens: list[str]) -> np.ndarray:
         """The numbers of every key the article's tokens hold (with repeats, and zeros)."""
         return self.tokens.numbers(tokens, self.token_numbers)
+
+    def begin_article(self, kernel: PairKernel, tokens: list[str]) -> None:
+        """Mark in the kernel the numbers of every key the article's tokens hold."""
+        self.tokens.mark(kernel, tokens, self.token_numbers)
 
     def reached(self, numbers: np.ndarray) -> tuple[list[int], list[int], list[int], np.ndarray]:
         """The entries under the pairs of live first keys whose both keys are among the
@@ -363,13 +408,21 @@ class TokenNumbers:
     out one by one and kept aside; the arrays are built again once enough have been, so after
     a warm-up they hold the vocabulary of the news and few tokens are new."""
 
-    __slots__ = ("by_hash", "hashes", "pending", "rows")
+    __slots__ = ("by_hash", "hashes", "kernel", "pending", "rows")
 
     def __init__(self) -> None:
         self.by_hash: dict[int, tuple[int, ...]] = {}  # what the arrays hold
         self.pending: dict[str, tuple[int, ...]] = {}  # tokens worked out since they were built
         self.hashes = np.zeros(0, dtype=np.int64)
         self.rows = np.zeros((0, 1), dtype=np.int64)
+        # with the C kernel, the table is built in it (a hash table) instead of the arrays
+        self.kernel: PairKernel | None = None
+
+    def mark(self, kernel: PairKernel, tokens: list[str], work_out: Callable[[str], tuple[int, ...]]) -> None:
+        """Mark the tokens' numbers in the kernel, whose token table is this one's."""
+        missed = kernel.begin(tokens)
+        if missed:
+            kernel.mark(self._work_out(tokens, missed, work_out))
 
     def numbers(self, tokens: list[str], work_out: Callable[[str], tuple[int, ...]]) -> np.ndarray:
         """The numbers of the tokens, with repeats and zeros; `work_out` gives a new token's."""
@@ -386,6 +439,14 @@ class TokenNumbers:
             missed = list(range(len(tokens)))
         if not missed:
             return found
+        extra = self._work_out(tokens, missed, work_out)
+        return np.concatenate((found, np.array(extra, dtype=np.int64))) if extra else found
+
+    def _work_out(
+        self, tokens: list[str], missed: list[int], work_out: Callable[[str], tuple[int, ...]]
+    ) -> list[int]:
+        """The numbers of the tokens at `missed`, which the table does not hold yet: worked
+        out once each and kept aside, until enough are to build the table again."""
         pending = self.pending
         extra: list[int] = []
         for index in missed:
@@ -396,7 +457,7 @@ class TokenNumbers:
             extra += numbers
         if len(pending) > max(TOKENS_REBUILD_MIN, len(self.by_hash) // 8):
             self._rebuild()
-        return np.concatenate((found, np.array(extra, dtype=np.int64))) if extra else found
+        return extra
 
     def _rebuild(self) -> None:
         """Move the pending tokens into the arrays (which start over past PREFIX_CACHE_MAX)."""
@@ -408,6 +469,16 @@ class TokenNumbers:
             before = by_hash.get(key)
             by_hash[key] = numbers if before is None else tuple(sorted(set(before).union(numbers)))
         self.pending = {}
+        if self.kernel is not None:
+            values = list(by_hash.values())
+            row_at = np.zeros(len(values) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=row_at[1:])
+            self.kernel.set_tokens(
+                np.fromiter(by_hash, dtype=np.int64, count=len(by_hash)),
+                row_at,
+                np.fromiter(chain.from_iterable(values), dtype=np.int64, count=int(row_at[-1])),
+            )
+            return
         ordered = sorted(by_hash)
         width = max(map(len, by_hash.values()), default=0) or 1
         rows = np.zeros((len(ordered), width), dtype=np.int64)
@@ -424,7 +495,7 @@ class _ArticleKeys:
     the index numbered is one of the article's numbers, and one indexed since, a prefix of a
     token; a speaker is one quoted."""
 
-    __slots__ = ("key_ids", "present", "speakers", "token_list", "tokens")
+    __slots__ = ("held", "key_ids", "speakers", "token_list", "tokens")
 
     def __init__(
         self,
@@ -432,13 +503,13 @@ class _ArticleKeys:
         token_list: list[str],
         speakers: set[str],
         key_ids: dict[str, int],
-        present: np.ndarray,
+        held: Callable[[int], object],
     ) -> None:
         self.tokens = tokens
         self.token_list = token_list
         self.speakers = speakers
         self.key_ids = key_ids
-        self.present = present
+        self.held = held  # whether the article holds the key of a number
 
     def holds(self, key: str) -> bool:
         if key in self.tokens:
@@ -446,7 +517,7 @@ class _ArticleKeys:
         if key.endswith(PREFIX_MARK):
             number = self.key_ids.get(key)
             if number is not None:
-                return bool(self.present[number])
+                return bool(self.held(number))
             prefix = key[:-1]
             return any(token.startswith(prefix) for token in self.token_list)
         if key.startswith(SPEAKER_MARK):
@@ -595,15 +666,17 @@ class Presearcher:
     def _compiled_pairs(self) -> CompiledPairs | None:
         """The compiled pair index, compiled again when too many of its first keys changed."""
         compiled = self._compiled
+        kernel = PAIR_KERNEL
+        least = COMPILE_MIN_ENTRIES if kernel is None else KERNEL_COMPILE_MIN_ENTRIES
         if compiled is None:
-            if self._pair_entries < COMPILE_MIN_ENTRIES:
+            if self._pair_entries < least:
                 return None
         elif len(self._stale) <= max(STALE_MIN, STALE_SHARE * len(self._pairs)):
             return compiled
-        if self._pair_entries < COMPILE_MIN_ENTRIES:
+        if self._pair_entries < least:
             self._compiled = None
         else:
-            self._compiled = CompiledPairs(self._pairs, self._seen, self._prefixes)
+            self._compiled = CompiledPairs(self._pairs, self._seen, self._prefixes, kernel)
         self._stale = set()
         self._stale_prefixes = set()
         return self._compiled
@@ -717,14 +790,27 @@ class Presearcher:
         dictionaries (first keys changed since compiling, watchlists filed under one group)
         and what is left to check are tested key by key."""
         token_list = list(tokens)
-        held = compiled.article_numbers(token_list)
-        marked_speakers: list[str] = []
+        speaker_numbers: list[int] = []
         if speakers and self._speaker_checks:
-            marked_speakers = [SPEAKER_MARK + speaker for speaker in speakers]
-            held = np.concatenate((held, np.array(compiled.numbers(marked_speakers), dtype=np.int64)))
-        free, to_check, positions, present = compiled.reached(held)
-        holds = _ArticleKeys(tokens, token_list, speakers, compiled.key_ids, present).holds
+            speaker_numbers = compiled.numbers([SPEAKER_MARK + speaker for speaker in speakers])
         found = set(self._always)
+        kernel = compiled.kernel
+        to_check: list[int] = []
+        positions: list[int] = []
+        if kernel is not None:  # the walk and every check of the compiled entries in C
+            compiled.begin_article(kernel, token_list)
+            if speaker_numbers:
+                kernel.mark(speaker_numbers)
+            free, hits = kernel.reach()
+            held: Callable[[int], object] = kernel.holds
+        else:
+            numbers = compiled.article_numbers(token_list)
+            if speaker_numbers:
+                numbers = np.concatenate((numbers, np.array(speaker_numbers, dtype=np.int64)))
+            free, to_check, positions, present = compiled.reached(numbers)
+            hits = len(free) + len(positions)
+            held = present.__getitem__
+        holds = _ArticleKeys(tokens, token_list, speakers, compiled.key_ids, held).holds
         found.update(free)  # nothing left to check: no Python touches those entries
         words_index = self._tables["word"]
         reached = list(map(words_index.__getitem__, words_index.keys() & tokens))
@@ -747,7 +833,7 @@ class Presearcher:
         ):
             if all(map(holds, required)) and all(any(map(holds, group)) for group in alternatives):
                 add(handle)
-        return found, len(free) + len(positions) + sum(map(len, reached))
+        return found, hits + sum(map(len, reached))
 
     def _marked_prefixes(self, tokens: set[str]) -> list[tuple[str, ...] | None]:
         """For each token, the indexed prefixes it starts with, marked (mostly none)."""

@@ -1,7 +1,9 @@
 """Presearch must never change a result: evaluating only the candidates gives exactly what
 evaluating every watchlist gives, on random queries over a small vocabulary (every operator,
 field and shape) and on the benchmark's generated queries over the real corpora; and the
-index follows every put and remove."""
+index follows every put and remove. Each of these runs with the pair index in dictionaries
+and with it compiled for the C kernel (tests/unit/test_presearch_compiled.py has more of the
+compiled index, with numpy as well)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from tests.benchmarks.stage_match import corpus_articles, generate_watchlists
 from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
+from wirewatch.agents.alert import presearch as presearch_module
 from wirewatch.agents.alert.presearch import required_groups
 from wirewatch.agents.alert.query import QueryError
 from wirewatch.agents.alert.watchlists import build_document, match
@@ -24,6 +27,18 @@ from wirewatch.streams.records import (
     StoryRef,
     TaggedArticle,
 )
+
+
+@pytest.fixture(params=["dictionaries", "kernel"], autouse=True)
+def index_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which walk of the pair index the test takes: the dictionaries (no kernel, and too few
+    entries to compile for numpy), or the compiled index walked by the C kernel."""
+    if request.param == "dictionaries":
+        monkeypatch.setattr(presearch_module, "PAIR_KERNEL", None)
+    elif presearch_module.PAIR_KERNEL is None:
+        pytest.skip("plain-Python install: the C kernel is not built")
+    return request.param
+
 
 VOCABULARY = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "inlet", "juniper"]
 PEOPLE = ["Ana Lind", "Bo Varga", "Cy Moreau"]

@@ -15,10 +15,22 @@ from wirewatch.agents.alert import Watchlist, WatchlistSet
 from wirewatch.agents.alert import presearch as presearch_module
 
 
-@pytest.fixture
-def compile_small_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(params=["numpy", "kernel"])
+def compile_small_sets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The compiled index from 8 entries on, walked with numpy or by the C kernel."""
     monkeypatch.setattr(presearch_module, "COMPILE_MIN_ENTRIES", 8)
+    monkeypatch.setattr(presearch_module, "KERNEL_COMPILE_MIN_ENTRIES", 8)
     monkeypatch.setattr(presearch_module, "STALE_MIN", 4)
+    if request.param == "numpy":
+        monkeypatch.setattr(presearch_module, "PAIR_KERNEL", None)
+    elif presearch_module.PAIR_KERNEL is None:
+        pytest.skip("plain-Python install: the C kernel is not built")
+    return request.param
+
+
+def walked_by(compiled: presearch_module.CompiledPairs | None, path: str) -> bool:
+    """Whether the index is compiled, and walked the way the test means to test."""
+    return compiled is not None and (compiled.kernel is not None) == (path == "kernel")
 
 
 def paired_watchlists(rng: random.Random, count: int) -> list[Watchlist]:
@@ -33,9 +45,10 @@ def paired_watchlists(rng: random.Random, count: int) -> list[Watchlist]:
     return made
 
 
-@pytest.mark.usefixtures("compile_small_sets")
 @pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(seed: int) -> None:
+def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(
+    compile_small_sets: str, seed: int
+) -> None:
     rng = random.Random(seed)
     pool = paired_watchlists(rng, 150) + random_watchlists(rng, 150)
     current = {w.id: w for w in pool[:120]}
@@ -48,7 +61,7 @@ def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(seed: int)
         assert sorted(via_presearch) == sorted(everything)
         matched += len(everything)
         compiled = live.presearch._compiled
-        assert compiled is not None  # the path under test is the one taken
+        assert walked_by(compiled, compile_small_sets)  # the path under test is the one taken
         compiled_ids.add(id(compiled))
         stale_seen = max(stale_seen, len(live.presearch._stale))
     assert matched > 0
@@ -56,8 +69,7 @@ def test_the_compiled_pairs_equal_brute_force_while_watchlists_change(seed: int)
     assert len(compiled_ids) > 1  # and the index was compiled again along the way
 
 
-@pytest.mark.usefixtures("compile_small_sets")
-def test_the_compiled_pairs_equal_brute_force_on_the_corpora() -> None:
+def test_the_compiled_pairs_equal_brute_force_on_the_corpora(compile_small_sets: str) -> None:
     articles = corpus_articles()
     watchlists = generate_watchlists(1500, articles, seed=3)
     live = WatchlistSet(watchlists)
@@ -66,7 +78,7 @@ def test_the_compiled_pairs_equal_brute_force_on_the_corpora() -> None:
         via_presearch, everything = results(watchlists, live, tagged, shared=True)
         assert via_presearch == everything
         matches += len(everything)
-    assert live.presearch._compiled is not None
+    assert walked_by(live.presearch._compiled, compile_small_sets)
     assert matches > 0
 
 
@@ -84,8 +96,7 @@ def test_the_compiled_index_is_dropped_when_the_pairs_shrink_below_the_threshold
     assert live.presearch._compiled is None and not live.presearch._pairs
 
 
-@pytest.mark.usefixtures("compile_small_sets")
-def test_a_pair_whose_third_required_key_is_absent_is_not_reached() -> None:
+def test_a_pair_whose_third_required_key_is_absent_is_not_reached(compile_small_sets: str) -> None:
     """Entries of the compiled index carry a third key their check requires: an article that
     holds the pair but not that key touches no check of theirs."""
     rng = random.Random(6)
@@ -97,8 +108,13 @@ def test_a_pair_whose_third_required_key_is_absent_is_not_reached() -> None:
     presearch = live.presearch
     presearch.candidates({"harbour", "dredging", "permit"}, set())  # compiles the index
     compiled = presearch._compiled
-    assert compiled is not None
+    assert compiled is not None and walked_by(compiled, compile_small_sets)
     handle = presearch._handles["three"]
+    if compiled.kernel is not None:  # no other entry is under these words: the hit is its own
+        compiled.begin_article(compiled.kernel, ["harbour", "dredging"])
+        assert compiled.kernel.reach() == ([], 1)
+        compiled.begin_article(compiled.kernel, ["harbour", "dredging", "permit"])
+        assert compiled.kernel.reach() == ([handle], 1)
     free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging"]))
     assert handle not in free and handle not in to_check
     free, to_check, _positions, _ = compiled.reached(
