@@ -183,6 +183,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     running = compiled.compiled()
+    kernels = compiled.compiled(compiled.KERNELS)
     return {
         "cpus": str(os.cpu_count()),
         "cpu": model or "unknown",
@@ -190,6 +191,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "compiled": (
             f"{len(running)} of {len(compiled.COMPILED)} tag and alert modules compiled with mypyc"
+            f", {len(kernels)} of {len(compiled.KERNELS)} C kernels built"
             if running
             else "plain Python (nothing compiled)"
         ),
