@@ -13,8 +13,10 @@ prefixes; fewer and longer keys first), or under the pair of its two best groups
 prefixes, so an article holding one common word alone does not reach the watchlists that
 need a second one. An index hit is a candidate only when every other group is present too,
 which is checked against one set of the article's keys (its tokens and the indexed prefixes
-they start with); once the pair index is large enough to be compiled to arrays, the article's
-keys are the index's numbers of them instead (`CompiledPairs`, `TokenNumbers`).
+they start with); once the pair index is compiled to arrays, the article's keys are the
+index's numbers of them instead (`CompiledPairs`, `TokenNumbers`), and the arrays are walked
+by a small C kernel (pairkernel.c), compiled from the first pair entry, or, in a plain-Python
+install, with numpy once the index is large enough to gain from it.
 
 The article side is its set of distinct tokens over every field any watchlist can search
 (title, body, source, entity, speaker, every attributed quotation and the reported speech)
@@ -248,7 +250,12 @@ class CompiledPairs:
     and in `open` whether anything is. Built without a
     tuple per entry: with 100,000 watchlists there are about 95,000 entries, and as many new
     tuples set off the cyclic collector over everything the worker holds (a compile took 0.4
-    to 3 s with them, depending on when it ran)."""
+    to 3 s with them, depending on when it ran).
+
+    Given the C kernel (`kernel`, pairkernel.c), the same arrays and every check written as
+    numbers go to it, and it walks them for each article instead: the token table is its hash
+    table, and its checks are tested there too, so `reached` and `checks` are left for the
+    numpy walk (and the tests)."""
 
     __slots__ = (
         "checks",
@@ -296,23 +303,23 @@ class CompiledPairs:
         # holds fail on what is left to check, and this filters them out with the seconds,
         # before any check is touched.
         rarity = (seen or Counter()).get
-        third_keys = [
-            min(required, key=lambda key: (rarity(key, 0), -len(key), key)) if required else ""
-            for required, _ in checks
-        ]
-        thirds = [number(key, len(key_ids) + 1) if key else 0 for key in third_keys]
-        # the checks as the C kernel reads them: every key numbered, groups written as their
-        # length and then their keys' numbers, the required keys first, rarest first
+        # and, for the C kernel, the checks as it reads them: every key numbered, each group
+        # written as its length and then its keys' numbers, the required keys first, rarest
+        # first (the third key, the rarest, is left out: the kernel tests it before the check)
+        thirds: list[int] = []
         check_at: list[int] = [0]
         program: list[int] = []
-        if kernel is not None:
-            for required, alternatives in checks:
-                for key in sorted(required, key=lambda key: (rarity(key, 0), -len(key), key)):
-                    program += (1, number(key, len(key_ids) + 1))
-                for group in alternatives:
-                    program.append(len(group))
-                    program += [number(key, len(key_ids) + 1) for key in group]
-                check_at.append(len(program))
+        for required, alternatives in checks:
+            ordered = sorted(required, key=lambda key: (rarity(key, 0), -len(key), key)) if required else []
+            thirds.append(number(ordered[0], len(key_ids) + 1) if ordered else 0)
+            if kernel is None:
+                continue
+            for key in ordered[1:]:
+                program += (1, number(key, len(key_ids) + 1))
+            for group in alternatives:
+                program.append(len(group))
+                program += [number(key, len(key_ids) + 1) for key in group]
+            check_at.append(len(program))
         size = len(key_ids) + 1
         begin = np.array(starts, dtype=np.int64)
         self.starts = np.zeros(size, dtype=np.int64)
@@ -786,9 +793,10 @@ class Presearcher:
         self, tokens: set[str], speakers: set[str], compiled: CompiledPairs
     ) -> tuple[set[int], int]:
         """Candidates and index hits with the pair index compiled: the article's keys as the
-        index's numbers of them, found for all tokens at once; the few entries still in
-        dictionaries (first keys changed since compiling, watchlists filed under one group)
-        and what is left to check are tested key by key."""
+        index's numbers of them, found for all tokens at once, and the compiled entries walked
+        by the C kernel or else with numpy; the few entries still in dictionaries (first keys
+        changed since compiling, watchlists filed under one group) and, with numpy, what is
+        left to check are tested key by key."""
         token_list = list(tokens)
         speaker_numbers: list[int] = []
         if speakers and self._speaker_checks:
