@@ -21,12 +21,25 @@
 #include <stdint.h>
 #include <string.h>
 
+/* One pair entry, its fields side by side: an article's walk reads them together, and at
+   100,000 watchlists the arrays are cold at every article. The check is program[check ..
+   the next entry's check). */
+typedef struct {
+    int32_t second, third, handle, check;
+} Entry;
+
+/* A slot of the token table: a token's hash and its row (-1: empty), in one cache line. */
+typedef struct {
+    int64_t hash;
+    int32_t row, unused;
+} Slot;
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t n_keys;     /* numbers run 0 .. n_keys - 1 */
     Py_ssize_t n_entries;
     int32_t *starts, *counts;
-    int32_t *seconds, *thirds, *handles, *check_at; /* check_at: n_entries + 1 offsets */
+    Entry *entries;        /* n_entries + 1: the last only closes the checks */
     int32_t *program;
     uint8_t *stamp;        /* stamp[k] == generation: the article holds key k (a byte each:
                               with 100,000 watchlists the stamps stay in cache) */
@@ -35,8 +48,7 @@ typedef struct {
     Py_ssize_t n_marked;
     /* the token table: open addressing on the hash, `slots` of them (a power of two) */
     Py_ssize_t slots;
-    int64_t *slot_hash;
-    int32_t *slot_row;     /* -1: empty */
+    Slot *slot;
     int32_t *row_at;       /* row r's numbers are numbers[row_at[r] .. row_at[r + 1]) */
     int32_t *row_numbers;
 } Kernel;
@@ -79,12 +91,10 @@ static int32_t *int32_copy(PyObject *source, Py_ssize_t *length, int64_t limit, 
 }
 
 static void free_tokens(Kernel *self) {
-    PyMem_Free(self->slot_hash);
-    PyMem_Free(self->slot_row);
+    PyMem_Free(self->slot);
     PyMem_Free(self->row_at);
     PyMem_Free(self->row_numbers);
-    self->slot_hash = NULL;
-    self->slot_row = NULL;
+    self->slot = NULL;
     self->row_at = NULL;
     self->row_numbers = NULL;
     self->slots = 0;
@@ -93,10 +103,7 @@ static void free_tokens(Kernel *self) {
 static void Kernel_dealloc(Kernel *self) {
     PyMem_Free(self->starts);
     PyMem_Free(self->counts);
-    PyMem_Free(self->seconds);
-    PyMem_Free(self->thirds);
-    PyMem_Free(self->handles);
-    PyMem_Free(self->check_at);
+    PyMem_Free(self->entries);
     PyMem_Free(self->program);
     PyMem_Free(self->stamp);
     PyMem_Free(self->marked);
@@ -107,44 +114,46 @@ static void Kernel_dealloc(Kernel *self) {
 static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"starts", "counts", "seconds", "thirds", "handles", "check_at",
                             "program", NULL};
-    PyObject *starts, *counts, *seconds, *thirds, *handles, *check_at, *program;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO", names, &starts, &counts, &seconds,
-                                     &thirds, &handles, &check_at, &program))
+    PyObject *starts, *counts, *seconds_in, *thirds_in, *handles_in, *check_at_in, *program;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO", names, &starts, &counts,
+                                     &seconds_in, &thirds_in, &handles_in, &check_at_in, &program))
         return -1;
     if (self->starts != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "a PairKernel is initialised once");
         return -1;
     }
+    int result = -1;
+    int32_t *seconds = NULL, *thirds = NULL, *handles = NULL, *check_at = NULL;
     Py_ssize_t n_keys, n_counts, n_entries, n, n_checks, n_program;
-    if (!(self->seconds = int32_copy(seconds, &n_entries, 0, "seconds"))) return -1;
-    if (!(self->starts = int32_copy(starts, &n_keys, n_entries + 1, "starts"))) return -1;
-    if (!(self->counts = int32_copy(counts, &n_counts, n_entries + 1, "counts"))) return -1;
+    if (!(seconds = int32_copy(seconds_in, &n_entries, 0, "seconds"))) goto done;
+    if (!(self->starts = int32_copy(starts, &n_keys, n_entries + 1, "starts"))) goto done;
+    if (!(self->counts = int32_copy(counts, &n_counts, n_entries + 1, "counts"))) goto done;
     if (n_counts != n_keys) {
         PyErr_SetString(PyExc_ValueError, "starts and counts differ in length");
-        return -1;
+        goto done;
     }
     for (Py_ssize_t i = 0; i < n_entries; i++) {
-        if (self->seconds[i] >= n_keys) {
+        if (seconds[i] >= n_keys) {
             PyErr_SetString(PyExc_ValueError, "seconds: a key number past the last key");
-            return -1;
+            goto done;
         }
     }
     for (Py_ssize_t k = 0; k < n_keys; k++) {
         if ((int64_t)self->starts[k] + self->counts[k] > n_entries) {
             PyErr_SetString(PyExc_ValueError, "a first key's entries run past the last entry");
-            return -1;
+            goto done;
         }
     }
-    if (!(self->thirds = int32_copy(thirds, &n, n_keys, "thirds"))) return -1;
+    if (!(thirds = int32_copy(thirds_in, &n, n_keys, "thirds"))) goto done;
     if (n != n_entries) goto lengths;
-    if (!(self->handles = int32_copy(handles, &n, 0, "handles"))) return -1;
+    if (!(handles = int32_copy(handles_in, &n, 0, "handles"))) goto done;
     if (n != n_entries) goto lengths;
-    if (!(self->program = int32_copy(program, &n_program, 0, "program"))) return -1;
-    if (!(self->check_at = int32_copy(check_at, &n_checks, n_program + 1, "check_at"))) return -1;
+    if (!(self->program = int32_copy(program, &n_program, 0, "program"))) goto done;
+    if (!(check_at = int32_copy(check_at_in, &n_checks, n_program + 1, "check_at"))) goto done;
     if (n_checks != n_entries + 1) goto lengths;
     /* every check must be well formed: groups that end where the check ends, keys in range */
     for (Py_ssize_t e = 0; e < n_entries; e++) {
-        int32_t at = self->check_at[e], end = self->check_at[e + 1];
+        int32_t at = check_at[e], end = check_at[e + 1];
         if (at > end) goto malformed;
         while (at < end) {
             int32_t size = self->program[at++];
@@ -154,21 +163,35 @@ static int Kernel_init(Kernel *self, PyObject *args, PyObject *kwargs) {
             at += size;
         }
     }
+    if (!(self->entries = copy_or_fail((size_t)(n_entries + 1) * sizeof(Entry)))) goto done;
+    for (Py_ssize_t e = 0; e <= n_entries; e++) {
+        Entry *entry = &self->entries[e];
+        entry->second = e < n_entries ? seconds[e] : 0;
+        entry->third = e < n_entries ? thirds[e] : 0;
+        entry->handle = e < n_entries ? handles[e] : 0;
+        entry->check = check_at[e];
+    }
     self->n_keys = n_keys;
     self->n_entries = n_entries;
     self->stamp = copy_or_fail((size_t)n_keys);
     self->marked = copy_or_fail((size_t)n_keys * sizeof(int32_t));
-    if (self->stamp == NULL || self->marked == NULL) return -1;
+    if (self->stamp == NULL || self->marked == NULL) goto done;
     memset(self->stamp, 0, (size_t)n_keys);
     self->generation = 1;
     self->n_marked = 0;
-    return 0;
+    result = 0;
+    goto done;
 lengths:
     PyErr_SetString(PyExc_ValueError, "the entries' arrays differ in length");
-    return -1;
+    goto done;
 malformed:
     PyErr_SetString(PyExc_ValueError, "program: a malformed check");
-    return -1;
+done:
+    PyMem_Free(seconds);
+    PyMem_Free(thirds);
+    PyMem_Free(handles);
+    PyMem_Free(check_at);
+    return result;
 }
 
 static int ready(Kernel *self) {
@@ -224,31 +247,29 @@ static PyObject *Kernel_set_tokens(Kernel *self, PyObject *args) {
     }
     Py_ssize_t slots = 16;
     while (slots < 2 * rows) slots *= 2;
-    int64_t *slot_hash = copy_or_fail((size_t)slots * sizeof(int64_t));
-    int32_t *slot_row = slot_hash ? copy_or_fail((size_t)slots * sizeof(int32_t)) : NULL;
-    if (slot_row == NULL) {
-        PyMem_Free(slot_hash);
+    Slot *slot = copy_or_fail((size_t)slots * sizeof(Slot));
+    if (slot == NULL) {
         PyMem_Free(numbers);
         PyMem_Free(row_at);
         PyBuffer_Release(&hashes);
         return NULL;
     }
-    memset(slot_row, 0xff, (size_t)slots * sizeof(int32_t));
+    for (Py_ssize_t at = 0; at < slots; at++) slot[at].row = -1;
     const int64_t *in = (const int64_t *)hashes.buf;
+    uint64_t mask = (uint64_t)(slots - 1);
     for (Py_ssize_t r = 0; r < rows; r++) {
-        uint64_t at = (uint64_t)in[r] & (uint64_t)(slots - 1);
-        while (slot_row[at] >= 0 && slot_hash[at] != in[r]) at = (at + 1) & (uint64_t)(slots - 1);
+        uint64_t at = (uint64_t)in[r] & mask;
+        while (slot[at].row >= 0 && slot[at].hash != in[r]) at = (at + 1) & mask;
         /* a hash given twice keeps its first row (the caller merges equal hashes) */
-        if (slot_row[at] < 0) {
-            slot_hash[at] = in[r];
-            slot_row[at] = (int32_t)r;
+        if (slot[at].row < 0) {
+            slot[at].hash = in[r];
+            slot[at].row = (int32_t)r;
         }
     }
     PyBuffer_Release(&hashes);
     free_tokens(self);
     self->slots = slots;
-    self->slot_hash = slot_hash;
-    self->slot_row = slot_row;
+    self->slot = slot;
     self->row_at = row_at;
     self->row_numbers = numbers;
     Py_RETURN_NONE;
@@ -278,9 +299,10 @@ static PyObject *Kernel_begin(Kernel *self, PyObject *tokens) {
         int32_t row = -1;
         if (self->slots) {
             uint64_t at = (uint64_t)hash & mask;
-            while (self->slot_row[at] >= 0) {
-                if (self->slot_hash[at] == (int64_t)hash) {
-                    row = self->slot_row[at];
+            const Slot *slot = self->slot;
+            while (slot[at].row >= 0) {
+                if (slot[at].hash == (int64_t)hash) {
+                    row = slot[at].row;
                     break;
                 }
                 at = (at + 1) & mask;
@@ -349,11 +371,11 @@ static PyObject *Kernel_reach(Kernel *self, PyObject *Py_UNUSED(ignored)) {
         int32_t first = self->marked[m];
         int32_t start = self->starts[first], end = start + self->counts[first];
         for (int32_t e = start; e < end; e++) {
-            if (!held(self, self->seconds[e])) continue;
+            const Entry *entry = &self->entries[e];
+            if (!held(self, entry->second)) continue;
             hits++;
-            int32_t third = self->thirds[e];
-            if (third && !held(self, third)) continue;
-            int32_t at = self->check_at[e], stop = self->check_at[e + 1], holds = 1;
+            if (entry->third && !held(self, entry->third)) continue;
+            int32_t at = entry->check, stop = entry[1].check, holds = 1;
             while (at < stop && holds) {
                 int32_t size = program[at++], any = 0;
                 for (int32_t i = 0; i < size && !any; i++) any = held(self, program[at + i]);
@@ -361,7 +383,7 @@ static PyObject *Kernel_reach(Kernel *self, PyObject *Py_UNUSED(ignored)) {
                 at += size;
             }
             if (!holds) continue;
-            PyObject *handle = PyLong_FromLong(self->handles[e]);
+            PyObject *handle = PyLong_FromLong(entry->handle);
             if (handle == NULL || PyList_Append(found, handle) < 0) {
                 Py_XDECREF(handle);
                 Py_DECREF(found);
