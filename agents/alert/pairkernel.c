@@ -294,7 +294,13 @@ static PyObject *Kernel_begin(Kernel *self, PyObject *tokens) {
     Py_ssize_t n = PyList_GET_SIZE(tokens);
     uint64_t mask = (uint64_t)(self->slots - 1);
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_hash_t hash = PyObject_Hash(PyList_GET_ITEM(tokens, i));
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyUnicode_CheckExact(token)) { /* (a subclass's __hash__ could change the list) */
+            PyErr_Format(PyExc_TypeError, "begin: expected a list of str, got %.80s at %zd",
+                         Py_TYPE(token)->tp_name, i);
+            goto fail;
+        }
+        Py_hash_t hash = PyObject_Hash(token);
         if (hash == -1 && PyErr_Occurred()) goto fail;
         int32_t row = -1;
         if (self->slots) {

@@ -114,6 +114,8 @@ def test_wrong_inputs_are_errors_not_crashes() -> None:
     kernel = kernel_of()
     with pytest.raises(TypeError, match="list of str"):
         kernel.begin(("one",))
+    with pytest.raises(TypeError, match="list of str, got int at 1"):
+        kernel.begin(["one", 2])
     with pytest.raises(ValueError, match="no key numbered 7"):
         kernel.mark([7])
     with pytest.raises(TypeError, match="int64"):
