@@ -26,6 +26,7 @@ packages = [f"wirewatch.{name}" for name in find_packages(include=["streams*", "
 # Parse and dedup spend their time in lxml, trafilatura and numpy; compiling them gained nothing.
 BUILD = runpy.run_path("agents/compiled.py")
 COMPILED, GROUP, KERNELS = BUILD["COMPILED"], BUILD["GROUP"], BUILD["KERNELS"]
+module_name = BUILD["_module_name"]  # agents/alert/pairkernel.c -> wirewatch.agents.alert.pairkernel
 
 
 def cannot_compile() -> str:
@@ -69,12 +70,7 @@ def compiled_extensions() -> list:
             link.symlink_to(Path(name).resolve(), target_is_directory=True)
     os.environ["MYPYPATH"] = str(root)
     # the hand-written C (agents/alert/pairkernel.c: the compiled pair index's walk)
-    kernels = [
-        Extension(
-            "wirewatch." + path.removesuffix(".c").replace("/", "."), [path], extra_compile_args=["-O3"]
-        )
-        for path in KERNELS
-    ]
+    kernels = [Extension(module_name(path), [path], extra_compile_args=["-O3"]) for path in KERNELS]
     return kernels + mypycify(
         [
             "--explicit-package-bases",

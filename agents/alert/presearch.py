@@ -368,9 +368,9 @@ class CompiledPairs:
         """The numbers of every key the article's tokens hold (with repeats, and zeros)."""
         return self.tokens.numbers(tokens, self.token_numbers)
 
-    def begin_article(self, kernel: PairKernel, tokens: list[str]) -> None:
+    def begin_article(self, tokens: list[str]) -> None:
         """Mark in the kernel the numbers of every key the article's tokens hold."""
-        self.tokens.mark(kernel, tokens, self.token_numbers)
+        self.tokens.mark(tokens, self.token_numbers)
 
     def reached(self, numbers: np.ndarray) -> tuple[list[int], list[int], list[int], np.ndarray]:
         """The entries under the pairs of live first keys whose both keys are among the
@@ -425,8 +425,10 @@ class TokenNumbers:
         # with the C kernel, the table is built in it (a hash table) instead of the arrays
         self.kernel: PairKernel | None = None
 
-    def mark(self, kernel: PairKernel, tokens: list[str], work_out: Callable[[str], tuple[int, ...]]) -> None:
+    def mark(self, tokens: list[str], work_out: Callable[[str], tuple[int, ...]]) -> None:
         """Mark the tokens' numbers in the kernel, whose token table is this one's."""
+        kernel = self.kernel
+        assert kernel is not None  # only a table built for the kernel marks in it
         missed = kernel.begin(tokens)
         if missed:
             kernel.mark(self._work_out(tokens, missed, work_out))
@@ -806,7 +808,7 @@ class Presearcher:
         to_check: list[int] = []
         positions: list[int] = []
         if kernel is not None:  # the walk and every check of the compiled entries in C
-            compiled.begin_article(kernel, token_list)
+            compiled.begin_article(token_list)
             if speaker_numbers:
                 kernel.mark(speaker_numbers)
             free, hits = kernel.reach()

@@ -111,9 +111,9 @@ def test_a_pair_whose_third_required_key_is_absent_is_not_reached(compile_small_
     assert compiled is not None and walked_by(compiled, compile_small_sets)
     handle = presearch._handles["three"]
     if compiled.kernel is not None:  # no other entry is under these words: the hit is its own
-        compiled.begin_article(compiled.kernel, ["harbour", "dredging"])
+        compiled.begin_article(["harbour", "dredging"])
         assert compiled.kernel.reach() == ([], 1)
-        compiled.begin_article(compiled.kernel, ["harbour", "dredging", "permit"])
+        compiled.begin_article(["harbour", "dredging", "permit"])
         assert compiled.kernel.reach() == ([handle], 1)
     free, to_check, _positions, _ = compiled.reached(compiled.article_numbers(["harbour", "dredging"]))
     assert handle not in free and handle not in to_check
