@@ -1,8 +1,11 @@
 # The C extension built from agents/alert/pairkernel.c (setup.py); absent in a plain-Python
 # install, where presearch walks the compiled pair index with numpy instead.
 from collections.abc import Iterable
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 class PairKernel:
     def __init__(
@@ -21,3 +24,5 @@ class PairKernel:
     def holds(self, number: int) -> bool: ...
     def reach(self) -> tuple[list[int], int]: ...
     def retire(self, number: int) -> None: ...
+
+def take(items: list[T], indexes: list[int]) -> list[T]: ...

@@ -17,6 +17,11 @@ from .presearch import Presearcher, article_speakers, article_tokens
 from .query import Document
 from .watchlists import Watchlist, WatchlistError
 
+try:  # the candidates gathered in C, every memory read at once (pairkernel.c)
+    from .pairkernel import take
+except ImportError:  # a plain-Python install: read one by one
+    take = None  # type: ignore[assignment]
+
 
 class WatchlistSet:
     def __init__(self, watchlists: list[Watchlist] | None = None) -> None:
@@ -70,6 +75,8 @@ class WatchlistSet:
         """The watchlists that could match the article (a superset of those that do), in the
         same order iteration would give; `base` is the article's document (build_document)."""
         ranks = self.presearch.candidates(article_tokens(tagged, base), article_speakers(tagged, base))
+        if take is not None:
+            return take(self._by_rank, ranks)  # type: ignore[arg-type]
         return list(map(self._by_rank.__getitem__, ranks))  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Watchlist]:

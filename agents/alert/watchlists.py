@@ -61,6 +61,9 @@ class Watchlist:
     # whether the query can name one clause twice in `matched` ("a AND (a OR b)"): only then is
     # it de-duplicated, which cost most of a match of a plain conjunction
     repeats_labels: bool = field(init=False, default=False, compare=False, repr=False)
+    # whether `speakers` lists anyone, kept in the watchlist itself: the list is another
+    # object, and reading it for each candidate is a cache miss at 100,000 watchlists
+    lists_speakers: bool = field(init=False, default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.speaker_keys = frozenset(speaker_key(name) for name in self.speakers)
@@ -68,6 +71,7 @@ class Watchlist:
         self.searches_quotes = self.ast is not None and _has_quote_terms(self.ast)
         labels = appended_labels(self.ast) if self.ast is not None else []
         self.repeats_labels = len(set(labels)) < len(labels)
+        self.lists_speakers = bool(self.speakers)
 
     @classmethod
     def from_dict(cls, data: Any) -> Watchlist:  # untrusted: checked here, so Any
@@ -209,10 +213,14 @@ def build_document(tagged: TaggedArticle, quotes: list[Quotation]) -> ArticleDoc
     said = [Said(q, speaker_key(q.speaker), False, words(q.text)) for q in tagged.quotes if q.speaker]
     said += [Said(q, speaker_key(q.speaker), True, words(q.text)) for q in tagged.reported if q.speaker]
     tokenized = {id(s.quote): s.words for s in said}
-    entity_names = []
+    # each distinct name and surface once: a repeated sequence changes no test of the field
+    # (`Entity.surfaces` would sort a set per entity, for nothing)
+    names: dict[str, None] = {}
     for entity in tagged.entities:
-        entity_names.append(_name_words(entity.name))
-        entity_names += [_name_words(s) for s in entity.surfaces]
+        names[entity.name] = None
+        for mention in entity.mentions:
+            names[mention.surface] = None
+    entity_names = list(map(_name_words, names))
     quote_words = [tokenized.get(id(q)) for q in quotes]
     return ArticleDocument(
         {
@@ -235,7 +243,7 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
     if not isinstance(base, ArticleDocument):
         base = build_document(tagged, [q for q in tagged.quotes if q.speaker])
     matched: list[str] = []
-    if not watchlist.speakers:  # most watchlists: the query alone, on the document as it is
+    if not watchlist.lists_speakers:  # most watchlists: the query alone, on the document as it is
         evaluator = watchlist.evaluator
         if evaluator is None or not evaluator(base, matched):
             return None

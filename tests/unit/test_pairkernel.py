@@ -124,3 +124,29 @@ def test_wrong_inputs_are_errors_not_crashes() -> None:
         kernel.set_tokens(int64([1]), int64([0, 1]), int64([7]))
     with pytest.raises(RuntimeError, match="not initialised"):
         type(kernel).__new__(type(kernel)).reach()
+
+
+def test_a_long_article_after_short_ones_marks_every_known_token() -> None:
+    # begin's scratch grows to the longest article; tokens past the old size still count
+    kernel = kernel_of()
+    tokens_for(kernel, {"one": [1], "two": [2]})
+    kernel.begin(["one"])
+    filler = [f"filler{i}" for i in range(1000)]
+    assert kernel.begin([*filler, "one", "two"]) == list(range(1000))
+    assert kernel.reach() == ([10], 1)
+
+
+def test_take_gathers_items_in_the_order_asked() -> None:
+    from wirewatch.agents.alert.pairkernel import take
+
+    items = ["a", None, "c", "d"]
+    assert take(items, [3, 0, 3, 1]) == ["d", "a", "d", None]
+    assert take(items, []) == []
+    with pytest.raises(IndexError, match="index 4 out of range at 1"):
+        take(items, [0, 4])
+    with pytest.raises(IndexError, match="index -1 out of range"):
+        take(items, [-1])
+    with pytest.raises(TypeError, match="list of int, got bool at 0"):
+        take(items, [True])  # not an int exactly: its conversion could run Python code
+    with pytest.raises(TypeError):
+        take(tuple(items), [0])

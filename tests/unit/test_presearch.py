@@ -14,6 +14,7 @@ import pytest
 from tests.benchmarks.stage_match import corpus_articles, generate_watchlists
 from wirewatch.agents.alert import AlertEngine, Watchlist, WatchlistSet
 from wirewatch.agents.alert import presearch as presearch_module
+from wirewatch.agents.alert import registry as registry_module
 from wirewatch.agents.alert.presearch import required_groups
 from wirewatch.agents.alert.query import QueryError
 from wirewatch.agents.alert.watchlists import build_document, match
@@ -32,9 +33,11 @@ from wirewatch.streams.records import (
 @pytest.fixture(params=["dictionaries", "kernel"], autouse=True)
 def index_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Which walk of the pair index the test takes: the dictionaries (no kernel, and too few
-    entries to compile for numpy), or the compiled index walked by the C kernel."""
+    entries to compile for numpy, and the candidates gathered in Python), or the compiled index
+    walked by the C kernel (and the candidates gathered by its `take`)."""
     if request.param == "dictionaries":
         monkeypatch.setattr(presearch_module, "PAIR_KERNEL", None)
+        monkeypatch.setattr(registry_module, "take", None)
     elif presearch_module.PAIR_KERNEL is None:
         pytest.skip("plain-Python install: the C kernel is not built")
     return request.param
