@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
@@ -548,25 +547,34 @@ def appended_labels(node: Node) -> list[str]:
     return [label for child in node.children for label in appended_labels(child)]
 
 
-# A compiled query: whether it holds for the document; appends what matched, as `evaluate`.
-Evaluator = Callable[[Document, list[str]], bool]
+class Evaluator:
+    """A compiled query: `holds` says whether it holds for the document and appends to
+    `matched` what `evaluate` would (calling the evaluator does the same).
+
+    Each kind of node is a small class that keeps what it needs in its own fields. At 100,000
+    watchlists the evaluators of an article's candidates are cold in memory, and every object
+    on the way is a read that waits for it: a closure is two (the function and the variables
+    it closes over), an instance one. Compiled, `holds` is a direct call, not a Python one."""
+
+    __slots__ = ()
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, doc: Document, matched: list[str]) -> bool:
+        return self.holds(doc, matched)
 
 
 def compile_query(node: Node) -> Evaluator:
-    """The query as nested closures, built once per watchlist: the same result and the same
+    """The query as evaluators, built once per watchlist: the same result and the same
     `matched` as `evaluate`, without walking the tree or re-deciding each node's kind per
     article, and with a conjunction's plain words checked first as one set test."""
     if isinstance(node, Term):
         return _compile_term(node)
     if isinstance(node, Near):
-        return _compile_near(node)
+        return _NearTerms(node)
     if isinstance(node, Not):
-        inner = compile_query(node.child)
-
-        def negation(doc: Document, matched: list[str]) -> bool:
-            return not inner(doc, [])
-
-        return negation
+        return _Negation(compile_query(node.child))
     children = tuple(compile_query(child) for child in node.children)
     if isinstance(node, And):
         # every bare word must be in the title or body; testing them together first fails
@@ -575,36 +583,66 @@ def compile_query(node: Node) -> Evaluator:
         if all(map(_is_bare_word, node.children)):
             # only bare words (the commonest query): the set test decides, and every child's
             # label is what its evaluation would append, in order
-            labels = [child.label for child in node.children]  # type: ignore[union-attr]
+            return _WordsConjunction(plain, [child.label for child in node.children])  # type: ignore[union-attr]
+        return _Conjunction(plain, children)
+    return _Disjunction(children)
 
-            def words_conjunction(doc: Document, matched: list[str]) -> bool:
-                if plain <= doc.text_tokens:
-                    matched += labels
-                    return True
-                return False
 
-            return words_conjunction
+class _WordsConjunction(Evaluator):
+    __slots__ = ("labels", "plain")
 
-        def conjunction(doc: Document, matched: list[str]) -> bool:
-            if plain and not plain <= doc.text_tokens:
-                return False
-            local: list[str] = []
-            for child in children:
-                if not child(doc, local):
-                    return False
-            matched += local
+    def __init__(self, plain: frozenset[str], labels: list[str]) -> None:
+        self.plain = plain
+        self.labels = labels
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        if self.plain <= doc.text_tokens:
+            matched += self.labels
             return True
+        return False
 
-        return conjunction
 
-    def disjunction(doc: Document, matched: list[str]) -> bool:
+class _Conjunction(Evaluator):
+    __slots__ = ("children", "plain")
+
+    def __init__(self, plain: frozenset[str], children: tuple[Evaluator, ...]) -> None:
+        self.plain = plain
+        self.children = children
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        plain = self.plain
+        if plain and not plain <= doc.text_tokens:
+            return False
+        local: list[str] = []
+        for child in self.children:
+            if not child.holds(doc, local):
+                return False
+        matched += local
+        return True
+
+
+class _Disjunction(Evaluator):
+    __slots__ = ("children",)
+
+    def __init__(self, children: tuple[Evaluator, ...]) -> None:
+        self.children = children
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
         hit = False
-        for child in children:  # every alternative, so `matched` names each that holds
-            if child(doc, matched):
+        for child in self.children:  # every alternative, so `matched` names each that holds
+            if child.holds(doc, matched):
                 hit = True
         return hit
 
-    return disjunction
+
+class _Negation(Evaluator):
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Evaluator) -> None:
+        self.inner = inner
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        return not self.inner.holds(doc, [])
 
 
 def _is_bare_word(node: Node) -> TypeGuard[Term]:
@@ -614,57 +652,84 @@ def _is_bare_word(node: Node) -> TypeGuard[Term]:
 def _compile_term(term: Term) -> Evaluator:
     label = clause_label(term)
     if len(term.words) == 1 and not term.prefix:
-        word = term.words[0]
         if not term.field:
+            return _BareWord(term.words[0], label)
+        return _FieldWord(term.words[0], term.field, label)
+    return _TermOccurs((term.field,) if term.field else ("title", "body"), needle(term), label)
 
-            def bare_word(doc: Document, matched: list[str]) -> bool:
-                if word in doc.text_tokens:
-                    matched.append(label)
-                    return True
-                return False
 
-            return bare_word
-        name = term.field
+class _BareWord(Evaluator):
+    __slots__ = ("label", "word")
 
-        def field_word(doc: Document, matched: list[str]) -> bool:
-            if word in doc.fields[name].tokens:
-                matched.append(label)
-                return True
-            return False
+    def __init__(self, word: str, label: str) -> None:
+        self.word = word
+        self.label = label
 
-        return field_word
-    names = (term.field,) if term.field else ("title", "body")
-    wanted = needle(term)
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        if self.word in doc.text_tokens:
+            matched.append(self.label)
+            return True
+        return False
 
-    def term_occurs(doc: Document, matched: list[str]) -> bool:
+
+class _FieldWord(Evaluator):
+    __slots__ = ("label", "name", "word")
+
+    def __init__(self, word: str, name: str, label: str) -> None:
+        self.word = word
+        self.name = name
+        self.label = label
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        if self.word in doc.fields[self.name].tokens:
+            matched.append(self.label)
+            return True
+        return False
+
+
+class _TermOccurs(Evaluator):
+    """A phrase or a prefix: its needle searched in the fields' joined text."""
+
+    __slots__ = ("label", "names", "wanted")
+
+    def __init__(self, names: tuple[str, ...], wanted: str, label: str) -> None:
+        self.names = names
+        self.wanted = wanted
+        self.label = label
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
         fields = doc.fields
-        for name in names:
-            if fields[name].has(wanted):
-                matched.append(label)
+        for name in self.names:
+            if fields[name].has(self.wanted):
+                matched.append(self.label)
                 return True
         return False
 
-    return term_occurs
 
+class _NearTerms(Evaluator):
+    """Each side's occurrences are found as offsets of its needle in the field's joined text:
+    two occurrences are in one sequence when no line break lies between them, and as many
+    words apart as there are spaces between them. The tree walk's token places, which scan
+    every sequence word by word, cost several times more on an article's body."""
 
-def _compile_near(node: Near) -> Evaluator:
-    left, right, distance = node.left, node.right, node.distance
-    named = left.field or right.field
-    names = (named,) if named else ("title", "body")
-    label = clause_label(node)
-    left_needle, right_needle = needle(left), needle(right)
+    __slots__ = ("distance", "label", "left_needle", "names", "right_needle")
 
-    # Each side's occurrences are found as offsets of its needle in the field's joined text:
-    # two occurrences are in one sequence when no line break lies between them, and as many
-    # words apart as there are spaces between them. The tree walk's token places, which scan
-    # every sequence word by word, cost several times more on an article's body.
-    def near(doc: Document, matched: list[str]) -> bool:
-        for name in names:
+    def __init__(self, node: Near) -> None:
+        named = node.left.field or node.right.field
+        self.names: tuple[str, ...] = (named,) if named else ("title", "body")
+        self.label = clause_label(node)
+        self.left_needle = needle(node.left)
+        self.right_needle = needle(node.right)
+        self.distance = node.distance
+
+    def holds(self, doc: Document, matched: list[str]) -> bool:
+        distance = self.distance
+        for name in self.names:
             text = doc.fields[name]
-            left_at = text.starts(left_needle)
+            left_at = text.starts(self.left_needle)
             if not left_at:
                 continue
-            right_at = text.starts(right_needle)
+            right_at = text.starts(self.right_needle)
             if not right_at:
                 continue
             joined = text.joined()
@@ -672,8 +737,6 @@ def _compile_near(node: Near) -> Evaluator:
                 for b in right_at:
                     low, high = (a, b) if a <= b else (b, a)
                     if joined.count(" ", low, high) <= distance and joined.find("\n", low, high) < 0:
-                        matched.append(label)
+                        matched.append(self.label)
                         return True
         return False
-
-    return near

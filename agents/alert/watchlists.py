@@ -245,7 +245,7 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
     matched: list[str] = []
     if not watchlist.lists_speakers:  # most watchlists: the query alone, on the document as it is
         evaluator = watchlist.evaluator
-        if evaluator is None or not evaluator(base, matched):
+        if evaluator is None or not evaluator.holds(base, matched):
             return None
         return Match(_dedupe(matched) if watchlist.repeats_labels else matched, [])
     keys, reported = watchlist.speaker_keys, watchlist.reported
@@ -260,7 +260,7 @@ def match(watchlist: Watchlist, tagged: TaggedArticle, base: Document | None = N
         if watchlist.searches_quotes:
             # quote: terms search only the listed speakers' quotations
             doc = base.with_quotes(FieldText([s.words for s in own]))
-        if not evaluator(doc, matched):
+        if not evaluator.holds(doc, matched):
             return None
         quote_terms = _matched_quote_terms(watchlist.ast, set(matched))  # type: ignore[arg-type]
         if quote_terms:
