@@ -35,7 +35,7 @@ COMPILED = [
 GROUP = "wirewatch_stages"  # they share one library, the top-level module wirewatch_stages__mypyc
 # Hand-written C extensions, built with them (and like them absent from a plain-Python install,
 # where the code that imports them takes its Python path): path of the source, as above.
-KERNELS = ["agents/alert/pairkernel.c"]
+KERNELS = ["agents/alert/pairkernel.c", "agents/alert/wordkernel.c"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 

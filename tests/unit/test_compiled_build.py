@@ -49,7 +49,10 @@ def test_the_stages_run_compiled_here() -> None:
         "wirewatch.agents.alert.presearch",
     }
     assert type(Tagger.__call__).__name__ != "function"  # a compiled method, not Python's
-    assert compiled.compiled(compiled.KERNELS) == ["wirewatch.agents.alert.pairkernel"]
+    assert compiled.compiled(compiled.KERNELS) == [
+        "wirewatch.agents.alert.pairkernel",
+        "wirewatch.agents.alert.wordkernel",
+    ]
 
 
 def test_compiled_tagging_equals_the_source(plain: dict[str, ModuleType]) -> None:
