@@ -499,7 +499,10 @@ class Document:
     def text_tokens(self) -> set[str]:
         tokens = self._text_tokens
         if tokens is None:
-            tokens = self._text_tokens = self.fields["title"].tokens | self.fields["body"].tokens
+            # one set of both fields' sequences: the fields' own sets are built only for the
+            # few terms that name a field
+            title, body = self.fields["title"], self.fields["body"]
+            tokens = self._text_tokens = set().union(*title.sequences, *body.sequences)
         return tokens
 
     def with_quotes(self, quotes: FieldText) -> Document:
