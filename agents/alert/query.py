@@ -592,7 +592,6 @@ def compile_query(node: Node) -> Evaluator:
         return _NearTerms(node)
     if isinstance(node, Not):
         return _Negation(compile_query(node.child))
-    children = tuple(compile_query(child) for child in node.children)
     if isinstance(node, And):
         # every bare word must be in the title or body; testing them together first fails
         # most non-matching conjunctions at once (nothing else has an effect to skip)
@@ -601,8 +600,8 @@ def compile_query(node: Node) -> Evaluator:
             # only bare words (the commonest query): the set test decides, and every child's
             # label is what its evaluation would append, in order
             return _WordsConjunction(plain, [child.label for child in node.children])  # type: ignore[union-attr]
-        return _Conjunction(plain, children)
-    return _Disjunction(children)
+        return _Conjunction(plain, tuple(map(compile_query, node.children)))
+    return _Disjunction(tuple(map(compile_query, node.children)))
 
 
 class _WordsConjunction(Evaluator):
