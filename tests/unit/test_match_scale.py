@@ -110,10 +110,10 @@ def explained_alike(node: Node, documents: list[Document]) -> list[list[str] | N
     explained: list[list[str] | None] = []
     for doc in documents:
         by_tree: list[str] = []
-        by_closure: list[str] = []
+        by_compiled: list[str] = []
         result = evaluate(node, doc, by_tree)
-        assert compiled(doc, by_closure) is result
-        assert by_closure == by_tree
+        assert compiled(doc, by_compiled) is result
+        assert by_compiled == by_tree
         explained.append(by_tree if result else None)
     return explained
 
