@@ -12,7 +12,8 @@ venv: $(STAMP)
 
 # The stage modules compiled with mypyc, and the C kernels (setup.py), are built again when
 # their source changes.
-COMPILED_SOURCES := $(shell sed -n 's/^ *"\(agents\/.*\.py\)",$$/\1/p' agents/compiled.py) $(wildcard agents/*/*.c)
+COMPILED_SOURCES := $(shell sed -n 's/^ *"\(agents\/.*\.py\)",$$/\1/p' agents/compiled.py) \
+	$(shell grep -o '"agents/[^"]*\.c"' agents/compiled.py | tr -d '"')
 
 $(STAMP): pyproject.toml setup.py agents/compiled.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,6 @@
 """Maps the `streams/` and `agents/` folders to `wirewatch.streams` and `wirewatch.agents`,
-compiles the tag and alert stages' modules with mypyc, and builds the one hand-written C
-extension (agents/alert/pairkernel.c).
+compiles the tag and alert stages' modules with mypyc, and builds the hand-written C
+extensions (KERNELS in agents/compiled.py).
 
 All metadata is in pyproject.toml. mypyc turns the listed modules, as they are (plain, typed
 Python), into C extensions: the tag core runs about 1.6 times and the alert core about 1.2
@@ -69,7 +69,7 @@ def compiled_extensions() -> list:
         if not link.is_symlink():
             link.symlink_to(Path(name).resolve(), target_is_directory=True)
     os.environ["MYPYPATH"] = str(root)
-    # the hand-written C (agents/alert/pairkernel.c: the compiled pair index's walk)
+    # the hand-written C: the compiled pair index's walk and the alert stage's tokenizer
     kernels = [Extension(module_name(path), [path], extra_compile_args=["-O3"]) for path in KERNELS]
     return kernels + mypycify(
         [

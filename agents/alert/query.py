@@ -566,7 +566,7 @@ def appended_labels(node: Node) -> list[str]:
 
 class Evaluator:
     """A compiled query: `holds` says whether it holds for the document and appends to
-    `matched` what `evaluate` would (calling the evaluator does the same).
+    `matched` what `evaluate` would.
 
     Each kind of node is a small class that keeps what it needs in its own fields. At 100,000
     watchlists the evaluators of an article's candidates are cold in memory, and every object
@@ -577,9 +577,6 @@ class Evaluator:
 
     def holds(self, doc: Document, matched: list[str]) -> bool:
         raise NotImplementedError
-
-    def __call__(self, doc: Document, matched: list[str]) -> bool:
-        return self.holds(doc, matched)
 
 
 def compile_query(node: Node) -> Evaluator:

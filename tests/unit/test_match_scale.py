@@ -112,7 +112,7 @@ def explained_alike(node: Node, documents: list[Document]) -> list[list[str] | N
         by_tree: list[str] = []
         by_compiled: list[str] = []
         result = evaluate(node, doc, by_tree)
-        assert compiled(doc, by_compiled) is result
+        assert compiled.holds(doc, by_compiled) is result
         assert by_compiled == by_tree
         explained.append(by_tree if result else None)
     return explained
