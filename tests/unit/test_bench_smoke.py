@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.benchmarks import corpus
+from tests.benchmarks import corpus, run
 from tests.benchmarks.pipeline import PipelineResult, StageTimes, raw_of
 from tests.benchmarks.run import SMOKE, Report, missing_figures, profile_summary, render, stage_modules
 from wirewatch.agents.alert import Watchlist
@@ -100,6 +100,18 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
         "| story grouping on the corpus | 12 stories for 30 generated; B-cubed P 0.500 / R 1.000 / F1 0.667 |"
         in table
     )
+
+
+def test_the_report_says_how_the_interpreter_was_built(monkeypatch) -> None:
+    flags = {"CONFIG_ARGS": "'--enable-shared' '--enable-optimizations'", "Py_ENABLE_SHARED": 1}
+    monkeypatch.setattr(run.sysconfig, "get_config_var", flags.get)
+    build = run.interpreter_build()
+    assert "libpython" in build
+    assert "configured with --enable-optimizations" in build
+    assert "without --with-lto" in build
+    flags["CONFIG_ARGS"] = "'--enable-optimizations' '--with-lto'"
+    assert "configured with --enable-optimizations and --with-lto" in run.interpreter_build()
+    assert "without" not in run.interpreter_build()
 
 
 def test_stage_modules_are_discovered() -> None:
