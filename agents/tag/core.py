@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
@@ -14,16 +15,16 @@ from .quotes import _HONORIFIC, WORDS, Ref, attribute
 
 # Words before a capital that make it the city, not the government it stands for:
 # "talks in Moscow" is a place, "Moscow said" is Russia.
-_LOCATIVE_WORDS = (
+_LOCATIVE_WORDS: Final = (
     "in|at|to|near|outside|inside|into|around|across|of|visited|visiting|visit|via|toward|towards"
 )
-_LOCATIVE = re.compile(rf"(?:\b(?:{_LOCATIVE_WORDS})(?:\s+[A-Z][\w-]+\s+and)?\s+)$")
+_LOCATIVE: Final = re.compile(rf"(?:\b(?:{_LOCATIVE_WORDS})(?:\s+[A-Z][\w-]+\s+and)?\s+)$")
 # The same pattern for the window read backwards: a match at its first character answers what
 # searching the window for `_LOCATIVE` answers, in one attempt instead of one per character.
-_LOCATIVE_REVERSED = re.compile(
+_LOCATIVE_REVERSED: Final = re.compile(
     rf"\s+(?:dna\s+[\w-]+[A-Z]\s+)?(?:{'|'.join(word[::-1] for word in _LOCATIVE_WORDS.split('|'))})(?!\w)"
 )
-_UNKNOWN_PLACE = ("", "place")
+_UNKNOWN_PLACE: Final = ("", "place")
 
 
 def _is_locative(haystack: str, start: int) -> bool:

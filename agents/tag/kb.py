@@ -15,13 +15,13 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick_rs
 import pycountry
 import yaml
 
-_STRAIGHT_PAIRS = (
+_STRAIGHT_PAIRS: Final = (
     ("’", "'"),
     ("‘", "'"),
     ("“", '"'),
@@ -33,11 +33,11 @@ _STRAIGHT_PAIRS = (
 )
 
 # Words that do not tell one role from another ("the new prime minister" is "prime minister").
-_ROLE_STOPWORDS = frozenset(
+_ROLE_STOPWORDS: Final = frozenset(
     {"the", "of", "a", "an", "and", "for", "new", "its", "his", "her", "their", "s", "to"}
 )
 # Spellings of the same function, folded before role words are compared.
-_ROLE_PHRASES = (
+_ROLE_PHRASES: Final = (
     ("prime minister", "premier"),
     ("head of government", "premier"),
     ("chief executive officer", "ceo"),
@@ -46,7 +46,7 @@ _ROLE_PHRASES = (
     ("secretary-general", "secretary general"),
     ("director-general", "director general"),
 )
-_ROLE_WORDS = {
+_ROLE_WORDS: Final = {
     "spokeswoman": "spokesman",
     "spokesperson": "spokesman",
     "chairman": "chair",
@@ -69,7 +69,7 @@ def match_text(text: str) -> str:
 
 
 # Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
+_UNDECOMPOSED: Final = str.maketrans(
     {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
 
@@ -425,10 +425,10 @@ def _longest_first(
 
 
 # Heads that stand for one another when a role is described loosely ("the Turkish leader").
-_LEADER = frozenset({"president", "premier", "chancellor", "leader"})
+_LEADER: Final = frozenset({"president", "premier", "chancellor", "leader"})
 
 
-_SUBORDINATE = frozenset({"deputy", "vice", "former", "first"})
+_SUBORDINATE: Final = frozenset({"deputy", "vice", "former", "first"})
 
 
 @lru_cache(maxsize=65_536)  # asked for every person an article names, for each role phrase in it

@@ -36,7 +36,7 @@ from datetime import date
 from functools import cache, lru_cache
 from itertools import pairwise
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick_rs
 
@@ -44,7 +44,7 @@ from wirewatch.streams.records import Quotation
 
 from .kb import KnowledgeBase, _load, match_text, role_words, roles_agree, slug
 
-CUE_VERBS = (
+CUE_VERBS: Final = (
     "said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|pointed out|points out|"
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
@@ -81,8 +81,8 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-_CUE_TRIE = _trie_pattern(CUE_VERBS.split("|"))
-_CUE_RE = re.compile(rf"\b(?:{_CUE_TRIE})\b")  # what `find_cues` finds, as a pattern
+_CUE_TRIE: Final = _trie_pattern(CUE_VERBS.split("|"))
+_CUE_RE: Final = re.compile(rf"\b(?:{_CUE_TRIE})\b")  # what `find_cues` finds, as a pattern
 
 
 class Cue(NamedTuple):
@@ -93,24 +93,24 @@ class Cue(NamedTuple):
     verb: str
 
 
-_new_tuple = tuple.__new__  # builds a named tuple from a tuple in C (its __new__ is Python)
+_new_tuple: Final = tuple.__new__  # builds a named tuple from a tuple in C (its __new__ is Python)
 
 
 # Matched at a position (pattern.match(text, pos, endpos)), so no "^". At any one position at
 # most one cue verb can be followed by a space or a word boundary, so the trie finds what the
 # flat list would, without trying eighty alternatives at every step of the lazy "who".
-_CUE_AFTER_VERB_FIRST = re.compile(
+_CUE_AFTER_VERB_FIRST: Final = re.compile(
     rf"[\s,.!?…—–-]*(?:has |had |also |then |later )?(?P<cue>{_CUE_TRIE})\s+(?P<who>[^,;:!?\"“”]{{1,120}})"
 )
-_CUE_AFTER_WHO_FIRST = re.compile(
+_CUE_AFTER_WHO_FIRST: Final = re.compile(
     rf"[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{_CUE_TRIE})\b"
 )
-_ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
-_ACCORDING_AFTER = re.compile(r"[\s,]*according to (?P<who>[^,;.\"“”]{2,120}?)\s*(?:[,.;]|$)")
+_ACCORDING: Final = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
+_ACCORDING_AFTER: Final = re.compile(r"[\s,]*according to (?P<who>[^,;.\"“”]{2,120}?)\s*(?:[,.;]|$)")
 # Starts with a character class, so re scans for its first letter in C instead of trying the
 # whole pattern at every position; the lookbehind is the word boundary before that letter.
-_PRONOUN = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
-_PREPOSITIONS = frozenset(
+_PRONOUN: Final = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
+_PREPOSITIONS: Final = frozenset(
     [
         "about",
         "with",
@@ -149,7 +149,7 @@ _PREPOSITIONS = frozenset(
         "across",
     ]
 )
-_ROLE_HEADS = (
+_ROLE_HEADS: Final = (
     r"spokesman|spokeswoman|spokesperson|president|prime minister|premier|chancellor|minister|"
     r"secretary[- ]general|secretary|undersecretary|under[- ]secretary|chief|boss|leader|governor|"
     r"chairman|chairwoman|chair|head|"
@@ -164,18 +164,18 @@ _ROLE_HEADS = (
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
 # flat list (longer first) did.
-_ROLE_HEADS_TRIE = _trie_pattern(
+_ROLE_HEADS_TRIE: Final = _trie_pattern(
     [head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " ")]
 )
 # Possessive runs ("*+", "++"): a word or a space run given back a character could never be
 # followed by what comes next (an apostrophe, a space, a letter), so re need not try.
-_ROLE_NP = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
+_ROLE_NP: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=H)is|(?<=H)er|(?<=T)heir|(?<=[A-Z])[\w.-]*+['’]s)\s++"
     # (words that end a noun phrase never come between: "the third period that coach X called")
     r"(?:(?!(?:that|which|who|whom|and|or|but|in|on|at|to|for|with|by|from|as|than)\s)[A-Za-z][\w.+'’-]*+\s++){0,4}?"
     rf"(?i:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
 )
-_ANON_NOUNS = (
+_ANON_NOUNS: Final = (
     r"spokesman|spokeswoman|spokesperson|analysts?|diplomats?|officials?|owners?|residents?|"
     r"protesters?|economists?|experts?|sources?|lawmakers?|ministers?|aides?|advisers?|advisors?|"
     r"workers?|reporters?|bankers?|traders?|activists?|members?|group|people|man|woman|teachers?|"
@@ -183,25 +183,27 @@ _ANON_NOUNS = (
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
     r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?"
 )
-_ANON = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
+_ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
     rf"(?:[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
 )
-_ANON_PLURAL_START = re.compile(  # matched at a position: no "^"
+_ANON_PLURAL_START: Final = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
     r"[Ee]xperts|[Cc]ritics|[Dd]iplomats|[Ss]ources|[Aa]ctivists|[Gg]roups|[Mm]inisters|[Ii]nvestors)\b"
 )
 # Words that anchor the reference patterns above: a role phrase (`_ROLE_NP`) ends with a role
 # head, an unnamed source (`_ANON`) with one of its nouns. The patterns are then tried only
 # just before these words, where they can match (see `_anchored_matches`).
-_HEAD_ANCHORS = frozenset(
+_HEAD_ANCHORS: Final = frozenset(
     word
     for head in _ROLE_HEADS.split("|")
     for first in [re.split(r"[- ]", head.replace("[- ]", " "))[0]]
     for word in (first, first.title())  # "the Premier said", as Australian and British copy has it
 )
-_NOUN_ANCHORS = frozenset(noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|"))
+_NOUN_ANCHORS: Final = frozenset(
+    noun.removesuffix("s?").removesuffix("(?:es)?") for noun in _ANON_NOUNS.split("|")
+)
 
 
 class WordHits(NamedTuple):
@@ -217,9 +219,9 @@ class WordHits(NamedTuple):
 
 # The cue verbs and the anchor words in one Aho-Corasick automaton: one pass in C finds them
 # all, where a pattern is tried at every position of the text.
-_CUE_VERB_SET = frozenset(CUE_VERBS.split("|"))
+_CUE_VERB_SET: Final = frozenset(CUE_VERBS.split("|"))
 # Titles written before a name with a capital: "Mayor Tomas Reiner", "Foreign Minister Ana Lopez"
-_TITLE_ANCHORS = frozenset(
+_TITLE_ANCHORS: Final = frozenset(
     {
         "Mayor", "Minister", "President", "Governor", "Senator", "Spokesman", "Spokeswoman",
         "Spokesperson", "Chancellor", "Secretary", "Director", "Ambassador", "Commissioner",
@@ -233,7 +235,7 @@ _TITLE_ANCHORS = frozenset(
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
-_COURTESY_ANCHORS = frozenset(
+_COURTESY_ANCHORS: Final = frozenset(
     {
         "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Gov", "Sen", "Rep", "Gen",
         # ranks as British copy shortens them, without a full stop (`_RANKS`)
@@ -243,7 +245,7 @@ _COURTESY_ANCHORS = frozenset(
 # Occupations written before a name as a title, lower case or at a sentence's start: "analyst
 # Chloe Attard", "product marketer Hannah Iqbal", "Butcher Tommy Keaveney" (the role heads,
 # "manager" or "nurse", are titles already)
-_OCCUPATIONS = (
+_OCCUPATIONS: Final = (
     "analyst", "economist", "strategist", "marketer", "engineer",
     "resident", "activist", "campaigner", "researcher", "scientist", "historian", "novelist",
     "writer", "artist", "designer", "singer", "actor", "actress", "producer", "surgeon",
@@ -270,19 +272,21 @@ _OCCUPATIONS = (
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
 )  # fmt: skip
-_OCCUPATION_ANCHORS = frozenset({*_OCCUPATIONS, *(word[:1].upper() + word[1:] for word in _OCCUPATIONS)})
+_OCCUPATION_ANCHORS: Final = frozenset(
+    {*_OCCUPATIONS, *(word[:1].upper() + word[1:] for word in _OCCUPATIONS)}
+)
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
-_POSSESSIVE_ANCHORS = frozenset({"his", "her", "their", "His", "Her", "Their"})
+_POSSESSIVE_ANCHORS: Final = frozenset({"his", "her", "their", "His", "Her", "Their"})
 # First names that tell a gender (agents/tag/data/first_names.yaml)
-_FIRST_NAMES = _load("first_names.yaml")
-_FIRST_NAME_GENDERS = {
+_FIRST_NAMES: Final = _load("first_names.yaml")
+_FIRST_NAME_GENDERS: Final = {
     **{name: "f" for name in _FIRST_NAMES["female"]},
     **{name: "m" for name in _FIRST_NAMES["male"]},
 }
 # word -> (the cue verb or "", a role head?, an unnamed source's noun?, before a name: 1 for a
 # title, 2 for a courtesy title, 3 for a possessive and its noun, 4 for a first name, else 0).
 # "head" before a name is a verb far more often than a title ("to head Ashby Athletic to a win").
-WORDS = {
+WORDS: Final = {
     word: (
         word if word in _CUE_VERB_SET else "",
         word in _HEAD_ANCHORS,
@@ -315,8 +319,10 @@ WORDS = {
 # (a DFA: the fastest kind to search, and small for a hundred words). The tagger has the
 # knowledge base's automaton find these words in its own pass (`KnowledgeBase.add_words`);
 # this one serves callers without it.
-_WORD_AUTOMATON = ahocorasick_rs.AhoCorasick(list(WORDS), implementation=ahocorasick_rs.Implementation.DFA)
-_WORD_VALUES = list(WORDS.values())
+_WORD_AUTOMATON: Final = ahocorasick_rs.AhoCorasick(
+    list(WORDS), implementation=ahocorasick_rs.Implementation.DFA
+)
+_WORD_VALUES: Final = list(WORDS.values())
 
 
 def find_words(text: str, low: int, high: int) -> WordHits:
@@ -388,7 +394,7 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
 
 # a comma and one to four lower-case words before a name: "…, former steeplechaser ", "…, with
 # replacement first five-eighth "
-_SET_OFF_DESCRIPTION = re.compile(r", (?:[a-z][\w'’-]* ){1,4}$")
+_SET_OFF_DESCRIPTION: Final = re.compile(r", (?:[a-z][\w'’-]* ){1,4}$")
 
 
 def _after_a_leading_clause(text: str, at: int) -> bool:
@@ -435,26 +441,26 @@ def find_cues(
     return cues
 
 
-_LEADING_CLAUSE = re.compile(  # matched at a position: no "^"
+_LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
     r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
     r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
 )
-_RELATIVE = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
-_TITLE_CUES = (
+_RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+_TITLE_CUES: Final = (
     "titled|entitled|headlined|headline|the book|the film|the documentary|"
     "the song|the album|the novel|the report|the letter|the slogan"
 )
-_TITLE_CUE = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
-_TITLE_CUE_WORDS = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
-_TITLED = ("titled", "entitled", "headlined", "headline")
-_SIGN_WORDS = (" read", " reads", " reading", " saying")
-_LABEL_DETERMINERS = (" her", " his", " its", " their", " our")
-_SO_CALLED = re.compile(r"\bso-called\s*$", re.I)
-_NAMED_CUE = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
-_NAMED_CUE_WORDS = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
+_TITLE_CUE: Final = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
+_TITLE_CUE_WORDS: Final = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
+_TITLED: Final = ("titled", "entitled", "headlined", "headline")
+_SIGN_WORDS: Final = (" read", " reads", " reading", " saying")
+_LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
+_SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
+_NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
+_NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
 # a nickname: known to the home supporters as "the Lighthouse"
-_KNOWN_AS = re.compile(r"\bknown\b[^.;:!?]{0,40}\bas\s*$")
+_KNOWN_AS: Final = re.compile(r"\bknown\b[^.;:!?]{0,40}\bas\s*$")
 
 
 def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
@@ -465,25 +471,25 @@ def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
     return not tail.isascii() or tail.lower().endswith(endings)
 
 
-_HONORIFIC = re.compile(
+_HONORIFIC: Final = re.compile(
     r"(?:President|Prime Minister|Premier|Chancellor|Minister|Secretary|Governor|Chair|Chairman|"
     r"Mr|Mrs|Ms|Dr|Sir|Dame|Prince|Princess|King|Queen|Senator|Mayor|General|Judge|Speaker)\.?\s+$"
 )
-_OPENERS = {"“": "”", "«": "»", '"': '"', "„": "“"}
-_ANONYMOUS = "anon"
-_NOBODY: frozenset[str] = frozenset()
-_ANY_GENDER = "any"  # the gender of a reference that fits anyone ("the 23-year-old")
+_OPENERS: Final = {"“": "”", "«": "»", '"': '"', "„": "“"}
+_ANONYMOUS: Final = "anon"
+_NOBODY: Final[frozenset[str]] = frozenset()
+_ANY_GENDER: Final = "any"  # the gender of a reference that fits anyone ("the 23-year-old")
 # (and "The 54-year-old former trade unionist promised"; not "the 22-year-old director of the
 # campaign" or "the 22-year-old director said": a role head after it is the phrase's head)
-_AGE_NP = re.compile(
+_AGE_NP: Final = re.compile(
     r"[Tt]he \d{1,3}-year-old(?=(?P<described>(?:\s+[a-z][\w-]*){0,3})(?:\s*[,.;:!?]|\s+"
     r"(?:said|says|added|adds|told|tells|replied|promised|insisted|vowed|warned|was|is|has|had)\b))"
 )
-_SPEAKER_KINDS = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
-_RESOLVED = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
-_INDEFINITE = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
-_LEADER_WORD = frozenset({"leader"})  # the role word that other heads satisfy (`roles_agree`)
-_PLURAL = frozenset(
+_SPEAKER_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
+_RESOLVED: Final = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
+_INDEFINITE: Final = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
+_LEADER_WORD: Final = frozenset({"leader"})  # the role word that other heads satisfy (`roles_agree`)
+_PLURAL: Final = frozenset(
     {"several", "some", "two", "three", "many", "other"}
 )  # a focus entry for an unnamed source ("an Apple spokeswoman")
 
@@ -525,8 +531,8 @@ class Ref:
 
 
 # an indefinite article or pronoun right before a role: no one in particular ("a representative")
-_INDEFINITE_BEFORE = re.compile(r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Aa]nother) $")
-_INDEFINITE_START = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother) ")
+_INDEFINITE_BEFORE: Final = re.compile(r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Aa]nother) $")
+_INDEFINITE_START: Final = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother) ")
 
 
 class _Names:
@@ -855,10 +861,10 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
     return all(w[:1].isupper() or len(w) <= 3 or not w[:1].isalpha() for w in words) and inner[:1].isupper()
 
 
-_BOUNDARY = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
-_QUOTE_MARK = re.compile('[“«”»"]')
-_ANY_MARK = re.compile('[“«"„”»]')  # openers and closers: one pass finds both for an article
-_TERMINATORS = ".!?"
+_BOUNDARY: Final = re.compile(r"[.!?][\"”]? (?=[A-Z“\"«])")
+_QUOTE_MARK: Final = re.compile('[“«”»"]')
+_ANY_MARK: Final = re.compile('[“«"„”»]')  # openers and closers: one pass finds both for an article
+_TERMINATORS: Final = ".!?"
 
 
 def find_marks(text: str, straight: str) -> list[tuple[int, str]]:
@@ -891,14 +897,14 @@ def find_boundaries(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_ABBREVIATION = re.compile(
+_ABBREVIATION: Final = re.compile(
     r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Sen|Rep|Prof|Capt|Sgt|Adm|Maj|[A-Z])$"
 )
-_ABBREVIATION_LAST = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
+_ABBREVIATION_LAST: Final = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
 
 
 # a short attribution after a quotation: "Kruger asked.", "asked Pieter Kruger of the Herald."
-_ATTRIBUTION_NEXT = re.compile(rf"(?:[A-Z][\w.'’-]*\s+){{0,4}}(?:{_CUE_TRIE})\b")
+_ATTRIBUTION_NEXT: Final = re.compile(rf"(?:[A-Z][\w.'’-]*\s+){{0,4}}(?:{_CUE_TRIE})\b")
 
 
 def split_sentences(
@@ -951,7 +957,7 @@ def split_sentences(
     return [b for b in bounds if b[1] > b[0]]
 
 
-_TITLE_WORD = re.compile(
+_TITLE_WORD: Final = re.compile(
     rf"(?:{_ROLE_HEADS}|central|bank|press|finance|foreign|deputy|vice|first|energy|defence|defense|"
     r"economy|executive|financial|officer|senator|judge|professor|councillor|councilor|legislator|"
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
@@ -962,30 +968,30 @@ _TITLE_WORD = re.compile(
     r"garda|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
 )
-_ROLE_HEAD_WORDS = tuple(
+_ROLE_HEAD_WORDS: Final = tuple(
     dict.fromkeys(head.replace("[- ]", sep) for head in _ROLE_HEADS.split("|") for sep in ("-", " "))
 )  # _ROLE_HEADS as plain words ("secretary-general", "secretary general"), for str.endswith
-_SINGLE_ROLE_HEADS = frozenset(head for head in _ROLE_HEAD_WORDS if " " not in head)
-_APPOSITIVE_BEFORE = re.compile(rf"(?P<what>[A-Za-z'\s-]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
+_SINGLE_ROLE_HEADS: Final = frozenset(head for head in _ROLE_HEAD_WORDS if " " not in head)
+_APPOSITIVE_BEFORE: Final = re.compile(rf"(?P<what>[A-Za-z'\s-]{{0,50}}\b(?:{_ROLE_HEADS})),\s+$")
 # the same with the title's phrase after its head: "Thailand's Minister of Culture, Suchada
 # Wongsawat", "a spokesman for the Ministry of Health, Ana Ruiz"
-_TITLE_PHRASE_BEFORE = re.compile(
+_TITLE_PHRASE_BEFORE: Final = re.compile(
     rf"(?P<what>[A-Za-z'\s-]{{0,50}}\b(?i:{_ROLE_HEADS})\s+(?:of|for)"
     rf"(?:\s+(?:(?:of|for|and)\s+)?(?:the\s+)?[A-Z][\w'-]*){{1,4}}),\s+$"
 )
-_APPOSITIVE_AFTER = re.compile(
+_APPOSITIVE_AFTER: Final = re.compile(
     rf",\s+(?P<what>(?:the\s+|[A-Z][\w]*'s\s+)[^,.;]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,.;]{{0,30}})[,.]"
 )
-_WHO_HEADS = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})")
-_ENDS_WITH_ROLE = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
+_WHO_HEADS: Final = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})")
+_ENDS_WITH_ROLE: Final = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
 
 
 # A word before a name and the space after it, read backwards (the text before the name
 # reversed): words are runs of letters, digits, dots, apostrophes and hyphens.
-_SPACE_WORD_REVERSED = re.compile(r"(\s+)([\w.’'-]+)")
+_SPACE_WORD_REVERSED: Final = re.compile(r"(\s+)([\w.’'-]+)")
 
 
-_title_words: dict[str, bool] = {}
+_title_words: Final[dict[str, bool]] = {}
 
 
 def _is_title_word(word: str) -> bool:
@@ -1026,12 +1032,12 @@ def _np_start(text: str, start: int) -> int:
 # noun; between its start and that word there are only these characters, in at most five (four)
 # runs of spaces. Matched backwards from the word (on the reversed text), these reach the
 # earliest possible start.
-_ROLE_NP_REACH = re.compile(r"\s+(?:[\w.+'’-]+\s+){0,4}[\w.+'’-]*")
-_ANON_REACH = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}[\w’'-]*")
+_ROLE_NP_REACH: Final = re.compile(r"\s+(?:[\w.+'’-]+\s+){0,4}[\w.+'’-]*")
+_ANON_REACH: Final = re.compile(r"\s+(?:[\w’'-]+\s+){0,3}[\w’'-]*")
 # Each pattern up to its anchor word, and the anchor word alone (where a match using it ends)
-_ROLE_NP_CORE = re.compile(_ROLE_NP.pattern[: _ROLE_NP.pattern.index(r"\b(?:\s+of")] + r"\b")
-_ROLE_HEAD = re.compile(rf"(?i:{_ROLE_HEADS_TRIE})\b")
-_ANON_NOUN = re.compile(rf"(?:{_ANON_NOUNS})\b")
+_ROLE_NP_CORE: Final = re.compile(_ROLE_NP.pattern[: _ROLE_NP.pattern.index(r"\b(?:\s+of")] + r"\b")
+_ROLE_HEAD: Final = re.compile(rf"(?i:{_ROLE_HEADS_TRIE})\b")
+_ANON_NOUN: Final = re.compile(rf"(?:{_ANON_NOUNS})\b")
 
 
 def _anchored_matches(
@@ -1085,64 +1091,71 @@ def _anchored_matches(
 # Uppercase first letters: ASCII, Latin-1 and Latin Extended-A (whose upper and lower cases
 # alternate: `_unknown_people` checks the first letter is upper case).
 # (possessive quantifiers: a word that fails to end a name is not tried again letter by letter)
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
+_NAME_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\W\d_]*+(?:['’-][^\W\d_]++)*+"
 # The name is matched backwards from what follows it (an appositive's start, a cue verb the
 # automaton found): tried at every capital letter of the text instead, the pattern cost a
 # tenth of the whole tag stage.
 # Lower-case words inside names ("Mohammed bin Salman", "Ursula von der Leyen", "al-Sudani")
-_PARTICLES = (
+_PARTICLES: Final = (
     "al-", "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "del", "di", "dos", "du", "le", "la", "ole",
     "dela", "delos", "los", "las", "das", "do",  # "Ramon dela Cruz", "Ana de los Santos"
 )  # fmt: skip
-_PARTICLE_PATTERN = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
+_PARTICLE_PATTERN: Final = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
-_SHORT_TITLES = frozenset(
+_SHORT_TITLES: Final = frozenset(
     {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj"}
 )
-_SHORT_TITLE = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
+_SHORT_TITLE: Final = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
 # Initials in a name: "Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan"
-_INITIALS = r"(?:[A-Z]\.){1,3}"
-_MORE_NAME_WORDS = rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}(?:{_INITIALS} )?{_NAME_WORD})"  # ("van der Walt")
+_INITIALS: Final = r"(?:[A-Z]\.){1,3}"
+_MORE_NAME_WORDS: Final = (
+    rf"(?: (?:{_PARTICLE_PATTERN}){{0,2}}(?:{_INITIALS} )?{_NAME_WORD})"  # ("van der Walt")
+)
 # a name's first word, or initials and the word after them
-_FIRST_NAME_WORD = rf"(?:{_INITIALS} )?{_NAME_WORD}"
-_ONE_NAME_WORD = re.compile(rf"{_NAME_WORD}$")
-_NOT_A_SURNAME = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
-_NAME_BEFORE = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
+_FIRST_NAME_WORD: Final = rf"(?:{_INITIALS} )?{_NAME_WORD}"
+_ONE_NAME_WORD: Final = re.compile(rf"{_NAME_WORD}$")
+_NOT_A_SURNAME: Final = frozenset({"He", "She", "They", "It", "We", "I", "You", "Who", "This", "That"})
+_NAME_BEFORE: Final = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
 # initials that start a name ("P.K. Abdul Rasheed", "K. Sivan"), matched back from the name's
 # first word: tried only where ". " comes before it (a pattern that allowed them at the start
 # of `_NAME_BEFORE` doubled its cost)
-_INITIALS_BEFORE = re.compile(rf"(?<![\w.]){_INITIALS} $")
-_SHORT_TITLE_BEFORE = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
+_INITIALS_BEFORE: Final = re.compile(rf"(?<![\w.]){_INITIALS} $")
+_SHORT_TITLE_BEFORE: Final = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
-_NAME_AFTER = re.compile(rf"(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
+_NAME_AFTER: Final = re.compile(rf"(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
 # A noun phrase and a name set off by a comma after such a cue verb: '"…," said Achebe-Clarke's
 # deputy, Farah Quraishi.' (the possessive is someone else), '"…," said the club's captain, Ana Ruiz'
-_ROLE_THEN_NAME_STARTS = ("the ", "a ", "an ", "its ", "their ", "his ", "her ")
-_ROLE_THEN_NAME = re.compile(
+_ROLE_THEN_NAME_STARTS: Final = ("the ", "a ", "an ", "its ", "their ", "his ", "her ")
+_ROLE_THEN_NAME: Final = re.compile(
     rf"(?:the |an? |its |their |his |her |[A-Z][^\s,]*['’]s )(?:[A-Za-z][\w'’-]* ){{0,3}}[a-z][\w-]*, "
     rf"(?P<name>(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}})"
 )
-_CLOSING_MARKS = '”"»'
+_CLOSING_MARKS: Final = '”"»'
 # What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
 # possessive ("José Álvarez Peña, Chile's finance minister,"), a bare role that says of what
 # ("Chinwe Eze, chief economist at a Lagos brokerage,"), or an age ("Maria Gomez, 54, a teacher").
-_APPOSITIVE_START = re.compile(
+_APPOSITIVE_START: Final = re.compile(
     r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
 )
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside"})
-_COMMA_BEFORE_A_CAPITAL = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
+_PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside"})
+_COMMA_BEFORE_A_CAPITAL: Final = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
-_AFTER_A_SET_OFF_NAME = (",", " of the ", " from ", " (")  # " (": a party ("Cllr Pádraig Mulvey (FF),")
-_NAME_WORDS = _load("name_words.yaml")
+_AFTER_A_SET_OFF_NAME: Final = (
+    ",",
+    " of the ",
+    " from ",
+    " (",
+)  # " (": a party ("Cllr Pádraig Mulvey (FF),")
+_NAME_WORDS: Final = _load("name_words.yaml")
 # Words before a name that are not part of it (a sentence's first word, a date), and words that
 # organisation and place names are made of: a capitalised run holding one is not a person.
-_NOT_NAME_START = frozenset(_NAME_WORDS["not_name_start"])
-_NOT_PERSON_WORDS = frozenset(_NAME_WORDS["not_person"])
-_FAMILY_NAME_FIRST = frozenset(_NAME_WORDS["family_name_first"])
+_NOT_NAME_START: Final = frozenset(_NAME_WORDS["not_name_start"])
+_NOT_PERSON_WORDS: Final = frozenset(_NAME_WORDS["not_person"])
+_FAMILY_NAME_FIRST: Final = frozenset(_NAME_WORDS["family_name_first"])
 # An appositive role with no article: "António Costa, President of the European Council,",
 # "Marina Silva, Brazilian environment minister," (not "X, Tuesday the president ...").
-_BARE_APPOSITIVE_AFTER = re.compile(
+_BARE_APPOSITIVE_AFTER: Final = re.compile(
     rf",\s+(?P<what>(?!(?:{'|'.join(sorted(_NOT_NAME_START))})\b)(?:[A-Z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,3}})?"
     rf"(?i:{_ROLE_HEADS})\b[^,.;]{{0,40}})[,.]"
 )
@@ -1151,19 +1164,19 @@ _BARE_APPOSITIVE_AFTER = re.compile(
 # What the words around an introduction say of an unknown person's gender: a title before the
 # name ("Ms Pardo"), or the noun of the appositive after it ("Anna Brzeska, a spokeswoman for").
 # Ranks as copy shortens them, with or without a full stop: a surname alone may follow them
-_RANKS = frozenset({"Lt", "Col", "Sgt", "Capt", "Maj", "Gen", "Cpl", "Supt", "Insp", "Det", "Adm"})
-_HONORIFICS = {
+_RANKS: Final = frozenset({"Lt", "Col", "Sgt", "Capt", "Maj", "Gen", "Cpl", "Supt", "Insp", "Det", "Adm"})
+_HONORIFICS: Final = {
     "Mr": "m", "Sir": "m", "Lord": "m", "Fr": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
     "Lady": "f", "Baroness": "f", "Sister": "f", "Dr": "", "Prof": "",
     "Cr": "",  # councillor, as Australian copy writes it: "Cr Jo Castellano"
 }  # fmt: skip
 # Titles that go with a first name in British usage: "Sir Keir" is Keir Starmer.
-_FIRST_NAME_TITLES = ("Sir ", "Dame ")
-_GENDER_BEFORE = re.compile(
+_FIRST_NAME_TITLES: Final = ("Sir ", "Dame ")
+_GENDER_BEFORE: Final = re.compile(
     rf"\b(?:(?P<f>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'f')})"
     rf"|(?P<m>{'|'.join(t for t, g in _HONORIFICS.items() if g == 'm')}))\.? $"
 )
-_GENDER_AFTER = re.compile(
+_GENDER_AFTER: Final = re.compile(
     r", (?:the |an? |who is (?:the |an? )?)?(?:(?!(?:said|says|told|her|his|their|whose)\b)[\w'’-]+ ){0,4}?"
     r"(?:(?P<f>spokeswoman|chairwoman|businesswoman|congresswoman|councilwoman|woman|mother|wife|"
     r"daughter|sister|grandmother|actress|widow)|(?P<m>spokesman|chairman|businessman|congressman|"
@@ -1171,7 +1184,7 @@ _GENDER_AFTER = re.compile(
 )
 
 
-_KIN_BEFORE = re.compile(
+_KIN_BEFORE: Final = re.compile(
     r"\b(?:(?P<f>daughter|wife|mother|sister|widow|grandmother|granddaughter|niece|aunt|girlfriend)"
     r"|(?P<m>son|husband|father|brother|widower|grandfather|grandson|nephew|uncle|boyfriend)),? $"
 )
@@ -1201,8 +1214,8 @@ def _may_be_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     return answer
 
 
-_unknown_answers: dict[str, bool] = {}
-_unknown_answers_for: list[tuple[int, int]] = [(0, 0)]  # (knowledge base, its people) they hold for
+_unknown_answers: Final[dict[str, bool]] = {}
+_unknown_answers_for: Final[list[tuple[int, int]]] = [(0, 0)]  # (knowledge base, its people) they hold for
 
 
 def _is_unknown_person(kb: KnowledgeBase, name: str) -> bool:
@@ -1222,10 +1235,10 @@ def _is_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     return True
 
 
-_SPACE_OR_COMMA = " \t\n,"
-_AUXILIARIES = ("has", "had", "also")  # between a subject and its cue verb: "X has said"
-_RELATIVE_OPENINGS = (", who ", ", which ", ", whose ", ", where ")
-_NO_CLAUSE_BREAK = re.compile(r"[^,.;:!?\n\"“”]*")  # (within one clause of one sentence)
+_SPACE_OR_COMMA: Final = " \t\n,"
+_AUXILIARIES: Final = ("has", "had", "also")  # between a subject and its cue verb: "X has said"
+_RELATIVE_OPENINGS: Final = (", who ", ", which ", ", whose ", ", where ")
+_NO_CLAUSE_BREAK: Final = re.compile(r"[^,.;:!?\n\"“”]*")  # (within one clause of one sentence)
 
 
 def _introductions(
@@ -1348,7 +1361,7 @@ def _introductions(
 
 
 # Letters after a name, which are no part of it: "Siddharth Venkataraman KC", "Tomás Riera MP"
-_POST_NOMINALS = frozenset(
+_POST_NOMINALS: Final = frozenset(
     {"KC", "QC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "MBE", "OBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD"}
 )
 
@@ -1414,7 +1427,7 @@ def _is_name(words: list[str], titled: bool) -> bool:
     )
 
 
-_IS_INITIALS = re.compile(_INITIALS)
+_IS_INITIALS: Final = re.compile(_INITIALS)
 
 
 def _full_name_before(
@@ -1601,7 +1614,7 @@ def _unknown_people(
 
 # Nouns whose name may follow them, that are no person: "the band Marée Haute", "the ship Agia
 # Marina"
-_THING_NOUNS = frozenset({
+_THING_NOUNS: Final = frozenset({
     "band", "group", "club", "firm", "company", "ship", "vessel", "ferry", "restaurant", "hotel",
     "bar", "cafe", "café", "album", "film", "book", "novel", "newspaper", "magazine", "charity",
     "brand", "shop", "store", "label", "team", "choir", "orchestra", "show", "series", "play",
@@ -1667,8 +1680,10 @@ def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[R
     return max(named)[1] if named else people[0][0]
 
 
-_TITLE_BEFORE = re.compile(r"(?<![\w.])(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Miss|Fr|Sir|Dame|Lord|Lady)\.? $")
-_TITLE_FORMS = {"Professor": "Prof", "Doctor": "Dr"}
+_TITLE_BEFORE: Final = re.compile(
+    r"(?<![\w.])(Dr|Prof|Professor|Doctor|Mr|Mrs|Ms|Miss|Fr|Sir|Dame|Lord|Lady)\.? $"
+)
+_TITLE_FORMS: Final = {"Professor": "Prof", "Doctor": "Dr"}
 
 
 def _title_before(text: str, at: int) -> str:
@@ -1679,7 +1694,7 @@ def _title_before(text: str, at: int) -> str:
     return _TITLE_FORMS.get(found.group(1), found.group(1)) if found else ""
 
 
-_BY_DESCRIBED = re.compile(r"\bby (?:the |an? )?(?:[A-Za-z][\w'’-]* ){1,3}$")
+_BY_DESCRIBED: Final = re.compile(r"\bby (?:the |an? )?(?:[A-Za-z][\w'’-]* ){1,3}$")
 
 
 def build_refs(
@@ -1829,7 +1844,7 @@ def build_refs(
     return chosen
 
 
-_START = attrgetter("start")
+_START: Final = attrgetter("start")
 
 
 def _after_a_sentence_end(text: str, start: int, end: int) -> int:
@@ -1884,11 +1899,11 @@ def _known_surnames(
     ]
 
 
-_CAPITALISED_NEXT = re.compile(r" [A-Z]")
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]* $")
+_CAPITALISED_NEXT: Final = re.compile(r" [A-Z]")
+_CAPITALISED_BEFORE: Final = re.compile(r"[A-Z][\w’'-]* $")
 
 
-_POSSESSIVE_ENDINGS = ("'s", "’s")  # right after a reference: "Merkel's remarks"
+_POSSESSIVE_ENDINGS: Final = ("'s", "’s")  # right after a reference: "Merkel's remarks"
 
 
 def _role_head_before_of(before: str) -> bool:
@@ -2146,12 +2161,14 @@ def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = fro
 
 # what someone says, owned by a pronoun, before a colon: "Her message to shipowners was blunt:"
 # (not "His coach was in no doubt:", someone else)
-_POSSESSIVE_LEAD = re.compile(
+_POSSESSIVE_LEAD: Final = re.compile(
     r"\s*(His|Her) (?:(?:final|closing|main|first|last|only|own) )?(?:message|words|verdict|answer|reply|"
     r"response|advice|view|argument|point|warning|plea|explanation|assessment|reaction|conclusion|"
     r"prediction|position|instruction|promise|appeal)\b[^:\n]*:\s*$"
 )
-_POSSESSIVE_DETERMINER_NOUN = re.compile(r"\s*(?:[Hh]is|[Hh]er|[Tt]heir) (?:[a-z][\w-]* ){0,2}[a-z][\w-]*\s*")
+_POSSESSIVE_DETERMINER_NOUN: Final = re.compile(
+    r"\s*(?:[Hh]is|[Hh]er|[Tt]heir) (?:[a-z][\w-]* ){0,2}[a-z][\w-]*\s*"
+)
 
 
 def _introduced_as(state: Attribution, phrase: str, before: int) -> str:
@@ -2171,7 +2188,7 @@ def _introduced_as(state: Attribution, phrase: str, before: int) -> str:
 
 
 # a subject that is someone's team, wife or spokesman, maybe with a first name: no one named
-_POSSESSED_SUBJECT = re.compile(
+_POSSESSED_SUBJECT: Final = re.compile(
     r"\s*(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*(?:,\s*[A-Z][\w-]*,)?\s*"
 )
 
@@ -2187,7 +2204,7 @@ def _named_after(state: Attribution, end: int) -> str:
     return ""
 
 
-_CAPITALISED_WORDS = re.compile(rf"\s*((?:{_NAME_WORD})(?: {_NAME_WORD})*)")
+_CAPITALISED_WORDS: Final = re.compile(rf"\s*((?:{_NAME_WORD})(?: {_NAME_WORD})*)")
 
 
 def _names_a_body(state: Attribution, start: int, end: int) -> bool:
@@ -2245,8 +2262,8 @@ def _names_its_speaker(state: Attribution, text: str, start: int, end: int) -> b
 
 
 # "the company", "the Financial Times"; not "the Italian" (a nationality stands for a person)
-_THE_NOUN = re.compile(r"\s*the\s+(?:[a-z]|[A-Z][\w.’'-]*\s+[A-Z])")
-_BEFORE_A_NAME = re.compile(r"\s*(?:the\s+)?")
+_THE_NOUN: Final = re.compile(r"\s*the\s+(?:[a-z]|[A-Z][\w.’'-]*\s+[A-Z])")
+_BEFORE_A_NAME: Final = re.compile(r"\s*(?:the\s+)?")
 
 
 def _nearest_before(
@@ -2365,7 +2382,7 @@ def _apposition(masked: str, person: Ref, ref: Ref) -> bool:
     return between == "," or _AGE_BETWEEN.fullmatch(between) is not None
 
 
-_AGE_BETWEEN = re.compile(r", \d{1,3},")
+_AGE_BETWEEN: Final = re.compile(r", \d{1,3},")
 
 
 def _last_before(positions: list[int], position: int) -> int:
@@ -2464,7 +2481,7 @@ def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end
     return ""
 
 
-_PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being) (?:\w+ )?\w+ by $")
+_PASSIVE_BY: Final = re.compile(r"\b(?:was|were|is|are|been|being) (?:\w+ )?\w+ by $")
 
 
 def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
@@ -2576,7 +2593,9 @@ def _speaker_of(
     return "", ""
 
 
-_NO_CUE = frozenset({"", "none", "continued", "introduced"})  # how a quote without a cue verb was given
+_NO_CUE: Final = frozenset(
+    {"", "none", "continued", "introduced"}
+)  # how a quote without a cue verb was given
 
 
 def _name_earlier_parts(
@@ -2623,13 +2642,13 @@ def _standalone(
     return "", ""
 
 
-_DIRECT_INTRO = re.compile(
+_DIRECT_INTRO: Final = re.compile(
     r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b[^:\"“]{0,60})?:?\s*[\"“]"
 )
 # ("told reporters at a press conference in Valencia that", "told shareholders at the company's
 # annual general meeting on Thursday that")
-_THAT = re.compile(r"[^.;:]{0,80}?\bthat\b")
-_TOLD_NAME_CLAUSE = re.compile(
+_THAT: Final = re.compile(r"[^.;:]{0,80}?\bthat\b")
+_TOLD_NAME_CLAUSE: Final = re.compile(
     r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|them|us|councillors|councilors|council|lawmakers|"
     r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
     r"employees|workers|supporters|members|mourners|officials|colleagues|the (?:court|jury|inquest|tribunal|"
@@ -2637,9 +2656,9 @@ _TOLD_NAME_CLAUSE = re.compile(
     r"station|newspaper|paper|broadcaster|programme|program|magistrates|judge))"
     r"(?= (?:he|his|she|her|they|their|it|its|the|two|three|four|five|six|seven|eight|nine|ten|\d+) )"
 )
-_THAT_NEXT = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
-_CLAUSE_NEXT = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")
-_WORD = re.compile(r"[A-Za-z]{2,}")
+_THAT_NEXT: Final = re.compile(r"[^.;:,]{0,30}\bthat\b")  # (no comma: not "said on Thursday, adding that")
+_CLAUSE_NEXT: Final = re.compile(r" (?:he|she|they|we|it|there|the|his|her|their|its) \w")
+_WORD: Final = re.compile(r"[A-Za-z]{2,}")
 
 
 @cache
@@ -2657,8 +2676,8 @@ def _has_words(text: str, start: int, end: int, count: int) -> bool:
     return _words_pattern(count).match(text, start, end) is not None
 
 
-_NEGATIONS = (" not ", "n't ", " never ")
-_NEEDS_THAT = frozenset(
+_NEGATIONS: Final = (" not ", "n't ", " never ")
+_NEEDS_THAT: Final = frozenset(
     {
         "told",
         "tells",
@@ -2678,13 +2697,13 @@ _NEEDS_THAT = frozenset(
 
 
 # verbs of manner that tag a quotation ('"…," grinned the 19-year-old') and never report speech
-_MANNER_VERBS = frozenset({"grinned", "laughed", "smiled", "beamed", "sighed", "shrugged"})
+_MANNER_VERBS: Final = frozenset({"grinned", "laughed", "smiled", "beamed", "sighed", "shrugged"})
 # verbs whose object is a thing as often as what was said: reported speech only with "that"
 # or a clause with a pronoun subject ("recalled he had", not "recalled a conversation")
-_NEEDS_A_CLAUSE = frozenset(
+_NEEDS_A_CLAUSE: Final = frozenset(
     {"recalled", "recalls", "described", "describing", "proposed", "repeated", "accused", "accusing"}
 )
-_PRONOUN_CLAUSE_NEXT = re.compile(r"\s+(?:that|he|she|they|we|it|there|I)\b")
+_PRONOUN_CLAUSE_NEXT: Final = re.compile(r"\s+(?:that|he|she|they|we|it|there|I)\b")
 
 
 def _reported(
