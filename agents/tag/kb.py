@@ -74,6 +74,9 @@ _UNDECOMPOSED: Final = str.maketrans(
 )
 
 
+_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")  # (compiled once: `re.sub` with a string looks it up per call)
+
+
 def slug(name: str) -> str:
     """The id part of a name: lower-case ASCII letters and digits, accents dropped ("José
     Álvarez Peña" -> "jose-alvarez-pena"), anything else a hyphen."""
@@ -81,7 +84,7 @@ def slug(name: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
         text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return _NOT_SLUG.sub("-", text).strip("-")
 
 
 @lru_cache(maxsize=65_536)  # the same phrases and titles recur in article after article
