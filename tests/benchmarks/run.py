@@ -170,10 +170,11 @@ async def measure_broker_figures(
 def interpreter_build() -> str:
     """How this interpreter was built, as far as it tells: libpython as a shared library or
     linked into the executable, and whether it was configured with profile-guided (PGO) and
-    link-time (LTO) optimisation (as sysconfig records them: a distribution's packaging may
-    optimise its static build in steps the flags do not show). The stages spend most of their time inside the interpreter
-    (regular expressions, allocation, dicts), so the build moves every figure: the tag stage ran
-    1.16-1.20 times as fast on a statically linked distribution build (docs/tag.md)."""
+    link-time (LTO) optimisation, as sysconfig records them (a distribution's packaging may
+    optimise its static build in steps the flags do not show). The stages spend most of their
+    time inside the interpreter (regular expressions, allocation, dicts), so the build moves
+    every figure: the tag stage ran 1.17-1.20 times as fast on a statically linked distribution
+    build (docs/tag.md)."""
     try:
         shared = "libpython" in Path("/proc/self/maps").read_text()
     except OSError:
