@@ -373,8 +373,15 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                     or (
                         text[start - 1 : start] == " "
                         and text[start - 2 : start - 1].islower()
-                        and text.find(", ", max(0, start - 40), start) >= 0
-                        and _SET_OFF_DESCRIPTION.search(text, max(0, start - 40), start) is not None
+                        and (
+                            (
+                                text.find(", ", max(0, start - 40), start) >= 0
+                                and _SET_OFF_DESCRIPTION.search(text, max(0, start - 40), start) is not None
+                            )
+                            # after a description that opens the sentence: "Hat-trick hero Callum
+                            # Duffy was the toast of Kilbride", "Local farmer Jane Ellis"
+                            or _LEAD_DESCRIPTION.search(text, max(0, start - 40), start) is not None
+                        )
                     )
                 )
                 and text[end : end + 1] == " "
@@ -395,6 +402,8 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
 # a comma and one to four lower-case words before a name: "…, former steeplechaser ", "…, with
 # replacement first five-eighth "
 _SET_OFF_DESCRIPTION: Final = re.compile(r", (?:[a-z][\w'’-]* ){1,4}$")
+# a capitalised word and one to three lower-case words that open a sentence, before a name
+_LEAD_DESCRIPTION: Final = re.compile(r"(?:^|\n|[.!?] )[A-Z][\w'’-]*(?: [a-z][\w'’-]*){1,3} $")
 
 
 def _after_a_leading_clause(text: str, at: int) -> bool:
@@ -455,6 +464,7 @@ _TITLE_CUE: Final = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
 _TITLE_CUE_WORDS: Final = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
 _TITLED: Final = ("titled", "entitled", "headlined", "headline")
 _SIGN_WORDS: Final = (" read", " reads", " reading", " saying")
+_SIGN_READS: Final = (" read", " reads", " reading")  # ("saying" is a cue verb as well)
 _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
@@ -1134,9 +1144,11 @@ _ROLE_THEN_NAME: Final = re.compile(
 _CLOSING_MARKS: Final = '”"»'
 # What starts an appositive after a name: an article or "who" ("Grace Otieno, the head of"), a
 # possessive ("José Álvarez Peña, Chile's finance minister,"), a bare role that says of what
-# ("Chinwe Eze, chief economist at a Lagos brokerage,"), or an age ("Maria Gomez, 54, a teacher").
+# ("Chinwe Eze, chief economist at a Lagos brokerage,"), or an age ("Maria Gomez, 54, a teacher");
+# any of them after "now" or "formerly" ("Donnie Matheson, now lead fiddle with a band,").
 _APPOSITIVE_START: Final = re.compile(
-    r",\s+(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at)|\d{1,3},)\s"
+    r",\s+(?:(?:now|formerly|once|still) )?"
+    r"(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at|with)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside"})
 _COMMA_BEFORE_A_CAPITAL: Final = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
@@ -1459,6 +1471,10 @@ def _full_name_before(
     return None
 
 
+# One more capitalised word, the last of a name: no capital word after it
+_LAST_NAME_WORD: Final = re.compile(r" ([A-Z][\w'’-]+)(?![\w'’-]| [A-Z])")
+
+
 def _unknown_people(
     kb: KnowledgeBase,
     text: str,
@@ -1511,7 +1527,14 @@ def _unknown_people(
                 continue
             ends = earlier[0] + len(" ".join(earlier[1]))
             if text[ends : ends + 1] == " " and text[ends + 1 : ends + 2].isupper():
-                continue  # not where the name ends ("José Álvarez" of José Álvarez Peña)
+                # not where the name ends: the surname is the first of two ("Remedios
+                # Calatayud Ferrer is already answering" before "Calatayud, 58, was first
+                # elected"), and the person is the whole name
+                last = _LAST_NAME_WORD.match(text, ends)
+                longer = [*earlier[1], last.group(1)] if last else []
+                if not longer or not _is_name(longer, False) or in_quote[ends + 1]:
+                    continue
+                earlier = (earlier[0], longer)
             preposition = text[max(0, earlier[0] - 9) : earlier[0]].rsplit(None, 1)[-1:]
             if (
                 preposition
@@ -1558,6 +1581,8 @@ def _unknown_people(
         word_before = text[max(0, start - 14) : start].rsplit(None, 1)
         if word_before and word_before[-1] in _THING_NOUNS:
             continue  # the name of a thing: "a fiddler with the band Marée Haute, who said"
+        if text.startswith(", ", start + len(name)) and _PLACE_APPOSITIVE.match(text, start + len(name)):
+            continue  # a place: "mayor of Benifassar de la Serra, a hillside village of 212"
         person_id = f"person:{slug(name)}"
         names[person_id] = name
         lowered.append(name.lower())
@@ -1619,6 +1644,20 @@ _THING_NOUNS: Final = frozenset({
     "bar", "cafe", "café", "album", "film", "book", "novel", "newspaper", "magazine", "charity",
     "brand", "shop", "store", "label", "team", "choir", "orchestra", "show", "series", "play",
 })  # fmt: skip
+
+
+# An appositive that says a name is a place's: "Nkwanta-Bekai, a farming community about 30
+# kilometres from", "Benifassar de la Serra, a hillside village of 212" (the noun ends the
+# phrase, "a town councillor" being a person's, and heads it: "a fisherman from Naduri village")
+_PLACE_NOUNS: Final = (
+    "village|town|city|hamlet|suburb|district|province|region|county|island|valley|municipality|"
+    "township|parish|borough|settlement|community|port|resort|neighbourhood|neighborhood|capital|"
+    "enclave|oasis|atoll|archipelago|peninsula"
+)
+_PLACE_APPOSITIVE: Final = re.compile(
+    rf", (?:an?|the) (?:(?!(?:from|of|in|at|on|near|with|for|by|to|who|whose|which|that)\b)[\w'’-]+ ){{0,3}}?(?:{_PLACE_NOUNS})"
+    r"(?=[,.;:]| (?:of|in|on|near|about|some|just|close|outside|where|that|which|with)\b| \d)"
+)
 
 
 def _in_a_word(text: str, start: int, end: int) -> bool:
@@ -2588,6 +2627,8 @@ def _speaker_of(
     # 3. a partial quote inside a sentence without a cue: the subject said it, or the owner of
     # a subject that is what they said ("Ms Faleolo's pitch was for "fewer consultants"")
     if before.strip():
+        if before.rstrip(" :,").endswith(_SIGN_READS):
+            return "", "none"  # what a sign says: 'greeted by a bedsheet on the hill reading "…"'
         who = subject or possessor
         return (who, "") if who and who not in exclude and who != _ANONYMOUS else ("", "none")
     return "", ""

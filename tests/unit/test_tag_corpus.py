@@ -279,7 +279,9 @@ class Floor(NamedTuple):
 # heldout22.yaml, heldout39.yaml and heldout40.yaml are kept held out (scored, never tuned to:
 # precision / recall 0.957 / 0.957, 0.932 / 0.932 and 0.938 / 0.952 on arrival; heldout40
 # came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, unread): their
-# floors only keep them from falling.
+# floors only keep them from falling. heldout41.yaml and heldout42.yaml were read and mended once
+# heldout43.yaml and heldout44.yaml were committed; those two wait, unread, for the next pair,
+# with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -322,6 +324,10 @@ HELD_OUT_FLOORS = {
     "heldout38.yaml": DEVELOPMENT,
     "heldout39.yaml": Floor(1.0, 0.93, 0.93, 0.85),
     "heldout40.yaml": Floor(1.0, 0.98, 0.99, 0.95),
+    "heldout41.yaml": DEVELOPMENT,
+    "heldout42.yaml": DEVELOPMENT,
+    "heldout43.yaml": Floor(1.0, 0.92, 0.93, 0.95),
+    "heldout44.yaml": Floor(0.98, 0.97, 0.94, 0.95),
 }
 
 

@@ -1189,3 +1189,56 @@ def test_the_present_tense_of_features_and_an_object_that_ends_a_relative_clause
         "spring, when Emirati officials said the yields had been delayed without notice.",
     )
     assert "Arab Emirates" not in {r.speaker for r in country.reported}
+
+
+def test_a_place_set_off_by_an_appositive_is_no_person() -> None:
+    """ "Kelso de la Vega, a farming village of 300" is a place: the "she" who runs its shop is
+    the woman named before, and "a fisherman from Ormsby village" is still a person's appositive."""
+    result = tag(
+        "Before dawn, Marguerite Olsson Brandt is already unlocking the post office.",
+        "She has been postmistress of Kelso de la Vega, a farming village of 300, since 2009.",
+        '"Half the village comes in for stamps and stays for the gossip," she says.',
+        "Olsson, 61, took the job after her mother retired.",
+        '"Somebody has to keep the door open," she says.',
+        "Tevita Lolohea, a fisherman from Ormsby village, said he had moved his boat.",
+        '"The sea was wrong all week," he said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == [
+        "Marguerite Olsson Brandt",
+        "Marguerite Olsson Brandt",
+        "Tevita Lolohea",
+    ]
+    assert "person:kelso-de-la-vega" not in {entity.id for entity in result.entities}
+
+
+def test_a_name_after_now_and_a_name_after_a_lead_description() -> None:
+    """ "Ruaridh Mackay, now a piper with a Glasgow band, was one of her pupils" introduces him for
+    the "he recalled" that follows, not the obituary's subject; "Cup hero Callum Reid" opens a
+    match report and is the "he" of the quotes after it."""
+    result = tag(
+        "Morven Dalgleish, the piping teacher who taught half of Lochaber, has died. She was 91.",
+        '"She never missed a lesson," her son said.',
+        'Ruaridh Mackay, now a piper with a Glasgow band, was one of her pupils. "I was hopeless," '
+        'he recalled. "She said hopeless was only the start."',
+        day="2025-04-01",
+    )
+    assert speakers(result)[-2:] == ["Ruaridh Mackay", "Ruaridh Mackay"]
+    match = tag(
+        "Cup hero Callum Reid was mobbed by supporters after his late winner at Dens Park.",
+        '"I just hit it and hoped," he said. "My legs were gone."',
+        day="2025-04-01",
+    )
+    assert speakers(match) == ["Callum Reid", "Callum Reid"]
+
+
+def test_what_a_sign_reads_has_no_speaker() -> None:
+    """A quotation after "reading" or "read" in a sentence with no cue verb is what a sign, a
+    banner or a bedsheet says, not the words of the sentence's subject."""
+    result = tag(
+        "Marsh scored twice in his first game back.",
+        'Dale Marsh said: "It felt like the first day of school."',
+        'Marsh\'s return was marked by a banner behind the goal reading "WELCOME BACK DALE".',
+        day="2025-04-01",
+    )
+    assert [(quote.text, quote.speaker) for quote in result.quotes][-1] == ("WELCOME BACK DALE", "")
