@@ -231,7 +231,8 @@ _TITLE_ANCHORS: Final = frozenset(
         "Pastor", "Reverend", "Rev", "Bishop", "Imam", "Rabbi", "Deputy", "Colonel", "General",
         "Major", "Lieutenant", "Commander", "Brigadier", "Admiral", "Corporal",
         "Justice", "Member", "Councilmember", "Assemblymember", "Magistrate", "Advocate",
-        "Agent", "Garda",
+        "Agent", "Garda", "Trustee", "Corporator", "Alderman", "Alderwoman", "Selectman",
+        "Selectwoman", "Supervisor", "Treasurer", "Coroner", "Trooper", "Officer", "Warden", "Sarpanch",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
@@ -272,8 +273,13 @@ _OCCUPATIONS: Final = (
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
 )  # fmt: skip
+# Kin, written before a name the same way: "Proud mum Losa Tui was in the stands"
+_KIN_NOUNS: Final = (
+    "mum", "mom", "mother", "dad", "father", "daughter", "son", "wife", "husband", "widow", "widower",
+    "grandson", "granddaughter",
+)  # fmt: skip
 _OCCUPATION_ANCHORS: Final = frozenset(
-    {*_OCCUPATIONS, *(word[:1].upper() + word[1:] for word in _OCCUPATIONS)}
+    {*_OCCUPATIONS, *_KIN_NOUNS, *(word[:1].upper() + word[1:] for word in (*_OCCUPATIONS, *_KIN_NOUNS))}
 )
 # Possessives whose noun a name may follow: "Her colleague Oskar Lindqvist"
 _POSSESSIVE_ANCHORS: Final = frozenset({"his", "her", "their", "His", "Her", "Their"})
@@ -454,6 +460,9 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
     r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
     r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
+    # and a relative clause of its place or time: "In Lohr, where the firm is the largest
+    # employer, the mayor was blunt"
+    r"(?:(?:where|when|which|whose)\b[^,]*,\s*)?"
 )
 _RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
 _TITLE_CUES: Final = (
@@ -975,7 +984,8 @@ _TITLE_WORD: Final = re.compile(
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
     r"member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
-    r"garda|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
+    r"garda|trustee|corporator|alderwoman|selectman|selectwoman|supervisor|treasurer|coroner|trooper|"
+    r"warden|sarpanch|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
 )
 _ROLE_HEAD_WORDS: Final = tuple(
@@ -1197,8 +1207,8 @@ _GENDER_AFTER: Final = re.compile(
 
 
 _KIN_BEFORE: Final = re.compile(
-    r"\b(?:(?P<f>daughter|wife|mother|sister|widow|grandmother|granddaughter|niece|aunt|girlfriend)"
-    r"|(?P<m>son|husband|father|brother|widower|grandfather|grandson|nephew|uncle|boyfriend)),? $"
+    r"\b(?:(?P<f>daughter|wife|mother|mum|mom|sister|widow|grandmother|granddaughter|niece|aunt|girlfriend)"
+    r"|(?P<m>son|husband|father|dad|brother|widower|grandfather|grandson|nephew|uncle|boyfriend)),? $"
 )
 
 
@@ -1402,6 +1412,9 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         start += len(words[0]) + 1
         words = words[1:]
     cut = max((at for at, word in enumerate(words) if _is_title_word(word)), default=-1)
+    if cut == len(words) - 1 and cut > 0 and words[cut - 1] in _FIRST_NAME_GENDERS:
+        # a surname that is a title too, after a first name: "Farhan Shaikh", "Anna Bishop"
+        cut = max((at for at, word in enumerate(words[:-1]) if _is_title_word(word)), default=-1)
     if cut >= 0:
         start += sum(len(word) + 1 for word in words[: cut + 1])
         words = words[cut + 1 :]
@@ -1627,7 +1640,15 @@ def _unknown_people(
         for surname, people in sharing.items()
         if len(people) > 1
     }
-    mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
+    # those of them introduced as someone's kin ("His daughter, Rosângela dos Santos, said")
+    relatives = {
+        person
+        for people in sharing.values()
+        if len(people) > 1
+        for person, at, _gender in people
+        if _KIN_BEFORE.search(text, max(0, at - 40), at)
+    }
+    mentions = _surname_mentions(text, in_quote, surnames, refs, shared, relatives)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
         person_id = ref.ids[0]
         if person_id not in genders:
@@ -1673,12 +1694,13 @@ def _surname_mentions(
     surnames: dict[str, tuple[str, int]],
     taken: list[Ref],
     shared: dict[str, list[tuple[str, str, str]]] | None = None,
+    relatives: set[str] | None = None,
 ) -> list[Ref]:
     """References to people by their surname alone (surname -> (person id, where named in
     full)): each mention after the full name, outside quotations, as a word of its own, where
     no reference in `taken` is. A surname that several people share (`shared`: surname ->
     (person id, title, gender) of each) is the one its title says ("Prof Moss", "Mrs Hughes"),
-    else the one of them named last."""
+    else the one of them named last who was not introduced as someone's kin (`relatives`)."""
     found: list[Ref] = []
     covered: bytearray | None = None  # 1 where a reference is (made at the first mention)
     for surname, (person_id, introduced) in surnames.items():
@@ -1692,16 +1714,20 @@ def _surname_mentions(
                     for ref in taken:
                         covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
                 if not covered[at]:
-                    who = person_id if people is None else _one_of(people, text, at, taken + found)
+                    who = person_id if people is None else _one_of(people, text, at, taken + found, relatives)
                     found.append(Ref(at, end, "person", (who,)))
                     covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
     return found
 
 
-def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref]) -> str:
+def _one_of(
+    people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref], relatives: set[str] | None = None
+) -> str:
     """Which of the people who share a surname a mention at `at` is: the one with the title
-    written before it, or the gender its courtesy title tells, else the one named last."""
+    written before it, or the gender its courtesy title tells, else the one named last. Copy
+    names someone's kin in full and keeps the surname alone for the person the story is about:
+    an obituary's "dos Santos replied" after "His daughter, Rosângela dos Santos, said"."""
     title = _title_before(text, at)
     if title:
         fitting = [person for person, their_title, _gender in people if their_title == title]
@@ -1711,6 +1737,9 @@ def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[R
         if len(fitting) == 1:
             return fitting[0]
     ids = {person for person, _title, _gender in people}
+    if relatives and ids - relatives and ids & relatives:
+        ids -= relatives
+        people = [bearer for bearer in people if bearer[0] in ids]
     named = [
         (ref.start, ref.ids[0])
         for ref in refs
@@ -2472,6 +2501,14 @@ def _subject(
     plural = _ANON_PLURAL_START.match(masked, clause, s_end)
     if plural:
         return _ANONYMOUS, Ref(clause, plural.end(), "anon", gender="p")
+    if masked.startswith(_KIN_SUBJECT_STARTS, clause):
+        # "Her son, who asked not to be named, was less forgiving.": the son, unnamed unless
+        # the article introduced him, whom the next "he said" means
+        kin = _KIN_SUBJECT.match(masked, clause, s_end)
+        if kin:
+            person = _introduced_as(state, kin.group(0), clause) or _ANONYMOUS
+            gender = "f" if kin.group("f") else "m" if kin.group("m") else ""
+            return person, Ref(clause, kin.end(), "anon", gender=gender) if person == _ANONYMOUS else None
     if cues:
         cue = cues[0]
         person = _nearest_before(state, masked, clause, cue.start)
@@ -2498,6 +2535,16 @@ def _subject(
             return person, ref
         break
     return "", None
+
+
+# A sentence whose subject is someone's kin, not named there: "Her son, who asked not to be
+# named, was …" (not "His daughter, Eilidh MacRae, said", who is named)
+_KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
+_KIN_SUBJECT: Final = re.compile(
+    r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
+    r"(?:(?P<f>daughter|wife|mother|mum|mom|sister|widow|grandmother|granddaughter)"
+    r"|(?P<m>son|husband|father|dad|brother|widower|grandfather|grandson)|partner)\b(?![’'-]|,? [A-Z])"
+)
 
 
 def _possessed_subject(state: Attribution, masked: str, clause: int, cue_start: int) -> str:
@@ -2592,6 +2639,8 @@ def _speaker_of(
                 person = _who(state, m.start("who"), m.end("who"), exclude)
                 if person:
                     return person, m.group("cue")
+                if m.group("who").strip(" \n,") in _BODY_PRONOUNS:
+                    return "", m.group("cue")  # '"…," it said in a statement': a body, not a person
                 if _names_its_speaker(state, masked, m.start("who"), m.end("who")):
                     # the quotation names its speaker, and no one the article introduced
                     # answers to it: better no speaker than the one quoted before
@@ -2634,6 +2683,7 @@ def _speaker_of(
     return "", ""
 
 
+_BODY_PRONOUNS: Final = frozenset({"it", "It", "they", "They"})
 _NO_CUE: Final = frozenset(
     {"", "none", "continued", "introduced"}
 )  # how a quote without a cue verb was given

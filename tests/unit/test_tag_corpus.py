@@ -271,17 +271,21 @@ class Floor(NamedTuple):
     reported: float
 
 
-# heldout.yaml to heldout21.yaml and heldout23.yaml to heldout38.yaml were mended for the
-# faults they showed, and are held to the aims, but for the precision of heldout9.yaml (0.918:
-# two people of one surname told apart only by pronouns, a company set off by commas),
-# heldout25.yaml (0.940: a scare quote of an unnamed coach inside a "when" clause) and
-# heldout32.yaml (0.947: an obituary's subject, "she" after her daughter spoke; README.md).
+# heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
+# heldout44.yaml were mended for the faults they showed, and are held to the aims, but for the
+# precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
+# company set off by commas) and heldout25.yaml (0.940: a scare quote of an unnamed coach inside
+# a "when" clause; README.md). heldout32.yaml (0.947 until the kin rules of heldout43: an
+# obituary's subject, "she" after her daughter spoke) now meets them.
 # heldout22.yaml, heldout39.yaml and heldout40.yaml are kept held out (scored, never tuned to:
 # precision / recall 0.957 / 0.957, 0.932 / 0.932 and 0.938 / 0.952 on arrival; heldout40
 # came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, unread): their
-# floors only keep them from falling. heldout41.yaml and heldout42.yaml were read and mended once
-# heldout43.yaml and heldout44.yaml were committed; those two wait, unread, for the next pair,
-# with floors at their arrival figures.
+# floors only keep them from falling. heldout41.yaml to heldout44.yaml were written at once, by
+# four authors; heldout41 and heldout42 were read and mended once heldout43 and heldout44 had
+# been scored, and those two once heldout45.yaml and heldout46.yaml were committed (heldout44
+# finds 82 of its 83 quotations: a placard's short slogan, "We are not ATMs", is taken for a
+# title). heldout45 and heldout46 wait, unread, for the next pair, with floors at their arrival
+# figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -315,7 +319,7 @@ HELD_OUT_FLOORS = {
     "heldout29.yaml": DEVELOPMENT,
     "heldout30.yaml": DEVELOPMENT,
     "heldout31.yaml": DEVELOPMENT,
-    "heldout32.yaml": Floor(1.0, 0.94, 0.96, 0.85),
+    "heldout32.yaml": DEVELOPMENT,
     "heldout33.yaml": DEVELOPMENT,
     "heldout34.yaml": DEVELOPMENT,
     "heldout35.yaml": DEVELOPMENT,
@@ -326,8 +330,10 @@ HELD_OUT_FLOORS = {
     "heldout40.yaml": Floor(1.0, 0.98, 0.99, 0.95),
     "heldout41.yaml": DEVELOPMENT,
     "heldout42.yaml": DEVELOPMENT,
-    "heldout43.yaml": Floor(1.0, 0.92, 0.93, 0.95),
-    "heldout44.yaml": Floor(0.98, 0.97, 0.94, 0.95),
+    "heldout43.yaml": DEVELOPMENT,
+    "heldout44.yaml": Floor(0.98, 0.95, 0.90, 0.80),
+    "heldout45.yaml": Floor(1.0, 0.94, 0.98, 0.90),
+    "heldout46.yaml": Floor(1.0, 0.98, 0.98, 0.89),
 }
 
 

@@ -1242,3 +1242,65 @@ def test_what_a_sign_reads_has_no_speaker() -> None:
         day="2025-04-01",
     )
     assert [(quote.text, quote.speaker) for quote in result.quotes][-1] == ("WELCOME BACK DALE", "")
+
+
+def test_a_body_that_speaks_and_a_leading_clause_with_a_relative() -> None:
+    """ "…," it said in a statement is a department's, not the person quoted before; after "In
+    Tarvik, where Brenner Holzwerk is the largest employer," the sentence's subject is the mayor,
+    not the firm the relative clause names."""
+    result = tag(
+        "Police spokesperson Sergeant Thandiwe Khumalo said the march had been peaceful.",
+        'The roads department will meet the operators on Friday. "We share the commuters\' concern," '
+        "it said in a statement.",
+        day="2025-04-01",
+    )
+    assert speakers(result) == [""]
+    firm = tag(
+        "Brenner Holzwerk, the Tarvik-based maker of window frames, will cut 200 jobs.",
+        "In Tarvik, where Brenner Holzwerk is the largest private employer, mayor Ilse Brandauer was "
+        'blunt. "This is a dark day for the town."',
+        day="2025-04-01",
+    )
+    assert speakers(firm) == ["Ilse Brandauer"]
+
+
+def test_kin_before_a_name_and_an_unnamed_son_as_a_subject() -> None:
+    """ "Proud mum Kalesi Vake" introduces her and tells her gender, so "she laughed" is hers;
+    "Her son, who asked not to be named, was …" makes the next "he said" an unnamed son's, not
+    the last man named."""
+    result = tag(
+        "Winger Sione Vake scored twice on debut.",
+        'Proud mum Kalesi Vake watched from the stand. "He was always quick," she laughed.',
+        "Crown prosecutor Dylan Moreau said the sentence was fair.",
+        "Her son, who asked not to be named, was less forgiving than the court. "
+        '"Two years is nothing," he said outside.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Kalesi Vake", ""]
+
+
+def test_local_titles_and_a_surname_that_is_also_a_title() -> None:
+    """ "Corporator" and "Trustee" are titles, not part of the name; "Shaikh" after a first
+    name is a surname, though "Shaikh" before a name is a title."""
+    result = tag(
+        'Corporator Vikas Deshmukh said the drive had come too late. "They were asleep," Deshmukh said.',
+        'Trustee Lorraine Gauthier voted against. "We are moving the problem," Gauthier said.',
+        "Advocate Imran Shaikh, who appeared for the hawkers, said the order mattered.",
+        '"Now they must put it in writing," Shaikh said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Vikas Deshmukh", "Lorraine Gauthier", "Imran Shaikh"]
+
+
+def test_a_shared_surname_alone_is_not_the_relative_named_in_full() -> None:
+    """In an obituary, "Ferreira replied" after "His daughter, Ana Ferreira, said" is the man the
+    story is about: copy names relatives in full and keeps the surname for its subject."""
+    result = tag(
+        "Joaquim Ferreira, a fado guitarist who played the harbour bars of Lisbon for sixty years, "
+        "has died. He was 90.",
+        "His daughter, Ana Ferreira, said he had played until the last month.",
+        '"He never owned a watch," she said.',
+        'Asked once why he never left the city, Ferreira replied: "Where would the songs go?"',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Ana Ferreira", "Joaquim Ferreira"]
