@@ -181,8 +181,11 @@ _ANON_NOUNS: Final = (
     r"workers?|reporters?|bankers?|traders?|activists?|members?|group|people|man|woman|teachers?|"
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
-    r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?"
+    r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?|"
+    r"victims?|relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?"
 )
+_FEMALE_NOUNS: Final = frozenset({"spokeswoman", "woman", "widow", "mother"})  # of unnamed sources
+_MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
@@ -459,18 +462,28 @@ def find_cues(
 _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
     r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
-    r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring)\b[^,]*,\s*"
+    r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring|As for)\b[^,]*,\s*"
     # and a relative clause of its place or time: "In Lohr, where the firm is the largest
     # employer, the mayor was blunt"
     r"(?:(?:where|when|which|whose)\b[^,]*,\s*)?"
 )
 _RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
-_TITLE_CUES: Final = (
-    "titled|entitled|headlined|headline|the book|the film|the documentary|"
-    "the song|the album|the novel|the report|the letter|the slogan"
+# the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
+# debut album"
+_TITLE_NOUNS: Final = "book|film|documentary|song|album|novel|memoir|report|letter|slogan"
+_TITLE_CUE: Final = re.compile(
+    rf"(?:titled|entitled|headlined|headline|\b(?:the|her|his|their|its|our)\s+(?:[\w'’-]+\s+)?"
+    rf"(?:{_TITLE_NOUNS}))\s*,?\s*$",
+    re.I,
 )
-_TITLE_CUE: Final = re.compile(rf"(?:{_TITLE_CUES})\s*,?\s*$", re.I)
-_TITLE_CUE_WORDS: Final = tuple(_TITLE_CUES.split("|"))  # for a quick test before the pattern
+_TITLE_CUE_WORDS: Final = (  # for a quick test before the pattern
+    "titled", "entitled", "headlined", "headline", *_TITLE_NOUNS.split("|"),
+)  # fmt: skip
+# Analysts' ratings, quoted as labels: moved the stock to "hold" from "buy"
+_RATINGS: Final = frozenset(
+    {"buy", "hold", "sell", "neutral", "overweight", "underweight", "outperform", "underperform",
+     "accumulate", "reduce", "equal-weight", "market perform", "strong buy"}
+)  # fmt: skip
 _TITLED: Final = ("titled", "entitled", "headlined", "headline")
 _SIGN_WORDS: Final = (" read", " reads", " reading", " saying")
 _SIGN_READS: Final = (" read", " reads", " reading")  # ("saying" is a cue verb as well)
@@ -867,6 +880,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return False
     if tail.removesuffix(":").endswith(_SIGN_WORDS):
         return False  # what a placard or a sign says ('one of them reading "Eastline = Lastline"')
+    if inner.lower() in _RATINGS:
+        return True  # an analyst's rating: cut the stock to "hold" from "buy"
     if (
         " " not in inner
         and tail.endswith(_LABEL_DETERMINERS)
@@ -1161,6 +1176,7 @@ _APPOSITIVE_START: Final = re.compile(
     r"(?:the|an?|who|whose|for|of|[A-Z][\w.-]*(?: [A-Z][\w.-]*)*['’]s|(?:[a-z][\w-]* ){1,3}(?:of|for|at|with)|\d{1,3},)\s"
 )
 _PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside"})
+_INNER_INITIALS: Final = re.compile(r" (?:[A-Z]\.){1,3} (?=[A-Z])")  # " R. " inside a run
 _COMMA_BEFORE_A_CAPITAL: Final = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
 _AFTER_A_SET_OFF_NAME: Final = (
@@ -1352,6 +1368,14 @@ def _introductions(
         if found is None:
             continue
         start = found.start()
+        initials = _INNER_INITIALS.search(text, start, end) if ". " in found.group(0) else None
+        if initials is not None and any(
+            word in _NOT_PERSON_WORDS or _is_title_word(word)
+            for word in text[start : initials.start()].split()
+        ):
+            # a title's phrase before a name that starts with initials: "Deputy Director of
+            # Public Instruction R. Shashikala said" is R. Shashikala, not a firm after "of"
+            start = initials.start() + 1
         # a run that ends a relative clause set off before the verb is its object, not the
         # subject: "The centre-back, who runs the Red Lion, said"
         clause = text.rfind(", wh", max(low, start - 100), start) if end in cue_ends else -1
@@ -1530,6 +1554,8 @@ def _unknown_people(
             # name written before it without one ("Ingrid Solheim-Baker holds a cello"); the
             # same surname recurs at cue after cue ("Lund said"): the full name is found once
             word, at = words[0], start + offset
+            if text.endswith(_DEFINITE, max(0, at - 4), at):
+                continue  # a team or a firm: "a bitter pill for the Wreckers, who led"
             searched, earlier = full_names.get(word, (0, None))
             if earlier is None and text.find(" " + word, searched, at) >= 0:
                 earlier = _full_name_before(text, word, at)
@@ -1592,8 +1618,10 @@ def _unknown_people(
         if not _may_be_unknown_person(kb, name):
             continue
         word_before = text[max(0, start - 14) : start].rsplit(None, 1)
-        if word_before and word_before[-1] in _THING_NOUNS:
-            continue  # the name of a thing: "a fiddler with the band Marée Haute, who said"
+        if word_before and (word_before[-1] in _THING_NOUNS or word_before[-1] in _DEFINITE_WORDS):
+            # the name of a thing: "a fiddler with the band Marée Haute, who said", "a win over
+            # the Whitsunday Wreckers" (no person's name follows "the")
+            continue
         if text.startswith(", ", start + len(name)) and _PLACE_APPOSITIVE.match(text, start + len(name)):
             continue  # a place: "mayor of Benifassar de la Serra, a hillside village of 212"
         person_id = f"person:{slug(name)}"
@@ -1658,6 +1686,8 @@ def _unknown_people(
     return refs + mentions, names
 
 
+_DEFINITE: Final = ("the ", "The ")
+_DEFINITE_WORDS: Final = frozenset({"the", "The"})
 # Nouns whose name may follow them, that are no person: "the band Marée Haute", "the ship Agia
 # Marina"
 _THING_NOUNS: Final = frozenset({
@@ -1816,7 +1846,7 @@ def build_refs(
     for match in _anchored_matches(_ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns):
         if not in_quote[match.start()]:
             noun = match.group(0).split()[-1].lower()
-            gender = "f" if noun in ("spokeswoman", "woman") else "m" if noun in ("spokesman", "man") else ""
+            gender = "f" if noun in _FEMALE_NOUNS else "m" if noun in _MALE_NOUNS else ""
             if noun.endswith("s") or noun == "people" or match.group(0).split()[0].lower() in _PLURAL:
                 gender = "p"  # a plural source is never "he" or "she"
             found.append(Ref(match.start(), match.end(), "anon", gender=gender))
@@ -2093,6 +2123,12 @@ def attribute(
         for s_start, s_end in sentences:
             clause = _clause_start(masked, s_start, s_end)  # (the same for all three rules)
             cues = _cues_in(state, clause, s_end)  # (the subject's and reported speech's)
+            if masked.startswith("As for ", s_start):
+                # "As for Pellizzari, he said …": the topic is whom the pronoun means
+                for ref in _refs_in(state, s_start, clause):
+                    if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
+                        state.push_focus(state.resolve_ref(ref))
+                        break
             subject, subject_ref = _subject(state, masked, clause, s_end, cues)
             possessor = _possessor(state, masked, s_start, clause, s_end)
             if possessor and possessor != subject:

@@ -272,20 +272,21 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout44.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout46.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
-# company set off by commas) and heldout25.yaml (0.940: a scare quote of an unnamed coach inside
-# a "when" clause; README.md). heldout32.yaml (0.947 until the kin rules of heldout43: an
-# obituary's subject, "she" after her daughter spoke) now meets them.
+# company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
+# scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
+# rules of heldout43: an obituary's subject, "she" after her daughter spoke) now meet them.
 # heldout22.yaml, heldout39.yaml and heldout40.yaml are kept held out (scored, never tuned to:
 # precision / recall 0.957 / 0.957, 0.932 / 0.932 and 0.938 / 0.952 on arrival; heldout40
-# came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, unread): their
-# floors only keep them from falling. heldout41.yaml to heldout44.yaml were written at once, by
-# four authors; heldout41 and heldout42 were read and mended once heldout43 and heldout44 had
-# been scored, and those two once heldout45.yaml and heldout46.yaml were committed (heldout44
-# finds 82 of its 83 quotations: a placard's short slogan, "We are not ATMs", is taken for a
-# title). heldout45 and heldout46 wait, unread, for the next pair, with floors at their arrival
-# figures.
+# came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, and heldout22 to
+# 0.986 / 0.986 with those of heldout45, both unread): their floors only keep them from falling.
+# heldout41.yaml to heldout44.yaml were written at once, by four authors; heldout41 and
+# heldout42 were read and mended once heldout43 and heldout44 had been scored, those two once
+# heldout45.yaml and heldout46.yaml were committed, and those two once heldout47.yaml and
+# heldout48.yaml were (heldout44 finds 82 of its 83 quotations: a placard's short slogan, "We
+# are not ATMs", is taken for a title). heldout47 and heldout48 wait, unread, for the next
+# pair, with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -309,10 +310,10 @@ HELD_OUT_FLOORS = {
     "heldout19.yaml": DEVELOPMENT,
     "heldout20.yaml": DEVELOPMENT,
     "heldout21.yaml": DEVELOPMENT,
-    "heldout22.yaml": Floor(1.0, 0.96, 0.97, 0.95),
+    "heldout22.yaml": Floor(1.0, 0.98, 0.98, 0.95),
     "heldout23.yaml": DEVELOPMENT,
     "heldout24.yaml": DEVELOPMENT,
-    "heldout25.yaml": Floor(1.0, 0.93, 0.90, 0.80),
+    "heldout25.yaml": DEVELOPMENT,
     "heldout26.yaml": DEVELOPMENT,
     "heldout27.yaml": DEVELOPMENT,
     "heldout28.yaml": DEVELOPMENT,
@@ -332,8 +333,10 @@ HELD_OUT_FLOORS = {
     "heldout42.yaml": DEVELOPMENT,
     "heldout43.yaml": DEVELOPMENT,
     "heldout44.yaml": Floor(0.98, 0.95, 0.90, 0.80),
-    "heldout45.yaml": Floor(1.0, 0.94, 0.98, 0.90),
-    "heldout46.yaml": Floor(1.0, 0.98, 0.98, 0.89),
+    "heldout45.yaml": DEVELOPMENT,
+    "heldout46.yaml": DEVELOPMENT,
+    "heldout47.yaml": Floor(1.0, 0.95, 0.96, 0.95),
+    "heldout48.yaml": Floor(1.0, 0.97, 0.94, 0.88),
 }
 
 

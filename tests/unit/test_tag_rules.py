@@ -1304,3 +1304,47 @@ def test_a_shared_surname_alone_is_not_the_relative_named_in_full() -> None:
         day="2025-04-01",
     )
     assert speakers(result) == ["Ana Ferreira", "Joaquim Ferreira"]
+
+
+def test_a_team_after_the_is_no_person_and_as_for_names_the_topic() -> None:
+    """ "a win over the Tully Sharks" and "a bitter night for the Sharks, who led" name a team,
+    not a person; "As for Okafor, he said …" makes Okafor the "he" and the next quote's speaker,
+    not the captain quoted before."""
+    result = tag(
+        "Veteran hooker Emeka Okafor kicked a late goal to give the Riverside Kites a win over the "
+        "Tully Sharks at a wet oval.",
+        "It was a bitter night for the Sharks, who led for most of the game.",
+        'Sharks captain Tom Ashdown said the decision was wrong. "We were robbed," Ashdown said.',
+        'As for Okafor, he said he had no plans to retire. "Ask me again in spring," he grinned.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Tom Ashdown", "Emeka Okafor"]
+    assert "person:tully-sharks" not in {entity.id for entity in result.entities}
+    assert ("Emeka Okafor", "he had") in reported(result)
+
+
+def test_an_unnamed_widow_and_what_her_statement_read() -> None:
+    """ "One Mission widow, who was not named in court, wrote that …" is an unnamed source, and
+    the quote her statement read after it is hers, not the prosecutor's named before."""
+    result = tag(
+        "Crown prosecutor Rachel Dumont had asked for three years.",
+        "One Mission widow, who was not named in court, wrote that she had lost her savings. "
+        '"I waited every morning for a truck that never came," her statement read.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == [""]
+
+
+def test_initials_after_a_title_phrase_ratings_and_a_book_after_her() -> None:
+    """ "Deputy Director of Public Instruction K. Lalitha said" is K. Lalitha, not a firm after
+    "of"; a rating moved to "hold" from "buy" and "Her book “…”" are no quotations."""
+    result = tag(
+        "Deputy Director of Public Instruction K. Lalitha said the pilot would run all year.",
+        '"Children learn by doing," she said.',
+        'Analyst Tomás Reyes moved his rating to "hold" from "buy".',
+        "Her book “Songs from the Harbour Wall”, published in 1981, is still in print.",
+        day="2025-04-01",
+    )
+    assert [(quote.text, quote.speaker) for quote in result.quotes] == [
+        ("Children learn by doing,", "K. Lalitha")
+    ]
