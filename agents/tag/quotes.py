@@ -30,7 +30,7 @@ Reported speech ("X said that …", "…, X said") is kept in a separate list.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -182,8 +182,11 @@ _ANON_NOUNS: Final = (
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
     r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?|"
-    r"victims?|relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?"
+    r"relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?"
 )
+# Before an unnamed source's noun phrase that says what someone is, not who speaks: "after
+# training as a teacher", "she was a nurse"
+_PREDICATE_WORDS: Final = (" as ", " was ", " is ", " became ", " becomes ", " remained ", " remains ")
 _FEMALE_NOUNS: Final = frozenset({"spokeswoman", "woman", "widow", "mother"})  # of unnamed sources
 _MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
@@ -275,6 +278,12 @@ _OCCUPATIONS: Final = (
     "tenant", "parent", "grandmother", "grandfather", "neighbour", "neighbor", "rider", "hiker",
     "centre-back", "center-back", "full-back", "fullback", "wing-back", "playmaker", "sprinter",
     "swimmer", "jockey", "batsman", "bowler", "wicketkeeper", "quarterback", "pitcher", "boxer",
+    "trucker", "courier", "gardener", "janitor", "porter", "lifeguard", "jeweller", "jeweler",
+    "cobbler", "blacksmith", "fishmonger", "florist", "optician", "dentist", "surveyor", "auctioneer",
+    "accountant", "solicitor", "barrister", "academic", "tutor", "trainer", "groundsman", "umpire",
+    "goalkeeper", "keeper", "hooker", "flanker", "halfback", "five-eighth", "fly-half", "scrum-half",
+    "runner", "cyclist", "rower", "climber", "skier", "golfer", "fisher", "crofter", "smallholder",
+    "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer",
 )  # fmt: skip
 # Kin, written before a name the same way: "Proud mum Losa Tui was in the stands"
 _KIN_NOUNS: Final = (
@@ -490,6 +499,7 @@ _SIGN_READS: Final = (" read", " reads", " reading")  # ("saying" is a cue verb 
 _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
+_NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
 _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
 # a nickname: known to the home supporters as "the Lighthouse"
 _KNOWN_AS: Final = re.compile(r"\bknown\b[^.;:!?]{0,40}\bas\s*$")
@@ -621,6 +631,8 @@ class Attribution:
     # person id -> every word that can describe them: their roles' and nationality's
     # (`KnowledgeBase.words_of`) and this article's descriptions of them
     vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
+    topic: str = ""  # an obituary's subject: the first person its first paragraph names
+    paragraph_starts: list[int] = field(default_factory=list)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -736,6 +748,12 @@ class Attribution:
             # text not saying, fits either pronoun)
             for person, person_gender in reversed(self.focus):
                 if person_gender in (gender, "") and person not in exclude:
+                    if (
+                        self.topic
+                        and person not in (self.topic, _ANONYMOUS)
+                        and self._topic_instead(person, ref)
+                    ):
+                        return self.topic
                     if not person_gender and person != _ANONYMOUS and self._cue_follows(ref):
                         self._learn_gender(person, gender)
                     return person
@@ -760,6 +778,20 @@ class Attribution:
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
+
+    def _topic_instead(self, person: str, ref: Ref) -> bool:
+        """Whether a "he" or "she" in an obituary is its subject rather than `person`, the one of
+        that gender in focus: when that person was last named before the paragraph before this
+        one ("In 2005 he received a national award" after a colleague spoke and a singer's
+        paragraph)."""
+        gender = "f" if self.text[ref.start].lower() == "s" else "m"
+        if self.gender_of(self.topic) != gender:
+            return False
+        paragraph = bisect_right(self.paragraph_starts, ref.start) - 1
+        since = self.paragraph_starts[max(0, paragraph - 1)]
+        positions = self.seen.get(person, [])
+        at = bisect_left(positions, ref.start)
+        return at == 0 or positions[at - 1] < since
 
     def _cue_follows(self, ref: Ref) -> bool:
         """Whether a speech verb follows a reference ("he said", "she also told"): a pronoun
@@ -866,6 +898,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
+    if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
+        return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
     if tail.endswith(" as") and len(inner.split()) <= 4 and not inner.islower() and _KNOWN_AS.search(before):
         return True
     # (no character but "d" and "D" is "d" to the case-insensitive pattern)
@@ -1668,15 +1702,7 @@ def _unknown_people(
         for surname, people in sharing.items()
         if len(people) > 1
     }
-    # those of them introduced as someone's kin ("His daughter, Rosângela dos Santos, said")
-    relatives = {
-        person
-        for people in sharing.values()
-        if len(people) > 1
-        for person, at, _gender in people
-        if _KIN_BEFORE.search(text, max(0, at - 40), at)
-    }
-    mentions = _surname_mentions(text, in_quote, surnames, refs, shared, relatives)
+    mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
         person_id = ref.ids[0]
         if person_id not in genders:
@@ -1724,13 +1750,12 @@ def _surname_mentions(
     surnames: dict[str, tuple[str, int]],
     taken: list[Ref],
     shared: dict[str, list[tuple[str, str, str]]] | None = None,
-    relatives: set[str] | None = None,
 ) -> list[Ref]:
     """References to people by their surname alone (surname -> (person id, where named in
     full)): each mention after the full name, outside quotations, as a word of its own, where
     no reference in `taken` is. A surname that several people share (`shared`: surname ->
     (person id, title, gender) of each) is the one its title says ("Prof Moss", "Mrs Hughes"),
-    else the one of them named last who was not introduced as someone's kin (`relatives`)."""
+    else the one of them named last."""
     found: list[Ref] = []
     covered: bytearray | None = None  # 1 where a reference is (made at the first mention)
     for surname, (person_id, introduced) in surnames.items():
@@ -1744,20 +1769,16 @@ def _surname_mentions(
                     for ref in taken:
                         covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
                 if not covered[at]:
-                    who = person_id if people is None else _one_of(people, text, at, taken + found, relatives)
+                    who = person_id if people is None else _one_of(people, text, at, taken + found)
                     found.append(Ref(at, end, "person", (who,)))
                     covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
     return found
 
 
-def _one_of(
-    people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref], relatives: set[str] | None = None
-) -> str:
+def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref]) -> str:
     """Which of the people who share a surname a mention at `at` is: the one with the title
-    written before it, or the gender its courtesy title tells, else the one named last. Copy
-    names someone's kin in full and keeps the surname alone for the person the story is about:
-    an obituary's "dos Santos replied" after "His daughter, Rosângela dos Santos, said"."""
+    written before it, or the gender its courtesy title tells, else the one named last."""
     title = _title_before(text, at)
     if title:
         fitting = [person for person, their_title, _gender in people if their_title == title]
@@ -1767,9 +1788,6 @@ def _one_of(
         if len(fitting) == 1:
             return fitting[0]
     ids = {person for person, _title, _gender in people}
-    if relatives and ids - relatives and ids & relatives:
-        ids -= relatives
-        people = [bearer for bearer in people if bearer[0] in ids]
     named = [
         (ref.start, ref.ids[0])
         for ref in refs
@@ -1844,7 +1862,9 @@ def build_refs(
             found.append(Ref(_after_a_sentence_end(text, start, match.end()), match.end(), "rolephrase"))
     nouns = sorted(set(words.nouns))
     for match in _anchored_matches(_ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns):
-        if not in_quote[match.start()]:
+        if not in_quote[match.start()] and not text.endswith(
+            _PREDICATE_WORDS, max(0, match.start() - 8), match.start()
+        ):
             noun = match.group(0).split()[-1].lower()
             gender = "f" if noun in _FEMALE_NOUNS else "m" if noun in _MALE_NOUNS else ""
             if noun.endswith("s") or noun == "people" or match.group(0).split()[0].lower() in _PLURAL:
@@ -2078,6 +2098,10 @@ def attribute(
     state.quoted_people = sorted(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
     )
+    state.paragraph_starts = [start for start, _para in paragraphs]
+    if paragraphs and _DIED.search(paragraphs[0][1]):  # an obituary: whom its pronouns mostly mean
+        lead_end = paragraphs[0][0] + len(paragraphs[0][1])
+        state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < lead_end), "")
     # who the article introduces, and how: names first, then roles resolved by the KB alone
     for ref in refs:
         if ref.kind == "person":
@@ -2194,6 +2218,12 @@ def attribute(
     return quotes, reported, {k: v for k, v in resolved.items() if v}, unknown
 
 
+# An obituary's first paragraph: "has died at his home", "who has died aged 87", "died on Monday"
+_DIED: Final = re.compile(
+    r"\b(?:has|have|who) died\b|\bdied (?:on|at|in|aged|peacefully|suddenly|after|last)\b|\bdies (?:at|aged)\b"
+)
+
+
 def _between(spans: list[Span], length: int, margin: int) -> list[tuple[int, int]]:
     """The stretches of text outside the spans, each span widened by `margin` (1: its marks).
 
@@ -2279,7 +2309,16 @@ def _introduced_as(state: Attribution, phrase: str, before: int) -> str:
     """The person an earlier "<phrase>, Name," introduced ("His daughter, Renée
     Thibodeaux-Wells, said"), the phrase's first letter in either case; '' if none."""
     text = state.text
-    for variant in (phrase, phrase[:1].swapcase() + phrase[1:]):
+    head, _space, noun = phrase.partition(" ")
+    variants = [phrase, phrase[:1].swapcase() + phrase[1:]]
+    if head.lower() in ("his", "her", "their"):  # "their daughter, Catriona Sinclair" for "Her daughter"
+        variants += [
+            f"{determiner} {noun}"
+            for other in ("his", "her", "their")
+            if other != head.lower()
+            for determiner in (other, other.capitalize())
+        ]
+    for variant in variants:
         at = text.rfind(variant + ", ", 0, before)
         if at < 0:
             continue
