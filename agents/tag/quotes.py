@@ -398,7 +398,7 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
                             )
                             # after a description that opens the sentence: "Hat-trick hero Callum
                             # Duffy was the toast of Kilbride", "Local farmer Jane Ellis"
-                            or _LEAD_DESCRIPTION.search(text, max(0, start - 40), start) is not None
+                            or _after_a_lead_description(text, start)
                         )
                     )
                 )
@@ -421,7 +421,24 @@ def words_found(text: str, hits: list[tuple[int, int, tuple[str, bool, bool, int
 # replacement first five-eighth "
 _SET_OFF_DESCRIPTION: Final = re.compile(r", (?:[a-z][\w'’-]* ){1,4}$")
 # a capitalised word and one to three lower-case words that open a sentence, before a name
-_LEAD_DESCRIPTION: Final = re.compile(r"(?:^|\n|[.!?] )[A-Z][\w'’-]*(?: [a-z][\w'’-]*){1,3} $")
+_LEAD_DESCRIPTION: Final = re.compile(r"[A-Z][\w'’-]*(?: [a-z][\w'’-]*){1,3} ")
+
+
+def _after_a_lead_description(text: str, at: int) -> bool:
+    """Whether the words before `at` are a description that opens the sentence ("Hat-trick hero
+    " before "Callum Duffy"): matched from the sentence's start, found with str methods."""
+    low = max(0, at - 40)
+    stop = max(text.rfind(". ", low, at), text.rfind("! ", low, at), text.rfind("? ", low, at))
+    line = text.rfind("\n", low, at)
+    if stop >= 0 and stop >= line:
+        opens = stop + 2
+    elif line >= 0:
+        opens = line + 1
+    elif low == 0:
+        opens = 0
+    else:
+        return False  # (no sentence starts within reach)
+    return _LEAD_DESCRIPTION.fullmatch(text, opens, at) is not None
 
 
 def _after_a_leading_clause(text: str, at: int) -> bool:
@@ -2099,7 +2116,8 @@ def attribute(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
     )
     state.paragraph_starts = [start for start, _para in paragraphs]
-    if paragraphs and _DIED.search(paragraphs[0][1]):  # an obituary: whom its pronouns mostly mean
+    lead = paragraphs[0][1] if paragraphs else ""
+    if ("died" in lead or "dies " in lead) and _DIED.search(lead):  # an obituary: whom its pronouns mean
         lead_end = paragraphs[0][0] + len(paragraphs[0][1])
         state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < lead_end), "")
     # who the article introduces, and how: names first, then roles resolved by the KB alone
