@@ -983,9 +983,10 @@ def find_boundaries(text: str) -> list[tuple[int, int]]:
 
 
 _ABBREVIATION: Final = re.compile(
-    r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Sen|Rep|Prof|Capt|Sgt|Adm|Maj|[A-Z])$"
+    r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Sen|Rep|Prof|Capt|Sgt|Adm|Maj|Cpl|Supt|Insp|Det|Cllr|"
+    r"Rev|Fr|Hon|[A-Z])$"
 )
-_ABBREVIATION_LAST: Final = frozenset("rstnlovpfmj\n")  # the last letters of its lower-case endings
+_ABBREVIATION_LAST: Final = frozenset("rstnlovpfmjc\n")  # the last letters of its lower-case endings
 
 
 # a short attribution after a quotation: "Kruger asked.", "asked Pieter Kruger of the Herald."
@@ -1190,7 +1191,31 @@ _PARTICLE_PATTERN: Final = "|".join(p if p.endswith("-") else p + " " for p in _
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
 _SHORT_TITLES: Final = frozenset(
-    {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj"}
+    {
+        "Mr",
+        "Ms",
+        "Mrs",
+        "Dr",
+        "Prof",
+        "Gov",
+        "Sen",
+        "Rep",
+        "Gen",
+        "Lt",
+        "Col",
+        "Sgt",
+        "Capt",
+        "Adm",
+        "Maj",
+        "Cpl",
+        "Supt",
+        "Insp",
+        "Det",
+        "Cllr",
+        "Rev",
+        "Fr",
+        "Hon",
+    }
 )
 _SHORT_TITLE: Final = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
 # Initials in a name: "Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan"
@@ -2171,10 +2196,12 @@ def attribute(
                     if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
                         state.push_focus(state.resolve_ref(ref))
                         break
-            subject, subject_ref = _subject(state, masked, clause, s_end, cues)
+            # "Sunak's predecessor, Liz Truss, ...": Sunak is salient, and before the subject is
+            # found: "Chepkoech's prize is the biggest she has won" is hers
             possessor = _possessor(state, masked, s_start, clause, s_end)
-            if possessor and possessor != subject:
-                state.push_focus(possessor)  # "Sunak's predecessor, Liz Truss, ...": Sunak is salient
+            if possessor:
+                state.push_focus(possessor)
+            subject, subject_ref = _subject(state, masked, clause, s_end, cues)
             state.push_focus(subject, subject_ref)
             if not subject:  # "Heorhiy Tykhyi dismissed the offer.": the sentence's subject
                 state.push_focus(_first_person(state, clause, s_end))

@@ -1372,3 +1372,25 @@ def test_an_obituary_pronoun_far_from_anyone_else_is_its_subject() -> None:
         "Kofi Mensah-Ansah",
     )
     assert "the Golden Horn" not in {quote.text for quote in result.quotes}
+
+
+def test_a_rank_with_a_full_stop_a_possessor_before_the_subject_and_a_name_after_of() -> None:
+    """ "said Cpl. Mark Dueck of the RCMP" is no sentence break; in "Wanjala's prize is the
+    biggest she has won" the "she" is Wanjala, not the woman quoted before; "clear of Beatrice
+    Wairimu" is a person for the later "Wairimu, who won bronze"."""
+    result = tag(
+        '"Stay off the roads," said Cpl. Mark Dueck of the RCMP\'s traffic services.',
+        "Seventeen-year-old Grace Wanjala won in 33:41, four seconds clear of Beatrice Wairimu.",
+        'Race director Agnes Chelagat said the crowd was a record. "We had to close the gates," '
+        "Chelagat said.",
+        'Wairimu, who won bronze two years ago, was gracious. "She was the strongest," she said.',
+        "Wanjala's prize is the biggest she has won. Asked what she would buy, she did not hesitate. "
+        '"Shoes for my sisters," she said.',
+        day="2025-04-01",
+    )
+    assert speakers(result) == [
+        "Mark Dueck",
+        "Agnes Chelagat",
+        "Beatrice Wairimu",
+        "Grace Wanjala",
+    ]
