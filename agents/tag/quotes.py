@@ -22,8 +22,9 @@ Attribution rules, tried in order (docs/tag.md explains them with examples):
 The referring expression may be a name, a role ("the Pentagon chief", "the Italian"), a
 pronoun or an unnamed source ("one diplomat"). A role is resolved first to a person the
 article itself introduced with matching words, then by the knowledge base on the article's
-date; a pronoun to the most recent subject or speaker of the same gender; an unnamed source
-leaves the quotation without a speaker. Names inside any quotation are never a speaker.
+date; a pronoun to the most recent subject or speaker of the same gender (in an obituary, to
+the person who died when that one was last named before the paragraph before); an unnamed
+source leaves the quotation without a speaker. Names inside any quotation are never a speaker.
 Reported speech ("X said that …", "…, X said") is kept in a separate list.
 """
 
@@ -1191,32 +1192,9 @@ _PARTICLE_PATTERN: Final = "|".join(p if p.endswith("-") else p + " " for p in _
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
 _SHORT_TITLES: Final = frozenset(
-    {
-        "Mr",
-        "Ms",
-        "Mrs",
-        "Dr",
-        "Prof",
-        "Gov",
-        "Sen",
-        "Rep",
-        "Gen",
-        "Lt",
-        "Col",
-        "Sgt",
-        "Capt",
-        "Adm",
-        "Maj",
-        "Cpl",
-        "Supt",
-        "Insp",
-        "Det",
-        "Cllr",
-        "Rev",
-        "Fr",
-        "Hon",
-    }
-)
+    {"Mr", "Ms", "Mrs", "Dr", "Prof", "Gov", "Sen", "Rep", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj",
+     "Cpl", "Supt", "Insp", "Det", "Cllr", "Rev", "Fr", "Hon"}
+)  # fmt: skip
 _SHORT_TITLE: Final = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
 # Initials in a name: "Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan"
 _INITIALS: Final = r"(?:[A-Z]\.){1,3}"
@@ -2352,11 +2330,12 @@ _POSSESSIVE_DETERMINER_NOUN: Final = re.compile(
 
 def _introduced_as(state: Attribution, phrase: str, before: int) -> str:
     """The person an earlier "<phrase>, Name," introduced ("His daughter, Renée
-    Thibodeaux-Wells, said"), the phrase's first letter in either case; '' if none."""
+    Thibodeaux-Wells, said"), the phrase's first letter in either case, and its possessive any
+    of his, her and their ("their daughter, Catriona Sinclair" for "Her daughter"); '' if none."""
     text = state.text
     head, _space, noun = phrase.partition(" ")
     variants = [phrase, phrase[:1].swapcase() + phrase[1:]]
-    if head.lower() in ("his", "her", "their"):  # "their daughter, Catriona Sinclair" for "Her daughter"
+    if head.lower() in ("his", "her", "their"):
         variants += [
             f"{determiner} {noun}"
             for other in ("his", "her", "their")
