@@ -240,6 +240,7 @@ _TITLE_ANCHORS: Final = frozenset(
         "Justice", "Member", "Councilmember", "Assemblymember", "Magistrate", "Advocate",
         "Agent", "Garda", "Trustee", "Corporator", "Alderman", "Alderwoman", "Selectman",
         "Selectwoman", "Supervisor", "Treasurer", "Coroner", "Trooper", "Officer", "Warden", "Sarpanch",
+        "Cathaoirleach",
     }
 )  # fmt: skip
 # Courtesy and short titles, which a name follows and goes with: "Dr. Pieter Smit", "Mr Lund"
@@ -284,7 +285,8 @@ _OCCUPATIONS: Final = (
     "accountant", "solicitor", "barrister", "academic", "tutor", "trainer", "groundsman", "umpire",
     "goalkeeper", "keeper", "hooker", "flanker", "halfback", "five-eighth", "fly-half", "scrum-half",
     "runner", "cyclist", "rower", "climber", "skier", "golfer", "fisher", "crofter", "smallholder",
-    "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer",
+    "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
+    "tactician",
 )  # fmt: skip
 # Kin, written before a name the same way: "Proud mum Losa Tui was in the stands"
 _KIN_NOUNS: Final = (
@@ -1053,7 +1055,7 @@ _TITLE_WORD: Final = re.compile(
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
     r"member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
     r"garda|trustee|corporator|alderwoman|selectman|selectwoman|supervisor|treasurer|coroner|trooper|"
-    r"warden|sarpanch|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
+    r"warden|sarpanch|cathaoirleach|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
 )
 _ROLE_HEAD_WORDS: Final = tuple(
@@ -1964,6 +1966,13 @@ def build_refs(
                 text.find(" by ", max(0, np_start - 40), np_start) >= 0
                 and _BY_DESCRIBED.search(text, max(0, np_start - 40), np_start) is not None
             )
+            or (
+                # the second of two after a preposition: "the daughter of a ploughman and a mill
+                # worker, she was given"
+                bool(before)
+                and before[-1] in ("and", "or")
+                and _COORDINATED.search(text, max(0, np_start - 40), np_start) is not None
+            )
         )
     for previous, ref in pairwise(chosen):
         # a name in apposition inside a phrase with "for" or "of" is in it too: "A spokesman for
@@ -1983,6 +1992,9 @@ def build_refs(
 
 
 _START: Final = attrgetter("start")
+_COORDINATED: Final = re.compile(
+    r"\b(?:of|for|with|by|from|to|at|on|in)\s+(?:[\w'’-]+\s+){1,3}(?:and|or)\s+$"
+)
 
 
 def _after_a_sentence_end(text: str, start: int, end: int) -> int:

@@ -272,7 +272,7 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout50.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout52.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
@@ -281,11 +281,11 @@ class Floor(NamedTuple):
 # precision / recall 0.957 / 0.957, 0.932 / 0.932 and 0.938 / 0.952 on arrival; heldout40
 # came to 0.984 / 1.000 with the rules mended for heldout37 and heldout38, and heldout22 to
 # 0.986 / 0.986 with those of heldout45, both unread): their floors only keep them from falling.
-# heldout41.yaml to heldout52.yaml came four at once and then in pairs, each read and mended
+# heldout41.yaml to heldout54.yaml came four at once and then in pairs, each read and mended
 # once the next were committed (README.md; heldout44 finds 82 of its 83 quotations: a placard's
 # short slogan, "We are not ATMs", is taken for a title). heldout49.yaml's figures, before its
 # text was read, showed two rules of heldout43's and heldout45's rounds doing harm on unseen
-# copy, and both were withdrawn. heldout51.yaml and heldout52.yaml wait, unread, for the next
+# copy, and both were withdrawn. heldout53.yaml and heldout54.yaml wait, unread, for the next
 # pair, with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -339,8 +339,10 @@ HELD_OUT_FLOORS = {
     "heldout48.yaml": DEVELOPMENT,
     "heldout49.yaml": DEVELOPMENT,
     "heldout50.yaml": DEVELOPMENT,
-    "heldout51.yaml": Floor(1.0, 0.95, 0.93, 0.90),
-    "heldout52.yaml": Floor(1.0, 0.95, 0.90, 0.95),
+    "heldout51.yaml": DEVELOPMENT,
+    "heldout52.yaml": DEVELOPMENT,
+    "heldout53.yaml": Floor(0.98, 0.92, 0.89, 0.95),
+    "heldout54.yaml": Floor(0.98, 0.99, 0.97, 0.96),
 }
 
 

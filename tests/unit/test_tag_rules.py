@@ -1394,3 +1394,19 @@ def test_a_rank_with_a_full_stop_a_possessor_before_the_subject_and_a_name_after
         "Beatrice Wairimu",
         "Grace Wanjala",
     ]
+
+
+def test_an_irish_chair_a_coach_called_mentor_and_a_source_after_of_and() -> None:
+    """ "Cathaoirleach Nuala Keane" is Nuala Keane; "Valley mentor Steve Kostas was gracious" is
+    the "he" that follows; in "the daughter of a ploughman and a mill worker, she was given" the
+    mill worker is no subject for the later "she"."""
+    result = tag(
+        'Cathaoirleach Nuala Keane said the scheme was fair. "Every cent stays here," Keane said.',
+        'Captain Ray Tuilagi said the side had let the town down. "That is on us," the skipper said.',
+        'Valley mentor Steve Kostas was gracious in victory. "They will bounce back," he said.',
+        "Elspeth Grant, who has died aged 88, taught the fiddle in Angus.",
+        "Born in Kirriemuir in 1936, the daughter of a ploughman and a mill worker, she was given "
+        'her first fiddle at seven. She later said it was "held together with glue and hope".',
+        day="2025-04-01",
+    )
+    assert speakers(result) == ["Nuala Keane", "Ray Tuilagi", "Steve Kostas", "Elspeth Grant"]
