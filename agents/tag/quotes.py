@@ -288,11 +288,22 @@ _OCCUPATIONS: Final = (
     "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
     "tactician",
 )  # fmt: skip
-# Kin, written before a name the same way: "Proud mum Losa Tui was in the stands"
-_KIN_NOUNS: Final = (
-    "mum", "mom", "mother", "dad", "father", "daughter", "son", "wife", "husband", "widow", "widower",
-    "grandson", "granddaughter",
-)  # fmt: skip
+# Kin by gender: before a name ("Proud mum Losa Tui"), before an introduction ("his daughter,
+# Sneha Patil,"), and as a sentence's unnamed subject ("Her son, who asked not to be named,")
+_FEMALE_KIN: Final = (
+    "daughter",
+    "wife",
+    "mother",
+    "mum",
+    "mom",
+    "sister",
+    "widow",
+    "grandmother",
+    "granddaughter",
+)
+_MALE_KIN: Final = ("son", "husband", "father", "dad", "brother", "widower", "grandfather", "grandson")
+# (but "Sister" and "Brother" before a name are religious titles)
+_KIN_NOUNS: Final = tuple(word for word in (*_FEMALE_KIN, *_MALE_KIN) if word not in ("sister", "brother"))
 _OCCUPATION_ANCHORS: Final = frozenset(
     {*_OCCUPATIONS, *_KIN_NOUNS, *(word[:1].upper() + word[1:] for word in (*_OCCUPATIONS, *_KIN_NOUNS))}
 )
@@ -514,8 +525,8 @@ _RATINGS: Final = frozenset(
      "accumulate", "reduce", "equal-weight", "market perform", "strong buy"}
 )  # fmt: skip
 _TITLED: Final = ("titled", "entitled", "headlined", "headline")
-_SIGN_WORDS: Final = (" read", " reads", " reading", " saying")
-_SIGN_READS: Final = (" read", " reads", " reading")  # ("saying" is a cue verb as well)
+_SIGN_READS: Final = (" read", " reads", " reading")
+_SIGN_WORDS: Final = (*_SIGN_READS, " saying")  # ("saying" is a cue verb as well)
 _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
@@ -771,7 +782,7 @@ class Attribution:
                     if (
                         self.topic
                         and person not in (self.topic, _ANONYMOUS)
-                        and self._topic_instead(person, ref)
+                        and self._topic_instead(person, ref, gender)
                     ):
                         return self.topic
                     if not person_gender and person != _ANONYMOUS and self._cue_follows(ref):
@@ -799,12 +810,11 @@ class Attribution:
                 return person
             words = words[1:]
 
-    def _topic_instead(self, person: str, ref: Ref) -> bool:
+    def _topic_instead(self, person: str, ref: Ref, gender: str) -> bool:
         """Whether a "he" or "she" in an obituary is its subject rather than `person`, the one of
         that gender in focus: when that person was last named before the paragraph before this
         one ("In 2005 he received a national award" after a colleague spoke and a singer's
         paragraph)."""
-        gender = "f" if self.text[ref.start].lower() == "s" else "m"
         if self.gender_of(self.topic) != gender:
             return False
         paragraph = bisect_right(self.paragraph_starts, ref.start) - 1
@@ -1279,8 +1289,8 @@ _GENDER_AFTER: Final = re.compile(
 
 
 _KIN_BEFORE: Final = re.compile(
-    r"\b(?:(?P<f>daughter|wife|mother|mum|mom|sister|widow|grandmother|granddaughter|niece|aunt|girlfriend)"
-    r"|(?P<m>son|husband|father|dad|brother|widower|grandfather|grandson|nephew|uncle|boyfriend)),? $"
+    rf"\b(?:(?P<f>{'|'.join(_FEMALE_KIN)}|niece|aunt|girlfriend)"
+    rf"|(?P<m>{'|'.join(_MALE_KIN)}|nephew|uncle|boyfriend)),? $"
 )
 
 
@@ -2653,8 +2663,7 @@ def _subject(
 _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
 _KIN_SUBJECT: Final = re.compile(
     r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
-    r"(?:(?P<f>daughter|wife|mother|mum|mom|sister|widow|grandmother|granddaughter)"
-    r"|(?P<m>son|husband|father|dad|brother|widower|grandfather|grandson)|partner)\b(?![’'-]|,? [A-Z])"
+    rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner)\b(?![’'-]|,? [A-Z])"
 )
 
 
