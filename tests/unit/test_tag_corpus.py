@@ -285,8 +285,8 @@ class Floor(NamedTuple):
 # once the next were committed (README.md; heldout44 finds 82 of its 83 quotations: a placard's
 # short slogan, "We are not ATMs", is taken for a title). heldout49.yaml's figures, before its
 # text was read, showed two rules of heldout43's and heldout45's rounds doing harm on unseen
-# copy, and both were withdrawn. heldout53.yaml and heldout54.yaml wait, unread, for the next
-# pair, with floors at their arrival figures.
+# copy, and both were withdrawn. heldout53.yaml to heldout58.yaml wait, unread, with floors at
+# their arrival figures (heldout55.yaml to heldout58.yaml came four at once, a day later).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -343,6 +343,10 @@ HELD_OUT_FLOORS = {
     "heldout52.yaml": DEVELOPMENT,
     "heldout53.yaml": Floor(0.98, 0.92, 0.89, 0.95),
     "heldout54.yaml": Floor(0.98, 0.99, 0.97, 0.96),
+    "heldout55.yaml": Floor(1.0, 0.95, 0.96, 0.96),
+    "heldout56.yaml": Floor(1.0, 0.94, 0.91, 1.0),
+    "heldout57.yaml": Floor(1.0, 0.98, 0.97, 1.0),
+    "heldout58.yaml": Floor(1.0, 0.98, 0.91, 0.88),
 }
 
 
