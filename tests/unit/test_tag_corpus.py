@@ -285,8 +285,9 @@ class Floor(NamedTuple):
 # once the next were committed (README.md; heldout44 finds 82 of its 83 quotations: a placard's
 # short slogan, "We are not ATMs", is taken for a title). heldout49.yaml's figures, before its
 # text was read, showed two rules of heldout43's and heldout45's rounds doing harm on unseen
-# copy, and both were withdrawn. heldout53.yaml to heldout58.yaml wait, unread, with floors at
-# their arrival figures (heldout55.yaml to heldout58.yaml came four at once, a day later).
+# copy, and both were withdrawn. heldout53.yaml to heldout60.yaml wait, unread, with floors at
+# their arrival figures (heldout55.yaml to heldout58.yaml came four at once, a day later, and
+# heldout59.yaml and heldout60.yaml after them).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -347,6 +348,8 @@ HELD_OUT_FLOORS = {
     "heldout56.yaml": Floor(1.0, 0.94, 0.91, 1.0),
     "heldout57.yaml": Floor(1.0, 0.98, 0.97, 1.0),
     "heldout58.yaml": Floor(1.0, 0.98, 0.91, 0.88),
+    "heldout59.yaml": Floor(1.0, 0.96, 0.95, 0.9),
+    "heldout60.yaml": Floor(1.0, 1.0, 0.97, 1.0),
 }
 
 
