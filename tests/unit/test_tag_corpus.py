@@ -285,9 +285,9 @@ class Floor(NamedTuple):
 # once the next were committed (README.md; heldout44 finds 82 of its 83 quotations: a placard's
 # short slogan, "We are not ATMs", is taken for a title). heldout49.yaml's figures, before its
 # text was read, showed two rules of heldout43's and heldout45's rounds doing harm on unseen
-# copy, and both were withdrawn. heldout53.yaml to heldout60.yaml wait, unread, with floors at
+# copy, and both were withdrawn. heldout53.yaml to heldout62.yaml wait, unread, with floors at
 # their arrival figures (heldout55.yaml to heldout58.yaml came four at once, a day later, and
-# heldout59.yaml and heldout60.yaml after them).
+# heldout59.yaml to heldout62.yaml in pairs after them).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -350,6 +350,8 @@ HELD_OUT_FLOORS = {
     "heldout58.yaml": Floor(1.0, 0.98, 0.91, 0.88),
     "heldout59.yaml": Floor(1.0, 0.96, 0.95, 0.9),
     "heldout60.yaml": Floor(1.0, 1.0, 0.97, 1.0),
+    "heldout61.yaml": Floor(1.0, 0.98, 1.0, 0.9),
+    "heldout62.yaml": Floor(1.0, 0.97, 0.93, 1.0),
 }
 
 
