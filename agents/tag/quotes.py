@@ -49,7 +49,7 @@ CUE_VERBS: Final = (
     "said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|pointed out|points out|"
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
-    "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|"
+    "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|revealed|"
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
     "arguing|claiming|noting|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
@@ -83,7 +83,8 @@ def _trie_pattern(words: list[str]) -> str:
 
 
 _CUE_TRIE: Final = _trie_pattern(CUE_VERBS.split("|"))
-_CUE_RE: Final = re.compile(rf"\b(?:{_CUE_TRIE})\b")  # what `find_cues` finds, as a pattern
+# what `find_cues` finds, as a pattern ("continued to deny wrongdoing" is no speech)
+_CUE_RE: Final = re.compile(rf"\b(?:{_CUE_TRIE})\b(?!(?<=continued) to )")
 
 
 class Cue(NamedTuple):
@@ -193,7 +194,8 @@ _MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
-    rf"(?:[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
+    # (no verb inside it: "for half a century was the man fishermen called")
+    rf"(?:(?!(?:was|were|is|are|had|has)\s)[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
 )
 _ANON_PLURAL_START: Final = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
@@ -286,7 +288,8 @@ _OCCUPATIONS: Final = (
     "goalkeeper", "keeper", "hooker", "flanker", "halfback", "five-eighth", "fly-half", "scrum-half",
     "runner", "cyclist", "rower", "climber", "skier", "golfer", "fisher", "crofter", "smallholder",
     "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
-    "tactician",
+    "tactician", "boatman", "ferryman", "postman", "postwoman", "boatbuilder", "stonemason",
+    "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman",
 )  # fmt: skip
 # Kin by gender: before a name ("Proud mum Losa Tui"), before an introduction ("his daughter,
 # Sneha Patil,"), and as a sentence's unnamed subject ("Her son, who asked not to be named,")
@@ -494,6 +497,8 @@ def find_cues(
             after = text[end]
             if after.isalnum() or after == "_":
                 continue
+            if after == " " and verb == "continued" and text.startswith(" to ", end, high):
+                continue
         cues.append(_new_tuple(Cue, (start, end, verb)))  # (Cue(...) without a Python call)
         taken = end
     return cues
@@ -526,14 +531,16 @@ _RATINGS: Final = frozenset(
 )  # fmt: skip
 _TITLED: Final = ("titled", "entitled", "headlined", "headline")
 _SIGN_READS: Final = (" read", " reads", " reading")
-_SIGN_WORDS: Final = (*_SIGN_READS, " saying")  # ("saying" is a cue verb as well)
+_CHANTS: Final = (" chanting", " chanted", " chant", " chants")  # a crowd's: 'chanting "Fora, Valdir"'
+_UNSPOKEN: Final = (*_SIGN_READS, *_CHANTS)  # what a sign reads or a crowd chants: no one's words
+_SIGN_WORDS: Final = (*_UNSPOKEN, " saying")  # ("saying" is a cue verb as well)
 _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
 _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
-# a nickname: known to the home supporters as "the Lighthouse"
-_KNOWN_AS: Final = re.compile(r"\bknown\b[^.;:!?]{0,40}\bas\s*$")
+# a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
+_KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,40}\bas\s*$")
 
 
 def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
@@ -814,10 +821,13 @@ class Attribution:
         """Whether a "he" or "she" in an obituary is its subject rather than `person`, the one of
         that gender in focus: when that person was last named before the paragraph before this
         one ("In 2005 he received a national award" after a colleague spoke and a singer's
-        paragraph)."""
+        paragraph), or when a dated phrase opens the paragraph before the pronoun ("In 2004
+        he was appointed MBE" right after an apprentice spoke: the life, not the apprentice)."""
         if self.gender_of(self.topic) != gender:
             return False
         paragraph = bisect_right(self.paragraph_starts, ref.start) - 1
+        if _DATED_OPENING.match(self.text, self.paragraph_starts[paragraph], ref.start):
+            return True
         since = self.paragraph_starts[max(0, paragraph - 1)]
         positions = self.seen.get(person, [])
         at = bisect_left(positions, ref.start)
@@ -942,8 +952,10 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True  # scare quotes: the so-called "experts"
     if inner[-1:] in ",.!?;:" or not span.closed:
         return False
-    if tail.removesuffix(":").endswith(_SIGN_WORDS):
-        return False  # what a placard or a sign says ('one of them reading "Eastline = Lastline"')
+    if tail.endswith(":") or tail.endswith(_SIGN_WORDS):
+        # what a placard or a sign says ('one of them reading "Eastline = Lastline"'), or
+        # anything after a colon ('a banner summed up the afternoon: "Plasterers 1 Professionals 0"')
+        return False
     if inner.lower() in _RATINGS:
         return True  # an analyst's rating: cut the stock to "hold" from "buy"
     if (
@@ -1221,7 +1233,7 @@ _NAME_BEFORE: Final = re.compile(rf"{_NAME_WORD}{_MORE_NAME_WORDS}{{1,4}}$")
 # initials that start a name ("P.K. Abdul Rasheed", "K. Sivan"), matched back from the name's
 # first word: tried only where ". " comes before it (a pattern that allowed them at the start
 # of `_NAME_BEFORE` doubled its cost)
-_INITIALS_BEFORE: Final = re.compile(rf"(?<![\w.]){_INITIALS} $")
+_INITIALS_BEFORE: Final = re.compile(rf"(?<![\w.])(?:[A-Z]\. ){{0,2}}{_INITIALS} $")  # ("T. S. ")
 _SHORT_TITLE_BEFORE: Final = re.compile(rf"\b{_SHORT_TITLE}{_NAME_WORD}$")  # "Mr. Delgado": one word will do
 # A name after a cue verb that follows a quotation: '"…," said Mayor Carlos Ibáñez of Antofagasta'
 _NAME_AFTER: Final = re.compile(rf"(?:{_SHORT_TITLE})?{_FIRST_NAME_WORD}{_MORE_NAME_WORDS}{{0,5}}")
@@ -1452,7 +1464,7 @@ def _introductions(
         ):
             continue
         if text[start - 2 : start] == ". ":  # "Dr. Priya Raman": the title before the name
-            initials = _INITIALS_BEFORE.search(text, max(low, start - 8), start)
+            initials = _INITIALS_BEFORE.search(text, max(low, start - 12), start)
             if initials is not None:
                 start = initials.start()  # "P.K. Abdul Rasheed", "K. Sivan"
             else:
@@ -1496,8 +1508,14 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         # "Seventeen-year-old Lucía Moreno"
         or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith(("ist", "-year-old"))))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
+        or (len(words) > 2 and "-of-" in words[0])  # "Dad-of-two Kevin Lachance": no name has it
         # the end of a title's phrase: "Deputy Minister for Infrastructure Péter Szalai"
-        or (len(words) > 2 and words[0] in _NOT_PERSON_WORDS and words[1] not in _NOT_PERSON_WORDS)
+        or (
+            len(words) > 2
+            and words[0] in _NOT_PERSON_WORDS
+            # ("of Public Instruction Nandini Raghavendra": two such words, then a first name)
+            and (words[1] not in _NOT_PERSON_WORDS or (len(words) > 3 and words[2] in _FIRST_NAME_GENDERS))
+        )
     ):
         start += len(words[0]) + 1
         words = words[1:]
@@ -1600,7 +1618,17 @@ def _unknown_people(
     sharing: dict[str, list[tuple[str, int, str]]] = {}
     # surname -> (how far it was searched, its full name before there, if any)
     full_names: dict[str, tuple[int, tuple[int, list[str]] | None]] = {}
-    for start, run in _introductions(text, 0, len(text), cues, titles):
+    candidates = _introductions(text, 0, len(text), cues, titles)
+    lead_end = text.find("\n")
+    lead_end = len(text) if lead_end < 0 else lead_end
+    obituary = _is_obituary(text[:lead_end])
+    if obituary:
+        # an obituary's subject, named in its first paragraph with nothing after the name to
+        # introduce it ("could hear Halina Wierzbicka before they saw her. She died on")
+        subject = _lead_name(text, lead_end)
+        if subject is not None and subject not in candidates:
+            candidates = sorted([*candidates, subject])
+    for start, run in candidates:
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
         offset, words, titled, is_name = _name_in_run(run)
@@ -1734,7 +1762,9 @@ def _unknown_people(
         for surname, people in sharing.items()
         if len(people) > 1
     }
-    mentions = _surname_mentions(text, in_quote, surnames, refs, shared)
+    # in an obituary, the surname alone is the subject's, not a relative's who shares it
+    subject_id = next((r.ids[0] for r in refs if r.start < lead_end), "") if obituary else ""
+    mentions = _surname_mentions(text, in_quote, surnames, refs, shared, subject_id)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
         person_id = ref.ids[0]
         if person_id not in genders:
@@ -1782,12 +1812,13 @@ def _surname_mentions(
     surnames: dict[str, tuple[str, int]],
     taken: list[Ref],
     shared: dict[str, list[tuple[str, str, str]]] | None = None,
+    subject: str = "",
 ) -> list[Ref]:
     """References to people by their surname alone (surname -> (person id, where named in
     full)): each mention after the full name, outside quotations, as a word of its own, where
     no reference in `taken` is. A surname that several people share (`shared`: surname ->
     (person id, title, gender) of each) is the one its title says ("Prof Moss", "Mrs Hughes"),
-    else the one of them named last."""
+    else `subject` (an obituary's) when they are one of them, else the one of them named last."""
     found: list[Ref] = []
     covered: bytearray | None = None  # 1 where a reference is (made at the first mention)
     for surname, (person_id, introduced) in surnames.items():
@@ -1801,16 +1832,19 @@ def _surname_mentions(
                     for ref in taken:
                         covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
                 if not covered[at]:
-                    who = person_id if people is None else _one_of(people, text, at, taken + found)
+                    who = person_id if people is None else _one_of(people, text, at, taken + found, subject)
                     found.append(Ref(at, end, "person", (who,)))
                     covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
     return found
 
 
-def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref]) -> str:
+def _one_of(
+    people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref], subject: str = ""
+) -> str:
     """Which of the people who share a surname a mention at `at` is: the one with the title
-    written before it, or the gender its courtesy title tells, else the one named last."""
+    written before it, or the gender its courtesy title tells, else `subject` when they are
+    one of them, else the one named last."""
     title = _title_before(text, at)
     if title:
         fitting = [person for person, their_title, _gender in people if their_title == title]
@@ -1820,6 +1854,8 @@ def _one_of(people: list[tuple[str, str, str]], text: str, at: int, refs: list[R
         if len(fitting) == 1:
             return fitting[0]
     ids = {person for person, _title, _gender in people}
+    if subject in ids:
+        return subject
     named = [
         (ref.start, ref.ids[0])
         for ref in refs
@@ -2142,7 +2178,7 @@ def attribute(
     )
     state.paragraph_starts = [start for start, _para in paragraphs]
     lead = paragraphs[0][1] if paragraphs else ""
-    if ("died" in lead or "dies " in lead) and _DIED.search(lead):  # an obituary: whom its pronouns mean
+    if _is_obituary(lead):  # whom its pronouns mean
         lead_end = paragraphs[0][0] + len(paragraphs[0][1])
         state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < lead_end), "")
     # who the article introduces, and how: names first, then roles resolved by the KB alone
@@ -2220,6 +2256,8 @@ def attribute(
                     speaker, cue = _standalone(
                         state, span, spans_of, speaker_of_span, previous_speaker, previous_subject
                     )
+                if speaker == _ANONYMOUS and p_index == 0:
+                    speaker = _named_later(state, s_start, span.start) or _ANONYMOUS
                 if speaker == _ANONYMOUS:
                     speaker = ""
                 if not speaker and cue not in _NO_CUE:
@@ -2264,9 +2302,53 @@ def attribute(
 
 
 # An obituary's first paragraph: "has died at his home", "who has died aged 87", "died on Monday"
+# A paragraph's opening up to a pronoun that dates what follows: "In 2004 ", "At her last
+# public concert, in December 2019, " (no quotation, no sentence end before the pronoun)
+_DATED_OPENING: Final = re.compile(
+    r"(?:In|At|On|By|After|Before|During|From)\b[^.!?\"“”]*?\b(?:1[89]|20)\d\d\b[^.!?\"“”]*$"
+)
+
+
+def _is_obituary(lead: str) -> bool:
+    """Whether an article's first paragraph opens an obituary ("died on Thursday", "dies at 88")."""
+    return ("died" in lead or "dies " in lead) and _DIED.search(lead) is not None
+
+
+def _lead_name(text: str, lead_end: int) -> tuple[int, str] | None:
+    """(start, run) of the first name in the first paragraph that starts with a known first
+    name ("Halina Wierzbicka"), or None."""
+    for found in _LEAD_NAME.finditer(text, 0, lead_end):
+        if found.group(1) in _FIRST_NAME_GENDERS:
+            return found.start(), found.group(0)
+    return None
+
+
+_LEAD_NAME: Final = re.compile(rf"(?<![\w'’-])({_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}")
 _DIED: Final = re.compile(
     r"\b(?:has|have|who) died\b|\bdied (?:on|at|in|aged|peacefully|suddenly|after|last)\b|\bdies (?:at|aged)\b"
 )
+
+
+def _named_later(state: Attribution, start: int, end: int) -> str:
+    """The person a lead's unnamed source turns out to be ("A head teacher who ordered pupils
+    to lock away their phones says …" before "Now head teacher Fiona McColl says"): the one
+    person named later with the same description as a title; '' if none or several."""
+    for ref in _refs_in(state, start, end):
+        if ref.kind != "anon":
+            continue
+        article, _space, description = state.text[ref.start : ref.end].partition(" ")
+        if article not in ("A", "a", "An", "an") or " " not in description:
+            return ""  # ("a resident" will not do: one word is no title)
+        description = description.lower() + " "
+        people = {
+            later.ids[0]
+            for later in state.refs
+            if later.kind == "person"
+            and later.start > end
+            and state.text[later.np_start : later.start].lower().endswith(description)
+        }
+        return people.pop() if len(people) == 1 else ""
+    return ""
 
 
 def _between(spans: list[Span], length: int, margin: int) -> list[tuple[int, int]]:
@@ -2345,8 +2427,9 @@ _POSSESSIVE_LEAD: Final = re.compile(
     r"response|advice|view|argument|point|warning|plea|explanation|assessment|reaction|conclusion|"
     r"prediction|position|instruction|promise|appeal)\b[^:\n]*:\s*$"
 )
+# (not a passive's subject: "Her death was confirmed by her son, Angus MacIsaac, who said")
 _POSSESSIVE_DETERMINER_NOUN: Final = re.compile(
-    r"\s*(?:[Hh]is|[Hh]er|[Tt]heir) (?:[a-z][\w-]* ){0,2}[a-z][\w-]*\s*"
+    r"\s*(?:[Hh]is|[Hh]er|[Tt]heir) (?:[a-z][\w-]* ){0,2}(?!(?:was|were|is|are|been)\s)[a-z][\w-]*\s*"
 )
 
 
@@ -2796,7 +2879,7 @@ def _speaker_of(
     # 3. a partial quote inside a sentence without a cue: the subject said it, or the owner of
     # a subject that is what they said ("Ms Faleolo's pitch was for "fewer consultants"")
     if before.strip():
-        if before.rstrip(" :,").endswith(_SIGN_READS):
+        if before.rstrip(" :,").endswith(_UNSPOKEN):
             return "", "none"  # what a sign says: 'greeted by a bedsheet on the hill reading "…"'
         who = subject or possessor
         return (who, "") if who and who not in exclude and who != _ANONYMOUS else ("", "none")

@@ -1410,3 +1410,87 @@ def test_an_irish_chair_a_coach_called_mentor_and_a_source_after_of_and() -> Non
         day="2025-04-01",
     )
     assert speakers(result) == ["Nuala Keane", "Ray Tuilagi", "Steve Kostas", "Elspeth Grant"]
+
+
+def test_an_obituary_subject_named_without_an_introduction_and_a_relative_of_one_surname() -> None:
+    # the subject's name has nothing after it to introduce it, and her son shares the surname:
+    # the surname alone, and the pronouns of her life, are hers
+    result = tag(
+        "Every market day for forty years, shoppers on Rynek Street bought bread from Teresa "
+        "Kowalczyk before the church bells rang. She died on Sunday, aged 90.",
+        "Her death was confirmed by her son, Pawel Kowalczyk, who said she had baked until March.",
+        "Kowalczyk never took a holiday. In a 1999 interview she explained why.",
+        '"Bread does not wait for anyone," she said then.',
+    )
+    assert speakers(result) == ["Teresa Kowalczyk"]
+    assert ("Pawel Kowalczyk", "she had") in reported(result)
+
+
+def test_a_dated_paragraph_of_an_obituary_after_a_friend_spoke() -> None:
+    result = tag(
+        "Duncan Munro, who has died aged 91, mended nets on the pier at Scalpay for sixty years.",
+        "His friend, Donald Macleod, said Munro had taught half the island to splice rope.",
+        '"He never once lost his temper with a learner," Mr Macleod said.',
+        'In 1987 he was given a medal by the fishermen\'s mission. "I only fixed nets," he told '
+        "the local paper.",
+    )
+    assert speakers(result) == ["Donald Macleod", "Duncan Munro"]
+
+
+def test_a_verb_inside_an_unnamed_source_and_continued_to_deny() -> None:
+    result = tag(
+        "Kerstin Alm, who has died aged 79, for half a century was the woman every choir in "
+        "Dalarna called when it lost its alto.",
+        'Speaking to the paper in 2015, she said: "A choir is only as good as its quietest singer."',
+        "Judge Ingrid Sahlin said Tord Berg had continued to deny the thefts despite "
+        '"plain" evidence from the shop\'s cameras.',
+    )
+    assert speakers(result) == ["Kerstin Alm", "Ingrid Sahlin"]
+
+
+def test_job_words_and_kin_compounds_before_a_name_and_revealed() -> None:
+    result = tag(
+        'Ferryman Calum Beaton, who has run the Kyleakin crossing since 2009, was blunt. "The '
+        'new timetable is a mess," he said.',
+        'Mum-of-three Aisha Rahman said the school run now took an hour. "It\'s exhausting," she said.',
+        "Beaton revealed he would retire in the spring.",
+    )
+    assert speakers(result) == ["Calum Beaton", "Aisha Rahman"]
+    assert ("Calum Beaton", "he would") in reported(result)
+    assert {"Ferryman Calum Beaton", "Mum-of-three Aisha Rahman"}.isdisjoint(
+        {q.speaker for q in result.quotes}
+    )
+
+
+def test_spaced_initials_a_title_phrase_before_a_first_name_and_a_known_as_nickname() -> None:
+    result = tag(
+        "The tabla player K. R. Venkataraman, who toured with the troupe for decades, called it "
+        '"a family that happened to play music."',
+        "Joint Commissioner of Public Works Lakshmi Narayanan, who opened the hall, said it was "
+        'built "in record time".',
+        'Known to the whole street as "Mani", the shopkeeper sold sweets to three generations.',
+    )
+    assert speakers(result) == ["K. R. Venkataraman", "Lakshmi Narayanan"]
+
+
+def test_a_lead_source_named_later_with_the_same_title() -> None:
+    result = tag(
+        "A dairy farmer who lost forty cows when the river burst its banks says the council's "
+        'flood plan is "a map and a prayer".',
+        "The water rose overnight. Dairy farmer Morag Innes said she had moved the rest of the "
+        "herd to her brother's land.",
+        '"We were lucky, and luck is not a plan," Ms Innes said.',
+    )
+    assert speakers(result) == ["Morag Innes", "Morag Innes"]
+
+
+def test_a_chant_and_a_banner_after_a_colon_are_quotations_of_no_one() -> None:
+    result = tag(
+        "Two late goals from winger Tomas Lindqvist sank the visitors, with the away end "
+        'chanting "Out, Harrison" long before the final whistle.',
+        'A flag on the terrace said it all: "Lindqvist 2 Millionaires 0".',
+    )
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("Out, Harrison", ""),
+        ("Lindqvist 2 Millionaires 0", ""),
+    ]
