@@ -52,7 +52,7 @@ CUE_VERBS: Final = (
     "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|revealed|"
     "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
-    "arguing|claiming|noting|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
+    "arguing|claiming|noting|observing|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
     "boasted|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying|"
     # the present tense of feature writing ("She admits she underestimated the cost"); not the
@@ -161,7 +161,8 @@ _ROLE_HEADS: Final = (
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
     r"centre[- ]back|center[- ]back|full[- ]back|wing[- ]back|fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
-    r"controller|superintendent"
+    r"controller|superintendent|solicitor|barrister|counsel|magistrate|coroner|detective|inspector|"
+    r"sergeant|councillor|professor|researcher"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -194,8 +195,9 @@ _MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
-    # (no verb inside it: "for half a century was the man fishermen called")
-    rf"(?:(?!(?:was|were|is|are|had|has)\s)[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
+    # (no verb inside it: "for half a century was the man fishermen called", "a red-faced
+    # McAllister told reporters")
+    rf"(?:(?!(?:was|were|is|are|had|has|said|says|told|tells)\s)[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
 )
 _ANON_PLURAL_START: Final = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
@@ -289,7 +291,7 @@ _OCCUPATIONS: Final = (
     "runner", "cyclist", "rower", "climber", "skier", "golfer", "fisher", "crofter", "smallholder",
     "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
     "tactician", "boatman", "ferryman", "postman", "postwoman", "boatbuilder", "stonemason",
-    "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman",
+    "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman", "retiree",
 )  # fmt: skip
 # Kin by gender: before a name ("Proud mum Losa Tui"), before an introduction ("his daughter,
 # Sneha Patil,"), and as a sentence's unnamed subject ("Her son, who asked not to be named,")
@@ -2226,8 +2228,9 @@ def attribute(
         for s_start, s_end in sentences:
             clause = _clause_start(masked, s_start, s_end)  # (the same for all three rules)
             cues = _cues_in(state, clause, s_end)  # (the subject's and reported speech's)
-            if masked.startswith("As for ", s_start):
-                # "As for Pellizzari, he said …": the topic is whom the pronoun means
+            if masked.startswith(_TOPIC_OPENINGS, s_start):
+                # "As for Pellizzari, he said …", "For Ms Rai, the busiest part of the job is
+                # …": the topic is whom the pronoun means
                 for ref in _refs_in(state, s_start, clause):
                     if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
                         state.push_focus(state.resolve_ref(ref))
@@ -2741,12 +2744,15 @@ def _subject(
     return "", None
 
 
-# A sentence whose subject is someone's kin, not named there: "Her son, who asked not to be
-# named, was …" (not "His daughter, Eilidh MacRae, said", who is named)
+_TOPIC_OPENINGS: Final = ("As for ", "For ")
+# A sentence whose subject is someone's kin or neighbour, not named there: "Her son, who asked
+# not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His
+# daughter, Eilidh MacRae, said", who is named)
 _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
 _KIN_SUBJECT: Final = re.compile(
     r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
-    rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner)\b(?![’'-]|,? [A-Z])"
+    rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner|neighbou?r|friend|colleague)"
+    r"\b(?![’'-]|,? [A-Z]| and )"  # ("Her neighbour and accompanist, the pianist Tom Harte,")
 )
 
 

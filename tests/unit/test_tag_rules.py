@@ -1494,3 +1494,26 @@ def test_a_chant_and_a_banner_after_a_colon_are_quotations_of_no_one() -> None:
         ("Out, Harrison", ""),
         ("Lindqvist 2 Millionaires 0", ""),
     ]
+
+
+def test_a_retiree_an_unnamed_neighbour_and_a_neighbour_who_is_named() -> None:
+    result = tag(
+        "Senior forecaster Alan Pryce said the storm had formed within an hour.",
+        'On Kent Road, retiree Kerehi Waaka swept glass from her porch. "It was like gunfire," she said.',
+        "Her neighbour, who asked not to be named, lost a greenhouse. \"I've never seen hail like "
+        'it," he said.',
+        "His neighbour and fishing partner, the plumber Gareth Lloyd, said the roof would need "
+        'replacing. "Every tile is cracked," Lloyd said.',
+    )
+    assert speakers(result) == ["Kerehi Waaka", "", "Gareth Lloyd"]
+
+
+def test_a_name_inside_a_red_faced_phrase_a_solicitor_by_role_and_a_topic_after_for() -> None:
+    result = tag(
+        'Coach Brendan Walsh was furious. "That was a disgrace," a red-faced Walsh told reporters.',
+        'In court, solicitor Niamh Carey said her client had paid the fine. "He regrets it '
+        'deeply," the solicitor added.',
+        "Garda Inspector Paula Deane said the case was closed.",
+        'For Ms Carey, the outcome was fair. "Justice was done today," she said.',
+    )
+    assert speakers(result) == ["Brendan Walsh", "Niamh Carey", "Niamh Carey"]
