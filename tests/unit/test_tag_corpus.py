@@ -288,7 +288,8 @@ class Floor(NamedTuple):
 # copy, and both were withdrawn. heldout55.yaml to heldout58.yaml came four at once a day later,
 # and were read with heldout53.yaml and heldout54.yaml once heldout59.yaml and heldout60.yaml
 # were committed; heldout59.yaml to heldout62.yaml were read once heldout63.yaml and
-# heldout64.yaml were. Those two wait, unread, with floors at their arrival figures.
+# heldout64.yaml were. heldout63.yaml to heldout66.yaml wait, unread, with floors at their
+# arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -355,6 +356,8 @@ HELD_OUT_FLOORS = {
     "heldout62.yaml": DEVELOPMENT,
     "heldout63.yaml": Floor(1.0, 0.97, 0.97, 1.0),
     "heldout64.yaml": Floor(1.0, 0.92, 0.93, 0.96),
+    "heldout65.yaml": Floor(0.98, 1.0, 1.0, 1.0),
+    "heldout66.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
