@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from itertools import pairwise
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Final, NamedTuple
 
 import ahocorasick_rs
@@ -1742,12 +1742,20 @@ def _unknown_people(
                 # the first two words alone: Malay given names ("Khairul Anuar" of Khairul
                 # Anuar Ismail), a Spanish name without its second surname ("José Álvarez")
                 first_surnames.append((f"{words[0]} {words[1]}", person_id, start))
+        elif len(words) > 3 and words[-2] in _PARTICLES and words[-3] not in _PARTICLES:
+            first_surnames.append((words[-3], person_id, start))  # "Moreira" of Zélia Moreira da Silva
         if words[0] in _FAMILY_NAME_FIRST:  # "Wang Wenbin": "Wang said"
             first_surnames.append((words[0], person_id, start))
-    # the first of two surnames is used alone too ("Álvarez" for José Álvarez Peña), when it is
-    # not someone else's surname
+    # the first of two surnames is used alone too ("Álvarez" for José Álvarez Peña); when it is
+    # someone else's surname as well ("Moreira" of Zélia Moreira da Silva and of her daughter,
+    # Rosângela Moreira), the two are told apart as people who share a surname are
     for surname, person_id, introduced in first_surnames:
-        surnames.setdefault(surname, (person_id, introduced))
+        owner, owner_introduced = surnames.setdefault(surname, (person_id, introduced))
+        sharers = sharing.get(surname)
+        if owner != person_id and sharers and all(person_id != bearer for bearer, _at, _gender in sharers):
+            sharers.append((person_id, introduced, genders.get(person_id, "")))
+            sharers.sort(key=itemgetter(1))
+            surnames[surname] = (owner, min(owner_introduced, introduced))
     # so is a first name, in features and sport ("Maya says"), when no one else introduced has
     # it and it names nothing the knowledge base knows ("Jordan", "Victoria")
     given: dict[str, list[tuple[str, int]]] = {}
@@ -1834,7 +1842,11 @@ def _surname_mentions(
                     for ref in taken:
                         covered[ref.start : ref.end] = b"\x01" * (ref.end - ref.start)
                 if not covered[at]:
-                    who = person_id if people is None else _one_of(people, text, at, taken + found, subject)
+                    who = (
+                        person_id
+                        if people is None
+                        else _one_of(people, text, at, end, taken + found, subject)
+                    )
                     found.append(Ref(at, end, "person", (who,)))
                     covered[at:end] = b"\x01" * (end - at)
             at = text.find(surname, end)
@@ -1842,11 +1854,12 @@ def _surname_mentions(
 
 
 def _one_of(
-    people: list[tuple[str, str, str]], text: str, at: int, refs: list[Ref], subject: str = ""
+    people: list[tuple[str, str, str]], text: str, at: int, end: int, refs: list[Ref], subject: str = ""
 ) -> str:
-    """Which of the people who share a surname a mention at `at` is: the one with the title
-    written before it, or the gender its courtesy title tells, else `subject` when they are
-    one of them, else the one named last."""
+    """Which of the people who share a surname a mention between `at` and `end` is: the one
+    with the title written before it, or the gender its courtesy title tells, else `subject`
+    when they are one of them, else the only one the surname alone named before ("Callaghan
+    said" before "his mum, Lorraine Callaghan," stays his), else the one named last."""
     title = _title_before(text, at)
     if title:
         fitting = [person for person, their_title, _gender in people if their_title == title]
@@ -1858,6 +1871,16 @@ def _one_of(
     ids = {person for person, _title, _gender in people}
     if subject in ids:
         return subject
+    alone = {
+        ref.ids[0]
+        for ref in refs
+        if ref.start < at
+        and ref.end - ref.start == end - at
+        and ref.ids[0] in ids
+        and text.startswith(text[at:end], ref.start)
+    }
+    if len(alone) == 1:
+        return alone.pop()
     named = [
         (ref.start, ref.ids[0])
         for ref in refs
@@ -2554,17 +2577,22 @@ def _nearest_before(
     # resolved to; a pronoun follows the focus, which moves: an answer reached without one
     # holds for the sentence's other rules.
     if masked.endswith(", who ", max(0, cue_start - 6), cue_start):
-        # "…chaired by the director Rania Haddad, who said": the relative's antecedent
-        at = bisect_left(state.ref_starts, cue_start - 6) - 1
+        # "…chaired by the director Rania Haddad, who said": the relative's antecedent, a party
+        # in brackets between them ("proposed by Cllr Aoife Brennan (Soc Dems), who told")
+        antecedent_end = cue_start - 6
+        if masked[antecedent_end - 1 : antecedent_end] == ")":
+            opening = masked.rfind(" (", max(0, antecedent_end - 30), antecedent_end)
+            antecedent_end = opening if opening >= 0 else antecedent_end
+        at = bisect_left(state.ref_starts, antecedent_end) - 1
         antecedent = state.refs[at] if at >= 0 else None
         if (
             antecedent is not None
-            and antecedent.end == cue_start - 6
+            and antecedent.end == antecedent_end
             and antecedent.kind == "person"
             and antecedent.ids[0] not in exclude
         ):
             return antecedent.ids[0]
-        if antecedent is not None and antecedent.end == cue_start - 6 and antecedent.kind == "anon":
+        if antecedent is not None and antecedent.end == antecedent_end and antecedent.kind == "anon":
             return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
     lasting = True
     person = ""

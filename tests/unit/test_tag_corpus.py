@@ -272,7 +272,7 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout62.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout64.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
@@ -288,8 +288,8 @@ class Floor(NamedTuple):
 # copy, and both were withdrawn. heldout55.yaml to heldout58.yaml came four at once a day later,
 # and were read with heldout53.yaml and heldout54.yaml once heldout59.yaml and heldout60.yaml
 # were committed; heldout59.yaml to heldout62.yaml were read once heldout63.yaml and
-# heldout64.yaml were. heldout63.yaml to heldout66.yaml wait, unread, with floors at their
-# arrival figures.
+# heldout64.yaml were, and those two once heldout65.yaml and heldout66.yaml were. Those two
+# wait, unread, with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -354,8 +354,8 @@ HELD_OUT_FLOORS = {
     "heldout60.yaml": DEVELOPMENT,
     "heldout61.yaml": DEVELOPMENT,
     "heldout62.yaml": DEVELOPMENT,
-    "heldout63.yaml": Floor(1.0, 0.97, 0.97, 1.0),
-    "heldout64.yaml": Floor(1.0, 0.92, 0.93, 0.96),
+    "heldout63.yaml": DEVELOPMENT,
+    "heldout64.yaml": DEVELOPMENT,
     "heldout65.yaml": Floor(0.98, 1.0, 1.0, 1.0),
     "heldout66.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }

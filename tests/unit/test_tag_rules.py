@@ -1517,3 +1517,43 @@ def test_a_name_inside_a_red_faced_phrase_a_solicitor_by_role_and_a_topic_after_
         'For Ms Carey, the outcome was fair. "Justice was done today," she said.',
     )
     assert speakers(result) == ["Brendan Walsh", "Niamh Carey", "Niamh Carey"]
+
+
+def test_a_railway_and_an_oval_are_no_people() -> None:
+    result = tag(
+        "Brockfield Railway, a heritage line run by volunteers, has bought two steam engines.",
+        "A crowd of 3,000 filled Harbour End Oval, the biggest for a league game in years.",
+        '"This is the best day the line has had," said Brockfield Railway chairman Colin Dunn.',
+    )
+    people = {e.name for e in result.entities if e.type == "person"}
+    assert people == {"Colin Dunn"} and speakers(result) == ["Colin Dunn"]
+
+
+def test_a_surname_that_named_one_person_alone_stays_theirs_when_a_relative_shares_it() -> None:
+    result = tag(
+        "Veteran prop Shane Doherty played his 250th game on Saturday.",
+        '"My knees are finished, but my heart is not," Doherty said.',
+        "His aunt, Maureen Doherty, 70, has watched every one of them from the same seat.",
+        "Doherty, a carpenter by trade, said he would decide on his future in the summer. "
+        '"Ask me after the final," he said.',
+    )
+    assert speakers(result) == ["Shane Doherty", "Shane Doherty"]
+    assert ("Shane Doherty", "he would") in reported(result)
+
+
+def test_the_first_of_two_surnames_in_an_obituary_when_a_daughter_has_it_too() -> None:
+    result = tag(
+        "Lúcia Ferreira dos Santos, who embroidered altar cloths for half the churches of "
+        "Olinda, died on Monday. She was 93.",
+        "Her daughter, Marta Ferreira, said she had sewn until the week before.",
+        'Ferreira learnt the craft from her mother. "A needle is patient," she told the paper in 2010.',
+    )
+    assert speakers(result) == ["Lúcia Ferreira dos Santos"]
+
+
+def test_a_party_in_brackets_between_a_name_and_who_told() -> None:
+    result = tag(
+        "The motion was put by Cllr Seamus Kiely (Ind), who told the meeting the square had been "
+        '"a car park with benches" for too long.',
+    )
+    assert speakers(result) == ["Seamus Kiely"]
