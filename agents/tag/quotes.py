@@ -535,7 +535,8 @@ _TITLED: Final = ("titled", "entitled", "headlined", "headline")
 _SIGN_READS: Final = (" read", " reads", " reading")
 _CHANTS: Final = (" chanting", " chanted", " chant", " chants")  # a crowd's: 'chanting "Fora, Valdir"'
 _UNSPOKEN: Final = (*_SIGN_READS, *_CHANTS)  # what a sign reads or a crowd chants: no one's words
-_SIGN_WORDS: Final = (*_UNSPOKEN, " saying")  # ("saying" is a cue verb as well)
+# ("saying" is a cue verb as well; "a bedsheet painted with the words “KANE IS ABLE”")
+_SIGN_WORDS: Final = (*_UNSPOKEN, " saying", " words")
 _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")

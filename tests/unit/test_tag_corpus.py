@@ -272,7 +272,7 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout64.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout66.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
@@ -288,10 +288,10 @@ class Floor(NamedTuple):
 # copy, and both were withdrawn. heldout55.yaml to heldout58.yaml came four at once a day later,
 # and were read with heldout53.yaml and heldout54.yaml once heldout59.yaml and heldout60.yaml
 # were committed; heldout59.yaml to heldout62.yaml were read once heldout63.yaml and
-# heldout64.yaml were, and those two once heldout65.yaml and heldout66.yaml were. Those two
-# wait, unread, with floors at their arrival figures, as do heldout67.yaml and heldout68.yaml,
-# written from a third brief (BRIEF_PUBLIC.md): public figures of the knowledge base in roles
-# they held on the article's date.
+# heldout64.yaml were, those two once heldout65.yaml and heldout66.yaml were, and those two
+# once heldout67.yaml and heldout68.yaml were. These, written from a third brief
+# (BRIEF_PUBLIC.md: public figures of the knowledge base in roles they held on the article's
+# date), wait unread with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -358,8 +358,8 @@ HELD_OUT_FLOORS = {
     "heldout62.yaml": DEVELOPMENT,
     "heldout63.yaml": DEVELOPMENT,
     "heldout64.yaml": DEVELOPMENT,
-    "heldout65.yaml": Floor(0.98, 1.0, 1.0, 1.0),
-    "heldout66.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout65.yaml": DEVELOPMENT,
+    "heldout66.yaml": DEVELOPMENT,
     "heldout67.yaml": Floor(1.0, 0.96, 0.96, 0.91),
     "heldout68.yaml": Floor(1.0, 0.98, 0.96, 0.92),
 }

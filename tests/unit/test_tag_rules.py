@@ -1489,10 +1489,12 @@ def test_a_chant_and_a_banner_after_a_colon_are_quotations_of_no_one() -> None:
         "Two late goals from winger Tomas Lindqvist sank the visitors, with the away end "
         'chanting "Out, Harrison" long before the final whistle.',
         'A flag on the terrace said it all: "Lindqvist 2 Millionaires 0".',
+        'Supporters ran onto the pitch, one carrying a sheet painted with the words "LINDQVIST FOR PM".',
     )
     assert [(q.text, q.speaker) for q in result.quotes] == [
         ("Out, Harrison", ""),
         ("Lindqvist 2 Millionaires 0", ""),
+        ("LINDQVIST FOR PM", ""),
     ]
 
 
