@@ -362,6 +362,8 @@ HELD_OUT_FLOORS = {
     "heldout66.yaml": DEVELOPMENT,
     "heldout67.yaml": Floor(1.0, 0.96, 0.96, 0.91),
     "heldout68.yaml": Floor(1.0, 0.98, 0.96, 0.92),
+    "heldout69.yaml": Floor(1.0, 1.0, 0.96, 0.92),
+    "heldout70.yaml": Floor(1.0, 1.0, 1.0, 0.96),
 }
 
 
