@@ -54,7 +54,7 @@ CUE_VERBS: Final = (
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
     "arguing|claiming|noting|observing|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
-    "boasted|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying|"
+    "boasted|hailed|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying|"
     # the present tense of feature writing ("She admits she underestimated the cost"); not the
     # forms that are also nouns ("remarks", "comments", "answers", "promises"), nor those whose
     # subject is as often a country, a firm or a study ("responds", "suggests", "announces")
@@ -196,8 +196,9 @@ _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in 
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
     # (no verb inside it: "for half a century was the man fishermen called", "a red-faced
-    # McAllister told reporters")
-    rf"(?:(?!(?:was|were|is|are|had|has|said|says|told|tells)\s)[\w’'-]+\s+){{0,3}}?(?:{_ANON_NOUNS})\b"
+    # McAllister told reporters"; no "the" but after "of": "in a judgment the first minister")
+    rf"(?:(?!(?:was|were|is|are|had|has|said|says|told|tells)\s|(?<!of )the\s)[\w’'-]+\s+){{0,3}}?"
+    rf"(?:{_ANON_NOUNS})\b"
 )
 _ANON_PLURAL_START: Final = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
@@ -514,7 +515,20 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
     # employer, the mayor was blunt"
     r"(?:(?:where|when|which|whose)\b[^,]*,\s*)?"
 )
-_RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which)\b[^,]*,")
+# a relative clause or a participle's aside between a subject and its verb: "Steffen
+# Hebestreit, asked whether Scholz was campaigning, said"
+_RELATIVE: Final = re.compile(
+    r",\s+(?:who|whom|whose|which|asked|speaking|responding|answering|pressed|writing)\b[^,]*,"
+)
+_ASIDE_OPENERS: Final = (
+    "wh",
+    ", asked ",
+    ", speaking ",
+    ", responding ",
+    ", answering ",
+    ", pressed ",
+    ", writing ",
+)
 # the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
 # debut album"
 _TITLE_NOUNS: Final = "book|film|documentary|song|album|novel|memoir|report|letter|slogan"
@@ -542,6 +556,12 @@ _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
 _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
+# a label with no one using it: 'tankers often described as the "shadow fleet"' (not 'what he
+# described as "reckless"', someone's words)
+_PASSIVE_LABEL: Final = re.compile(
+    r"\b(?:often|widely|commonly|sometimes|usually|is|are|was|were|been|be)\s+"
+    r"(?:described|referred to|labell?ed|termed|branded|billed)\s+as(?:\s+the)?\s*$"
+)
 # a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
 _KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,40}\bas\s*$")
 
@@ -944,6 +964,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
     if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
     if tail.endswith(" as") and len(inner.split()) <= 4 and not inner.islower() and _KNOWN_AS.search(before):
+        return True
+    if tail.endswith((" as", " as the")) and len(inner.split()) <= 4 and _PASSIVE_LABEL.search(before):
         return True
     # (no character but "d" and "D" is "d" to the case-insensitive pattern)
     if (
@@ -2165,9 +2187,15 @@ def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
         # (the pattern is tried only where a role head ends the words before "of" or "for")
         if m is None and _role_head_before_of(before):
             m = _TITLE_PHRASE_BEFORE.search(before)
+        if m is None and before.endswith(" counterpart, "):
+            # "his Polish counterpart, Wladyslaw Kosiniak-Kamysz": the caller adds the office
+            m = _COUNTERPART_BEFORE.search(before)
         if m:
             words |= role_words(m.group("what"))
     return frozenset(words)
+
+
+_COUNTERPART_BEFORE: Final = re.compile(r"(?P<what>(?:[A-Z][\w-]* )?counterpart),\s+$")
 
 
 def attribute(
@@ -2208,9 +2236,17 @@ def attribute(
         lead_end = paragraphs[0][0] + len(paragraphs[0][1])
         state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < lead_end), "")
     # who the article introduces, and how: names first, then roles resolved by the KB alone
+    office: frozenset[str] = frozenset()  # the last office a title or appositive gave someone
     for ref in refs:
         if ref.kind == "person":
-            state.introduce(ref.ids[0], ref.start, _descriptor_words(text, ref))
+            described = _descriptor_words(text, ref)
+            if "counterpart" in described:
+                # "German Defence Minister Boris Pistorius … with his Polish counterpart, X": X
+                # holds that office for Poland ("the Polish minister" is X)
+                described |= {word for word in office if word not in kb.demonyms}
+            elif described:
+                office = described
+            state.introduce(ref.ids[0], ref.start, described)
     for ref in refs:
         if ref.kind == "role":
             person = state.resolve_ref(ref)
@@ -2646,7 +2682,7 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                     (clause_start + m.start(), clause_start + m.end())
                     for m in _RELATIVE.finditer(masked[clause_start:cue_start])
                 ]
-                if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
+                if any(masked.find(opener, clause_start, cue_start) >= 0 for opener in _ASIDE_OPENERS)
                 else []
             )
         if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
@@ -2766,6 +2802,13 @@ def _subject(
             continue
         if ref.after_preposition or ref.possessive:
             continue
+        if ref.kind == "anon" and ref.np_start == clause and state.text.startswith(", ", clause - 2):
+            # "For Ingrid Solberg, a defence analyst in Oslo, the meeting …": the appositive of
+            # the name the leading clause ends with, not someone unnamed
+            at = bisect_left(state.ref_starts, clause - 2) - 1
+            named = state.refs[at] if at >= 0 else None
+            if named is not None and named.end == clause - 2 and named.kind == "person":
+                return named.ids[0], None
         person = state.resolve_ref(ref)
         if person:
             return person, ref
@@ -2873,6 +2916,15 @@ def _speaker_of(
     ):
         for pattern in (_CUE_AFTER_VERB_FIRST, _CUE_AFTER_WHO_FIRST):
             m = pattern.match(masked, close, s_end)
+            if (
+                m
+                and pattern is _CUE_AFTER_WHO_FIRST
+                and m.group("cue").endswith("ing")
+                and m.group("who").lstrip(" ,").split(" ", 1)[0] in _PREPOSITIONS
+            ):
+                # '"in a mirror manner" to Estonia's expulsion of a diplomat, calling it': the
+                # participle's subject is the sentence's, not the phrase after the quotation
+                continue
             if m and "_" not in m.group("who"):
                 person = _who(state, m.start("who"), m.end("who"), exclude)
                 if person:

@@ -272,7 +272,7 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout66.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout68.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
@@ -289,9 +289,10 @@ class Floor(NamedTuple):
 # and were read with heldout53.yaml and heldout54.yaml once heldout59.yaml and heldout60.yaml
 # were committed; heldout59.yaml to heldout62.yaml were read once heldout63.yaml and
 # heldout64.yaml were, those two once heldout65.yaml and heldout66.yaml were, and those two
-# once heldout67.yaml and heldout68.yaml were. These, written from a third brief
+# once heldout67.yaml and heldout68.yaml were. Those two, written from a third brief
 # (BRIEF_PUBLIC.md: public figures of the knowledge base in roles they held on the article's
-# date), wait unread with floors at their arrival figures.
+# date), were read once heldout69.yaml and heldout70.yaml, from the same brief, were; these
+# wait unread with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -360,8 +361,8 @@ HELD_OUT_FLOORS = {
     "heldout64.yaml": DEVELOPMENT,
     "heldout65.yaml": DEVELOPMENT,
     "heldout66.yaml": DEVELOPMENT,
-    "heldout67.yaml": Floor(1.0, 0.96, 0.96, 0.91),
-    "heldout68.yaml": Floor(1.0, 0.98, 0.96, 0.92),
+    "heldout67.yaml": DEVELOPMENT,
+    "heldout68.yaml": DEVELOPMENT,
     "heldout69.yaml": Floor(1.0, 1.0, 0.96, 0.92),
     "heldout70.yaml": Floor(1.0, 1.0, 1.0, 0.96),
 }

@@ -1559,3 +1559,39 @@ def test_a_party_in_brackets_between_a_name_and_who_told() -> None:
         '"a car park with benches" for too long.',
     )
     assert speakers(result) == ["Seamus Kiely"]
+
+
+def test_a_counterpart_holds_the_same_office_for_their_country() -> None:
+    result = tag(
+        "Dutch Agriculture Minister Femke Wiersma met her Belgian counterpart, Joris Vandeputte, "
+        "in Ghent on Monday.",
+        'The Belgian minister said the two countries would share vets at the border. "Disease '
+        'does not stop at a line on a map," he said.',
+        day="2025-03-10",
+    )
+    assert speakers(result) == ["Joris Vandeputte"]
+    assert ("Joris Vandeputte", "the two") in reported(result)
+
+
+def test_an_aside_between_a_spokesman_and_said_and_a_participle_after_a_phrase() -> None:
+    result = tag(
+        "Government spokeswoman Hanne Lund, asked whether Erik Solheim Berg would resign, said: "
+        '"The minister has the full confidence of the cabinet."',
+        'Ms Lund said Oslo would answer "in kind" to the expulsion of a senior Norwegian diplomat, calling '
+        "it a provocation.",
+    )
+    assert speakers(result) == ["Hanne Lund", "Hanne Lund"]
+
+
+def test_hailed_a_passive_label_and_the_appositive_of_a_leading_for() -> None:
+    result = tag(
+        'Mayor Ana Ruiz won the vote 9-2, a result she hailed as "a new start for the harbour".',
+        'Tankers of unclear ownership, often described as the "dark fleet", use the port at night.',
+        "Councillor Marta Gil, who voted against, left early.",
+        "For Lucía Prieto, a teacher at the harbour school, the vote was overdue. "
+        '"We waited forty years," she said.',
+    )
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("a new start for the harbour", "Ana Ruiz"),
+        ("We waited forty years,", "Lucía Prieto"),
+    ]
