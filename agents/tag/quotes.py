@@ -1121,6 +1121,11 @@ _APPOSITIVE_AFTER: Final = re.compile(
 )
 _WHO_HEADS: Final = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})")
 _ENDS_WITH_ROLE: Final = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
+# a role set off before the name of the speaker it describes, after a reported clause: "…, the
+# bank's president, Ajay Banga, said"
+_APPOSED_ROLE: Final = re.compile(
+    rf",\s+(?:the|its|his|her|their)\s+[^,]{{0,60}}?\b(?:{_ROLE_HEADS})\b[^,]{{0,40}},\s*$"
+)
 
 
 # A word before a name and the space after it, read backwards (the text before the name
@@ -3142,6 +3147,17 @@ def _reported(
             and not lead.lstrip().split(" ", 1)[0].endswith("ing")
         ):
             start, end = clause, clause + len(lead.rstrip().rstrip(","))  # "…, X said on Tuesday"
+        elif (
+            not after_quote
+            and lead.endswith(", ")
+            and masked[np_start : cue.start].rstrip().endswith(",")
+            and (role := _APPOSED_ROLE.search(lead)) is not None
+            and _has_words(lead, 0, role.start(), 4)
+            and not _CLAUSE_NEXT.match(masked, cue.end, s_end)
+            and not _THAT_NEXT.match(masked, cue.end, s_end)
+        ):
+            # "The World Bank will lend Brazil $1 billion, the bank's president, Ajay Banga, said"
+            start, end = clause, clause + role.start()
         else:
             rest = masked[cue.end : s_end]
             if _DIRECT_INTRO.match(rest):

@@ -1595,3 +1595,15 @@ def test_hailed_a_passive_label_and_the_appositive_of_a_leading_for() -> None:
         ("a new start for the harbour", "Ana Ruiz"),
         ("We waited forty years,", "Lucía Prieto"),
     ]
+
+
+def test_reported_speech_before_a_role_and_the_name_set_off_after_it() -> None:
+    result = tag(
+        "The port will close its oldest quay by the end of the year, the authority's chief "
+        "executive, Ruth Bakker, said on Friday.",
+        "The lone objector on the board, Piet Smit, said the plan was rushed.",
+    )
+    assert reported(result, 4) == [
+        ("Ruth Bakker", "The port will close"),
+        ("Piet Smit", "the plan was rushed."),
+    ]
