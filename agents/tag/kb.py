@@ -141,6 +141,7 @@ class KnowledgeBase:
     person_roles: dict[str, list[Role]] = field(default_factory=dict)  # person id -> roles
     demonyms: dict[str, str] = field(default_factory=dict)  # "italian" -> "country:IT"
     country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
+    country_of_word: dict[str, str] = field(default_factory=dict)  # "lithuanian" -> "country:LT"
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     # Words another part of tagging looks for in the same automaton pass (`find(..., words=)`):
     # word -> what to report with it (quote attribution's cue verbs and anchor words).
@@ -195,6 +196,11 @@ class KnowledgeBase:
         self, key: str, person_id: str, start: date | None, end: date | None, texts: list[str]
     ) -> None:
         words = frozenset().union(*(role_words(t) for t in (key, *texts)))
+        # a country's every word for its demonym or name: "Lithuania's foreign minister" is the
+        # "Lithuanian foreign minister"
+        countries = {self.country_of_word[word] for word in words if word in self.country_of_word}
+        if countries:
+            words = words.union(*(self.country_words[country] for country in countries))
         role = Role(key, person_id, start, end, words)
         self._roles_fitting.clear()
         self._describes_cache.clear()
@@ -483,6 +489,8 @@ def load_kb(people: list[dict], organisations: list[dict], places: dict) -> Know
             kb.demonyms[demonym.lower()] = country_id
             words |= set(role_words(demonym))
         kb.country_words[country_id] = frozenset(words | set(role_words(name)))
+        for word in kb.country_words[country_id]:
+            kb.country_of_word.setdefault(word, country_id)
         if info.get("capital"):
             city_id = f"place:{slug(info['capital'])}"
             kb.names[city_id] = (info["capital"], "place")

@@ -162,7 +162,7 @@ _ROLE_HEADS: Final = (
     r"centre[- ]back|center[- ]back|full[- ]back|wing[- ]back|fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
     r"controller|superintendent|solicitor|barrister|counsel|magistrate|coroner|detective|inspector|"
-    r"sergeant|councillor|professor|researcher"
+    r"sergeant|councillor|professor|researcher|prince|princess|sheikh"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -520,6 +520,7 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
 _RELATIVE: Final = re.compile(
     r",\s+(?:who|whom|whose|which|asked|speaking|responding|answering|pressed|writing)\b[^,]*,"
 )
+_CONJUNCTIONS: Final = (" after ", " before ", " since ", " until ", " as ")  # also prepositions
 _ASIDE_OPENERS: Final = (
     "wh",
     ", asked ",
@@ -2170,9 +2171,15 @@ def _role_head_before_of(before: str) -> bool:
     return False
 
 
+_TITLES_IN_NAMES: Final = ("Prince ", "Princess ", "Sheikh ", "King ", "Queen ", "Emir ")
+
+
 def _descriptor_words(text: str, ref: Ref) -> frozenset[str]:
-    """What the article says a person is: the title before the name, an appositive after."""
+    """What the article says a person is: the title before the name, an appositive after, a
+    title the name is written with ("Prince Abdulaziz bin Salman" is "the prince")."""
     words = set(role_words(text[ref.np_start : ref.start])) if ref.np_start < ref.start else set()
+    if text.startswith(_TITLES_IN_NAMES, ref.start):
+        words.add(text[ref.start : text.find(" ", ref.start)].lower())
     if text.startswith(",", ref.end):  # an appositive after: "Klaas Knot, who heads …"
         after = match_text(text[ref.end : ref.end + 90])
         m = _WHO_HEADS.match(after)
@@ -2698,7 +2705,13 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 words = masked[cue_start : cue_start + 30].split(None, 1)
                 participle = bool(words) and words[0].endswith("ing")
             gap = masked[ref.end : cue_start]
-            if not (participle and (not gap or gap.isspace())):
+            if not (participle and (not gap or gap.isspace())) and not (
+                # "a day after Lithuania's foreign minister warned": a conjunction before the
+                # subject of its own clause
+                gap == " "
+                and ref.kind != "anon"  # (not "after several residents called out")
+                and masked.endswith(_CONJUNCTIONS, max(0, ref.np_start - 7), ref.np_start)
+            ):
                 continue
         found.append(ref)
     state.candidates[key] = found

@@ -1607,3 +1607,15 @@ def test_reported_speech_before_a_role_and_the_name_set_off_after_it() -> None:
         ("Ruth Bakker", "The port will close"),
         ("Piet Smit", "the plan was rushed."),
     ]
+
+
+def test_a_country_possessive_role_a_prince_by_title_and_a_subject_after_a_conjunction() -> None:
+    result = tag(
+        'Lithuania\'s foreign minister said on Monday: "Our skies are not a testing ground."',
+        "Oil rose after Energy Minister Prince Abdulaziz bin Salman spoke in Riyadh. "
+        '"The market knows where we stand," the prince told reporters.',
+        "Talks resumed a day after the Lithuanian foreign minister warned that the region could "
+        'not "wait for a disaster".',
+        day="2023-11-28",
+    )
+    assert speakers(result) == ["Gabrielius Landsbergis", "Abdulaziz bin Salman", "Gabrielius Landsbergis"]
