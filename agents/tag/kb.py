@@ -97,6 +97,19 @@ def role_words(phrase: str) -> frozenset[str]:
     return frozenset(_ROLE_WORDS.get(w, w) for w in words if w not in _ROLE_STOPWORDS)
 
 
+# Offices a possessive before a role names, which are the possessor's, not the role's: a
+# "Chancellor's spokesman" or a "Prime Minister's spokesman" is no chancellor or prime minister
+_POSSESSOR_OFFICES: Final = frozenset({"president", "chancellor", "premier", "minister", "king", "queen"})
+
+
+def _office_words(text: str) -> frozenset[str]:
+    """`role_words` of a role's name or alias, without the office of a possessor in it."""
+    possessor, possessive, rest = match_text(text).rpartition("'s ")
+    if not possessive:
+        return role_words(text)
+    return (role_words(possessor) - _POSSESSOR_OFFICES) | role_words(rest)
+
+
 @dataclass(slots=True)
 class Role:
     role: str
@@ -141,6 +154,9 @@ class KnowledgeBase:
     person_roles: dict[str, list[Role]] = field(default_factory=dict)  # person id -> roles
     demonyms: dict[str, str] = field(default_factory=dict)  # "italian" -> "country:IT"
     country_words: dict[str, frozenset[str]] = field(default_factory=dict)  # country id -> its words
+    # a country's one-word names, forms and demonyms ("lithuania", "lithuanian"; not "united"
+    # of "United States", which the United Auto Workers' president's role has too), and back
+    country_own_words: dict[str, frozenset[str]] = field(default_factory=dict)
     country_of_word: dict[str, str] = field(default_factory=dict)  # "lithuanian" -> "country:LT"
     surfaces: dict[str, list[Target]] = field(default_factory=dict)  # surface -> targets
     # Words another part of tagging looks for in the same automaton pass (`find(..., words=)`):
@@ -195,12 +211,12 @@ class KnowledgeBase:
     def add_role(
         self, key: str, person_id: str, start: date | None, end: date | None, texts: list[str]
     ) -> None:
-        words = frozenset().union(*(role_words(t) for t in (key, *texts)))
+        words = frozenset().union(*(_office_words(t) for t in (key, *texts)))
         # a country's every word for its demonym or name: "Lithuania's foreign minister" is the
         # "Lithuanian foreign minister"
         countries = {self.country_of_word[word] for word in words if word in self.country_of_word}
         if countries:
-            words = words.union(*(self.country_words[country] for country in countries))
+            words = words.union(*(self.country_own_words[country] for country in countries))
         role = Role(key, person_id, start, end, words)
         self._roles_fitting.clear()
         self._describes_cache.clear()
@@ -484,13 +500,15 @@ def load_kb(people: list[dict], organisations: list[dict], places: dict) -> Know
         for surface in (name, *info.get("forms", [])):
             kb.add_surface(surface, Target("entity", country_id))
         words = {w.lower() for w in (name, *info.get("forms", []), *info.get("demonyms", [])) if " " not in w}
+        # (its own words: not "south" of "South Korean", which South Africa's roles have too)
+        kb.country_own_words[country_id] = frozenset(words)
+        for word in words:
+            kb.country_of_word.setdefault(word, country_id)
         for demonym in info.get("demonyms", []):
             kb.add_surface(demonym, Target("demonym", country_id))
             kb.demonyms[demonym.lower()] = country_id
             words |= set(role_words(demonym))
         kb.country_words[country_id] = frozenset(words | set(role_words(name)))
-        for word in kb.country_words[country_id]:
-            kb.country_of_word.setdefault(word, country_id)
         if info.get("capital"):
             city_id = f"place:{slug(info['capital'])}"
             kb.names[city_id] = (info["capital"], "place")

@@ -1619,3 +1619,14 @@ def test_a_country_possessive_role_a_prince_by_title_and_a_subject_after_a_conju
         day="2023-11-28",
     )
     assert speakers(result) == ["Gabrielius Landsbergis", "Abdulaziz bin Salman", "Gabrielius Landsbergis"]
+
+
+def test_an_office_a_spokesman_is_named_after_does_not_make_the_spokesman_its_holder() -> None:
+    # the Kremlin spokesman's role is also written as the Russian president's spokesman, and
+    # the German government spokesman's as "Chancellor's spokesman" (agents/tag/data/people.yaml)
+    result = tag(
+        '"We will not be rushed," the Russian president told a televised meeting.',
+        '"Europe must carry more of the load," the German leader said.',
+        day="2024-04-14",
+    )
+    assert speakers(result) == ["Vladimir Putin", "Olaf Scholz"]
