@@ -117,6 +117,8 @@ class Role:
     start: date | None
     end: date | None
     words: frozenset[str] = frozenset()  # role words of its name, aliases and descriptions
+    # the same before its country's other names were added ("lithuanian" without "lithuania")
+    own_words: frozenset[str] = frozenset()
 
     def held_on(self, day: date | None) -> bool:
         if day is None:
@@ -169,7 +171,7 @@ class KnowledgeBase:
     # Role words -> the roles they fit, and person id -> (their nationality fits, their roles that
     # fit). Whether words fit does not depend on the day, so these hold across articles; the
     # dates are checked on use.
-    _roles_fitting: dict[frozenset[str], list[Role]] = field(default_factory=dict)
+    _roles_fitting: dict[frozenset[str], tuple[list[Role], list[Role]]] = field(default_factory=dict)
     _describes_cache: dict[frozenset[str], dict[str, tuple[bool, tuple[Role, ...]]]] = field(
         default_factory=dict
     )
@@ -211,13 +213,12 @@ class KnowledgeBase:
     def add_role(
         self, key: str, person_id: str, start: date | None, end: date | None, texts: list[str]
     ) -> None:
-        words = frozenset().union(*(_office_words(t) for t in (key, *texts)))
+        own_words = frozenset().union(*(_office_words(t) for t in (key, *texts)))
         # a country's every word for its demonym or name: "Lithuania's foreign minister" is the
         # "Lithuanian foreign minister"
-        countries = {self.country_of_word[word] for word in words if word in self.country_of_word}
-        if countries:
-            words = words.union(*(self.country_own_words[country] for country in countries))
-        role = Role(key, person_id, start, end, words)
+        countries = {self.country_of_word[word] for word in own_words if word in self.country_of_word}
+        words = own_words.union(*(self.country_own_words[country] for country in countries))
+        role = Role(key, person_id, start, end, words, own_words)
         self._roles_fitting.clear()
         self._describes_cache.clear()
         self._words_of.clear()
@@ -278,15 +279,33 @@ class KnowledgeBase:
         return holders.pop() if len(holders) == 1 else ""
 
     def holders_matching(self, words: frozenset[str], day: date | None) -> set[str]:
-        """People whose role on the day is described by all of `words` (for role phrases)."""
+        """People whose role on the day is described by all of `words` (for role phrases): by
+        the words the role is written with if any fit ("the Ukrainian leader" is the one whose
+        role says "Ukrainian", the president, not the prime minister "of Ukraine"), else by
+        its country's other names too ("Lithuania's foreign minister")."""
         fitting = self._roles_fitting.get(words)
         if fitting is None:
             if len(self._roles_fitting) > 50_000:
                 self._roles_fitting.clear()
-            fitting = self._roles_fitting[words] = [
-                role for holders in self.roles.values() for role in holders if roles_agree(words, role.words)
-            ]
-        return {role.person_id for role in fitting if role.held_on(day)}
+            fitting = self._roles_fitting[words] = (
+                [
+                    role
+                    for holders in self.roles.values()
+                    for role in holders
+                    if roles_agree(words, role.own_words)
+                ],
+                [
+                    role
+                    for holders in self.roles.values()
+                    for role in holders
+                    if roles_agree(words, role.words)
+                ],
+            )
+        for roles in fitting:
+            holders = {role.person_id for role in roles if role.held_on(day)}
+            if holders:
+                return holders
+        return set()
 
     def organisation_in(self, phrase: str) -> tuple[int, int, str] | None:
         """The longest organisation a role phrase names ("Pentagon chief"): its start and end in
