@@ -517,19 +517,8 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
 )
 # a relative clause or a participle's aside between a subject and its verb: "Steffen
 # Hebestreit, asked whether Scholz was campaigning, said"
-_RELATIVE: Final = re.compile(
-    r",\s+(?:who|whom|whose|which|asked|speaking|responding|answering|pressed|writing)\b[^,]*,"
-)
+_RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which|asked|speaking|responding)\b[^,]*,")
 _CONJUNCTIONS: Final = (" after ", " before ", " since ", " until ", " as ")  # also prepositions
-_ASIDE_OPENERS: Final = (
-    "wh",
-    ", asked ",
-    ", speaking ",
-    ", responding ",
-    ", answering ",
-    ", pressed ",
-    ", writing ",
-)
 # the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
 # debut album"
 _TITLE_NOUNS: Final = "book|film|documentary|song|album|novel|memoir|report|letter|slogan"
@@ -2694,7 +2683,11 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                     (clause_start + m.start(), clause_start + m.end())
                     for m in _RELATIVE.finditer(masked[clause_start:cue_start])
                 ]
-                if any(masked.find(opener, clause_start, cue_start) >= 0 for opener in _ASIDE_OPENERS)
+                # (str.find: a pattern without a literal start would be tried at every position)
+                if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
+                or masked.find(", asked ", clause_start, cue_start) >= 0
+                or masked.find(", speaking ", clause_start, cue_start) >= 0
+                or masked.find(", responding ", clause_start, cue_start) >= 0
                 else []
             )
         if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
