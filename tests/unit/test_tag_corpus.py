@@ -368,6 +368,8 @@ HELD_OUT_FLOORS = {
     "heldout70.yaml": DEVELOPMENT,
     "heldout71.yaml": Floor(1.0, 0.97, 0.96, 0.8),
     "heldout72.yaml": Floor(1.0, 0.96, 0.96, 1.0),
+    "heldout73.yaml": Floor(1.0, 0.98, 0.98, 0.86),
+    "heldout74.yaml": Floor(1.0, 0.97, 0.93, 1.0),
 }
 
 
