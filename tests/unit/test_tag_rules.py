@@ -1630,3 +1630,17 @@ def test_an_office_a_spokesman_is_named_after_does_not_make_the_spokesman_its_ho
         day="2024-04-14",
     )
     assert speakers(result) == ["Vladimir Putin", "Olaf Scholz"]
+
+
+def test_a_role_phrase_the_article_names_no_one_for_and_two_clauses_after_a_quotation() -> None:
+    result = tag(
+        "Iraq's electricity minister said on Monday that the southern grid would be back within a week.",
+        '"The fault is found and the crews are working," the minister told state television.',
+        "Iranian Foreign Minister Abbas Araghchi said gas flows were recovering.",
+        'The Kremlin spokesman on Tuesday dismissed the new sanctions as "pure invention," saying '
+        "the measures would do nothing to change Moscow's course.",
+        'Peskov said Moscow would not be drawn into talks "at gunpoint", hours after the head of '
+        "the UN nuclear watchdog called for a meeting.",
+        day="2025-07-21",
+    )
+    assert speakers(result) == ["Ziad Ali Fadel", "Dmitry Peskov", "Dmitry Peskov"]
