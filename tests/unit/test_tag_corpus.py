@@ -370,6 +370,8 @@ HELD_OUT_FLOORS = {
     "heldout72.yaml": DEVELOPMENT,
     "heldout73.yaml": Floor(1.0, 0.98, 0.98, 0.86),
     "heldout74.yaml": Floor(1.0, 0.97, 0.93, 1.0),
+    "heldout75.yaml": Floor(1.0, 0.96, 0.94, 0.93),
+    "heldout76.yaml": Floor(1.0, 0.97, 0.96, 1.0),
 }
 
 
