@@ -272,7 +272,7 @@ class Floor(NamedTuple):
 
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
-# heldout72.yaml were mended for the faults they showed, and are held to the aims, but for the
+# heldout74.yaml were mended for the faults they showed, and are held to the aims, but for the
 # precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
@@ -292,8 +292,9 @@ class Floor(NamedTuple):
 # once heldout67.yaml and heldout68.yaml were. Those two, written from a third brief
 # (BRIEF_PUBLIC.md: public figures of the knowledge base in roles they held on the article's
 # date), were read once heldout69.yaml and heldout70.yaml, from the same brief, were, those
-# two once heldout71.yaml and heldout72.yaml were, and those two once heldout73.yaml and
-# heldout74.yaml were. These wait unread with floors at their arrival figures.
+# two once heldout71.yaml and heldout72.yaml were, those two once heldout73.yaml and
+# heldout74.yaml were, and those two once heldout75.yaml and heldout76.yaml were. These wait
+# unread with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -368,8 +369,8 @@ HELD_OUT_FLOORS = {
     "heldout70.yaml": DEVELOPMENT,
     "heldout71.yaml": DEVELOPMENT,
     "heldout72.yaml": DEVELOPMENT,
-    "heldout73.yaml": Floor(1.0, 0.98, 0.98, 0.86),
-    "heldout74.yaml": Floor(1.0, 0.97, 0.93, 1.0),
+    "heldout73.yaml": DEVELOPMENT,
+    "heldout74.yaml": DEVELOPMENT,
     "heldout75.yaml": Floor(1.0, 0.96, 0.94, 0.93),
     "heldout76.yaml": Floor(1.0, 0.97, 0.96, 1.0),
 }

@@ -1644,3 +1644,11 @@ def test_a_role_phrase_the_article_names_no_one_for_and_two_clauses_after_a_quot
         day="2025-07-21",
     )
     assert speakers(result) == ["Ziad Ali Fadel", "Dmitry Peskov", "Dmitry Peskov"]
+
+
+def test_the_head_of_the_un_nuclear_watchdog_is_its_director_general() -> None:
+    result = tag(
+        'The head of the UN nuclear watchdog said on Monday that inspections had reached "a critical point".',
+        day="2024-11-20",
+    )
+    assert speakers(result) == ["Rafael Grossi"]
