@@ -118,7 +118,13 @@ def link(kb: KnowledgeBase, text: str, words: list | None = None) -> list[Ref]:
                 named = {
                     t.entity_id for _s, _e, _surface, found in matches for t in found if t.kind == "entity"
                 }
-            if target.entity_id in named or _HONORIFIC.search(haystack[max(0, start - 20) : start]):
+            # (people who share a weak alias, "Lee" of two Korean names: the one named in full)
+            fitting = [t.entity_id for t in targets if t.kind == "weak" and t.entity_id in named]
+            if len(fitting) == 1:
+                refs.append(Ref(start, end, "person", (fitting[0],)))
+            elif (
+                not fitting and len(targets) == 1 and _HONORIFIC.search(haystack[max(0, start - 20) : start])
+            ):
                 refs.append(Ref(start, end, "person", (target.entity_id,)))
     return refs
 

@@ -1652,3 +1652,17 @@ def test_the_head_of_the_un_nuclear_watchdog_is_its_director_general() -> None:
         day="2024-11-20",
     )
     assert speakers(result) == ["Rafael Grossi"]
+
+
+def test_a_weak_alias_two_people_share_is_the_one_the_article_names_in_full() -> None:
+    president = tag(
+        "South Korean President Lee Jae-myung spoke to reporters in Seoul.",
+        '"We will keep talking," Lee said.',
+        day="2025-08-01",
+    )
+    chairman = tag(
+        "Samsung Electronics Executive Chairman Lee Jae-yong toured the plant.",
+        '"Chips are a long game," Lee said.',
+        day="2025-08-01",
+    )
+    assert speakers(president) == ["Lee Jae-myung"] and speakers(chairman) == ["Lee Jae-yong"]
