@@ -287,20 +287,15 @@ class KnowledgeBase:
         if fitting is None:
             if len(self._roles_fitting) > 50_000:
                 self._roles_fitting.clear()
-            fitting = self._roles_fitting[words] = (
-                [
-                    role
-                    for holders in self.roles.values()
-                    for role in holders
-                    if roles_agree(words, role.own_words)
-                ],
-                [
-                    role
-                    for holders in self.roles.values()
-                    for role in holders
-                    if roles_agree(words, role.words)
-                ],
-            )
+            written: list[Role] = []  # (own words are among the role's words: one pass finds both)
+            wider: list[Role] = []
+            for role_holders in self.roles.values():
+                for role in role_holders:
+                    if roles_agree(words, role.words):
+                        wider.append(role)
+                        if roles_agree(words, role.own_words):
+                            written.append(role)
+            fitting = self._roles_fitting[words] = (written, wider)
         for roles in fitting:
             holders = {role.person_id for role in roles if role.held_on(day)}
             if holders:

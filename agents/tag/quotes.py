@@ -1022,13 +1022,6 @@ def find_boundaries(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_ABBREVIATION: Final = re.compile(
-    r"\b(?:U\.S|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Gov|Sen|Rep|Prof|Capt|Sgt|Adm|Maj|Cpl|Supt|Insp|Det|Cllr|"
-    r"Rev|Fr|Hon|[A-Z])$"
-)
-_ABBREVIATION_LAST: Final = frozenset("rstnlovpfmjc\n")  # the last letters of its lower-case endings
-
-
 # a short attribution after a quotation: "Kruger asked.", "asked Pieter Kruger of the Herald."
 _ATTRIBUTION_NEXT: Final = re.compile(rf"(?:[A-Z][\w.'’-]*\s+){{0,4}}(?:{_CUE_TRIE})\b")
 
@@ -1240,6 +1233,11 @@ _SHORT_TITLES: Final = frozenset(
      "Cpl", "Supt", "Insp", "Det", "Cllr", "Rev", "Fr", "Hon"}
 )  # fmt: skip
 _SHORT_TITLE: Final = rf"(?:{'|'.join(sorted(_SHORT_TITLES))})\. "
+# What a full stop ends that is no sentence's end: a short title, "St", "No", "U.S", an initial
+_ABBREVIATIONS: Final = (*sorted(_SHORT_TITLES), "St", "No", "U.S")
+_ABBREVIATION: Final = re.compile(rf"\b(?:{'|'.join(map(re.escape, _ABBREVIATIONS))}|[A-Z])$")
+# the last letters of its lower-case endings (and a line's end)
+_ABBREVIATION_LAST: Final = frozenset({word[-1] for word in _ABBREVIATIONS if word[-1].islower()} | {"\n"})
 # Initials in a name: "Thomas J. Whitaker", "P.K. Abdul Rasheed", "K. Sivan"
 _INITIALS: Final = r"(?:[A-Z]\.){1,3}"
 _MORE_NAME_WORDS: Final = (
@@ -1623,12 +1621,14 @@ def _unknown_people(
     genders: dict[str, str],
     cues: list[tuple[int, int, str]],
     titles: list[int] | None = None,
+    obituary_lead: int = -1,
 ) -> tuple[list[Ref], dict[str, str]]:
     """References to people the knowledge base does not know: each introduction (a full name
     before an appositive or a cue verb, or after a cue verb that follows a quotation:
     `_introductions`), then every later mention of the surname outside quotations; and their
     names by id. The genders the text tells (`_told_gender`) go to `genders`. `cues`: the cue
-    verbs the automaton found."""
+    verbs the automaton found. `obituary_lead`: where an obituary's first paragraph ends (-1
+    when the article is no obituary)."""
     refs: list[Ref] = []
     names: dict[str, str] = {}
     lowered: list[str] = []  # the names, lower case (a later run may spell a particle "Van")
@@ -1639,13 +1639,10 @@ def _unknown_people(
     # surname -> (how far it was searched, its full name before there, if any)
     full_names: dict[str, tuple[int, tuple[int, list[str]] | None]] = {}
     candidates = _introductions(text, 0, len(text), cues, titles)
-    lead_end = text.find("\n")
-    lead_end = len(text) if lead_end < 0 else lead_end
-    obituary = _is_obituary(text[:lead_end])
-    if obituary:
+    if obituary_lead >= 0:
         # an obituary's subject, named in its first paragraph with nothing after the name to
         # introduce it ("could hear Halina Wierzbicka before they saw her. She died on")
-        subject = _lead_name(text, lead_end)
+        subject = _lead_name(text, obituary_lead)
         if subject is not None and subject not in candidates:
             candidates = sorted([*candidates, subject])
     for start, run in candidates:
@@ -1791,7 +1788,7 @@ def _unknown_people(
         if len(people) > 1
     }
     # in an obituary, the surname alone is the subject's, not a relative's who shares it
-    subject_id = next((r.ids[0] for r in refs if r.start < lead_end), "") if obituary else ""
+    subject_id = next((r.ids[0] for r in refs if r.start < obituary_lead), "")
     mentions = _surname_mentions(text, in_quote, surnames, refs, shared, subject_id)
     for ref in mentions:  # a later "Mr Ashworth" tells his gender as well as an introduction
         person_id = ref.ids[0]
@@ -1933,19 +1930,21 @@ def build_refs(
     words: WordHits | None = None,
     unknown: dict[str, str] | None = None,
     genders: dict[str, str] | None = None,
+    obituary_lead: int = -1,
 ) -> list[Ref]:
     """Every referring expression outside quotations, in order, longest first on overlaps.
 
     `outside`: the stretches between closed quotations (see `_between`), the only text worth
     scanning; the whole text when not given. `words`: `find_words` over the text, when the
     caller has it. `unknown`: where to put the names of the people the knowledge base does
-    not know that the references name, by id; `genders`: their genders, where the text says."""
+    not know that the references name, by id; `genders`: their genders, where the text says;
+    `obituary_lead`: as for `_unknown_people`."""
     stretches = outside if outside is not None else [(0, len(text))]
     if words is None:
         words = find_words(match_text(text), 0, len(text))
     found = [r for r in linked if r.kind in ("person", "role") and not in_quote[r.start]]
     strangers, names = _unknown_people(
-        kb, text, in_quote, genders if genders is not None else {}, words.cues, words.titles
+        kb, text, in_quote, genders if genders is not None else {}, words.cues, words.titles, obituary_lead
     )
     if strangers:
         # A surname the article gave to someone it introduced ("Tomas Novak, a union leader,
@@ -2224,7 +2223,12 @@ def attribute(
     closed = [s for s in all_spans if s.closed]
     unknown: dict[str, str] = {}
     genders: dict[str, str] = {}
-    refs = build_refs(kb, text, linked, in_quote, _between(closed, len(text), 1), words, unknown, genders)
+    # an obituary (its first paragraph says who died): whose name and pronouns are whose
+    lead = paragraphs[0] if paragraphs else (0, "")
+    obituary_lead = lead[0] + len(lead[1]) if _is_obituary(lead[1]) else -1
+    refs = build_refs(
+        kb, text, linked, in_quote, _between(closed, len(text), 1), words, unknown, genders, obituary_lead
+    )
     state = Attribution(kb, day, text, refs, ref_starts=[r.start for r in refs], genders=genders)
     for person_id, name in unknown.items():  # this article's, not the shared knowledge base's
         state.names.setdefault(person_id, (name, "person"))
@@ -2232,10 +2236,8 @@ def attribute(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
     )
     state.paragraph_starts = [start for start, _para in paragraphs]
-    lead = paragraphs[0][1] if paragraphs else ""
-    if _is_obituary(lead):  # whom its pronouns mean
-        lead_end = paragraphs[0][0] + len(paragraphs[0][1])
-        state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < lead_end), "")
+    if obituary_lead >= 0:
+        state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < obituary_lead), "")
     # who the article introduces, and how: names first, then roles resolved by the KB alone
     office: frozenset[str] = frozenset()  # the last office a title or appositive gave someone
     for ref in refs:
