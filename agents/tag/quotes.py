@@ -748,9 +748,13 @@ class Attribution:
         position: int,
         keys: tuple[str, ...] = (),
         exclude: frozenset[str] = frozenset(),
+        phrase: str = "",
     ) -> str:
         """A role phrase to a person: one the article introduced with these words (the last
-        before `position`, else the first after), else the knowledge base's holder that day."""
+        before `position`, else the first after), else the knowledge base's holder that day.
+        Of several introduced before, those whose title before their name has the phrase's words
+        as written (`phrase`) come first: "the Prime Minister" is the one introduced as "Prime
+        Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him."""
         if not words:
             return ""
         matching = [person for person in self.described_by(words) if person not in exclude]
@@ -758,6 +762,16 @@ class Attribution:
             # a wrong or missing date: a person the article names who ever held the role
             matching = [person for person in self.described_by(words, any_date=True) if person not in exclude]
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
+        if len(before) > 1 and phrase:
+            as_written = phrase.lower().removeprefix("the ")
+            titled = {
+                ref.ids[0]
+                for ref in self.refs
+                if ref.kind == "person"
+                and ref.np_start < ref.start < position
+                and as_written in self.text[ref.np_start : ref.start].lower()
+            }
+            before = [(at, m) for at, m in before if m in titled] or before
         if before:
             return max(before)[1]
         if matching:
@@ -825,7 +839,8 @@ class Attribution:
         ("The European Union's foreign policy chief" -> "Union's foreign policy chief")."""
         words = phrase.split()
         while True:
-            person = self.resolve_role(role_words(" ".join(words)), ref.start, ref.ids, exclude)
+            joined = " ".join(words)
+            person = self.resolve_role(role_words(joined), ref.start, ref.ids, exclude, joined)
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
@@ -1582,11 +1597,12 @@ _IS_INITIALS: Final = re.compile(_INITIALS)
 
 
 def _full_name_before(
-    text: str, word: str, before: int, first_name: bool = False
+    text: str, word: str, before: int, first_name: bool = False, since: int = 0
 ) -> tuple[int, list[str]] | None:
     """The article's first full name ending with a word (a surname: "Tomás Delgado grows
     alfalfa" before "Mr. Delgado said"), or starting with it (`first_name`: "Keir Starmer"
-    before "Sir Keir"), before an offset, when one is written there."""
+    before "Sir Keir"), before an offset, when one is written there (after `since`, for a
+    surname)."""
     if first_name:
         pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}{_MORE_NAME_WORDS}+")
         found = pattern.search(text, 0, before)
@@ -1596,7 +1612,7 @@ def _full_name_before(
         return (found.start() + offset, words) if len(words) > 1 and is_name else None
     # each place the word ends a run of capitalised words (str.find, then the run backwards:
     # a pattern searched from the start would be tried at every capital of the text)
-    at = text.find(" " + word, 0, before)
+    at = text.find(" " + word, since, before)
     while at >= 0:
         end = at + 1 + len(word)
         after = text[end : end + 1]
@@ -1695,6 +1711,13 @@ def _unknown_people(
                 continue  # a club or a place ("signed him from Atlético Serrano"), not a person
             known = kb.person_named(" ".join(earlier[1]))
             if known:
+                # the nearest of the known people named in full with it: "Silva said" after
+                # "Environment Minister Marina Silva", not Luiz Inácio Lula da Silva before her
+                later = _full_name_before(text, word, at, since=earlier[0] + len(" ".join(earlier[1])))
+                while later is not None:
+                    later_name = " ".join(later[1])
+                    known = kb.person_named(later_name) or known
+                    later = _full_name_before(text, word, at, since=later[0] + len(later_name))
                 refs.append(Ref(start + offset, start + offset + len(words[0]), "person", (known,)))
                 continue
             offset, words = earlier[0] - start, earlier[1]
@@ -2644,7 +2667,16 @@ def _nearest_before(
     lasting = True
     person = ""
     candidates = _subject_candidates(state, masked, clause_start, cue_start)
-    if masked.endswith(" and ", max(0, cue_start - 5), cue_start) and len(candidates) > 1:
+    if len(candidates) > 1 and (
+        masked.endswith(" and ", max(0, cue_start - 5), cue_start)
+        # 'hosted his Russian counterpart Sergey Lavrov …, saying Ankara wanted': a participle
+        # after a comma, the clause's first cue ('she said, adding' is the nearest's)
+        or (
+            masked.endswith(", ", max(0, cue_start - 2), cue_start)
+            and _PARTICIPLE.match(masked, cue_start)
+            and bisect_left(state.cue_starts, clause_start) == bisect_left(state.cue_starts, cue_start)
+        )
+    ):
         # "Van Doorn said he had spoken to the sporting director, Hugo Lindqvist, and described
         # the talks as …": a second verb of the clause has its subject, not the nearest name
         candidates = candidates[::-1]
@@ -2947,6 +2979,9 @@ def _speaker_of(
                     # '"under the shadow of threats", hours after the head of the UN nuclear
                     # watchdog called for …': another clause, with a subject of its own
                     or _SUBORDINATE_START.match(m.group("who").lstrip(" ,")) is not None
+                    # 'promised to "get Britain building again" as he unveiled the plans,
+                    # while Rishi Sunak accused him': the cue is in a clause of its own
+                    or _CONTRASTING.search(m.group("who")) is not None
                 )
             ):
                 # '"in a mirror manner" to Estonia's expulsion of a diplomat, calling it': the
@@ -2978,6 +3013,12 @@ def _speaker_of(
         c for c in _cues_in(state, clause, span.start) if not according or c.start > s_start + according.end()
     ]
     if cues:
+        quoted_as = masked[max(clause, cues[-1].start - 14) : cues[-1].start]
+        if quoted_as.endswith(("quoted him as ", "quoted her as ")):
+            # 'his office quoted him as saying: "…"': the one the pronoun means
+            person = state.focused("m" if quoted_as.endswith("him as ") else "f")
+            if person and person not in exclude:
+                return person, cues[-1].verb
         person = _nearest_before(state, masked, clause, cues[-1].start, exclude)
         if person:
             return person, cues[-1].verb
@@ -3007,6 +3048,8 @@ def _speaker_of(
 
 
 _BODY_PRONOUNS: Final = frozenset({"it", "It", "they", "They"})
+_CONTRASTING: Final = re.compile(r", (?:while|whereas) ")
+_PARTICIPLE: Final = re.compile(r"[a-z]+ing\b")
 _SUBORDINATE_START: Final = re.compile(
     r"(?:(?:hours|days|minutes|weeks|months|a day|a week|shortly|soon|just|moments|only)\s+)?"
     r"(?:after|before|while|when|since|until|although|though|because|even as)\b"

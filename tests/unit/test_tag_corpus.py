@@ -293,9 +293,10 @@ class Floor(NamedTuple):
 # (BRIEF_PUBLIC.md: public figures of the knowledge base in roles they held on the article's
 # date), were read once heldout69.yaml and heldout70.yaml, from the same brief, were, those
 # two once heldout71.yaml and heldout72.yaml were, those two once heldout73.yaml and
-# heldout74.yaml were, and those two once heldout75.yaml and heldout76.yaml were.
-# heldout77.yaml and heldout78.yaml, from the first brief again, came next, and heldout79.yaml
-# and heldout80.yaml from the third; they wait unread with floors at their arrival figures.
+# heldout74.yaml were, and those two once heldout75.yaml and heldout76.yaml were. Those two
+# were read once heldout77.yaml and heldout78.yaml, from the first brief again, and
+# heldout79.yaml and heldout80.yaml, from the third, were committed; these four wait unread
+# with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -372,8 +373,8 @@ HELD_OUT_FLOORS = {
     "heldout72.yaml": DEVELOPMENT,
     "heldout73.yaml": DEVELOPMENT,
     "heldout74.yaml": DEVELOPMENT,
-    "heldout75.yaml": Floor(1.0, 0.96, 0.94, 0.93),
-    "heldout76.yaml": Floor(1.0, 0.97, 0.96, 1.0),
+    "heldout75.yaml": DEVELOPMENT,
+    "heldout76.yaml": DEVELOPMENT,
     "heldout77.yaml": Floor(1.0, 0.97, 0.98, 0.91),
     "heldout78.yaml": Floor(1.0, 0.97, 0.98, 0.96),
     "heldout79.yaml": Floor(1.0, 1.0, 0.98, 0.80),

@@ -1666,3 +1666,49 @@ def test_a_weak_alias_two_people_share_is_the_one_the_article_names_in_full() ->
         day="2025-08-01",
     )
     assert speakers(president) == ["Lee Jae-myung"] and speakers(chairman) == ["Lee Jae-yong"]
+
+
+def test_a_cue_after_a_contrasting_clause_is_that_clauses_own() -> None:
+    result = tag(
+        'Maria Lindqvist promised on Monday to "finish the bridge by spring" as she presented the '
+        'budget, while Olof Berg accused her of "building castles in the air".',
+    )
+    assert speakers(result) == ["Maria Lindqvist", "Olof Berg"]
+
+
+def test_a_participle_after_a_comma_is_the_sentences_subjects() -> None:
+    result = tag(
+        "Mette Holm, Denmark's farm minister, flew to Finland on Sunday.",
+        "Farm Minister Jonas Aaltonen received his Danish counterpart Mette Holm in Oulu on Monday, "
+        'saying the two countries would "share every scrap of data".',
+        'Trade director Anna Berg met her opposite number, Piet Smit, on Friday. Smit had been "firm '
+        'but fair," she said, adding: "He knew every figure."',
+    )
+    assert speakers(result) == ["Jonas Aaltonen", "Anna Berg", "Anna Berg"]
+
+
+def test_the_prime_minister_is_the_one_introduced_as_prime_minister_not_a_premier() -> None:
+    result = tag(
+        "Prime Minister Anthony Albanese and NSW Premier Dominic Perrottet opened the stadium on "
+        'Wednesday, with the Prime Minister saying it must be "a ground for everyone".',
+        day="2023-02-15",
+    )
+    assert speakers(result) == ["Anthony Albanese"]
+
+
+def test_an_office_quoting_him_as_saying() -> None:
+    result = tag(
+        "Mayor Tomas Rydell met the rail operator on Monday.",
+        'His office later quoted him as saying: "The timetable cannot slip again."',
+    )
+    assert speakers(result) == ["Tomas Rydell"]
+
+
+def test_a_surname_alone_is_the_nearest_known_person_named_in_full_with_it() -> None:
+    result = tag(
+        "President Luiz Inácio Lula da Silva opened the forest summit in Belém on Tuesday.",
+        "Environment Minister Marina Silva, who leads the talks, said more money was needed. "
+        '"Promises do not plant trees," Silva said.',
+        day="2025-11-06",
+    )
+    assert speakers(result) == ["Marina Silva"]
