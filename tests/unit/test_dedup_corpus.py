@@ -226,6 +226,7 @@ def test_the_two_seeds_are_one_story_not_duplicates(seed_bytes: list[bytes], ord
 # committed before it was scored. A set's floors are its figures on arrival until it is read:
 # (duplicates pairwise precision, recall; stories B-cubed F1).
 HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
+    "heldout1.yaml": (1.0, 1.0, 0.75),
     "heldout2.yaml": (1.0, 1.0, 0.80),
 }
 
