@@ -6,7 +6,7 @@ names no one is scored on its words alone."""
 from __future__ import annotations
 
 from wirewatch.agents.dedup import Deduper
-from wirewatch.agents.dedup.features import is_anchor, story_features, words
+from wirewatch.agents.dedup.features import TERMS_PER_ARTICLE, is_anchor, story_features, words
 from wirewatch.agents.state import MemoryStore
 from wirewatch.streams.records import Article, Block, Entity, Mention, Quotation, TaggedArticle
 
@@ -73,7 +73,7 @@ def test_people_organisations_and_speakers_are_anchors_places_and_words_are_not(
     anchors = [feature for feature in features if is_anchor(feature)]
     # the bank, the chief as an entity and as the quoted speaker; the place and every word not
     assert len(anchors) == 3
-    assert len(features) - len(anchors) > 20
+    assert len(features) - len(anchors) > TERMS_PER_ARTICLE  # the place, the terms, the figures
 
 
 def test_the_same_template_for_another_lender_is_another_story() -> None:
