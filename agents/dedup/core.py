@@ -41,6 +41,7 @@ from wirewatch.streams.records import Article, DedupedArticle, StoryRef, TaggedA
 
 from .features import (
     NUM_PERM,
+    SPEAKER_WEIGHT,
     body_fingerprint,
     body_minhash,
     body_text,
@@ -85,6 +86,10 @@ POSTINGS_SCANNED = 16
 COMMON_FEATURE_SHARE = 0.02
 COMMON_FEATURE_CAP = 500
 STORIES_SCORED = 4
+# An anchor weighs this much when it leads the article (features.story_features): a person in
+# the title (2.8 and up), an organisation in it (2.1), a person named twice or more (1.9); a
+# person named once weighs 1.8, a quoted speaker's feature SPEAKER_WEIGHT.
+LEADING_ANCHOR_WEIGHT = 1.9
 
 
 def epoch(iso: str) -> float:
@@ -373,6 +378,14 @@ class Deduper:
             return None
         best, best_score = None, STORY_THRESHOLD
         anchors = [feature for feature in weights if is_anchor(feature)]
+        # Only an article with a leading actor (a person or organisation in its title, or named
+        # more than once) is kept from stories with none of its actors: another outlet's report
+        # of the same fire quotes other neighbours, each once, and names no one else.
+        if not any(
+            weight >= LEADING_ANCHOR_WEIGHT and weight != SPEAKER_WEIGHT and is_anchor(feature)
+            for feature, weight in features.items()
+        ):
+            anchors = []
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
             story = index.stories[story_id]

@@ -39,8 +39,9 @@ def brief(
     bank_name = bank[1] if bank else "The lender"
     chief_name = chief[1] if chief else "its chair"
     body = [p.format(bank=bank_name, chief=chief_name) for p in paragraphs]
+    # the lender leads the brief: it is in the title, as the tag stage marks it
     entities = [
-        Entity(id=ident, name=name, type=kind, mentions=[Mention(0, len(name), name)])
+        Entity(id=ident, name=name, type=kind, mentions=[Mention(0, len(name), name)], in_title=kind == "org")
         for kind, pair in (("org", bank), ("person", chief))
         if pair
         for ident, name in [pair]

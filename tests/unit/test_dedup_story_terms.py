@@ -1,0 +1,83 @@
+"""Story grouping of reports that tell one event in their own words and quote different people
+(the usual case of regional copy), written for this test: the terms a report is compared by are
+its rarest words, and the figures it gives, not its first words."""
+
+from __future__ import annotations
+
+from wirewatch.agents.dedup import Deduper
+from wirewatch.agents.state import MemoryStore
+from wirewatch.agents.tag import Tagger
+from wirewatch.streams.records import Article, Block
+
+
+def report(article_id: str, source: str, hour: int, title: str, *paragraphs: str) -> Article:
+    return Article(
+        id=article_id,
+        title=title,
+        blocks=[Block(p) for p in paragraphs],
+        source=source,
+        published=f"2025-03-11T{hour:02d}:00:00Z",
+        origin=f"raw/0/{article_id}",
+    )
+
+
+FIRST = report(
+    "a-1",
+    "Dale Courier",
+    7,
+    "Blaze at Kellerby mill forces 1,200 from their homes",
+    "About 1,200 residents of Kellerby spent the night in school halls after fire tore through "
+    "the old flax mill on Canal Street late on Monday.",
+    "Forty firefighters fought the blaze for six hours. Smoke from the burning roof could be seen "
+    "from the motorway, and the canal towpath was closed.",
+    '"The roof went in within twenty minutes," said station manager Ruth Oakley. "Our crews kept '
+    'it off the terraces, which is what mattered."',
+    "The mill had stood empty since 2019. Police said the cause was not yet known.",
+)
+SECOND = report(
+    "a-2",
+    "Northern Evening Post",
+    9,
+    "Families evacuated as fire guts disused Kellerby flax mill",
+    "Families on the terraces beside Canal Street were woken by police after a fire took hold of "
+    "a disused flax mill, with 1,200 people evacuated overnight.",
+    '"We grabbed the children and the cat and ran," said Imran Siddiqui, who lives two doors from '
+    'the mill gate. "The heat was like an oven door opening."',
+    "Forty firefighters were at the scene. The building, empty since 2019, was still smouldering "
+    "at dawn and the towpath stays shut.",
+)
+ELSEWHERE = report(
+    "a-3",
+    "Dale Courier",
+    10,
+    "Fire crews tackle grass fire on Harrowby moor",
+    "Crews from three stations were called to a grass fire on Harrowby moor on Tuesday afternoon, "
+    "where about 30 hectares of heather burned.",
+    '"Dry weather and a strong wind make these fires spread fast," said watch commander Colin '
+    'Brandt. "Please do not light barbecues on the moor."',
+    "No homes were threatened and the road over the moor reopened by evening.",
+)
+
+
+BUDGET = report(
+    "a-0",
+    "Dale Courier",
+    6,
+    "Council approves budget with rise in parking charges",
+    "Councillors approved next year's budget on Monday night after a three-hour debate, with "
+    "parking charges in the town centre rising by 40p an hour.",
+    '"Nobody likes paying more to park, but the alternative was closing two libraries," said '
+    "council leader Janet Pryce.",
+    "Opposition members said the rise would drive shoppers to out-of-town retail parks.",
+)
+
+
+def test_two_outlets_reports_of_one_fire_are_one_story_and_another_fire_is_not() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget, first, second, elsewhere = (
+        deduper(tagger(article)) for article in (BUDGET, FIRST, SECOND, ELSEWHERE)
+    )
+    assert not second.duplicate_of
+    assert second.story.id == first.story.id and second.story.size == 2
+    assert elsewhere.story.id not in (first.story.id, budget.story.id)
+    assert first.story.id != budget.story.id
