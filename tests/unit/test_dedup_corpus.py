@@ -223,13 +223,14 @@ def test_the_two_seeds_are_one_story_not_duplicates(seed_bytes: list[bytes], ord
 
 
 # Streams written apart from the stage, from BRIEF.md (tests/data/dedup/README.md), each
-# committed before it was scored. A set's floors are its figures on arrival until it is read:
-# (duplicates pairwise precision, recall; stories B-cubed F1).
+# committed before it was scored: (duplicates pairwise precision, recall; stories B-cubed F1).
+# A set's floors are its figures on arrival, raised to what it scores after a change of the
+# stage, so that a later change that costs it shows (arrival figures in the README).
 HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
-    "heldout1.yaml": (1.0, 1.0, 0.75),
-    "heldout2.yaml": (1.0, 1.0, 0.80),
-    "heldout3.yaml": (1.0, 1.0, 0.84),
-    "heldout4.yaml": (1.0, 1.0, 0.82),
+    "heldout1.yaml": (1.0, 1.0, 0.85),
+    "heldout2.yaml": (1.0, 1.0, 0.89),
+    "heldout3.yaml": (1.0, 1.0, 0.94),
+    "heldout4.yaml": (1.0, 1.0, 0.97),
 }
 
 
