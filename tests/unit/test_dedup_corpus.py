@@ -231,6 +231,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout2.yaml": (1.0, 1.0, 0.89),
     "heldout3.yaml": (1.0, 1.0, 0.94),
     "heldout4.yaml": (1.0, 1.0, 0.97),
+    "heldout5.yaml": (1.0, 1.0, 0.79),
+    "heldout6.yaml": (1.0, 1.0, 0.91),
 }
 
 
