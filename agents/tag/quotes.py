@@ -162,7 +162,10 @@ _ROLE_HEADS: Final = (
     r"centre[- ]back|center[- ]back|full[- ]back|wing[- ]back|fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
     r"controller|superintendent|solicitor|barrister|counsel|magistrate|coroner|detective|inspector|"
-    r"sergeant|councillor|professor|researcher|prince|princess|sheikh"
+    r"sergeant|councillor|professor|researcher|prince|princess|sheikh|"
+    # (an officer only with the office that makes one person: "A senior officer … said" is
+    # unnamed, and so is "the officer" after it)
+    r"health officer|medical officer|returning officer|press officer|information officer"
 )
 # The heads as a trie: the phrase tries them after each of up to four words. Where two heads
 # match at one place ("secretary", "secretary-general") both forms take the longer, as the
@@ -185,7 +188,8 @@ _ANON_NOUNS: Final = (
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
     r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?|"
-    r"relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?"
+    r"relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?|"
+    r"representatives?"
 )
 # Before an unnamed source's noun phrase that says what someone is, not who speaks: "after
 # training as a teacher", "she was a nurse"
@@ -198,7 +202,8 @@ _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in 
     # (no verb inside it: "for half a century was the man fishermen called", "a red-faced
     # McAllister told reporters"; no "the" but after "of": "in a judgment the first minister")
     rf"(?:(?!(?:was|were|is|are|had|has|said|says|told|tells)\s|(?<!of )the\s)[\w’'-]+\s+){{0,3}}?"
-    rf"(?:{_ANON_NOUNS})\b"
+    # (not a possessive that modifies the noun after it: "A teachers' union representative")
+    rf"(?:{_ANON_NOUNS})\b(?![’'])"
 )
 _ANON_PLURAL_START: Final = re.compile(  # matched at a position: no "^"
     r"(?:[A-Z][\w-]*\s+)?(?:[Aa]nalysts|[Oo]fficials|[Ll]awmakers|[Rr]esidents|[Pp]rotesters|[Ee]conomists|"
@@ -551,9 +556,27 @@ _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nickn
 _PASSIVE_LABEL: Final = re.compile(
     r"\b(?:often|widely|commonly|sometimes|usually|is|are|was|were|been|be)\s+"
     r"(?:described|referred to|labell?ed|termed|branded|billed)\s+as(?:\s+the)?\s*$"
+    # a category ('students classified as "frustration level" readers'), after a noun too
+    r"|\b(?:classified|categori[sz]ed|graded|rated)\s+as(?:\s+the)?\s*$"
 )
 # a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
+_ANONYMITY: Final = re.compile(
+    r"[^,.;]{0,40},\s+(?:speaking|talking)\s+on\s+(?:the\s+)?condition\s+of\s+anonymity"
+    r"|[^,.;]{0,40},\s+who\s+(?:asked|declined|did not want|requested)\s+(?:not\s+)?to\s+be\s+(?:named|identified)"
+)
+# what records someone's words: "according to the presidency's website" names no speaker
+_RECORD_NOUNS: Final = (
+    "website",
+    "statement",
+    "readout",
+    "transcript",
+    "communique",
+    "communiqué",
+    "minutes",
+    "account",
+)
 _KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,40}\bas\s*$")
+_WAS_SIMPLY: Final = (" was simply", " is simply", " was always", " was just", " became simply")
 
 
 def _ends_with_any(text: str, endings: tuple[str, ...]) -> bool:
@@ -970,6 +993,14 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
     if tail.endswith(" as") and len(inner.split()) <= 4 and not inner.islower() and _KNOWN_AS.search(before):
         return True
+    if (
+        tail.endswith(_WAS_SIMPLY)
+        and len(inner.split()) <= 2
+        and inner[:1].isupper()
+        and inner[-1:] not in ",.!?;:"
+    ):
+        return True  # a name someone went by: 'To every one of them she was simply "Birdie"'
+
     if tail.endswith((" as", " as the")) and len(inner.split()) <= 4 and _PASSIVE_LABEL.search(before):
         return True
     # (no character but "d" and "D" is "d" to the case-insensitive pattern)
@@ -1189,11 +1220,13 @@ def _anchored_matches(
     backwards: str,
     stretches: list[tuple[int, int]],
     anchors: list[int],
+    possessive: bool = True,
 ) -> list[re.Match[str]]:
     """Exactly what `pattern.finditer` finds in each stretch (leftmost first, none overlapping),
     reading only the text just before the anchor words (sorted offsets) that every match ends
     with. `core`: the pattern up to its anchor word; `word`: the anchor word alone; `backwards`:
-    the text reversed.
+    the text reversed; `possessive`: whether the anchor word may be followed by an apostrophe
+    (a pattern that forbids it tests it after the anchor word, where `core` may not read).
 
     Why this is exact: a match is the shortest its lazy words allow, so it never runs past an
     anchor word that `word` matches (it would have ended there); so the next match, if it ends
@@ -1214,6 +1247,8 @@ def _anchored_matches(
             back = reach.match(backwards, size - anchor, size - low)
             if ends is None or back is None:
                 continue  # not the word a match ends with, or no space before it
+            if not possessive and ends.end() < high and text.startswith(("’", "'"), ends.end()):
+                continue
             start = max(taken, anchor - (back.end() - (size - anchor)))
             match = core.search(text, start, ends.end())
             if match and core is not pattern:
@@ -1994,7 +2029,9 @@ def build_refs(
         if not in_quote[start]:
             found.append(Ref(_after_a_sentence_end(text, start, match.end()), match.end(), "rolephrase"))
     nouns = sorted(set(words.nouns))
-    for match in _anchored_matches(_ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns):
+    for match in _anchored_matches(
+        _ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns, possessive=False
+    ):
         if not in_quote[match.start()] and not text.endswith(
             _PREDICATE_WORDS, max(0, match.start() - 8), match.start()
         ):
@@ -2958,7 +2995,10 @@ def _speaker_of(
             # (the source named, and no one the article introduced: no speaker rather than
             # the one quoted before)
             person = _who(state, found.start("who"), found.end("who"), exclude)
-            return ("" if person == _ANONYMOUS else person), "according to"
+            if person or not found.group("who").endswith(_RECORD_NOUNS):
+                return ("" if person == _ANONYMOUS else person), "according to"
+            # '… told him the country had "nothing to hide", according to the presidency's
+            # website': where it was recorded, not who said it; the other rules find who
     # 1. a cue after the quote: '"…," X said' or '"…," said X' (both patterns need a cue verb
     # as a word, which the article's cue verbs overlap wherever there is one)
     if (
@@ -2995,6 +3035,12 @@ def _speaker_of(
                 continue
             if m and "_" not in m.group("who"):
                 person = _who(state, m.start("who"), m.end("who"), exclude)
+                if _ANONYMITY.match(masked, m.end(), s_end) and not any(
+                    ref.kind == "person" for ref in _refs_in(state, m.start("who"), m.end("who"))
+                ):
+                    # '"…," the diplomat said, speaking on condition of anonymity': someone
+                    # unnamed, not the knowledge base's top diplomat
+                    return _ANONYMOUS, m.group("cue")
                 if person:
                     return person, m.group("cue")
                 if m.group("who").strip(" \n,") in _BODY_PRONOUNS:

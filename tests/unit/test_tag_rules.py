@@ -1712,3 +1712,51 @@ def test_a_surname_alone_is_the_nearest_known_person_named_in_full_with_it() -> 
         day="2025-11-06",
     )
     assert speakers(result) == ["Marina Silva"]
+
+
+def test_the_health_officer_is_the_one_introduced_with_that_title() -> None:
+    result = tag(
+        "District Health Officer Dr. Anita Menon said cases had doubled since June.",
+        '"Empty the flower pots and the drains, every week," the health officer said.',
+    )
+    assert speakers(result) == ["Anita Menon"]
+
+
+def test_an_unnamed_source_whose_noun_follows_a_possessive_plural() -> None:
+    result = tag(
+        'Head teacher Gloria Bautista said the new timetable had "settled in well".',
+        "A nurses’ union representative, who asked not to be named, said night shifts were longer. "
+        '"Nobody asked us about the buses," she said.',
+    )
+    assert speakers(result) == ["Gloria Bautista", ""]
+
+
+def test_a_category_a_name_someone_went_by_and_a_county_are_no_quotations_or_people() -> None:
+    result = tag(
+        'Teacher Rosa Lim said 14 pupils were now classified as "struggling" readers.',
+        "Nora Keane, who has died at her home near Ennis, Co Clare, taught the tin whistle for "
+        'fifty years. To the village she was simply "Nonie".',
+        '"She never let a child give up," said her nephew, Brendan Keane.',
+    )
+    assert [q.text for q in result.quotes] == ["She never let a child give up,"]
+    assert speakers(result) == ["Brendan Keane"]
+    assert all("Clare" not in entity.name for entity in result.entities if entity.type == "person")
+
+
+def test_a_source_that_only_recorded_the_words_and_a_source_speaking_on_condition_of_anonymity() -> None:
+    result = tag(
+        "Iranian President Masoud Pezeshkian told the visiting envoy that the country had "
+        '"nothing to conceal", according to the presidency\'s website.',
+        '"The paperwork was checked twice," the diplomat said, speaking on condition of anonymity.',
+        day="2025-02-19",
+    )
+    assert speakers(result) == ["Masoud Pezeshkian", ""]
+
+
+def test_the_eu_trade_chief_of_the_date() -> None:
+    result = tag(
+        "The European Union's trade chief said on Thursday that the deal was "
+        '"within reach" after talks in Montevideo.',
+        day="2024-09-19",
+    )
+    assert speakers(result) == ["Valdis Dombrovskis"]

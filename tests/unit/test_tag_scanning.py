@@ -75,13 +75,13 @@ def test_anchored_scans_find_what_the_patterns_find(corpus_texts: list[str]) -> 
         words = find_words(match_text(text), 0, len(text))
         backwards = text[::-1]
         scans = (
-            ("role", _ROLE_NP, _ROLE_NP_CORE, _ROLE_HEAD, _ROLE_NP_REACH, words.heads),
-            ("anon", _ANON, _ANON, _ANON_NOUN, _ANON_REACH, words.nouns),
+            ("role", _ROLE_NP, _ROLE_NP_CORE, _ROLE_HEAD, _ROLE_NP_REACH, words.heads, True),
+            ("anon", _ANON, _ANON, _ANON_NOUN, _ANON_REACH, words.nouns, False),
         )
-        for name, pattern, core, word, reach, anchors in scans:
+        for name, pattern, core, word, reach, anchors, possessive in scans:
             expected = [m.span() for low, high in stretches for m in pattern.finditer(text, low, high)]
             anchored = _anchored_matches(
-                pattern, core, word, reach, text, backwards, stretches, sorted(set(anchors))
+                pattern, core, word, reach, text, backwards, stretches, sorted(set(anchors)), possessive
             )
             assert [m.span() for m in anchored] == expected, (name, text[:200], stretches)
             found[name] += len(expected)
