@@ -705,6 +705,8 @@ class Attribution:
     # person id -> every word that can describe them: their roles' and nationality's
     # (`KnowledgeBase.words_of`) and this article's descriptions of them
     vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
+    # a role phrase as written -> (where, who) of the people whose title before their name has it
+    titled: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     topic: str = ""  # an obituary's subject: the first person its first paragraph names
     paragraph_starts: list[int] = field(default_factory=list)
 
@@ -787,13 +789,16 @@ class Attribution:
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
         if len(before) > 1 and phrase:
             as_written = phrase.lower().removeprefix("the ")
-            titled = {
-                ref.ids[0]
-                for ref in self.refs
-                if ref.kind == "person"
-                and ref.np_start < ref.start < position
-                and as_written in self.text[ref.np_start : ref.start].lower()
-            }
+            found = self.titled.get(as_written)
+            if found is None:
+                found = self.titled[as_written] = [
+                    (ref.start, ref.ids[0])
+                    for ref in self.refs
+                    if ref.kind == "person"
+                    and ref.np_start < ref.start
+                    and as_written in self.text[ref.np_start : ref.start].lower()
+                ]
+            titled = {person for at, person in found if at < position}
             before = [(at, m) for at, m in before if m in titled] or before
         if before:
             return max(before)[1]
@@ -3021,7 +3026,7 @@ def _speaker_of(
                     or _SUBORDINATE_START.match(m.group("who").lstrip(" ,")) is not None
                     # 'promised to "get Britain building again" as he unveiled the plans,
                     # while Rishi Sunak accused him': the cue is in a clause of its own
-                    or _CONTRASTING.search(m.group("who")) is not None
+                    or (", wh" in m.group("who") and _CONTRASTING.search(m.group("who")) is not None)
                 )
             ):
                 # '"in a mirror manner" to Estonia's expulsion of a diplomat, calling it': the
@@ -3035,8 +3040,14 @@ def _speaker_of(
                 continue
             if m and "_" not in m.group("who"):
                 person = _who(state, m.start("who"), m.end("who"), exclude)
-                if _ANONYMITY.match(masked, m.end(), s_end) and not any(
-                    ref.kind == "person" for ref in _refs_in(state, m.start("who"), m.end("who"))
+                # (a word of it found first: the pattern would be tried after every cue)
+                if (
+                    (
+                        masked.find(" to be ", m.end(), m.end() + 100) >= 0
+                        or masked.find("anonymity", m.end(), m.end() + 100) >= 0
+                    )
+                    and _ANONYMITY.match(masked, m.end(), s_end)
+                    and not any(ref.kind == "person" for ref in _refs_in(state, m.start("who"), m.end("who")))
                 ):
                     # '"…," the diplomat said, speaking on condition of anonymity': someone
                     # unnamed, not the knowledge base's top diplomat
