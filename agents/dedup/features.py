@@ -373,8 +373,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     stop = stopwords()
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
-    # Rarest in English first, each use moving a word up half a Zipf step; ties keep the order
-    # of first appearance. Most words of a 200-word report come once, so the most frequent
+    # Rarest in English first, each use moving a word up half a Zipf step. Most words of a 200-word report come once, so the most frequent
     # first (as until 2026-12-07) was mostly the first words of the text ("planned", "summer",
     # "adds"), which another outlet's report of the event does not use; "wildfire",
     # "evacuated" and "Tarragona" it does. Stop words are left out before the sort.

@@ -559,7 +559,7 @@ _PASSIVE_LABEL: Final = re.compile(
     # a category ('students classified as "frustration level" readers'), after a noun too
     r"|\b(?:classified|categori[sz]ed|graded|rated)\s+as(?:\s+the)?\s*$"
 )
-# a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
+# a cue followed by one of these has an unnamed speaker, unless a name is written there
 _ANONYMITY: Final = re.compile(
     r"[^,.;]{0,40},\s+(?:speaking|talking)\s+on\s+(?:the\s+)?condition\s+of\s+anonymity"
     r"|[^,.;]{0,40},\s+who\s+(?:asked|declined|did not want|requested)\s+(?:not\s+)?to\s+be\s+(?:named|identified)"
@@ -575,6 +575,7 @@ _RECORD_NOUNS: Final = (
     "minutes",
     "account",
 )
+# a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
 _KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,40}\bas\s*$")
 _WAS_SIMPLY: Final = (" was simply", " is simply", " was always", " was just", " became simply")
 
@@ -1005,7 +1006,6 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         and inner[-1:] not in ",.!?;:"
     ):
         return True  # a name someone went by: 'To every one of them she was simply "Birdie"'
-
     if tail.endswith((" as", " as the")) and len(inner.split()) <= 4 and _PASSIVE_LABEL.search(before):
         return True
     # (no character but "d" and "D" is "d" to the case-insensitive pattern)
@@ -3000,10 +3000,14 @@ def _speaker_of(
             # (the source named, and no one the article introduced: no speaker rather than
             # the one quoted before)
             person = _who(state, found.start("who"), found.end("who"), exclude)
-            if person or not found.group("who").endswith(_RECORD_NOUNS):
+            if (
+                person
+                or not found.group("who").endswith(_RECORD_NOUNS)
+                or not _cues_in(state, _clause_start(masked, s_start, span.start), span.start)
+            ):
                 return ("" if person == _ANONYMOUS else person), "according to"
             # '… told him the country had "nothing to hide", according to the presidency's
-            # website': where it was recorded, not who said it; the other rules find who
+            # website': where it was recorded, not who said it; the cue before it finds who
     # 1. a cue after the quote: '"…," X said' or '"…," said X' (both patterns need a cue verb
     # as a word, which the article's cue verbs overlap wherever there is one)
     if (

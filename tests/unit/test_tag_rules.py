@@ -1748,9 +1748,11 @@ def test_a_source_that_only_recorded_the_words_and_a_source_speaking_on_conditio
         "Iranian President Masoud Pezeshkian told the visiting envoy that the country had "
         '"nothing to conceal", according to the presidency\'s website.',
         '"The paperwork was checked twice," the diplomat said, speaking on condition of anonymity.',
+        # no one's words before it: the statement's, and no one named
+        '"We regret the delay," according to the ministry\'s statement.',
         day="2025-02-19",
     )
-    assert speakers(result) == ["Masoud Pezeshkian", ""]
+    assert speakers(result) == ["Masoud Pezeshkian", "", ""]
 
 
 def test_the_eu_trade_chief_of_the_date() -> None:
