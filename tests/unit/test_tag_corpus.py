@@ -296,8 +296,9 @@ class Floor(NamedTuple):
 # heldout74.yaml were, and those two once heldout75.yaml and heldout76.yaml were. Those two
 # were read once heldout77.yaml and heldout78.yaml, from the first brief again, and
 # heldout79.yaml and heldout80.yaml, from the third, were committed; those four were read
-# once heldout81.yaml (first brief) and heldout82.yaml (third) were. These two wait unread
-# with floors at their arrival figures.
+# once heldout81.yaml (first brief) and heldout82.yaml (third) were, and those two once
+# heldout83.yaml (first brief) and heldout84.yaml (third) were. These two wait unread with
+# floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -382,6 +383,8 @@ HELD_OUT_FLOORS = {
     "heldout80.yaml": DEVELOPMENT,
     "heldout81.yaml": Floor(1.0, 0.98, 0.95, 0.96),
     "heldout82.yaml": Floor(1.0, 1.0, 0.97, 0.96),
+    "heldout83.yaml": Floor(1.0, 0.95, 0.95, 1.0),
+    "heldout84.yaml": Floor(1.0, 0.97, 0.95, 0.95),
 }
 
 
