@@ -515,7 +515,8 @@ def find_cues(
 _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
     r"(?:Asked|Speaking|Standing|Responding|Answering|Commenting|Writing|Addressing|Pressed|"
     r"In|At|On|After|Before|During|Earlier|Later|Outside|Behind|For|Meanwhile|However|Separately|"
-    r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring|As for)\b[^,]*,\s*"
+    r"Yesterday|Today|Last|Despite|Since|While|When|Turning|Referring|As for|By|Once|Although|Though|"
+    r"Because|Until|Every|Each)\b[^,]*,\s*"
     # and a relative clause of its place or time: "In Lohr, where the firm is the largest
     # employer, the mayor was blunt"
     r"(?:(?:where|when|which|whose)\b[^,]*,\s*)?"

@@ -1762,3 +1762,12 @@ def test_the_eu_trade_chief_of_the_date() -> None:
         day="2024-09-19",
     )
     assert speakers(result) == ["Valdis Dombrovskis"]
+
+
+def test_a_name_after_a_leading_clause_of_time_is_the_subject_a_described_speaker_means() -> None:
+    result = tag(
+        "The ferry leaves Lamu before first light. By the time it clears the channel, Amara "
+        "Okafor has counted the passengers twice.",
+        '"Nobody gets left on the jetty," says the 38-year-old skipper.',
+    )
+    assert speakers(result) == ["Amara Okafor"]
