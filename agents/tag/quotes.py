@@ -176,7 +176,7 @@ _ROLE_HEADS_TRIE: Final = _trie_pattern(
 # Possessive runs ("*+", "++"): a word or a space run given back a character could never be
 # followed by what comes next (an apostrophe, a space, a letter), so re need not try.
 _ROLE_NP: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
-    r"[A-Zt](?<![\w'’].)(?:(?<=[Tt])he|(?<=H)is|(?<=H)er|(?<=T)heir|(?<=[A-Z])[\w.-]*+['’]s)\s++"
+    r"[A-Zti](?<![\w'’].)(?:(?<=[Tt])he|(?<=H)is|(?<=H)er|(?<=T)heir|(?<=[Ii])ts|(?<=[A-Z])[\w.-]*+['’]s)\s++"
     # (words that end a noun phrase never come between: "the third period that coach X called")
     r"(?:(?!(?:that|which|who|whom|and|or|but|in|on|at|to|for|with|by|from|as|than)\s)[A-Za-z][\w.+'’-]*+\s++){0,4}?"
     rf"(?i:{_ROLE_HEADS_TRIE})\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w&.'’-]*\s?){{1,5}}|\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?(?:government|state))?"
@@ -867,6 +867,12 @@ class Attribution:
     def _resolve_phrase(self, phrase: str, ref: Ref, exclude: frozenset[str]) -> str:
         """Resolve a role phrase; when nothing matches, drop its leading words one at a time
         ("The European Union's foreign policy chief" -> "Union's foreign policy chief")."""
+        if phrase.startswith(("its ", "Its ")):
+            # "The European Central Bank … with its president saying": the organisation's
+            organisation = self._organisation_before(ref.start)
+            if not organisation:
+                return ""
+            phrase = organisation + phrase[3:]
         words = phrase.split()
         while True:
             joined = " ".join(words)
@@ -874,6 +880,19 @@ class Attribution:
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
+
+    def _organisation_before(self, position: int) -> str:
+        """The name of the last organisation the knowledge base knows in the sentence before
+        `position` (what an "its" there stands for), or ''."""
+        text = self.text
+        start = max(text.rfind(". ", 0, position) + 2, text.rfind("\n", 0, position) + 1)
+        names = self.kb.names
+        found = ""
+        for _start, _end, _surface, targets in self.kb.find(text[start:position]):
+            for target in targets[:1]:
+                if target.kind == "entity" and names.get(target.entity_id, ("", ""))[1] == "org":
+                    found = names[target.entity_id][0]
+        return found
 
     def _topic_instead(self, person: str, ref: Ref, gender: str) -> bool:
         """Whether a "he" or "she" in an obituary is its subject rather than `person`, the one of

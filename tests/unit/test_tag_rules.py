@@ -1771,3 +1771,12 @@ def test_a_name_after_a_leading_clause_of_time_is_the_subject_a_described_speake
         '"Nobody gets left on the jetty," says the 38-year-old skipper.',
     )
     assert speakers(result) == ["Amara Okafor"]
+
+
+def test_its_before_a_role_is_the_organisation_the_sentence_names() -> None:
+    result = tag(
+        "The Bank of England held interest rates on Thursday, with its governor saying the "
+        'committee wanted "a few more months of data" before cutting again.',
+        day="2025-02-06",
+    )
+    assert speakers(result) == ["Andrew Bailey"]
