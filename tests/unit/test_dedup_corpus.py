@@ -233,6 +233,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout4.yaml": (1.0, 1.0, 0.97),
     "heldout5.yaml": (1.0, 1.0, 0.79),
     "heldout6.yaml": (1.0, 1.0, 0.91),
+    "heldout7.yaml": (1.0, 1.0, 0.89),
+    "heldout8.yaml": (1.0, 1.0, 0.82),
 }
 
 
