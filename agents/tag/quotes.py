@@ -905,6 +905,10 @@ class Attribution:
         paragraph = bisect_right(self.paragraph_starts, ref.start) - 1
         if _DATED_OPENING.match(self.text, self.paragraph_starts[paragraph], ref.start):
             return True
+        # or the sentence: 'In a 2009 interview she described fame as "…"'
+        sentence = self.text.rfind(". ", self.paragraph_starts[paragraph], ref.start)
+        if sentence >= 0 and _DATED_OPENING.match(self.text, sentence + 2, ref.start):
+            return True
         since = self.paragraph_starts[max(0, paragraph - 1)]
         positions = self.seen.get(person, [])
         at = bisect_left(positions, ref.start)
@@ -1477,7 +1481,19 @@ def _introductions(
     for comma in _COMMA_BEFORE_A_CAPITAL.finditer(text, low, high):
         if text[comma.start() - 1 : comma.start()].islower():
             found = _NAME_AFTER.match(text, comma.end(), min(high, comma.end() + 90))
-            if found and text.startswith(_AFTER_A_SET_OFF_NAME, found.end()) and " " in found.group(0):
+            if (
+                found
+                and " " in found.group(0)
+                and (
+                    text.startswith(_AFTER_A_SET_OFF_NAME, found.end())
+                    # at a sentence's end after "according to": "according to her longtime
+                    # editor, Marcos Teixeira."
+                    or (
+                        text.startswith(".", found.end())
+                        and text.find("according to ", max(low, comma.start() - 60), comma.start()) >= 0
+                    )
+                )
+            ):
                 runs.append((found.start(), found.group(0)))
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
@@ -2401,6 +2417,14 @@ def attribute(
                 state.push_focus(_first_person(state, clause, s_end))
             if masked.find("asked ", s_start, s_end) >= 0:  # (str.find: most sentences ask no one)
                 state.push_focus(_asked_person(state, masked, s_start, s_end))
+            according = masked.find("according to ", s_start, s_end)
+            if according >= 0:
+                # "…, according to her longtime editor, Marcos Teixeira." then '"…," he said':
+                # the source, named last, is whom the next pronoun of his gender means
+                for ref in _refs_in(state, according, s_end):
+                    if ref.kind == "person":
+                        state.push_focus(ref.ids[0])
+                        break
             sentence_speaker = ""
             # (most paragraphs quote nobody: no bisection for their sentences)
             sentence_spans = (

@@ -384,8 +384,8 @@ HELD_OUT_FLOORS = {
     "heldout80.yaml": DEVELOPMENT,
     "heldout81.yaml": DEVELOPMENT,
     "heldout82.yaml": DEVELOPMENT,
-    "heldout83.yaml": Floor(1.0, 0.95, 0.95, 1.0),
-    "heldout84.yaml": Floor(1.0, 0.97, 0.95, 0.95),
+    "heldout83.yaml": DEVELOPMENT,
+    "heldout84.yaml": DEVELOPMENT,
     "heldout85.yaml": Floor(1.0, 0.97, 0.95, 1.0),
     "heldout86.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }

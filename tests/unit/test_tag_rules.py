@@ -1780,3 +1780,31 @@ def test_its_before_a_role_is_the_organisation_the_sentence_names() -> None:
         day="2025-02-06",
     )
     assert speakers(result) == ["Andrew Bailey"]
+
+
+def test_a_source_named_after_according_to_is_the_next_pronoun_of_their_gender() -> None:
+    result = tag(
+        "Her son, Tiago Ramos, said she had died at home after a short illness.",
+        "She wrote every morning until the spring, according to her agent, Duarte Falcão. "
+        '"She sent me the last pages in April," he said.',
+    )
+    assert speakers(result) == ["Duarte Falcão"]
+
+
+def test_an_obituarys_she_in_a_sentence_that_opens_with_a_date_is_its_subject() -> None:
+    result = tag(
+        "Marta Quental, the poet who wrote of the Douro's boatmen, has died aged 84.",
+        '"She read every line aloud before she let it go," said Inês Lobo, who edited her letters.',
+        "Her first collection sold out in a week and made her, to her dismay, a name. In a 1998 "
+        'interview she called success "a coat cut for somebody else".',
+    )
+    assert speakers(result) == ["Inês Lobo", "Marta Quental"]
+
+
+def test_the_head_of_the_united_nations_nuclear_watchdog() -> None:
+    result = tag(
+        "The head of the United Nations nuclear watchdog said on Monday that inspectors had "
+        '"lost sight" of parts of the programme.',
+        day="2025-03-03",
+    )
+    assert speakers(result) == ["Rafael Grossi"]
