@@ -383,10 +383,8 @@ class Deduper:
         # Only an article with a leading actor (a person or organisation in its title, or named
         # more than once) is kept from stories with none of its actors: another outlet's report
         # of the same fire quotes other neighbours, each once, and names no one else.
-        if not any(
-            weight >= LEADING_ANCHOR_WEIGHT and weight != SPEAKER_WEIGHT and is_anchor(feature)
-            for feature, weight in features.items()
-        ):
+        # (the anchors' own weights, before the IDF: a handful, not every feature again)
+        if not any(LEADING_ANCHOR_WEIGHT <= features[anchor] != SPEAKER_WEIGHT for anchor in anchors):
             anchors = []
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
