@@ -235,6 +235,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout6.yaml": (1.0, 1.0, 0.91),
     "heldout7.yaml": (1.0, 1.0, 0.89),
     "heldout8.yaml": (1.0, 1.0, 0.82),
+    "heldout9.yaml": (1.0, 1.0, 0.81),
+    "heldout10.yaml": (1.0, 1.0, 0.90),
 }
 
 

@@ -388,6 +388,8 @@ HELD_OUT_FLOORS = {
     "heldout84.yaml": DEVELOPMENT,
     "heldout85.yaml": Floor(1.0, 0.97, 0.95, 1.0),
     "heldout86.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout87.yaml": Floor(1.0, 0.95, 0.93, 0.96),
+    "heldout88.yaml": Floor(1.0, 0.96, 0.96, 0.89),
 }
 
 
