@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 import sys
+import unicodedata
 import zlib
 from collections import Counter
 from functools import cache, lru_cache
@@ -24,6 +25,7 @@ from importlib import resources
 from operator import not_
 
 import numpy as np
+import Stemmer
 from datasketch import LeanMinHash, MinHash
 
 from wirewatch.streams.records import TaggedArticle
@@ -313,6 +315,8 @@ def unpack_hashes(packed: str) -> list[int]:
     return values.tolist()
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
 _UINT32 = next(code for code in "IL" if array.array(code).itemsize == 4)
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -320,6 +324,47 @@ _BIG_ENDIAN = sys.byteorder == "big"
 @lru_cache(maxsize=65_536)
 def _name_words(surface: str) -> tuple[str, ...]:
     return tuple(words(surface))
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "ı": "i"}
+)
+
+
+@lru_cache(maxsize=65_536)
+def folded(word: str) -> str:
+    """A lower-case word without its accents: "góra" -> "gora", "łódź" -> "lodz". Wire copy
+    often drops the accents that local papers keep ("Kamienna Gora", "Kamienna Góra")."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _folded_counts(counts: Counter[str]) -> dict[str, int]:
+    """`counts` with its words' accents dropped, the counts of words that meet added up."""
+    result = dict(counts)
+    for word in [word for word in counts if not word.isascii()]:
+        key = folded(word)
+        result[key] = result.get(key, 0) + result.pop(word)
+    return result
+
+
+_STEMS: dict[str, str] = {}
+_STEMS_KEPT = 200_000
+
+
+def _stems(words: list[str]) -> list[str]:
+    """The English Snowball stems of `words` ("floods", "flooded" -> "flood"), by PyStemmer
+    (the Snowball project's stemmers in C), remembered: a dict lookup is several times faster
+    than the stemmer's own cache."""
+    stems = list(map(_STEMS.get, words))
+    if None in stems:
+        if len(_STEMS) > _STEMS_KEPT:
+            _STEMS.clear()
+        for index, stem in enumerate(stems):
+            if stem is None:
+                stems[index] = _STEMS[words[index]] = _STEMMER.stemWord(words[index])
+    return stems  # type: ignore[return-value]
 
 
 @cache
@@ -373,20 +418,33 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     stop = stopwords()
     counts = Counter(body_words)
     counts.update(title_words + title_words)  # a title word counts twice
-    # Rarest in English first, each use moving a word up half a Zipf step. Most words of a 200-word report come once, so the most frequent
-    # first (as until 2026-12-07) was mostly the first words of the text ("planned", "summer",
-    # "adds"), which another outlet's report of the event does not use; "wildfire",
-    # "evacuated" and "Tarragona" it does. Stop words are left out before the sort.
+    written: dict[str, int] = counts
+    if not "".join(counts).isascii():  # (one test in C: most English copy is ASCII throughout)
+        counts = _folded_counts(counts)
+        entity_words = {word if word.isascii() else folded(word) for word in entity_words}
+    # Rarest in English first, each use moving a word up half a Zipf step. Most words of a
+    # 200-word report come once, so the most frequent first (as until 2026-12-07) was mostly
+    # the first words of the text ("planned", "summer", "adds"), which another outlet's report
+    # of the event does not use; "wildfire", "evacuated" and "Tarragona" it does. Stop words
+    # and names are left out before the sort. The forms of one word ("floods", "flooded",
+    # "flood") count as one term, its stem, as common as its most common form.
     zipf = english_zipf().get
-    # (set differences and keys in tuples, in C, rather than tests and a key function per
-    # word; ties go in alphabetical order)
-    ranked = [
-        (zipf(term, 0.0) - 0.5 * counts[term], term)
-        for term in counts.keys() - stop - entity_words
-        if len(term) > 2 and not term.isdigit()
-    ]
+    content = [term for term in counts.keys() - stop - entity_words if len(term) > 2 and not term.isdigit()]
+    stems = _stems(content)
+    stem_of = dict(zip(content, stems, strict=True))
+    # (keys in tuples sorted in C rather than a key function per word; ties alphabetical)
+    ranked = [(zipf(term, 0.0) - 0.5 * counts[term], stem) for term, stem in stem_of.items()]
+    if len(stem_of) > len(set(stems)):  # forms of one word: one term, its uses added up
+        shared = {stem for stem, forms in Counter(stems).items() if forms > 1}
+        merged: dict[str, list[float]] = {}
+        for term, stem in stem_of.items():
+            if stem in shared:
+                common, uses = merged.get(stem, (0.0, 0))
+                merged[stem] = [max(common, zipf(term, 0.0)), uses + counts[term]]
+        ranked = [entry for entry in ranked if entry[1] not in shared]
+        ranked += [(common - 0.5 * uses, stem) for stem, (common, uses) in merged.items()]
     ranked.sort()
-    terms = [term for _key, term in ranked[:TERMS_PER_ARTICLE]]
+    terms = [stem for _key, stem in ranked[:TERMS_PER_ARTICLE]]
     for term in terms:
         features.setdefault(crc32(term.encode("utf-8"), _TERM_CRC) & _NOT_ANCHOR, TERM_WEIGHT)
     # the figures reports of one event repeat, which other events rarely share exactly: the
@@ -396,15 +454,19 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
         features.setdefault(crc32(figure.encode("utf-8"), _NUMBER_CRC) & _NOT_ANCHOR, TERM_WEIGHT)
     # word pairs of the chosen terms that recur: "grain corridor", "debt brake"
     chosen = set(terms)
+    forms = {term: stem for term, stem in stem_of.items() if stem in chosen}  # word as written -> term
+    if counts is not written:
+        forms.update({word: forms[folded(word)] for word in written if folded(word) in forms})
     pairs: dict[str, int] = {}
     for tokens in (title_words, body_words):
         previous = ""
         for token in tokens:
-            if token in chosen:
+            stem = forms.get(token)
+            if stem is not None:
                 if previous:
-                    pair = f"{previous} {token}"
+                    pair = f"{previous} {stem}"
                     pairs[pair] = pairs.get(pair, 0) + 1
-                previous = token
+                previous = stem
             else:
                 previous = ""
     if pairs:

@@ -121,3 +121,15 @@ def test_a_story_counts_its_anchors_while_its_originals_are_in_the_window() -> N
     deduper(later)
     assert first.story.id not in deduper.index.stories
     assert deduper.index.stories[deduper(later).story.id].anchors == 3
+
+
+def test_a_new_voice_named_twice_does_not_keep_a_report_from_its_story() -> None:
+    """A resident or an expert named twice, outside the title, is a new voice on the event,
+    as in a follow-up that quotes the people it affects after the lender's announcement, and
+    does not lead the report: the words decide."""
+    deduper = Deduper(MemoryStore())
+    first = deduper(brief("a-1", 8, HARBOUR, VELKIN))
+    follow_up = brief("a-2", 9, None, RYE, SECOND)
+    voice = follow_up.entities[0]
+    voice.mentions.append(Mention(40, 40 + len(voice.name), voice.name))
+    assert deduper(follow_up).story.id == first.story.id

@@ -81,3 +81,36 @@ def test_two_outlets_reports_of_one_fire_are_one_story_and_another_fire_is_not()
     assert second.story.id == first.story.id and second.story.size == 2
     assert elsewhere.story.id not in (first.story.id, budget.story.id)
     assert first.story.id != budget.story.id
+
+
+# A local paper keeps a town's accents and writes "flooded"; the wire drops them and writes
+# "floods": one event, the same rare words once accents and endings are set aside.
+LOCAL = report(
+    "a-4",
+    "Podhale Evening Herald",
+    8,
+    "Stará Hůrka cleans up after night of flooding",
+    "Shopkeepers in Stará Hůrka shovelled mud out of their doorways on Wednesday after the "
+    "Hůrecký brook flooded the market square in the small hours.",
+    '"By three o\'clock the water was at the second step," said pharmacist Vilma Kroupová, 64. '
+    '"I moved the insulin to the top shelf and waited."',
+    "Volunteers filled sandbags at the fire station until dawn, and the sawmill lost a "
+    "stack of seasoned beech.",
+)
+WIRE = report(
+    "a-5",
+    "Central European Wire",
+    10,
+    "Floods swamp square in Czech border town",
+    "STARA HURKA, Czech Republic (CEW) - Floods swept through the centre of Stara Hurka "
+    "overnight when the Hurecky brook burst its banks after a cloudburst, officials said.",
+    '"We have never seen the brook rise so fast," deputy mayor Lubos Sedlacek told reporters, '
+    "adding that the sandbags ran out before midnight.",
+    "A sawmill beside the brook reported heavy losses; no one was hurt.",
+)
+
+
+def test_a_report_without_the_accents_and_another_word_ending_joins_the_story() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget, local, wire = (deduper(tagger(article)) for article in (BUDGET, LOCAL, WIRE))
+    assert wire.story.id == local.story.id != budget.story.id
