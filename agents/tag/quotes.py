@@ -1495,6 +1495,29 @@ def _introductions(
                 )
             ):
                 runs.append((found.start(), found.group(0)))
+    # the subject of the sentence that ends the paragraph before a quotation a pronoun
+    # attributes: "Tapio Rautiainen has run fishing trips on the lake for two decades." before
+    # '"My father drove across it," he said.' (what he does, not an appositive or a cue verb,
+    # introduces him)
+    for mark in _OPENING_MARKS_AT_START:
+        at = text.find(mark, low, high)
+        while at > low:
+            paragraph_end = text.find("\n", at + 1, high)
+            if (
+                _PRONOUN_AFTER_A_QUOTATION.search(text, at, high if paragraph_end < 0 else paragraph_end)
+                is None
+            ):
+                at = text.find(mark, at + 1, high)
+                continue
+            end = at  # where the paragraph before ends (paragraphs are set apart by blank lines)
+            while end > low and text[end - 1] == "\n":
+                end -= 1
+            full_stop = text.rfind(". ", low, end)
+            sentence = max(text.rfind("\n", low, end) + 1, full_stop + 2 if full_stop >= 0 else low)
+            found = _NAME_AFTER.match(text, sentence, end)
+            if found and " " in found.group(0) and text[found.end() : found.end() + 2].islower():
+                runs.append((found.start(), found.group(0)))
+            at = text.find(mark, at + 1, high)
     for start, end, verb in cues:
         if not (low < start < high and text[start - 1].isspace()) or text[end : end + 1].isalnum():
             continue
@@ -1593,6 +1616,9 @@ def _introductions(
     return sorted(set(runs))
 
 
+# A paragraph that opens with a quotation mark.
+_OPENING_MARKS_AT_START: Final = ('\n"', "\n\u201c")
+_PRONOUN_AFTER_A_QUOTATION: Final = re.compile(r"[,?!][\"\u201d] (?:he|she) ")
 # Letters after a name, which are no part of it: "Siddharth Venkataraman KC", "Tomás Riera MP"
 _POST_NOMINALS: Final = frozenset(
     {"KC", "QC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "MBE", "OBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD"}

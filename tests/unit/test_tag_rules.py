@@ -1808,3 +1808,13 @@ def test_the_head_of_the_united_nations_nuclear_watchdog() -> None:
         day="2025-03-03",
     )
     assert speakers(result) == ["Rafael Grossi"]
+
+
+def test_the_subject_of_the_sentence_before_a_quotation_paragraph_is_introduced() -> None:
+    result = tag(
+        '"Prices will settle by the summer," said Aleksi Voutilainen, an analyst at a Helsinki bank.',
+        "For the boatyards on the coast, the spring has been hard. Orvo Kettunen has built wooden "
+        "skiffs in the same shed since 1991.",
+        '"I had four orders last March and none this year," he said.',
+    )
+    assert speakers(result) == ["Aleksi Voutilainen", "Orvo Kettunen"]
