@@ -227,15 +227,15 @@ def test_the_two_seeds_are_one_story_not_duplicates(seed_bytes: list[bytes], ord
 # A set's floors are its figures on arrival, raised to what it scores after a change of the
 # stage, so that a later change that costs it shows (arrival figures in the README).
 HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
-    "heldout1.yaml": (1.0, 1.0, 0.88),
-    "heldout2.yaml": (1.0, 1.0, 0.89),
-    "heldout3.yaml": (1.0, 1.0, 0.93),
+    "heldout1.yaml": (1.0, 1.0, 0.92),
+    "heldout2.yaml": (1.0, 1.0, 0.94),
+    "heldout3.yaml": (1.0, 1.0, 0.95),
     "heldout4.yaml": (1.0, 1.0, 0.97),
-    "heldout5.yaml": (1.0, 1.0, 0.84),
-    "heldout6.yaml": (1.0, 1.0, 0.93),
-    "heldout7.yaml": (1.0, 1.0, 0.94),
-    "heldout8.yaml": (1.0, 1.0, 0.84),
-    "heldout9.yaml": (1.0, 1.0, 0.86),
+    "heldout5.yaml": (1.0, 1.0, 0.89),
+    "heldout6.yaml": (1.0, 1.0, 0.95),
+    "heldout7.yaml": (1.0, 1.0, 0.97),
+    "heldout8.yaml": (1.0, 1.0, 0.88),
+    "heldout9.yaml": (1.0, 1.0, 0.92),
     "heldout10.yaml": (1.0, 1.0, 0.90),
 }
 

@@ -114,3 +114,38 @@ def test_a_report_without_the_accents_and_another_word_ending_joins_the_story() 
     tagger, deduper = Tagger(), Deduper(MemoryStore())
     budget, local, wire = (deduper(tagger(article)) for article in (BUDGET, LOCAL, WIRE))
     assert wire.story.id == local.story.id != budget.story.id
+
+
+# A second outlet's report of one accident, written from the village hall: other voices, some of
+# the rare words, and the site manager the first report quoted. It scores under
+# STORY_THRESHOLD on all its features, and joins on its words and the manager in common.
+QUARRY = report(
+    "a-6",
+    "Fenland Standard",
+    7,
+    "Quarry conveyor collapse injures two at Ashwick pit",
+    "Two workers were taken to hospital after a conveyor gantry collapsed at the Ashwick gravel "
+    "pit on Tuesday morning, Breckmoor Aggregates said.",
+    '"Both men are conscious and talking, and our thoughts are with their families," said site '
+    'manager Colin Rudd. "We have stopped all work on the north face."',
+    "The Health and Safety Executive has been told. The pit supplies sand and gravel for the "
+    "new bypass and employs 38 people.",
+)
+QUARRY_AGAIN = report(
+    "a-7",
+    "East Anglian Courier",
+    10,
+    "Ashwick villagers demand answers after accident at gravel pit",
+    "Residents of Ashwick packed the village hall on Tuesday evening, hours after two men were "
+    "hurt at the gravel pit on the edge of the village.",
+    '"The lorries have been running flat out since January," said parish councillor Ruth Danby. '
+    '"People here have been worried for months, and nobody listened."',
+    "Colin Rudd, who manages the site, told the meeting the injured men were recovering. Several "
+    "parents asked for a weight limit on Mill Lane, which children walk along to school.",
+)
+
+
+def test_another_outlets_report_with_other_voices_joins_on_its_words_and_an_actor_in_common() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget, first, second = (deduper(tagger(article)) for article in (BUDGET, QUARRY, QUARRY_AGAIN))
+    assert second.story.id == first.story.id != budget.story.id
