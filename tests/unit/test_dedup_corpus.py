@@ -237,6 +237,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout8.yaml": (1.0, 1.0, 0.88),
     "heldout9.yaml": (1.0, 1.0, 0.92),
     "heldout10.yaml": (1.0, 1.0, 0.90),
+    "heldout11.yaml": (1.0, 1.0, 0.91),
+    "heldout12.yaml": (1.0, 1.0, 0.95),
 }
 
 
