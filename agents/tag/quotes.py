@@ -298,6 +298,7 @@ _OCCUPATIONS: Final = (
     "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
     "tactician", "boatman", "ferryman", "postman", "postwoman", "boatbuilder", "stonemason",
     "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman", "retiree",
+    "brickie", "tradie", "postie",
 )  # fmt: skip
 # Kin by gender: before a name ("Proud mum Losa Tui"), before an introduction ("his daughter,
 # Sneha Patil,"), and as a sentence's unnamed subject ("Her son, who asked not to be named,")
@@ -577,7 +578,7 @@ _RECORD_NOUNS: Final = (
     "account",
 )
 # a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
-_KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,40}\bas\s*$")
+_KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,55}\bas\s*$")
 _WAS_SIMPLY: Final = (" was simply", " is simply", " was always", " was just", " became simply")
 
 
@@ -606,6 +607,7 @@ _AGE_NP: Final = re.compile(
 _SPEAKER_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED: Final = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
 _INDEFINITE: Final = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
+_CAPITALISED_THEN_LOWER: Final = re.compile(r"[A-Z][a-z]+ [a-z]")
 _LEADER_WORD: Final = frozenset({"leader"})  # the role word that other heads satisfy (`roles_agree`)
 _PLURAL: Final = frozenset(
     {"several", "some", "two", "three", "many", "other"}
@@ -1021,7 +1023,13 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
-    if tail.endswith(" as") and len(inner.split()) <= 4 and not inner.islower() and _KNOWN_AS.search(before):
+    if (
+        tail.endswith(" as")
+        and len(inner.split()) <= 4
+        and not inner.islower()
+        # (a wider window: "Known to the Wharf Lane faithful simply as" is 43 characters)
+        and _KNOWN_AS.search(match_text(text[max(0, span.start - 61) : span.start - 1]))
+    ):
         return True
     if (
         tail.endswith(_WAS_SIMPLY)
@@ -1788,6 +1796,9 @@ def _unknown_people(
             searched, earlier = full_names.get(word, (0, None))
             if earlier is None and text.find(" " + word, searched, at) >= 0:
                 earlier = _full_name_before(text, word, at)
+            if earlier is None and word in _FAMILY_NAME_FIRST:
+                # the family name first: "Park Min-kyung moved from Gwangju" before "Park said"
+                earlier = _full_name_before(text, word, at, first_name=True)
             full_names[word] = (at, earlier)
             if earlier is None or in_quote[earlier[0]]:
                 continue
@@ -2437,6 +2448,10 @@ def attribute(
             possessor = _possessor(state, masked, s_start, clause, s_end)
             if possessor:
                 state.push_focus(possessor)
+            what = masked.find("what ", s_start, s_end)  # (str.find: most sentences have none)
+            if what > s_start and masked.startswith(_WHAT_PRONOUN, what):
+                # "Lavrov welcomed what he called …": the pronoun is the one who welcomed
+                state.push_focus(_first_person(state, s_start, what))
             subject, subject_ref = _subject(state, masked, clause, s_end, cues)
             state.push_focus(subject, subject_ref)
             if not subject:  # "Heorhiy Tykhyi dismissed the offer.": the sentence's subject
@@ -2945,6 +2960,12 @@ def _subject(
             person = _introduced_as(state, kin.group(0), clause) or _ANONYMOUS
             gender = "f" if kin.group("f") else "m" if kin.group("m") else ""
             return person, Ref(clause, kin.end(), "anon", gender=gender) if person == _ANONYMOUS else None
+    if cues and masked.startswith(" that ", cues[0].end):
+        # "The Chancellor has ruled out … "for now", as the Governor warned that …": a clause
+        # of its own after "as", whose cue says its own thing; the sentence's subject is before
+        as_at = masked.rfind(", as ", clause, cues[0].start)
+        if as_at > clause and masked.find(",", as_at + 2, cues[0].start) < 0:
+            cues = cues[1:]
     if cues:
         cue = cues[0]
         person = _nearest_before(state, masked, clause, cue.start)
@@ -2957,7 +2978,11 @@ def _subject(
         if person:
             return person, Ref(clause, cue.start, "anon") if person == _ANONYMOUS else None
         single = _INDEFINITE.match(masked, clause, cue.start)
-        if single and masked[single.end() : single.end() + 1].islower():
+        if single and (
+            masked[single.end() : single.end() + 1].islower()
+            # "One European ambassador, who asked …": an adjective of a people or a place first
+            or _CAPITALISED_THEN_LOWER.match(masked, single.end(), cue.start) is not None
+        ):
             # "A cashier who was held at gunpoint said …": someone unnamed, whom a later "she
             # said" refers to, rather than the last person named
             return _ANONYMOUS, Ref(clause, single.end(), "anon")
@@ -3101,6 +3126,12 @@ def _speaker_of(
                     # 'promised to "get Britain building again" as he unveiled the plans,
                     # while Rishi Sunak accused him': the cue is in a clause of its own
                     or (", wh" in m.group("who") and _CONTRASTING.search(m.group("who")) is not None)
+                    # 'ruled out hitting back "for now", as the Governor warned that …': a
+                    # clause of its own, saying its own thing ("as the Governor put it" is not)
+                    or (
+                        m.group("who").lstrip(" ,").startswith("as ")
+                        and masked.startswith(" that ", m.end("cue"))
+                    )
                 )
             ):
                 # '"in a mirror manner" to Estonia's expulsion of a diplomat, calling it': the
@@ -3181,6 +3212,7 @@ def _speaker_of(
 _BODY_PRONOUNS: Final = frozenset({"it", "It", "they", "They"})
 _CONTRASTING: Final = re.compile(r", (?:while|whereas) ")
 _PARTICIPLE: Final = re.compile(r"[a-z]+ing\b")
+_WHAT_PRONOUN: Final = ("what he ", "what she ")
 _SUBORDINATE_START: Final = re.compile(
     r"(?:(?:hours|days|minutes|weeks|months|a day|a week|shortly|soon|just|moments|only)\s+)?"
     r"(?:after|before|while|when|since|until|although|though|because|even as)\b"

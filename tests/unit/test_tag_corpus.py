@@ -299,9 +299,9 @@ class Floor(NamedTuple):
 # once heldout81.yaml (first brief) and heldout82.yaml (third) were, and those two once
 # heldout83.yaml (first brief) and heldout84.yaml (third) were, those two once
 # heldout85.yaml (first brief) and heldout86.yaml (third) were, and those two once
-# heldout87.yaml (first brief) and heldout88.yaml (third) were. These two, and heldout89.yaml
-# (first brief) and heldout90.yaml (third) after them, wait unread with floors at their
-# arrival figures.
+# heldout87.yaml (first brief) and heldout88.yaml (third) were, and those two once
+# heldout89.yaml (first brief) and heldout90.yaml (third) were. These two wait unread with
+# floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -390,8 +390,8 @@ HELD_OUT_FLOORS = {
     "heldout84.yaml": DEVELOPMENT,
     "heldout85.yaml": DEVELOPMENT,
     "heldout86.yaml": DEVELOPMENT,
-    "heldout87.yaml": Floor(1.0, 0.95, 0.93, 0.96),
-    "heldout88.yaml": Floor(1.0, 0.96, 0.96, 0.89),
+    "heldout87.yaml": DEVELOPMENT,
+    "heldout88.yaml": DEVELOPMENT,
     "heldout89.yaml": Floor(1.0, 0.98, 1.0, 1.0),
     "heldout90.yaml": Floor(1.0, 1.0, 1.0, 0.95),
 }

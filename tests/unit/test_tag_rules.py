@@ -1818,3 +1818,62 @@ def test_the_subject_of_the_sentence_before_a_quotation_paragraph_is_introduced(
         '"I had four orders last March and none this year," he said.',
     )
     assert speakers(result) == ["Aleksi Voutilainen", "Orvo Kettunen"]
+
+
+def test_a_trade_written_as_a_title_before_a_name() -> None:
+    result = tag(
+        "Brickie Callum Reeve scored twice as Ferrybridge Albion won the county cup.",
+        '"I was laying a wall at eight this morning," said Reeve.',
+    )
+    assert speakers(result) == ["Callum Reeve"]
+
+
+def test_a_family_name_written_first_and_then_alone() -> None:
+    result = tag(
+        "Choi Eun-ji opened her noodle bar on the harbour road in the spring.",
+        '"The fishermen come in at six and they are hungry," Choi said.',
+    )
+    assert speakers(result) == ["Choi Eun-ji"]
+
+
+def test_a_nickname_after_known_to_a_long_phrase_simply_as() -> None:
+    result = tag(
+        '"We will be back next year," said captain Rhys Bevan.',
+        "Known to the regulars at the Anchor Inn simply as \u201cSkipper\u201d, he has led the side "
+        "since 2019.",
+    )
+    assert [q.text for q in result.quotes] == ["We will be back next year,"]
+
+
+def test_what_he_called_is_the_subject_of_the_sentence() -> None:
+    result = tag(
+        '"The ferry timetable stays as it is," said councillor Jonas Brekke.',
+        'Harald Lien, who runs the harbour cafe, welcomed what he called "a sensible outcome".',
+    )
+    assert speakers(result) == ["Jonas Brekke", "Harald Lien"]
+
+
+def test_a_cue_after_as_with_its_own_that_clause_is_another_speaker() -> None:
+    result = tag(
+        "Mayor Lena Hartmann, who chairs the finance committee, spoke at the town hall.",
+        'Hartmann has ruled out a rise in the property levy "for this year", as treasurer Otto '
+        "Brandl warned that the reserves were nearly spent.",
+    )
+    assert speakers(result) == ["Lena Hartmann"]
+
+
+def test_an_unnamed_source_with_a_capitalised_adjective() -> None:
+    result = tag(
+        '"We agreed a calendar for the talks," said Tomas Varga, the mediator.',
+        "Diplomats in Oslo were more guarded. One Scandinavian envoy, who asked not to be named "
+        'because he was not cleared to speak, put it this way: "A calendar is not a deal."',
+    )
+    assert speakers(result) == ["Tomas Varga", ""]
+
+
+def test_the_head_of_the_un_nuclear_watchdog_with_full_stops() -> None:
+    result = tag(
+        'The head of the U.N. nuclear watchdog said on Monday that inspectors needed "access, and soon".',
+        day="2025-03-03",
+    )
+    assert speakers(result) == ["Rafael Grossi"]
