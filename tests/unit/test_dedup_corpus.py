@@ -239,6 +239,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout10.yaml": (1.0, 1.0, 0.90),
     "heldout11.yaml": (1.0, 1.0, 0.91),
     "heldout12.yaml": (1.0, 1.0, 0.95),
+    "heldout13.yaml": (1.0, 1.0, 0.91),
+    "heldout14.yaml": (1.0, 1.0, 0.98),
 }
 
 
