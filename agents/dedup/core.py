@@ -393,8 +393,8 @@ class Deduper:
         total = sum(weights.values())
         if total <= 0:
             return None
-        # the words (terms, figures, word pairs: every feature but the anchors) apart, for the
-        # second way to join (STORY_WORDS_THRESHOLD)
+        # the words (terms, figures, word pairs, places: every feature but the anchors) apart,
+        # for the second way to join (STORY_WORDS_THRESHOLD)
         words = {feature: weight for feature, weight in weights.items() if not feature & ANCHOR_BIT}
         words_total = sum(words.values()) or 1.0
         actors = {feature: weight for feature, weight in weights.items() if feature & ANCHOR_BIT}

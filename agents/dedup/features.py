@@ -315,8 +315,6 @@ def unpack_hashes(packed: str) -> list[int]:
     return values.tolist()
 
 
-_STEMMER = Stemmer.Stemmer("english")
-
 _UINT32 = next(code for code in "IL" if array.array(code).itemsize == 4)
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -349,7 +347,8 @@ def _folded_counts(counts: Counter[str]) -> dict[str, int]:
     return result
 
 
-_STEMS: dict[str, str] = {}
+_STEMMER = Stemmer.Stemmer("english")
+_STEMS: dict[str, str] = {}  # word -> stem, for every word stemmed (cleared past _STEMS_KEPT)
 _STEMS_KEPT = 200_000
 
 
