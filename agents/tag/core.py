@@ -11,7 +11,7 @@ from mypy_extensions import mypyc_attr
 from wirewatch.streams.records import Article, Entity, Mention, TaggedArticle
 
 from .kb import KnowledgeBase, Target, default_kb, match_text
-from .quotes import _HONORIFIC, WORDS, Ref, attribute
+from .quotes import _HONORIFIC, WORDS, Ref, attribute, part_of_another_name
 
 # Words before a capital that make it the city, not the government it stands for:
 # "talks in Moscow" is a place, "Moscow said" is Russia.
@@ -99,9 +99,10 @@ def link(kb: KnowledgeBase, text: str, words: list | None = None) -> list[Ref]:
         target: Target = targets[0]
         kind = target.kind
         if kind == "entity":
-            refs.append(
-                Ref(start, end, kb.names.get(target.entity_id, _UNKNOWN_PLACE)[1], (target.entity_id,))
-            )
+            entity_kind = kb.names.get(target.entity_id, _UNKNOWN_PLACE)[1]
+            if entity_kind == "person" and part_of_another_name(haystack, start, end):
+                continue  # "Jana Hoffmeister of Bankhaus Lindner": a bank, not Christian Lindner
+            refs.append(Ref(start, end, entity_kind, (target.entity_id,)))
         elif kind == "capital":
             place = _is_locative(haystack, start)
             entity_id = target.entity_id if place else target.stands_for

@@ -578,6 +578,8 @@ _RECORD_NOUNS: Final = (
     "account",
 )
 # a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
+_WORD_NOUNS: Final = (" word", " term")
+_WORD_CUE: Final = re.compile(r"\b[Tt]he\s+(?:[\w'’-]+\s+)?(?:word|term)\s*$")
 _KNOWN_AS: Final = re.compile(r"\b[Kk]nown\b[^.;:!?]{0,55}\bas\s*$")
 _WAS_SIMPLY: Final = (" was simply", " is simply", " was always", " was just", " became simply")
 
@@ -1021,6 +1023,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
+    if tail.endswith(_WORD_NOUNS) and len(inner.split()) <= 3 and _WORD_CUE.search(before):
+        return True  # a word talked about: 'wary of the word “tradition”', 'the term "megafund"'
     if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
     if (
@@ -1211,6 +1215,27 @@ def _is_title_word(word: str) -> bool:
             _title_words.clear()
         answer = _title_words[word] = _TITLE_WORD.fullmatch(word) is not None
     return answer
+
+
+def part_of_another_name(text: str, start: int, end: int) -> bool:
+    """Whether a one-word name between two offsets (a known person's surname) is the end of
+    another capitalised name: "Bankhaus Lindner", "Goldman Sachs". The word right before it is
+    capitalised and is no title ("Chancellor Scholz"), first name, sentence opener ("But
+    Lindner") or possessive ("Germany's Lindner")."""
+    if start < 2 or text[start - 1] != " " or text.find(" ", start, end) >= 0:
+        return False
+    before = text.rfind(" ", max(0, start - 40), start - 1) + 1
+    word = text[before : start - 1]
+    if "\n" in word:
+        word = word[word.rfind("\n") + 1 :]
+    return (
+        word[:1].isupper()
+        and word.isalpha()
+        and word not in _NOT_NAME_START
+        and word not in _FIRST_NAME_GENDERS
+        and word not in _HONORIFICS
+        and not _is_title_word(word)
+    )
 
 
 def _np_start(text: str, start: int) -> int:

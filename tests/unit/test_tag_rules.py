@@ -1877,3 +1877,21 @@ def test_the_head_of_the_un_nuclear_watchdog_with_full_stops() -> None:
         day="2025-03-03",
     )
     assert speakers(result) == ["Rafael Grossi"]
+
+
+def test_a_known_surname_at_the_end_of_another_name_is_no_mention_of_that_person() -> None:
+    result = tag(
+        "Jonas Pfeiffer of Bankhaus Lindner in Stuttgart said he expected another cut in the "
+        'forecast. "The summer will be worse than the spring," Pfeiffer said.',
+        day="2024-05-06",
+    )
+    assert speakers(result) == ["Jonas Pfeiffer"]
+    assert "person:christian-lindner" not in {entity.id for entity in result.entities}
+    assert reported(result)[0][0] == "Jonas Pfeiffer"
+
+
+def test_a_word_talked_about_is_no_quotation() -> None:
+    result = tag(
+        'The potter never liked the word \u201cartisan\u201d. "I make cups," said Ilse Marr.',
+    )
+    assert [q.text for q in result.quotes] == ["I make cups,"]
