@@ -241,6 +241,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout12.yaml": (1.0, 1.0, 0.95),
     "heldout13.yaml": (1.0, 1.0, 0.91),
     "heldout14.yaml": (1.0, 1.0, 0.98),
+    "heldout15.yaml": (1.0, 1.0, 0.93),
+    "heldout16.yaml": (1.0, 1.0, 0.94),
 }
 
 
