@@ -46,6 +46,7 @@ from .features import (
     body_fingerprint,
     body_minhash,
     body_text,
+    country_features,
     equal_lanes,
     minhash_bytes,
     minhash_of_bytes,
@@ -91,6 +92,9 @@ STORY_THRESHOLD = 0.22
 # streams). docs/dedup.md, "Third round".
 STORY_WORDS_THRESHOLD = 0.15
 STORY_WORDS_SHARE = 0.15
+# A country's feature weighs this much or more when the title names it (0.8 x 1.5 x 1.17 for one
+# mention); out of the title it would take some twenty mentions (features.story_features).
+TITLE_COUNTRY_WEIGHT = 1.4
 SAME_TIME_HOURS = 18.0
 TIME_FACTOR_FLOOR = 0.5
 # Candidate stories come from the most recent postings of the article's rarer features.
@@ -373,7 +377,8 @@ class Deduper:
         Candidates and partial scores come from the postings of the rarer features; the best
         few are then scored on all features. A candidate whose originals name people or
         organisations (anchors), none of them the article's, is passed over when the article
-        names some too."""
+        names some too; so is one that names countries, none of them a country in the article's
+        title."""
         index = self.index
         frequency = index.document_frequency.get  # names bound once: this is the stage's hot spot
         postings = index.postings
@@ -406,9 +411,21 @@ class Deduper:
         # (the anchors' own weights, before the IDF: a handful, not every feature again)
         if not any(LEADING_ANCHOR_WEIGHT <= features[anchor] != SPEAKER_WEIGHT for anchor in anchors):
             anchors = []
+        # the countries in the article's title ("Prague stocks close higher"): a story that names
+        # countries, none of them these, is another event (one agency's close for Warsaw)
+        countries = country_features()
+        title_countries = [
+            feature for feature in words if feature in countries and features[feature] >= TITLE_COUNTRY_WEIGHT
+        ]
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
             story = index.stories[story_id]
+            if (
+                title_countries
+                and story.features.keys().isdisjoint(title_countries)
+                and not story.features.keys().isdisjoint(countries)
+            ):
+                continue
             if anchors and story.anchors and story.features.keys().isdisjoint(anchors):
                 # both name who acts, and no one in common: another event, whatever words they
                 # share (scoring the next candidate instead merged more on the benchmark corpus)

@@ -125,6 +125,17 @@ def _lowered_words(lowered: str) -> list[str]:
     return tokens
 
 
+@cache
+def country_features() -> frozenset[int]:
+    """The feature hash of every country the tag stage can name ("country:" and the ISO code)."""
+    import pycountry
+
+    return frozenset(
+        zlib.crc32(f"country:{country.alpha_2}".encode(), _ENTITY_CRC) & _NOT_ANCHOR
+        for country in pycountry.countries
+    )
+
+
 def feature_hash(feature: str) -> int:
     """crc32 of a feature's text ("e:person:mara-velkin"), before its anchor bit is set."""
     return zlib.crc32(feature.encode("utf-8"))

@@ -228,8 +228,8 @@ def test_the_two_seeds_are_one_story_not_duplicates(seed_bytes: list[bytes], ord
 # stage, so that a later change that costs it shows (arrival figures in the README).
 HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout1.yaml": (1.0, 1.0, 0.92),
-    "heldout2.yaml": (1.0, 1.0, 0.94),
-    "heldout3.yaml": (1.0, 1.0, 0.95),
+    "heldout2.yaml": (1.0, 1.0, 0.95),
+    "heldout3.yaml": (1.0, 1.0, 0.96),
     "heldout4.yaml": (1.0, 1.0, 0.97),
     "heldout5.yaml": (1.0, 1.0, 0.89),
     "heldout6.yaml": (1.0, 1.0, 0.95),
@@ -240,9 +240,9 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout11.yaml": (1.0, 1.0, 0.91),
     "heldout12.yaml": (1.0, 1.0, 0.95),
     "heldout13.yaml": (1.0, 1.0, 0.91),
-    "heldout14.yaml": (1.0, 1.0, 0.98),
+    "heldout14.yaml": (1.0, 1.0, 0.99),
     "heldout15.yaml": (1.0, 1.0, 0.93),
-    "heldout16.yaml": (1.0, 1.0, 0.94),
+    "heldout16.yaml": (1.0, 1.0, 0.95),
 }
 
 

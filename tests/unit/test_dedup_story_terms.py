@@ -149,3 +149,30 @@ def test_another_outlets_report_with_other_voices_joins_on_its_words_and_an_acto
     tagger, deduper = Tagger(), Deduper(MemoryStore())
     budget, first, second = (deduper(tagger(article)) for article in (BUDGET, QUARRY, QUARRY_AGAIN))
     assert second.story.id == first.story.id != budget.story.id
+
+
+# One agency's template, filled for two exchanges in two countries, each quoting its own
+# strategist: the country in the title tells them apart, as no actor in common does not (the
+# strategists, named twice, do not lead the articles).
+def close(article_id, hour, city, index, sector, analyst, points, share):
+    return report(
+        article_id,
+        "Baltic Markets Wire",
+        hour,
+        f"{city} stocks close higher as {sector} lead gains",
+        f"{city} shares closed higher on Monday, with the {index} index adding {points} points as "
+        f"{sector} led the market after a quiet morning.",
+        f'"Investors were happy to buy {sector} again after last week\'s sell-off," said {analyst}, '
+        f"a strategist at a local brokerage. {analyst.split()[-1]} said turnover stayed thin.",
+        f"The biggest gainer rose {share} per cent. Trading volume was below the monthly average.",
+    )
+
+
+WARSAW = close("a-8", 16, "Warsaw", "WIG20", "banks", "Marek Wolny", 31, 4)
+PRAGUE = close("a-9", 16, "Prague", "PX", "utilities", "Tereza Horka", 12, 3)
+
+
+def test_one_agencys_closes_for_two_countries_are_two_stories() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget, warsaw, prague = (deduper(tagger(article)) for article in (BUDGET, WARSAW, PRAGUE))
+    assert prague.story.id not in (warsaw.story.id, budget.story.id)
