@@ -243,6 +243,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout14.yaml": (1.0, 1.0, 0.99),
     "heldout15.yaml": (1.0, 1.0, 0.93),
     "heldout16.yaml": (1.0, 1.0, 0.95),
+    "heldout17.yaml": (1.0, 1.0, 0.93),
+    "heldout18.yaml": (1.0, 1.0, 0.94),
 }
 
 
