@@ -577,6 +577,17 @@ _RECORD_NOUNS: Final = (
     "minutes",
     "account",
 )
+_RECORD_OF: Final = re.compile(
+    r"(?:an?|the|his|her|its|their) (?:\w+ )?(?:" + "|".join(_RECORD_NOUNS) + r") (?:from|by|of|on|issued)\b"
+)
+
+
+def _is_a_record(source: str) -> bool:
+    """Whether what "according to" names is a record, not a speaker: "the presidency's
+    website", "a statement from his office", "the official readout of the call"."""
+    return source.endswith(_RECORD_NOUNS) or _RECORD_OF.match(source) is not None
+
+
 # a nickname: known to the home supporters as "the Lighthouse", Known to everyone as "Peggy"
 _WORD_NOUNS: Final = (" word", " term")
 _WORD_CUE: Final = re.compile(r"\b[Tt]he\s+(?:[\w'’-]+\s+)?(?:word|term)\s*$")
@@ -3120,14 +3131,26 @@ def _speaker_of(
             # (the source named, and no one the article introduced: no speaker rather than
             # the one quoted before)
             person = _who(state, found.start("who"), found.end("who"), exclude)
+            # (not the "called" of "so-called")
+            cues_before = [
+                c for c in _cues_in(state, s_start, span.start) if masked[c.start - 1 : c.start] != "-"
+            ]
             if (
-                person
-                or not found.group("who").endswith(_RECORD_NOUNS)
-                or not _cues_in(state, _clause_start(masked, s_start, span.start), span.start)
+                (person and person != _ANONYMOUS)  # ("a statement" is no unnamed speaker)
+                or not _is_a_record(found.group("who"))
+                or not cues_before
             ):
                 return ("" if person == _ANONYMOUS else person), "according to"
             # '… told him the country had "nothing to hide", according to the presidency's
-            # website': where it was recorded, not who said it; the cue before it finds who
+            # website': where it was recorded, not who said it; the cue before it finds who,
+            # in its own clause ("He told the meeting that the government "…", according to a
+            # statement from his office")
+            cue = cues_before[-1]
+            person = _nearest_before(
+                state, masked, _clause_start(masked, s_start, cue.start), cue.start, exclude
+            )
+            if person:
+                return person, cue.verb
     # 1. a cue after the quote: '"…," X said' or '"…," said X' (both patterns need a cue verb
     # as a word, which the article's cue verbs overlap wherever there is one)
     if (

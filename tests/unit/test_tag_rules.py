@@ -1895,3 +1895,20 @@ def test_a_word_talked_about_is_no_quotation() -> None:
         'The potter never liked the word \u201cartisan\u201d. "I make cups," said Ilse Marr.',
     )
     assert [q.text for q in result.quotes] == ["I make cups,"]
+
+
+def test_according_to_a_statement_from_an_office_leaves_the_speaker_to_the_cue_before() -> None:
+    result = tag(
+        '"We have the money for the bridge," said Ines Carvalho, the mayor.',
+        "Later she told councillors that the city \u201cwill not wait another winter\u201d, "
+        "according to a statement from her office.",
+    )
+    assert speakers(result) == ["Ines Carvalho", "Ines Carvalho"]
+
+
+def test_the_called_of_so_called_is_no_cue() -> None:
+    result = tag(
+        "Karin Holm told Ole Dahl that so-called grey imports were \u201churting every dealer in "
+        "the county\u201d, according to a readout of the meeting.",
+    )
+    assert speakers(result) == ["Karin Holm"]
