@@ -371,9 +371,9 @@ def _stems(words: list[str]) -> list[str]:
     if None in stems:
         if len(_STEMS) > _STEMS_KEPT:
             _STEMS.clear()
-        for index, stem in enumerate(stems):
-            if stem is None:
-                stems[index] = _STEMS[words[index]] = _STEMMER.stemWord(words[index])
+        new = [word for word, stem in zip(words, stems, strict=True) if stem is None]
+        _STEMS.update(zip(new, _STEMMER.stemWords(new), strict=True))  # (one call for all of them)
+        stems = list(map(_STEMS.__getitem__, words))
     return stems  # type: ignore[return-value]
 
 
@@ -466,7 +466,10 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     chosen = set(terms)
     forms = {term: stem for term, stem in stem_of.items() if stem in chosen}  # word as written -> term
     if counts is not written:
-        forms.update({word: forms[folded(word)] for word in written if folded(word) in forms})
+        for word in [word for word in written if not word.isascii()]:  # (the few with accents)
+            stem = forms.get(folded(word))
+            if stem is not None:
+                forms[word] = stem
     pairs: dict[str, int] = {}
     for tokens in (title_words, body_words):
         previous = ""
