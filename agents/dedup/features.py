@@ -17,7 +17,6 @@ import itertools
 import math
 import re
 import sys
-import unicodedata
 import zlib
 from collections import Counter
 from functools import cache, lru_cache
@@ -28,6 +27,7 @@ import numpy as np
 import Stemmer
 from datasketch import LeanMinHash, MinHash
 
+from wirewatch.agents.text import fold_accents
 from wirewatch.streams.records import TaggedArticle
 
 SHINGLE_WORDS = 5
@@ -335,18 +335,9 @@ def _name_words(surface: str) -> tuple[str, ...]:
     return tuple(words(surface))
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
-@lru_cache(maxsize=65_536)
-def folded(word: str) -> str:
-    """A lower-case word without its accents: "góra" -> "gora", "łódź" -> "lodz". Wire copy
-    often drops the accents that local papers keep ("Kamienna Gora", "Kamienna Góra")."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+# A lower-case word without its accents ("góra" -> "gora"), remembered: wire copy often drops
+# the accents that local papers keep ("Kamienna Gora", "Kamienna Góra").
+folded = lru_cache(maxsize=65_536)(fold_accents)
 
 
 def _folded_counts(counts: Counter[str]) -> dict[str, int]:

@@ -9,7 +9,6 @@ character here than pyahocorasick, which it replaced; the default tagging path n
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -20,6 +19,8 @@ from typing import Any, Final
 import ahocorasick_rs
 import pycountry
 import yaml
+
+from wirewatch.agents.text import fold_accents
 
 _STRAIGHT_PAIRS: Final = (
     ("’", "'"),
@@ -68,23 +69,13 @@ def match_text(text: str) -> str:
     return text
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED: Final = str.maketrans(
-    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
 _NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")  # (compiled once: `re.sub` with a string looks it up per call)
 
 
 def slug(name: str) -> str:
     """The id part of a name: lower-case ASCII letters and digits, accents dropped ("José
     Álvarez Peña" -> "jose-alvarez-pena"), anything else a hyphen."""
-    text = name.lower()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-        text = "".join(char for char in text if not unicodedata.combining(char))
-    return _NOT_SLUG.sub("-", text).strip("-")
+    return _NOT_SLUG.sub("-", fold_accents(name.lower())).strip("-")
 
 
 @lru_cache(maxsize=65_536)  # the same phrases and titles recur in article after article
