@@ -363,8 +363,10 @@ def _stems(words: list[str]) -> list[str]:
         if len(_STEMS) > _STEMS_KEPT:
             _STEMS.clear()
         new = [word for word, stem in zip(words, stems, strict=True) if stem is None]
-        _STEMS.update(zip(new, _STEMMER.stemWords(new), strict=True))  # (one call for all of them)
-        stems = list(map(_STEMS.__getitem__, words))
+        found = dict(zip(new, _STEMMER.stemWords(new), strict=True))  # (one call for all of them)
+        _STEMS.update(found)
+        # (from `found`, not `_STEMS`: the clear above may have dropped words looked up before it)
+        stems = [found[word] if stem is None else stem for word, stem in zip(words, stems, strict=True)]
     return stems  # type: ignore[return-value]
 
 

@@ -176,3 +176,16 @@ def test_one_agencys_closes_for_two_countries_are_two_stories() -> None:
     tagger, deduper = Tagger(), Deduper(MemoryStore())
     budget, warsaw, prague = (deduper(tagger(article)) for article in (BUDGET, WARSAW, PRAGUE))
     assert prague.story.id not in (warsaw.story.id, budget.story.id)
+
+
+def test_stems_stay_right_when_the_remembered_stems_are_cleared(monkeypatch) -> None:
+    """Past its bound the stem memory is emptied while a call still holds words it looked up
+    there: a long-running worker must keep going, with the same stems."""
+    from wirewatch.agents.dedup import features
+
+    monkeypatch.setattr(features, "_STEMS", {})
+    monkeypatch.setattr(features, "_STEMS_KEPT", 3)
+    assert features._stems(["floods", "flooded", "rivers", "bridges"]) == ["flood", "flood", "river", "bridg"]
+    # two remembered, one new word: the memory is over its bound and is cleared first
+    assert features._stems(["floods", "rivers", "closures"]) == ["flood", "river", "closur"]
+    assert features._stems(["floods", "closures"]) == ["flood", "closur"]
