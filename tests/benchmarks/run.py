@@ -479,7 +479,9 @@ def missing_figures(report: Report) -> list[str]:
     """What the table lacks: a run that lacks any of these did not produce the table."""
     f = figures(report)
     wanted = ["consume", "hop", "chain", "core_seconds", "throughput", "efficiency", "p50", "p99", "rss"]
-    return [name for name in wanted if f.get(name) is None]
+    # a stage module that raised is written into the table as "failed: ...", and fails the run
+    broken = [name for name, result in report.extra.items() if isinstance(result, str)]
+    return [name for name in wanted if f.get(name) is None] + broken
 
 
 def main(argv: list[str] | None = None) -> int:

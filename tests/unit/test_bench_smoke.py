@@ -91,6 +91,9 @@ def test_the_table_names_what_is_missing_and_renders_what_is_there() -> None:
     report.stages.stories = (30, 12, 0.5, 1.0)
     report.pipeline = PipelineResult(throughput=150.0, latencies=[0.1, 0.2, 0.3], peak_rss_bytes=100 << 20)
     assert missing_figures(report) == []
+    report.extra = {"stage_tag": {"tag articles/s": 900.0}, "stage_dedup": "failed: KeyError: 'w13'"}
+    assert missing_figures(report) == ["stage_dedup"]  # a module that raised fails the run
+    report.extra = {}
     table = render(report, "make bench-smoke")
     # ideal = 1 / (1 ms + 5 ms) = 166.7/s, efficiency = 150 / 166.7 = 0.90
     assert "| **efficiency** = throughput / ideal | **0.90** |" in table
