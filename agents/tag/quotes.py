@@ -55,6 +55,7 @@ CUE_VERBS: Final = (
     "arguing|claiming|noting|observing|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
     "boasted|hailed|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying|"
+    "made clear|made it clear|"
     # the present tense of feature writing ("She admits she underestimated the cost"); not the
     # forms that are also nouns ("remarks", "comments", "answers", "promises"), nor those whose
     # subject is as often a country, a firm or a study ("responds", "suggests", "announces")
@@ -1202,6 +1203,25 @@ _APPOSITIVE_AFTER: Final = re.compile(
 )
 _WHO_HEADS: Final = re.compile(r",\s+(?:who\s+(?:heads|leads|runs|chairs)\s+)(?P<what>[^,.;]{2,70})")
 _ENDS_WITH_ROLE: Final = re.compile(rf"\b(?:{_ROLE_HEADS})\b[^,]*,\s*$")
+_AUXILIARY_WORD: Final = re.compile(
+    r"\b(?:will|would|has|have|had|is|are|was|were|must|can|could|should|may|might)\b"
+)
+
+
+def _ends_with_a_role_phrase(lead: str) -> bool:
+    """Whether what comes before a name is a role phrase set off before it ("The lone
+    dissenting board member, Ray Castellanos, said"), not a clause of its own that names a role
+    ("The council will appoint a commissioner to speed up repairs, Carla Benedetti said")."""
+    found = _ENDS_WITH_ROLE.search(lead)
+    if found is None:
+        return False
+    segment_start = lead.rfind(",", 0, found.start()) + 1
+    return _AUXILIARY_WORD.search(lead, segment_start, found.end()) is None
+
+
+# a title before the speaker's name, after the comma that closes a reported clause: "…, Prime
+# Minister Giorgia Meloni said"
+_TITLE_AFTER_A_COMMA: Final = re.compile(r",\s+((?:[A-Z][\w'’.-]*\s+){1,4})$")
 # a role set off before the name of the speaker it describes, after a reported clause: "…, the
 # bank's president, Ajay Banga, said"
 _APPOSED_ROLE: Final = re.compile(
@@ -2472,12 +2492,15 @@ def attribute(
         for s_start, s_end in sentences:
             clause = _clause_start(masked, s_start, s_end)  # (the same for all three rules)
             cues = _cues_in(state, clause, s_end)  # (the subject's and reported speech's)
+            topic = ""  # "For Markus Tamm, …, the meeting had "…"": whose view the sentence is
             if masked.startswith(_TOPIC_OPENINGS, s_start):
                 # "As for Pellizzari, he said …", "For Ms Rai, the busiest part of the job is
                 # …": the topic is whom the pronoun means
                 for ref in _refs_in(state, s_start, clause):
                     if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
                         state.push_focus(state.resolve_ref(ref))
+                        if ref.start <= s_start + 8 and masked.startswith("For ", s_start):
+                            topic = state.resolve_ref(ref)
                         break
             # "Sunak's predecessor, Liz Truss, ...": Sunak is salient, and before the subject is
             # found: "Chepkoech's prize is the biggest she has won" is hers
@@ -2510,7 +2533,7 @@ def attribute(
                 else para_spans
             )
             for span in sentence_spans:
-                speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject, possessor)
+                speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject, possessor or topic)
                 if not speaker and not cue:
                     speaker, cue = _standalone(
                         state, span, spans_of, speaker_of_span, previous_speaker, previous_subject
@@ -2635,6 +2658,9 @@ def _mask(straight: str, spans: list[Span]) -> str:
         at = span.end
     pieces.append(straight[at:])
     return "".join(pieces)
+
+
+_WHO_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})
 
 
 def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
@@ -3229,6 +3255,11 @@ def _speaker_of(
             person = state.focused("m" if quoted_as.endswith("him as ") else "f")
             if person and person not in exclude:
                 return person, cues[-1].verb
+        what = masked.rfind("what ", max(clause, cues[-1].start - 45), cues[-1].start)
+        if what >= 0 and not any(ref.kind in _WHO_KINDS for ref in _refs_in(state, what + 5, cues[-1].start)):
+            # 'met Haddad for what officials on both sides described as "constructive" talks':
+            # whoever "what" brings in said it, and the text does not name them
+            return "", cues[-1].verb
         person = _nearest_before(state, masked, clause, cues[-1].start, exclude)
         if person:
             return person, cues[-1].verb
@@ -3324,7 +3355,8 @@ _THAT: Final = re.compile(r"[^.;:]{0,80}?\bthat\b")
 _TOLD_NAME_CLAUSE: Final = re.compile(
     r"\s+(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?|reporters|journalists|them|us|councillors|councilors|council|lawmakers|"
     r"legislators|MPs|delegates|shareholders|investors|parents|residents|villagers|students|staff|"
-    r"employees|workers|supporters|members|mourners|officials|colleagues|the (?:court|jury|inquest|tribunal|"
+    r"employees|workers|supporters|members|mourners|officials|colleagues|analysts|voters|farmers|fans|"
+    r"creditors|the (?:court|jury|inquest|tribunal|"
     r"hearing|inquiry|committee|meeting|panel|council|crowd|audience|conference|assembly|senate|radio|"
     r"station|newspaper|paper|broadcaster|programme|program|magistrates|judge))"
     r"(?= (?:he|his|she|her|they|their|it|its|the|two|three|four|five|six|seven|eight|nine|ten|\d+) )"
@@ -3365,6 +3397,8 @@ _NEEDS_THAT: Final = frozenset(
         "confirmed",  # ("confirmed the deaths": what, not what was said)
         "confirms",
         "announce",  # ("to announce that …": the infinitive says what, with "that" only)
+        "made clear",  # ("made clear its opposition": what, not what was said)
+        "made it clear",
     }
 )
 
@@ -3416,6 +3450,10 @@ def _reported(
                 np_start = ref.np_start
             previous = ref
         lead = masked[clause:np_start]
+        title = _TITLE_AFTER_A_COMMA.search(lead)
+        if title is not None and _is_title_word(title.group(1).split()[-1].rstrip(".")):
+            np_start = clause + title.start(1)
+            lead = lead[: title.start(1)]
         # '"…," X said': the text before X ends with a closing mark and maybe a comma
         before_who = masked[s_start:np_start].rstrip()
         after_quote = before_who.removesuffix(",").endswith('"')  # masked text: marks are straight
@@ -3427,7 +3465,7 @@ def _reported(
             # "Back in Três Pontas, Ribeiro said he would …": a clause follows the verb
             and not _CLAUSE_NEXT.match(masked, cue.end, s_end)
             and _has_words(lead, 0, len(lead), 4)  # (a masked quotation's "_" are not letters)
-            and not _ENDS_WITH_ROLE.search(lead)
+            and not _ends_with_a_role_phrase(lead)
             # not "The lone dissenting board member, Ray Castellanos, said": a name in apposition
             and not masked[np_start : cue.start].rstrip().endswith(",")
             # nor "Sentencing the company on Wednesday, Judge Alison Marsh said": a participle

@@ -1912,3 +1912,61 @@ def test_the_called_of_so_called_is_no_cue() -> None:
         "the county\u201d, according to a readout of the meeting.",
     )
     assert speakers(result) == ["Karin Holm"]
+
+
+def test_made_clear_that_reports_speech_and_made_clear_a_thing_does_not() -> None:
+    result = tag(
+        '"The ferry stays," said Hanne Vik, the county mayor.',
+        "Vik made clear that the crossing would keep its winter timetable. She also made it clear "
+        "on Friday that the council would \u201cnot sell the quay to anyone\u201d.",
+        "Her deputy made clear his unease with the plan.",
+    )
+    assert speakers(result) == ["Hanne Vik", "Hanne Vik"]
+    assert [q.cue for q in result.quotes] == ["said", "made it clear"]
+    # (the deputy's unease is what he made clear, not what he said)
+    assert reported(result, 4) == [
+        ("Hanne Vik", "the crossing would keep"),
+        ("Hanne Vik", "the council would “not"),
+    ]
+
+
+def test_for_a_person_a_partial_quote_without_a_cue_is_their_view() -> None:
+    result = tag(
+        "The harbour board voted to close the old pier on Monday.",
+        "For Ilka Moreau, a historian at the maritime museum in Brest, the vote had \u201cended two "
+        "centuries of the town's life on the water\u201d.",
+        'For fans of Ilka Moreau, the book was "a long overdue tribute".',
+    )
+    assert speakers(result) == ["Ilka Moreau", ""]
+
+
+def test_what_unnamed_people_described_as_is_not_the_nearest_persons() -> None:
+    result = tag(
+        "Mayor Dario Fumagalli met the transport minister, Elsa Brandt, for what aides on both "
+        "sides described as \u201cfrank\u201d talks.",
+        'Brandt later praised what Fumagalli called "a plan we can pay for".',
+    )
+    assert speakers(result) == ["", "Dario Fumagalli"]
+
+
+def test_a_reported_clause_naming_a_role_before_a_titled_speaker() -> None:
+    result = tag(
+        "The county will appoint a flood commissioner to oversee the repairs, Mayor Greta "
+        "Lindqvist said on Tuesday, after the river rose again.",
+        "The port authority will hire forty extra pilots, Ruth Abara said.",
+        "The lone dissenting harbour master, Sven Ek, said the vote was rushed.",
+    )
+    assert reported(result, 3) == [
+        ("Greta Lindqvist", "The county will"),
+        ("Ruth Abara", "The port authority"),
+        ("Sven Ek", "the vote was"),
+    ]
+
+
+def test_told_analysts_reports_what_follows() -> None:
+    result = tag(
+        "Finance chief Omar Haddou told analysts the new plant would be paid for from cash, and "
+        "that the firm meant to keep its debt low.",
+    )
+    assert reported(result, 3) == [("Omar Haddou", "the new plant")]
+    assert result.reported[0].text.endswith("the firm meant to keep its debt low.")
