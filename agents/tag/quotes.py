@@ -1212,11 +1212,15 @@ def _ends_with_a_role_phrase(lead: str) -> bool:
     """Whether what comes before a name is a role phrase set off before it ("The lone
     dissenting board member, Ray Castellanos, said"), not a clause of its own that names a role
     ("The council will appoint a commissioner to speed up repairs, Carla Benedetti said")."""
-    found = _ENDS_WITH_ROLE.search(lead)
-    if found is None:
+    end = len(lead.rstrip())
+    if not lead.endswith(",", 0, end):
         return False
-    segment_start = lead.rfind(",", 0, found.start()) + 1
-    return _AUXILIARY_WORD.search(lead, segment_start, found.end()) is None
+    # (the role word is in the last stretch between commas: searched there alone)
+    segment_start = lead.rfind(",", 0, end - 1) + 1
+    return (
+        _ENDS_WITH_ROLE.search(lead, segment_start) is not None
+        and _AUXILIARY_WORD.search(lead, segment_start, end) is None
+    )
 
 
 # a title before the speaker's name, after the comma that closes a reported clause: "…, Prime
