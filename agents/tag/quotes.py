@@ -2924,6 +2924,16 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 or masked.find(", responding ", clause_start, cue_start) >= 0
                 else []
             )
+            who_at = masked.find(", who ", clause_start, cue_start)
+            if (
+                who_at >= 0
+                and masked.endswith(", ", max(0, cue_start - 2), cue_start)
+                and any(r.end == who_at and r.kind in _SPEAKER_KINDS for r in refs)
+            ):
+                # "Donald Tusk, who met the German defence minister, Boris Pistorius, in Warsaw,
+                # said": a relative clause with commas of its own runs to the comma before the
+                # verb, whose subject is the name before "who"
+                relative.append((who_at, cue_start))
         if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
             continue
         if ref.after_preposition:
@@ -3034,6 +3044,13 @@ def _subject(
             cues = cues[1:]
     if cues:
         cue = cues[0]
+        relative = _RELATIVE_PRONOUN_BEFORE_A_CUE.search(masked, max(clause, cue.start - 16), cue.start)
+        if relative is not None:
+            # "Haddad pushed a minimum tax, which he said could raise $250 billion": the pronoun
+            # of a relative clause is the sentence's subject, named before it
+            person = _nearest_before(state, masked, clause, relative.start())
+            if person and person != _ANONYMOUS:
+                return person, None
         person = _nearest_before(state, masked, clause, cue.start)
         if person:
             for ref in _refs_in(state, clause, cue.start):
@@ -3072,6 +3089,7 @@ def _subject(
 
 
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
+_RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(r", (?:which|who|whom) (?:he|she) (?:has |had |also )?$")
 # A sentence whose subject is someone's kin or neighbour, not named there: "Her son, who asked
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His
 # daughter, Eilidh MacRae, said", who is named)

@@ -1970,3 +1970,22 @@ def test_told_analysts_reports_what_follows() -> None:
     )
     assert reported(result, 3) == [("Omar Haddou", "the new plant")]
     assert result.reported[0].text.endswith("the firm meant to keep its debt low.")
+
+
+def test_a_relative_clause_with_an_appositive_is_not_the_verbs_subject() -> None:
+    result = tag(
+        "Harbour master Sven Ek arrived in the morning.",
+        "Mayor Ilse Brandt, who met the harbour master, Sven Ek, at the quay before noon, said the "
+        "ferry would sail again on Friday.",
+        'Councillor Rita Holm, who thanked the fire chief, Ole Sand, for his work, said: "We were lucky."',
+    )
+    assert reported(result, 3) == [("Ilse Brandt", "the ferry would")]
+    assert speakers(result) == ["Rita Holm"]
+
+
+def test_the_pronoun_of_a_relative_clause_is_the_sentences_subject() -> None:
+    result = tag(
+        "Mayor Piet Brouwer opened the bridge on Monday.",
+        "Councillor Jan de Wit praised the new bus lane, which he said had cut journey times by a third.",
+    )
+    assert reported(result, 3) == [("Jan de Wit", "had cut journey")]
