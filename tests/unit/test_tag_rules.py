@@ -1989,3 +1989,13 @@ def test_the_pronoun_of_a_relative_clause_is_the_sentences_subject() -> None:
         "Councillor Jan de Wit praised the new bus lane, which he said had cut journey times by a third.",
     )
     assert reported(result, 3) == [("Jan de Wit", "had cut journey")]
+
+
+def test_a_role_phrase_fits_a_person_who_holds_that_office_and_another() -> None:
+    # the Polish defence minister is a deputy prime minister too; "the defence minister" is he
+    result = tag(
+        "Poland will order more field hospitals this year, the defence minister said on Monday.",
+        '"We learned from Ukraine," Wladyslaw Kosiniak-Kamysz told soldiers near Lublin.',
+        day="2024-03-04",
+    )
+    assert reported(result, 3) == [("Wladyslaw Kosiniak-Kamysz", "Poland will order")]
