@@ -40,6 +40,7 @@ NUMBERS_PER_ARTICLE = 8
 # Entity types do not weigh the same: a person or an organisation narrows a story more than
 # the country it happens in.
 TYPE_WEIGHT = {"person": 1.5, "org": 1.2, "place": 0.8}
+_ONE_MENTION_PLACE = TYPE_WEIGHT["place"] * (1.0 + 0.25 * math.log1p(1))
 SPEAKER_WEIGHT = 2.0
 TERM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.5
@@ -134,6 +135,20 @@ def country_features() -> frozenset[int]:
         zlib.crc32(f"country:{country.alpha_2}".encode(), _ENTITY_CRC) & _NOT_ANCHOR
         for country in pycountry.countries
     )
+
+
+@cache
+def demonym_countries() -> dict[str, int]:
+    """A country's one-word demonyms, lower case ("french"), to its feature hash: from the tag
+    stage's place data, the one list of them."""
+    from wirewatch.agents.tag.kb import _load
+
+    return {
+        demonym.lower(): zlib.crc32(f"country:{code}".encode(), _ENTITY_CRC) & _NOT_ANCHOR
+        for code, info in _load("places.yaml")["countries"].items()
+        for demonym in info.get("demonyms", [])
+        if " " not in demonym
+    }
 
 
 def feature_hash(feature: str) -> int:
@@ -405,16 +420,27 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     features: dict[int, float] = {}
     entity_words: set[str] = set()
     add_words = entity_words.update
+    in_title: set[int] = set()
     for entity in tagged.entities:
         mentions = entity.mentions
         weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(len(mentions)))
+        hashed = crc32(entity.id.encode("utf-8"), _ENTITY_CRC)
+        hashed = hashed | ANCHOR_BIT if entity.type in ANCHOR_TYPES else hashed & _NOT_ANCHOR
         if entity.in_title:
             weight *= 1.5
-        hashed = crc32(entity.id.encode("utf-8"), _ENTITY_CRC)
-        features[hashed | ANCHOR_BIT if entity.type in ANCHOR_TYPES else hashed & _NOT_ANCHOR] = weight
+            in_title.add(hashed)
+        features[hashed] = weight
         add_words(_name_words(entity.name))
         for surface in {mention.surface for mention in mentions}:  # the same name, many times
             add_words(_name_words(surface))
+    # a country a title names by its demonym ("French stocks close lower"), which the tag stage
+    # does not count as a mention, is in the title as much as "France" would be
+    demonyms = demonym_countries()
+    for word in title_words:
+        country = demonyms.get(word)
+        if country is not None and country not in in_title:
+            in_title.add(country)
+            features[country] = features.get(country, _ONE_MENTION_PLACE) * 1.5
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[crc32(quote.speaker_id.encode("utf-8"), _SPEAKER_CRC) | ANCHOR_BIT] = SPEAKER_WEIGHT

@@ -178,6 +178,29 @@ def test_one_agencys_closes_for_two_countries_are_two_stories() -> None:
     assert prague.story.id not in (warsaw.story.id, budget.story.id)
 
 
+def demonym_close(article_id, hour, demonym, country, index, sector, analyst, points, share):
+    """The template again, its title naming the country by its demonym ("Polish stocks")."""
+    return report(
+        article_id,
+        "Baltic Markets Wire",
+        hour,
+        f"{demonym} stocks close higher as {sector} lead gains",
+        f"Shares in {country} closed higher on Monday, with the {index} index adding {points} "
+        f"points as {sector} led the market after a quiet morning.",
+        f'"Investors were happy to buy {sector} again after last week\'s sell-off," said {analyst}, '
+        f"a strategist at a local brokerage. {analyst.split()[-1]} said turnover stayed thin.",
+        f"The biggest gainer rose {share} per cent. Trading volume was below the monthly average.",
+    )
+
+
+def test_closes_whose_titles_name_their_countries_by_demonym_are_two_stories() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    polish = demonym_close("a-10", 16, "Polish", "Poland", "WIG20", "banks", "Marek Wolny", 31, 4)
+    hungarian = demonym_close("a-11", 16, "Hungarian", "Hungary", "BUX", "banks", "Anna Fekete", 31, 3)
+    budget, first, second = (deduper(tagger(article)) for article in (BUDGET, polish, hungarian))
+    assert second.story.id not in (first.story.id, budget.story.id)
+
+
 def test_stems_stay_right_when_the_remembered_stems_are_cleared(monkeypatch) -> None:
     """Past its bound the stem memory is emptied while a call still holds words it looked up
     there: a long-running worker must keep going, with the same stems."""
