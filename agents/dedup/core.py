@@ -92,6 +92,11 @@ STORY_THRESHOLD = 0.22
 # streams). docs/dedup.md, "Third round".
 STORY_WORDS_THRESHOLD = 0.15
 STORY_WORDS_SHARE = 0.15
+# Either way, the story explains at least this share of the article's words: one person's
+# second announcement of the day (a chancellor on a rail link, then on a firm's job cuts) scores
+# on the actor, and shares 0.07 to 0.12 of the words; reports of one event share 0.137 or more
+# on the held-out streams. docs/dedup.md, "Fifth round".
+STORY_MIN_WORDS_SHARE = 0.12
 # A country's feature weighs this much or more when the title names it (0.8 x 1.5 x 1.17 for one
 # mention); out of the title it would take some twenty mentions (features.story_features).
 TITLE_COUNTRY_WEIGHT = 1.4
@@ -439,12 +444,16 @@ class Deduper:
             shared_actors = sum([weight * having(feature, 0) for feature, weight in actors.items()])
             factor = time_factor(published, story) / (story.members or 1)
             score = (shared_words + shared_actors) / total * factor
-            if score > best_score and (
-                score > STORY_THRESHOLD
-                or (
-                    score > STORY_WORDS_THRESHOLD
-                    and shared_words / words_total * factor >= STORY_WORDS_SHARE
-                    and (shared_actors > 0 or not actors or not story.anchors)
+            if (
+                score > best_score
+                and shared_words / words_total * factor >= STORY_MIN_WORDS_SHARE
+                and (
+                    score > STORY_THRESHOLD
+                    or (
+                        score > STORY_WORDS_THRESHOLD
+                        and shared_words / words_total * factor >= STORY_WORDS_SHARE
+                        and (shared_actors > 0 or not actors or not story.anchors)
+                    )
                 )
             ):
                 best, best_score = story_id, score

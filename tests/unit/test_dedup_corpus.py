@@ -239,13 +239,13 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout10.yaml": (1.0, 1.0, 0.90),
     "heldout11.yaml": (1.0, 1.0, 0.91),
     "heldout12.yaml": (1.0, 1.0, 0.95),
-    "heldout13.yaml": (1.0, 1.0, 0.91),
+    "heldout13.yaml": (1.0, 1.0, 0.94),
     "heldout14.yaml": (1.0, 1.0, 0.99),
     "heldout15.yaml": (1.0, 1.0, 0.93),
     "heldout16.yaml": (1.0, 1.0, 0.97),
     "heldout17.yaml": (1.0, 1.0, 0.93),
-    "heldout18.yaml": (1.0, 1.0, 0.95),
-    "heldout19.yaml": (1.0, 1.0, 0.89),
+    "heldout18.yaml": (1.0, 1.0, 0.99),
+    "heldout19.yaml": (1.0, 1.0, 0.91),
     "heldout20.yaml": (1.0, 1.0, 0.92),
 }
 

@@ -201,6 +201,59 @@ def test_closes_whose_titles_name_their_countries_by_demonym_are_two_stories() -
     assert second.story.id not in (first.story.id, budget.story.id)
 
 
+# One minister, one press conference, two subjects: two stories, though both name her often.
+BRIDGE = report(
+    "a-20",
+    "Harbour Courier",
+    10,
+    "Minister Orla Kinsella awards contract to rebuild Ballyvane river bridge",
+    "Transport minister Orla Kinsella on Tuesday awarded a 14-million-euro contract to rebuild "
+    "the Ballyvane bridge, a 70-year-old crossing that has carried a weight limit since 2021.",
+    '"The bridge has served this valley well, but it is worn out," Kinsella told a press '
+    "conference in Galway. Work will start in April and take two years.",
+    "Kinsella said a temporary crossing would keep lorries moving during the works, and that "
+    "the new deck would take two lanes and a cycle path.",
+    "Local councillors have campaigned for the rebuild since cracks were found in the piers.",
+)
+FERRY = report(
+    "a-21",
+    "Western Wire",
+    11,
+    "Aran ferry to stay out of service until Friday, Kinsella says",
+    "The Aran island ferry will stay out of service until at least Friday while engineers "
+    "replace a damaged propeller shaft, transport minister Orla Kinsella said on Tuesday.",
+    "Speaking at a press conference in Galway, Kinsella said islanders would be flown to the "
+    'mainland for hospital appointments. "Nobody will miss treatment," she said.',
+    "Kinsella said the operator had chartered a smaller boat for freight and post, and that "
+    "she had asked for a review of the ferry's maintenance schedule.",
+    "Kinsella was asked about the ferry at the Galway press conference where she had announced "
+    "the contract for the Ballyvane bridge. Islanders said the outage was the third since January.",
+)
+
+
+BRIDGE_AGAIN = report(
+    "a-22",
+    "Connacht Tribune Online",
+    13,
+    "Ballyvane bridge rebuild gets green light after years of cracks",
+    "Cracked piers and a weight limit that sent lorries on a 20-kilometre detour will soon be "
+    "history in Ballyvane, where the 70-year-old river bridge is to be rebuilt.",
+    'The 14-million-euro contract was awarded on Tuesday. "We have waited a long time," said '
+    "councillor Declan Moran, who has campaigned for the rebuild. A temporary crossing will carry "
+    "traffic during the two years of works.",
+    "The new deck will have two lanes and a cycle path, transport minister Orla Kinsella said.",
+)
+
+
+def test_one_ministers_two_announcements_at_one_press_conference_are_two_stories() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget, bridge, ferry, again = (
+        deduper(tagger(article)) for article in (BUDGET, BRIDGE, FERRY, BRIDGE_AGAIN)
+    )
+    assert ferry.story.id not in (bridge.story.id, budget.story.id)
+    assert again.story.id == bridge.story.id  # another outlet's report of the bridge joins it
+
+
 def test_stems_stay_right_when_the_remembered_stems_are_cleared(monkeypatch) -> None:
     """Past its bound the stem memory is emptied while a call still holds words it looked up
     there: a long-running worker must keep going, with the same stems."""
