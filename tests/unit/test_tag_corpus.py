@@ -305,8 +305,8 @@ class Floor(NamedTuple):
 # heldout93.yaml (first brief) and heldout94.yaml (third) were, and those two once
 # heldout95.yaml (first brief) and heldout96.yaml (third) were, and those two once
 # heldout97.yaml (first brief) and heldout98.yaml (third) were, and those two once
-# heldout99.yaml (first brief) and heldout100.yaml (third) were. These two wait unread with
-# floors at their arrival figures.
+# heldout99.yaml (first brief) and heldout100.yaml (third) were. These two, heldout101.yaml
+# (first brief) and heldout102.yaml (third) wait unread with floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -409,6 +409,8 @@ HELD_OUT_FLOORS = {
     "heldout98.yaml": DEVELOPMENT,
     "heldout99.yaml": Floor(1.0, 0.96, 0.94, 1.0),
     "heldout100.yaml": Floor(1.0, 1.0, 1.0, 0.96),
+    "heldout101.yaml": Floor(1.0, 0.96, 0.96, 0.96),
+    "heldout102.yaml": Floor(1.0, 0.98, 0.96, 1.0),
 }
 
 
