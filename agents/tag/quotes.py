@@ -2944,8 +2944,9 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
             gap = masked[ref.end : cue_start]
             if not (participle and (not gap or gap.isspace())) and not (
                 # "a day after Lithuania's foreign minister warned": a conjunction before the
-                # subject of its own clause
-                gap == " "
+                # subject of its own clause (and "a day after Fatih Birol, executive director
+                # of the agency, said": a name with its appositive)
+                (gap == " " or (ref.kind == "person" and _APPOSITIVE_GAP.fullmatch(gap) is not None))
                 and ref.kind != "anon"  # (not "after several residents called out")
                 and masked.endswith(_CONJUNCTIONS, max(0, ref.np_start - 7), ref.np_start)
             ):
@@ -3089,6 +3090,7 @@ def _subject(
 
 
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
+_APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
 _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(r", (?:which|who|whom) (?:he|she) (?:has |had |also )?$")
 # A sentence whose subject is someone's kin or neighbour, not named there: "Her son, who asked
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His

@@ -1999,3 +1999,11 @@ def test_a_role_phrase_fits_a_person_who_holds_that_office_and_another() -> None
         day="2024-03-04",
     )
     assert reported(result, 3) == [("Wladyslaw Kosiniak-Kamysz", "Poland will order")]
+
+
+def test_a_named_subject_with_an_appositive_after_a_conjunction_reports_speech() -> None:
+    result = tag(
+        "Grain prices rose a day after Anneke Visser, head of the growers' cooperative, said the "
+        "harvest would be the smallest in a decade.",
+    )
+    assert reported(result, 3) == [("Anneke Visser", "the harvest would")]
