@@ -247,6 +247,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout18.yaml": (1.0, 1.0, 0.99),
     "heldout19.yaml": (1.0, 1.0, 0.91),
     "heldout20.yaml": (1.0, 1.0, 0.92),
+    "heldout21.yaml": (1.0, 1.0, 0.95),
+    "heldout22.yaml": (1.0, 1.0, 0.96),
 }
 
 
