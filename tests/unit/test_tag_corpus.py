@@ -273,7 +273,7 @@ class Floor(NamedTuple):
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
 # heldout74.yaml were mended for the faults they showed, and are held to the aims, but for the
-# precision of heldout9.yaml (0.918: two people of one surname told apart only by pronouns, a
+# precision of heldout9.yaml (0.934 since 2026-12-07, 0.918 before: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
 # rules of heldout43: an obituary's subject, "she" after her daughter spoke) now meet them.
@@ -305,8 +305,9 @@ class Floor(NamedTuple):
 # heldout93.yaml (first brief) and heldout94.yaml (third) were, and those two once
 # heldout95.yaml (first brief) and heldout96.yaml (third) were, and those two once
 # heldout97.yaml (first brief) and heldout98.yaml (third) were, and those two once
-# heldout99.yaml (first brief) and heldout100.yaml (third) were. These two, heldout101.yaml
-# (first brief) and heldout102.yaml (third) wait unread with floors at their arrival figures.
+# heldout99.yaml (first brief) and heldout100.yaml (third) were, and those two once
+# heldout101.yaml (first brief) and heldout102.yaml (third) were. These two wait unread with
+# floors at their arrival figures.
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -317,7 +318,7 @@ HELD_OUT_FLOORS = {
     "heldout6.yaml": DEVELOPMENT,
     "heldout7.yaml": DEVELOPMENT,
     "heldout8.yaml": DEVELOPMENT,
-    "heldout9.yaml": Floor(1.0, 0.91, 0.90, 0.80),
+    "heldout9.yaml": Floor(1.0, 0.93, 0.96, 0.95),
     "heldout10.yaml": DEVELOPMENT,
     "heldout11.yaml": DEVELOPMENT,
     "heldout12.yaml": DEVELOPMENT,
@@ -407,8 +408,8 @@ HELD_OUT_FLOORS = {
     "heldout96.yaml": DEVELOPMENT,
     "heldout97.yaml": DEVELOPMENT,
     "heldout98.yaml": DEVELOPMENT,
-    "heldout99.yaml": Floor(1.0, 0.96, 0.94, 1.0),
-    "heldout100.yaml": Floor(1.0, 1.0, 1.0, 0.96),
+    "heldout99.yaml": DEVELOPMENT,
+    "heldout100.yaml": DEVELOPMENT,
     "heldout101.yaml": Floor(1.0, 0.96, 0.96, 0.96),
     "heldout102.yaml": Floor(1.0, 0.98, 0.96, 1.0),
 }
