@@ -300,6 +300,8 @@ _OCCUPATIONS: Final = (
     "tactician", "boatman", "ferryman", "postman", "postwoman", "boatbuilder", "stonemason",
     "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman", "retiree",
     "brickie", "tradie", "postie",
+    "full-forward", "half-forward", "centre-forward", "center-forward", "half-back", "centre-half",
+    "forward", "striker", "winger", "midfielder", "defender", "ruckman", "wingman", "skipper",
 )  # fmt: skip
 # Kin by gender: before a name ("Proud mum Losa Tui"), before an introduction ("his daughter,
 # Sneha Patil,"), and as a sentence's unnamed subject ("Her son, who asked not to be named,")
@@ -844,6 +846,8 @@ class Attribution:
             key = (ref.start, ref.end)
             if exclude or key not in self.resolved_roles:
                 person = self._resolve_phrase(self.text[ref.start : ref.end], ref, exclude)
+                if person and person != _ANONYMOUS and self._unnamed_since(ref, person):
+                    person = _ANONYMOUS
                 if exclude:
                     return person
                 self.resolved_roles[key] = person
@@ -879,6 +883,28 @@ class Attribution:
             if mentioned:
                 return max(mentioned)[1]
         return ""
+
+    def _unnamed_since(self, ref: Ref, person: str) -> bool:
+        """Whether "the diplomat" means the unnamed "A senior EU diplomat" introduced after the
+        person it would otherwise resolve to was last mentioned (the bloc's foreign policy chief,
+        two paragraphs before)."""
+        phrase = self.text[ref.start : ref.end]
+        if not phrase.startswith(("the ", "The ")):
+            return False
+        head = phrase.rsplit(None, 1)[-1].lower()
+        positions = self.seen.get(person)
+        if not positions or positions[0] >= ref.start:
+            return False  # (named in apposition: "said the spokesperson, Nadia Lund")
+        last_seen = _last_before(positions, ref.start)
+        for at in range(bisect_left(self.ref_starts, ref.start) - 1, -1, -1):
+            earlier = self.refs[at]
+            if earlier.start <= last_seen:
+                return False
+            if earlier.kind == "anon":
+                words = self.text[earlier.start : earlier.end].split()
+                if words[0] in ("A", "a", "An", "an") and words[-1].lower() == head:
+                    return True
+        return False
 
     def _resolve_phrase(self, phrase: str, ref: Ref, exclude: frozenset[str]) -> str:
         """Resolve a role phrase; when nothing matches, drop its leading words one at a time
@@ -2946,7 +2972,7 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 # "a day after Lithuania's foreign minister warned": a conjunction before the
                 # subject of its own clause (and "a day after Fatih Birol, executive director
                 # of the agency, said": a name with its appositive)
-                (gap == " " or (ref.kind == "person" and _APPOSITIVE_GAP.fullmatch(gap) is not None))
+                (gap == " " or _APPOSITIVE_GAP.fullmatch(gap) is not None)
                 and ref.kind != "anon"  # (not "after several residents called out")
                 and masked.endswith(_CONJUNCTIONS, max(0, ref.np_start - 7), ref.np_start)
             ):

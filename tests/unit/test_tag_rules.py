@@ -2007,3 +2007,32 @@ def test_a_named_subject_with_an_appositive_after_a_conjunction_reports_speech()
         "harvest would be the smallest in a decade.",
     )
     assert reported(result, 3) == [("Anneke Visser", "the harvest would")]
+
+
+def test_a_players_position_before_the_name_is_no_part_of_it() -> None:
+    result = tag(
+        "Half-forward Tahlia Brooks kicked the winner after the siren on Sunday.",
+        '"I just heard the crowd," Brooks said.',
+    )
+    assert speakers(result) == ["Tahlia Brooks"]
+
+
+def test_a_role_with_a_relative_clause_after_a_conjunction_is_the_cues_subject() -> None:
+    result = tag(
+        "Christine Lagarde spoke in Vienna.",
+        "Her remarks came a day after the president of De Nederlandsche Bank, who sits on the "
+        'governing council, described a cut in June as "sensible".',
+        day="2024-02-22",
+    )
+    assert speakers(result) == ["Klaas Knot"]
+
+
+def test_the_role_noun_of_an_unnamed_source_introduced_since_is_that_source() -> None:
+    result = tag(
+        "The foreign policy chief, Kaja Kallas, said talks would go on.",
+        "A senior EU diplomat, speaking on condition of anonymity, was blunter. "
+        '"Nobody expected anything else," the diplomat said.',
+        '"We will try again in June," said the spokesperson, Anke Vos.',
+        day="2025-03-20",
+    )
+    assert speakers(result) == ["", "Anke Vos"]
