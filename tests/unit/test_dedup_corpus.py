@@ -249,6 +249,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout20.yaml": (1.0, 1.0, 0.92),
     "heldout21.yaml": (1.0, 1.0, 0.95),
     "heldout22.yaml": (1.0, 1.0, 0.96),
+    "heldout23.yaml": (1.0, 1.0, 0.96),
+    "heldout24.yaml": (1.0, 1.0, 1.0),
 }
 
 
