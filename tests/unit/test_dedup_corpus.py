@@ -251,6 +251,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout22.yaml": (1.0, 1.0, 0.96),
     "heldout23.yaml": (1.0, 1.0, 0.96),
     "heldout24.yaml": (1.0, 1.0, 1.0),
+    "heldout25.yaml": (1.0, 1.0, 0.92),
+    "heldout26.yaml": (1.0, 1.0, 0.98),
 }
 
 
