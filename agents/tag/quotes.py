@@ -620,6 +620,10 @@ _AGE_NP: Final = re.compile(
     r"[Tt]he \d{1,3}-year-old(?=(?P<described>(?:\s+[a-z][\w-]*){0,3})(?:\s*[,.;:!?]|\s+"
     r"(?:said|says|added|adds|told|tells|replied|promised|insisted|vowed|warned|was|is|has|had)\b))"
 )
+_KIN_OF_NP: Final = re.compile(
+    r"\b[Tt]he (?:(?P<m>dad|father|grandad|grandfather)|mum|mom|mother|gran|grandmother)-of-"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b"
+)
 _SPEAKER_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})  # can say something
 _RESOLVED: Final = frozenset({"role", "rolephrase", "pronoun"})  # kinds resolved by the article's context
 _INDEFINITE: Final = re.compile(r"\s*(?:[Aa]n?|[Oo]ne|[Ss]everal|[Ss]ome|[Tt]wo|[Tt]hree|[Mm]any)\s")
@@ -842,6 +846,9 @@ class Attribution:
             ):
                 # "A representative of the nurses' union … said": someone unnamed, not the
                 # knowledge base's High Representative
+                return _ANONYMOUS
+            if _NOT_NAMED_AFTER.match(self.text, ref.end):
+                # "The chief executive of one parts supplier, who asked not to be named, said"
                 return _ANONYMOUS
             key = (ref.start, ref.end)
             if exclude or key not in self.resolved_roles:
@@ -1398,6 +1405,10 @@ _PARTICLES: Final = (
     "al-", "bin", "ibn", "van", "von", "der", "den", "ter", "de", "da", "del", "di", "dos", "du", "le", "la", "ole",
     "dela", "delos", "los", "las", "das", "do",  # "Ramon dela Cruz", "Ana de los Santos"
 )  # fmt: skip
+# the last word of a name that says which generation, not the family: "Sebastião Arruda Filho"
+_GENERATIONAL: Final = frozenset(
+    {"Filho", "Neto", "Sobrinho", "Júnior", "Junior", "Jr", "Jr.", "Senior", "Sr", "Sr."}
+)
 _PARTICLE_PATTERN: Final = "|".join(p if p.endswith("-") else p + " " for p in _PARTICLES)
 # Titles that American copy shortens with a full stop ("Gov. Katie Hobbs", "said Ms. Eze"). A
 # short title or a courtesy title (`_HONORIFICS`) may precede a surname alone: "Mr. Delgado said".
@@ -1446,7 +1457,10 @@ _APPOSITIVE_START: Final = re.compile(
 )
 _PLACE_PREPOSITIONS: Final = frozenset({"in", "at", "near", "outside"})
 _INNER_INITIALS: Final = re.compile(r" (?:[A-Z]\.){1,3} (?=[A-Z])")  # " R. " inside a run
-_COMMA_BEFORE_A_CAPITAL: Final = re.compile(r", (?=[A-Z])")  # (a literal start: re finds it in C)
+# (an age may come first: "One of the volunteers, 81-year-old Eino Laaksonen, has recorded")
+_COMMA_BEFORE_A_CAPITAL: Final = re.compile(
+    r", (?:\d{1,3}-year-old )?(?=[A-Z])"
+)  # (a literal start: re finds it in C)
 # what follows a name set off after a noun: "rival in Brabant, Hendrik Oosterhuis of the..."
 _AFTER_A_SET_OFF_NAME: Final = (
     ",",
@@ -1968,6 +1982,8 @@ def _unknown_people(
             genders[person_id] = gender
         refs.append(Ref(start, start + len(name), "person", (person_id,)))
         surnames.setdefault(words[-1], (person_id, start))
+        if len(words) > 2 and words[-1] in _GENERATIONAL:  # "Arruda says" of Sebastião Arruda Filho
+            surnames.setdefault(words[-2], (person_id, start))
         if words[-1].startswith("al-"):  # "Al-Balushi said" at a sentence's start
             surnames.setdefault("A" + words[-1][1:], (person_id, start))
         bearers = sharing.setdefault(words[-1], [])
@@ -2217,6 +2233,12 @@ def build_refs(
         if age is not None and not in_quote[age.start()]:
             found.append(Ref(age.start(), age.end(), "pronoun", gender=_ANY_GENDER))
         at = text.find("-year-old", at + 9)
+    at = text.find("-of-")  # "grinned the dad-of-two": whoever of that gender is in focus
+    while at >= 0:
+        kin = _KIN_OF_NP.search(text, max(0, at - 16), at + 12)
+        if kin is not None and not in_quote[kin.start()]:
+            found.append(Ref(kin.start(), kin.end(), "pronoun", gender="m" if kin.group("m") else "f"))
+        at = text.find("-of-", at + 4)
     # the longest expression wins where they overlap; a role phrase that contains a
     # knowledge-base role keeps the knowledge base's role keys
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
@@ -2691,6 +2713,12 @@ def _mask(straight: str, spans: list[Span]) -> str:
 
 
 _WHO_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})
+_BY_AGENT_AS: Final = re.compile(r" by (?P<who>[^,;:\"]{2,80}?) as\s*")
+_NOT_NAMED_AFTER: Final = re.compile(
+    r"(?:\s+[a-z-]+)?(?:\s+(?:of|at|for|in) [^,.;:]{1,60})?"  # ("[chief] executive of one parts supplier")
+    r",\s+(?:who (?:asked|declined|did not want|preferred) (?:not )?to be (?:named|identified)|"
+    r"speaking on condition of anonymity)"
+)
 
 
 def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
@@ -3071,7 +3099,7 @@ def _subject(
             cues = cues[1:]
     if cues:
         cue = cues[0]
-        relative = _RELATIVE_PRONOUN_BEFORE_A_CUE.search(masked, max(clause, cue.start - 16), cue.start)
+        relative = _RELATIVE_PRONOUN_BEFORE_A_CUE.search(masked, max(clause, cue.start - 24), cue.start)
         if relative is not None:
             # "Haddad pushed a minimum tax, which he said could raise $250 billion": the pronoun
             # of a relative clause is the sentence's subject, named before it
@@ -3117,7 +3145,9 @@ def _subject(
 
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
 _APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
-_RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(r", (?:which|who|whom) (?:he|she) (?:has |had |also )?$")
+_RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
+    r", (?:(?:in|of|on|at|with|through) )?(?:which|who|whom) (?:he|she) (?:has |had |also )?$"
+)
 # A sentence whose subject is someone's kin or neighbour, not named there: "Her son, who asked
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His
 # daughter, Eilidh MacRae, said", who is named)
@@ -3305,6 +3335,12 @@ def _speaker_of(
             person = state.focused("m" if quoted_as.endswith("him as ") else "f")
             if person and person not in exclude:
                 return person, cues[-1].verb
+        agent = _BY_AGENT_AS.fullmatch(masked, cues[-1].end, span.start - 1) if len(cues) == 1 else None
+        if agent is not None:
+            # 'a step hailed by Brazil's finance minister as "historic"': the agent said it
+            person = _who(state, agent.start("who"), agent.end("who"), exclude)
+            if person:
+                return ("" if person == _ANONYMOUS else person), cues[-1].verb
         what = masked.rfind("what ", max(clause, cues[-1].start - 45), cues[-1].start)
         if what >= 0 and not any(ref.kind in _WHO_KINDS for ref in _refs_in(state, what + 5, cues[-1].start)):
             # 'met Haddad for what officials on both sides described as "constructive" talks':

@@ -2036,3 +2036,58 @@ def test_the_role_noun_of_an_unnamed_source_introduced_since_is_that_source() ->
         day="2025-03-20",
     )
     assert speakers(result) == ["", "Anke Vos"]
+
+
+def test_a_name_set_off_after_an_age_is_introduced() -> None:
+    result = tag(
+        'Co-author Ilkka Saari said the data were clear. "Ice comes later," he said.',
+        "One of the observers, 77-year-old Aune Kivelä, has kept the notebook since 1971.",
+        '"My mother kept it before me," she said.',
+    )
+    assert speakers(result) == ["Ilkka Saari", "Aune Kivelä"]
+
+
+def test_the_dad_of_two_is_whoever_of_his_gender_is_in_focus() -> None:
+    result = tag(
+        "Plumber Kieran Doyle scored the winner in the 89th minute.",
+        '"I just hit it," grinned the dad-of-two.',
+    )
+    assert speakers(result) == ["Kieran Doyle"]
+
+
+def test_a_generational_suffix_is_not_the_family_name() -> None:
+    result = tag(
+        "At the bench sits Joaquim Barbosa Neto, who has built violas here since 1975.",
+        "His granddaughter, Luísa Barbosa, 22, helps him every afternoon.",
+        '"She has good hands," Barbosa says.',
+    )
+    assert speakers(result) == ["Joaquim Barbosa Neto"]
+
+
+def test_the_pronoun_of_in_which_he_warned_is_the_sentences_subject() -> None:
+    result = tag(
+        "Opposition leader Mark Tilley said the plan was unfunded.",
+        "The Treasury minister, Alan Brooke, joined the row in a letter to voters, in which he "
+        "warned that \u201cevery household will pay\u201d for it.",
+    )
+    assert speakers(result) == ["Alan Brooke"]
+
+
+def test_a_role_phrase_who_asked_not_to_be_named_is_an_unnamed_source() -> None:
+    result = tag(
+        '"We are open to talks," said Valdis Dombrovskis.',
+        "The chief executive of one supplier in Bavaria, who asked not to be named, said the mood "
+        "was \u201cgrim\u201d.",
+        day="2024-07-04",
+    )
+    assert speakers(result) == ["Valdis Dombrovskis", ""]
+
+
+def test_the_agent_of_a_passive_cue_said_the_quotation() -> None:
+    result = tag(
+        "Finance ministers agreed on Friday to tax the very rich, a step hailed by Brazil's "
+        "finance minister as \u201chistoric\u201d.",
+        "Ana Torres described the levy announced by the ministers as \u201ca start\u201d.",
+        day="2024-07-26",
+    )
+    assert speakers(result) == ["Fernando Haddad", "Ana Torres"]
