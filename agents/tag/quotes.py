@@ -2550,9 +2550,10 @@ def attribute(
                 # …": the topic is whom the pronoun means
                 for ref in _refs_in(state, s_start, clause):
                     if ref.kind in ("person", "role", "rolephrase") and not ref.possessive:
-                        state.push_focus(state.resolve_ref(ref))
+                        person = state.resolve_ref(ref)
+                        state.push_focus(person)
                         if ref.start <= s_start + 8 and masked.startswith("For ", s_start):
-                            topic = state.resolve_ref(ref)
+                            topic = person
                         break
             # "Sunak's predecessor, Liz Truss, ...": Sunak is salient, and before the subject is
             # found: "Chepkoech's prize is the biggest she has won" is hers
@@ -2712,7 +2713,6 @@ def _mask(straight: str, spans: list[Span]) -> str:
     return "".join(pieces)
 
 
-_WHO_KINDS: Final = frozenset({"person", "role", "rolephrase", "pronoun", "anon"})
 _BY_AGENT_AS: Final = re.compile(r" by (?P<who>[^,;:\"]{2,80}?) as\s*")
 _NOT_NAMED_AFTER: Final = re.compile(
     r"(?:\s+[a-z-]+)?(?:\s+(?:of|at|for|in) [^,.;:]{1,60})?"  # ("[chief] executive of one parts supplier")
@@ -2733,11 +2733,7 @@ def _refs_in(state: Attribution, start: int, end: int) -> list[Ref]:
 
 def _who(state: Attribution, start: int, end: int, exclude: frozenset[str] = frozenset()) -> str:
     """The person a who-span names ('' if none; _ANONYMOUS for an unnamed source)."""
-    refs = [
-        r
-        for r in _refs_in(state, start, end)
-        if r.kind in ("person", "role", "rolephrase", "pronoun", "anon")
-    ]
+    refs = [r for r in _refs_in(state, start, end) if r.kind in _SPEAKER_KINDS]
     if not refs:
         named = _named_after(state, end)  # '"…," said its coordinator, Álvaro Sanz.'
         if named:
@@ -3342,7 +3338,9 @@ def _speaker_of(
             if person:
                 return ("" if person == _ANONYMOUS else person), cues[-1].verb
         what = masked.rfind("what ", max(clause, cues[-1].start - 45), cues[-1].start)
-        if what >= 0 and not any(ref.kind in _WHO_KINDS for ref in _refs_in(state, what + 5, cues[-1].start)):
+        if what >= 0 and not any(
+            ref.kind in _SPEAKER_KINDS for ref in _refs_in(state, what + 5, cues[-1].start)
+        ):
             # 'met Haddad for what officials on both sides described as "constructive" talks':
             # whoever "what" brings in said it, and the text does not name them
             return "", cues[-1].verb
