@@ -253,6 +253,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout24.yaml": (1.0, 1.0, 1.0),
     "heldout25.yaml": (1.0, 1.0, 0.92),
     "heldout26.yaml": (1.0, 1.0, 0.98),
+    "heldout27.yaml": (1.0, 1.0, 0.93),
+    "heldout28.yaml": (1.0, 1.0, 0.91),
 }
 
 
