@@ -3142,7 +3142,7 @@ def _subject(
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
 _APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
 _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
-    r", (?:(?:in|of|on|at|with|through) )?(?:which|who|whom) (?:he|she) (?:has |had |also )?$"
+    r"(?:, (?:(?:in|of|on|at|with|through) )?(?:which|who|whom)|(?<=[a-z]) that) (?:he|she) (?:has |had |also )?$"
 )
 # A sentence whose subject is someone's kin or neighbour, not named there: "Her son, who asked
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His

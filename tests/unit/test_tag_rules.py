@@ -2091,3 +2091,12 @@ def test_the_agent_of_a_passive_cue_said_the_quotation() -> None:
         day="2024-07-26",
     )
     assert speakers(result) == ["Fernando Haddad", "Ana Torres"]
+
+
+def test_the_pronoun_of_a_that_relative_clause_is_the_sentences_subject() -> None:
+    result = tag(
+        '"Our job is to keep the supplies coming," General Tom Hale told the meeting.',
+        "Defence Minister Ivan Petrenko presented allies with a list of priorities that he said "
+        "put air defence and long-range missiles at the top.",
+    )
+    assert reported(result, 2) == [("Ivan Petrenko", "put air")]
