@@ -3175,7 +3175,11 @@ def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end
     return ""
 
 
-_PASSIVE_BY: Final = re.compile(r"\b(?:was|were|is|are|been|being) (?:\w+ )?\w+ by $")
+# (a descriptor may stand between "by" and the name: "was started by Hollins Road resident Bev
+# Marchant")
+_PASSIVE_BY: Final = re.compile(
+    r"\b(?:was|were|is|are|been|being) (?:\w+ )?\w+ by (?:[A-Za-z][\w'’-]* ){0,3}$"
+)
 
 
 def _first_person(state: Attribution, s_start: int, s_end: int) -> str:
@@ -3225,6 +3229,10 @@ def _speaker_of(
     close = span.end + 1 if span.closed else span.end
     after = masked[close:s_end]
     before = masked[s_start : span.start - 1]
+    if before.rstrip(" :,").endswith(_SIGN_READS):
+        # 'in front of a banner reading "Stick with the plan", the prime minister said …': what
+        # a banner reads, whoever speaks in the sentence
+        return "", "none"
     exclude = _named_inside(state, span)
     # '"…," according to Matthias Brenner, an analyst': the source after the quotation
     if "according" in after[:16]:

@@ -2100,3 +2100,20 @@ def test_the_pronoun_of_a_that_relative_clause_is_the_sentences_subject() -> Non
         "put air defence and long-range missiles at the top.",
     )
     assert reported(result, 2) == [("Ivan Petrenko", "put air")]
+
+
+def test_a_passive_agent_with_a_descriptor_before_the_name_is_in_focus() -> None:
+    result = tag(
+        '"We will come back with options," Ms Oduya said.',
+        "The petition was started by Mill Lane resident Joan Pelling, 61, who sat in the gallery.",
+        '"I am thrilled," she said afterwards.',
+    )
+    assert speakers(result) == ["Oduya", "Joan Pelling"]
+
+
+def test_what_a_banner_reads_is_no_ones_though_the_sentence_has_a_speaker() -> None:
+    result = tag(
+        'In front of a banner reading "Keep the buses running", Mayor Lena Holt said the '
+        "service would be saved.",
+    )
+    assert speakers(result) == [""]
