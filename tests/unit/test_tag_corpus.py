@@ -273,7 +273,7 @@ class Floor(NamedTuple):
 
 # heldout.yaml to heldout21.yaml, heldout23.yaml to heldout38.yaml and heldout41.yaml to
 # heldout74.yaml were mended for the faults they showed, and are held to the aims, but for the
-# precision of heldout9.yaml (0.934 since 2026-12-07, 0.918 before: two people of one surname told apart only by pronouns, a
+# precision of heldout9.yaml (0.950 since 2026-12-07, 0.918 before: two people of one surname told apart only by pronouns, a
 # company set off by commas; README.md). heldout25.yaml (0.940 until the rules of heldout45: a
 # scare quote of an unnamed coach inside a "when" clause) and heldout32.yaml (0.947 until the kin
 # rules of heldout43: an obituary's subject, "she" after her daughter spoke) now meet them.
@@ -309,8 +309,10 @@ class Floor(NamedTuple):
 # heldout101.yaml (first brief) and heldout102.yaml (third) were, and those two once
 # heldout103.yaml (first brief) and heldout104.yaml (third) were, and those two once
 # heldout105.yaml (first brief) and heldout106.yaml (third) were, and those two once
-# heldout107.yaml (first brief) and heldout108.yaml (third) were. These two, heldout109.yaml
-# (first brief) and heldout110.yaml (third) wait unread with floors at their arrival figures.
+# heldout107.yaml (first brief) and heldout108.yaml (third) were, and those two once
+# heldout109.yaml (first brief) and heldout110.yaml (third) were. These two wait unread with
+# floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
+# first name alone is never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -321,7 +323,7 @@ HELD_OUT_FLOORS = {
     "heldout6.yaml": DEVELOPMENT,
     "heldout7.yaml": DEVELOPMENT,
     "heldout8.yaml": DEVELOPMENT,
-    "heldout9.yaml": Floor(1.0, 0.93, 0.96, 0.95),
+    "heldout9.yaml": Floor(1.0, 0.95, 0.96, 0.95),
     "heldout10.yaml": DEVELOPMENT,
     "heldout11.yaml": DEVELOPMENT,
     "heldout12.yaml": DEVELOPMENT,
@@ -419,8 +421,8 @@ HELD_OUT_FLOORS = {
     "heldout104.yaml": DEVELOPMENT,
     "heldout105.yaml": DEVELOPMENT,
     "heldout106.yaml": DEVELOPMENT,
-    "heldout107.yaml": Floor(1.0, 0.94, 0.93, 0.96),
-    "heldout108.yaml": Floor(1.0, 0.98, 1.0, 0.96),
+    "heldout107.yaml": Floor(1.0, 0.97, 0.95, 0.96),
+    "heldout108.yaml": DEVELOPMENT,
     "heldout109.yaml": Floor(1.0, 0.96, 0.97, 0.96),
     "heldout110.yaml": Floor(1.0, 1.0, 1.0, 0.96),
 }
