@@ -255,6 +255,7 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout26.yaml": (1.0, 1.0, 0.98),
     "heldout27.yaml": (1.0, 1.0, 0.93),
     "heldout28.yaml": (1.0, 1.0, 0.91),
+    "heldout29.yaml": (1.0, 1.0, 0.93),
     "heldout30.yaml": (1.0, 1.0, 0.97),
 }
 
