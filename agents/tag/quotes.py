@@ -299,7 +299,7 @@ _OCCUPATIONS: Final = (
     "stallholder", "hawker", "shopowner", "entrepreneur", "programmer", "developer", "mentor",
     "tactician", "boatman", "ferryman", "postman", "postwoman", "boatbuilder", "stonemason",
     "plasterer", "roofer", "bricklayer", "deckhand", "shearer", "stockman", "retiree",
-    "brickie", "tradie", "postie",
+    "brickie", "tradie", "postie", "captain-coach", "player-coach", "player-manager",
     "full-forward", "half-forward", "centre-forward", "center-forward", "half-back", "centre-half",
     "forward", "striker", "winger", "midfielder", "defender", "ruckman", "wingman", "skipper",
 )  # fmt: skip
@@ -2961,6 +2961,15 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
             continue
         if ref.kind == "person" and _named_in_an_appositive(masked, refs, at, cue_start):
             continue
+        if (
+            ref.kind in ("role", "rolephrase")
+            and at + 1 < len(refs)
+            and refs[at + 1].kind == "person"
+            and _ROLE_SET_OFF_BEFORE.fullmatch(masked, ref.end, refs[at + 1].np_start) is not None
+        ):
+            # "The leader of the opposition People's Party, Alberto Núñez Feijóo, accused … and
+            # said": the name set off after the role is the subject, whoever the role might mean
+            continue
         if relative is None:
             relative = (
                 [
@@ -3140,6 +3149,8 @@ def _subject(
 
 
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
+# what a role set off before a name may carry: "The leader of the opposition People's Party, "
+_ROLE_SET_OFF_BEFORE: Final = re.compile(r"(?: (?:of|at|for|in) [^,.;:\"]{1,60})?, ")
 _APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
 _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
     r"(?:, (?:(?:in|of|on|at|with|through) )?(?:which|who|whom)|(?<=[a-z]) that) (?:he|she) (?:has |had |also )?$"

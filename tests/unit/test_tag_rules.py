@@ -2117,3 +2117,21 @@ def test_what_a_banner_reads_is_no_ones_though_the_sentence_has_a_speaker() -> N
         "service would be saved.",
     )
     assert speakers(result) == [""]
+
+
+def test_a_captain_coach_before_a_name_is_no_part_of_it() -> None:
+    result = tag(
+        "Captain-coach Rory Keogh kicked the winning goal.",
+        '"The town deserved this," Keogh said.',
+    )
+    assert speakers(result) == ["Rory Keogh"]
+
+
+def test_a_role_set_off_before_a_name_is_not_the_second_verbs_subject() -> None:
+    result = tag(
+        "Prime Minister Pedro Sánchez welcomed the ruling.",
+        "The leader of the opposition People's Party, Alberto Núñez Feijóo, accused the government "
+        "of delay and said the Socialists had built too few homes.",
+        day="2024-10-16",
+    )
+    assert reported(result, 3) == [("Alberto Núñez Feijóo", "the Socialists had")]
