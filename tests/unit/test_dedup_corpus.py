@@ -257,6 +257,7 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout28.yaml": (1.0, 1.0, 0.91),
     "heldout29.yaml": (1.0, 1.0, 0.93),
     "heldout30.yaml": (1.0, 1.0, 0.97),
+    "heldout31.yaml": (1.0, 1.0, 0.94),
 }
 
 
