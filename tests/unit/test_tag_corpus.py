@@ -310,8 +310,9 @@ class Floor(NamedTuple):
 # heldout103.yaml (first brief) and heldout104.yaml (third) were, and those two once
 # heldout105.yaml (first brief) and heldout106.yaml (third) were, and those two once
 # heldout107.yaml (first brief) and heldout108.yaml (third) were, and those two once
-# heldout109.yaml (first brief) and heldout110.yaml (third) were. These two, heldout111.yaml
-# (first brief) and heldout112.yaml (third) wait unread with floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
+# heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
+# heldout111.yaml (first brief) and heldout112.yaml (third) were. These two wait unread with
+# floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
 # first name alone is never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -423,8 +424,8 @@ HELD_OUT_FLOORS = {
     "heldout106.yaml": DEVELOPMENT,
     "heldout107.yaml": Floor(1.0, 0.97, 0.95, 0.96),
     "heldout108.yaml": DEVELOPMENT,
-    "heldout109.yaml": Floor(1.0, 0.96, 0.97, 0.96),
-    "heldout110.yaml": Floor(1.0, 1.0, 1.0, 0.96),
+    "heldout109.yaml": DEVELOPMENT,
+    "heldout110.yaml": DEVELOPMENT,
     "heldout111.yaml": Floor(1.0, 0.93, 0.91, 0.95),
     "heldout112.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
