@@ -258,6 +258,7 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout29.yaml": (1.0, 1.0, 0.93),
     "heldout30.yaml": (1.0, 1.0, 0.97),
     "heldout31.yaml": (1.0, 1.0, 0.94),
+    "heldout32.yaml": (1.0, 1.0, 0.96),
 }
 
 
