@@ -444,14 +444,15 @@ class Deduper:
             shared_actors = sum([weight * having(feature, 0) for feature, weight in actors.items()])
             factor = time_factor(published, story) / (story.members or 1)
             score = (shared_words + shared_actors) / total * factor
+            words_share = shared_words / words_total * factor
             if (
                 score > best_score
-                and shared_words / words_total * factor >= STORY_MIN_WORDS_SHARE
+                and words_share >= STORY_MIN_WORDS_SHARE
                 and (
                     score > STORY_THRESHOLD
                     or (
                         score > STORY_WORDS_THRESHOLD
-                        and shared_words / words_total * factor >= STORY_WORDS_SHARE
+                        and words_share >= STORY_WORDS_SHARE
                         and (shared_actors > 0 or not actors or not story.anchors)
                     )
                 )

@@ -40,7 +40,6 @@ NUMBERS_PER_ARTICLE = 8
 # Entity types do not weigh the same: a person or an organisation narrows a story more than
 # the country it happens in.
 TYPE_WEIGHT = {"person": 1.5, "org": 1.2, "place": 0.8}
-_ONE_MENTION_PLACE = TYPE_WEIGHT["place"] * (1.0 + 0.25 * math.log1p(1))
 SPEAKER_WEIGHT = 2.0
 TERM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.5
@@ -403,6 +402,11 @@ def english_zipf() -> dict[str, float]:
     }
 
 
+def _entity_weight(kind: str, mentions: int) -> float:
+    """An entity's weight before the title's: by type and by how often it is mentioned."""
+    return TYPE_WEIGHT.get(kind, 1.0) * (1.0 + 0.25 * math.log1p(mentions))
+
+
 def story_features(tagged: TaggedArticle, title_words: list[str], body_words: list[str]) -> dict[int, float]:
     """Weighted story features of one article, keyed by 32-bit hash.
 
@@ -423,7 +427,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
     in_title: set[int] = set()
     for entity in tagged.entities:
         mentions = entity.mentions
-        weight = TYPE_WEIGHT.get(entity.type, 1.0) * (1.0 + 0.25 * math.log1p(len(mentions)))
+        weight = _entity_weight(entity.type, len(mentions))
         hashed = crc32(entity.id.encode("utf-8"), _ENTITY_CRC)
         hashed = hashed | ANCHOR_BIT if entity.type in ANCHOR_TYPES else hashed & _NOT_ANCHOR
         if entity.in_title:
@@ -440,7 +444,7 @@ def story_features(tagged: TaggedArticle, title_words: list[str], body_words: li
         country = demonyms.get(word)
         if country is not None and country not in in_title:
             in_title.add(country)
-            features[country] = features.get(country, _ONE_MENTION_PLACE) * 1.5
+            features[country] = features.get(country, _entity_weight("place", 1)) * 1.5
     for quote in tagged.quotes:
         if quote.speaker_id:
             features[crc32(quote.speaker_id.encode("utf-8"), _SPEAKER_CRC) | ANCHOR_BIT] = SPEAKER_WEIGHT

@@ -847,12 +847,13 @@ class Attribution:
                 # "A representative of the nurses' union … said": someone unnamed, not the
                 # knowledge base's High Representative
                 return _ANONYMOUS
-            if _NOT_NAMED_AFTER.match(self.text, ref.end):
-                # "The chief executive of one parts supplier, who asked not to be named, said"
-                return _ANONYMOUS
             key = (ref.start, ref.end)
             if exclude or key not in self.resolved_roles:
-                person = self._resolve_phrase(self.text[ref.start : ref.end], ref, exclude)
+                if _NOT_NAMED_AFTER.match(self.text, ref.end):
+                    # "The chief executive of one parts supplier, who asked not to be named, said"
+                    person = _ANONYMOUS
+                else:
+                    person = self._resolve_phrase(self.text[ref.start : ref.end], ref, exclude)
                 if person and person != _ANONYMOUS and self._unnamed_since(ref, person):
                     person = _ANONYMOUS
                 if exclude:
@@ -2713,9 +2714,11 @@ def _mask(straight: str, spans: list[Span]) -> str:
     return "".join(pieces)
 
 
+# what may follow a role's head before a comma: "of one parts supplier in Baden-Württemberg"
+_ROLE_COMPLEMENT: Final = r"(?:\s+(?:of|at|for|in) [^,.;:\"]{1,60})?"
 _BY_AGENT_AS: Final = re.compile(r" by (?P<who>[^,;:\"]{2,80}?) as\s*")
 _NOT_NAMED_AFTER: Final = re.compile(
-    r"(?:\s+[a-z-]+)?(?:\s+(?:of|at|for|in) [^,.;:]{1,60})?"  # ("[chief] executive of one parts supplier")
+    rf"(?:\s+[a-z-]+)?{_ROLE_COMPLEMENT}"  # ("[chief] executive of one parts supplier")
     r",\s+(?:who (?:asked|declined|did not want|preferred) (?:not )?to be (?:named|identified)|"
     r"speaking on condition of anonymity)"
 )
@@ -3150,7 +3153,7 @@ def _subject(
 
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
 # what a role set off before a name may carry: "The leader of the opposition People's Party, "
-_ROLE_SET_OFF_BEFORE: Final = re.compile(r"(?: (?:of|at|for|in) [^,.;:\"]{1,60})?, ")
+_ROLE_SET_OFF_BEFORE: Final = re.compile(rf"{_ROLE_COMPLEMENT}, ")
 _APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
 _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
     r"(?:, (?:(?:in|of|on|at|with|through) )?(?:which|who|whom)|(?<=[a-z]) that) (?:he|she) (?:has |had |also )?$"
