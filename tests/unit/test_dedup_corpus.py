@@ -259,6 +259,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout30.yaml": (1.0, 1.0, 0.97),
     "heldout31.yaml": (1.0, 1.0, 0.94),
     "heldout32.yaml": (1.0, 1.0, 0.96),
+    "heldout33.yaml": (1.0, 1.0, 0.95),
+    "heldout34.yaml": (1.0, 1.0, 0.92),
 }
 
 
