@@ -670,6 +670,10 @@ class Ref:
         self.after_preposition = after_preposition
 
 
+# A sentence opening on where it happens, up to the role phrase that follows it
+_PLACED_OPENING: Final = re.compile(
+    r"(?:At|In|From|Inside) (?:the )?([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*), (?:the )?$"
+)
 # an indefinite article or pronoun right before a role: no one in particular ("a representative")
 _INDEFINITE_BEFORE: Final = re.compile(r"(?<![\w'’])(?:[Aa]n?|[Oo]ne|[Aa]nother) $")
 _INDEFINITE_START: Final = re.compile(r"(?:[Aa]n?|[Oo]ne|[Aa]nother) ")
@@ -803,9 +807,26 @@ class Attribution:
         before `position`, else the first after), else the knowledge base's holder that day.
         Of several introduced before, those whose title before their name has the phrase's words
         as written (`phrase`) come first: "the Prime Minister" is the one introduced as "Prime
-        Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him."""
+        Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him.
+        A sentence that opens on where it happens places the role first: "At the White House,
+        the press secretary said" is the White House press secretary, not the Kremlin's."""
         if not words:
             return ""
+        where = _PLACED_OPENING.match(self.text, _sentence_start(self.text, position), position)
+        if where is not None:
+            placed = self._resolve_role(words | role_words(where.group(1)), position, (), exclude, phrase)
+            if placed:
+                return placed
+        return self._resolve_role(words, position, keys, exclude, phrase)
+
+    def _resolve_role(
+        self,
+        words: frozenset[str],
+        position: int,
+        keys: tuple[str, ...],
+        exclude: frozenset[str],
+        phrase: str,
+    ) -> str:
         matching = [person for person in self.described_by(words) if person not in exclude]
         if not matching and (self.day is None or not self.kb.holders_matching(words, self.day)):
             # a wrong or missing date: a person the article names who ever held the role
@@ -935,7 +956,7 @@ class Attribution:
         """The name of the last organisation the knowledge base knows in the sentence before
         `position` (what an "its" there stands for), or ''."""
         text = self.text
-        start = max(text.rfind(". ", 0, position) + 2, text.rfind("\n", 0, position) + 1)
+        start = _sentence_start(text, position)
         names = self.kb.names
         found = ""
         for _start, _end, _surface, targets in self.kb.find(text[start:position]):
@@ -1137,6 +1158,13 @@ def find_marks(text: str, straight: str) -> list[tuple[int, str]]:
             at = straight.find(mark, at + 1)
     offsets.sort()
     return [(at, text[at]) for at in offsets]
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts, roughly: after the last full stop and
+    space, or the last line break, before it."""
+    full_stop = text.rfind(". ", 0, position)
+    return max(full_stop + 2 if full_stop >= 0 else 0, text.rfind("\n", 0, position) + 1)
 
 
 def find_boundaries(text: str) -> list[tuple[int, int]]:
@@ -1872,6 +1900,20 @@ def _unknown_people(
         subject = _lead_name(text, obituary_lead)
         if subject is not None and subject not in candidates:
             candidates = sorted([*candidates, subject])
+    else:
+        # a profile's subject, the subject of its first sentence with nothing to introduce them
+        # ("At five in the morning, …, Haruko Ishizaki is already on her knees": the "her" says
+        # a person, where a firm or a team that opens a lead has "its" or "their"; a word and a
+        # name after it make it a description: "Brisbane Bulls veteran Jarrod McKinnon has")
+        lead_end = _first_sentence_end(text)
+        lead = _LEAD_SUBJECT.search(text, 0, lead_end)
+        if (
+            lead is not None
+            and not _WORD_AND_NAME.match(text, lead.end())
+            and _PERSONAL_PRONOUN.search(text, lead.end(), lead_end)
+            and (lead.start(1), lead.group(1)) not in candidates
+        ):
+            candidates = sorted([*candidates, (lead.start(1), lead.group(1))])
     for start, run in candidates:
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
@@ -2485,6 +2527,8 @@ def attribute(
     state.paragraph_starts = [start for start, _para in paragraphs]
     if obituary_lead >= 0:
         state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < obituary_lead), "")
+        if state.topic and not state.gender_of(state.topic):
+            _learn_topic_gender(state, refs)
     # who the article introduces, and how: names first, then roles resolved by the KB alone
     office: frozenset[str] = frozenset()  # the last office a title or appositive gave someone
     for ref in refs:
@@ -2645,6 +2689,23 @@ _DATED_OPENING: Final = re.compile(
 )
 
 
+def _learn_topic_gender(state: Attribution, refs: list[Ref]) -> None:
+    """An obituary's subject whose gender nothing else tells: the first "he", "she", "his" or
+    "her" after their name in the first two paragraphs, when nobody else is named in between
+    ("… died on Sunday at her home", "Her death was announced by her son")."""
+    named = [r for r in refs if r.kind == "person" and r.start < len(state.text)]
+    first = next((r for r in named if r.ids[0] == state.topic), None)
+    if first is None:
+        return
+    end = state.paragraph_starts[2] if len(state.paragraph_starts) > 2 else len(state.text)
+    pronoun = _PERSONAL_PRONOUN.search(state.text, first.end, end)
+    if pronoun is None or any(
+        first.end <= r.start < pronoun.start() and r.ids[0] != state.topic for r in named
+    ):
+        return
+    state.genders[state.topic] = "f" if pronoun.group().lower().startswith(("s", "her")) else "m"
+
+
 def _is_obituary(lead: str) -> bool:
     """Whether an article's first paragraph opens an obituary ("died on Thursday", "dies at 88")."""
     return ("died" in lead or "dies " in lead) and _DIED.search(lead) is not None
@@ -2659,6 +2720,17 @@ def _lead_name(text: str, lead_end: int) -> tuple[int, str] | None:
     return None
 
 
+def _first_sentence_end(text: str) -> int:
+    """Where the first sentence ends, roughly: its full stop, else the first paragraph's end."""
+    line = text.find("\n")
+    line = len(text) if line < 0 else line
+    full_stop = text.find(". ", 0, line)
+    return line if full_stop < 0 else full_stop
+
+
+_WORD_AND_NAME: Final = re.compile(r"[a-z][\w-]* [A-Z]")
+_PERSONAL_PRONOUN: Final = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|him)\b")
+_LEAD_SUBJECT: Final = re.compile(rf"(?:^|, )((?:{_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}) (?=[a-z])")
 _LEAD_NAME: Final = re.compile(rf"(?<![\w'’-])({_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}")
 _DIED: Final = re.compile(
     r"\b(?:has|have|who) died\b|\bdied (?:on|at|in|aged|peacefully|suddenly|after|last)\b|\bdies (?:at|aged)\b"

@@ -2135,3 +2135,49 @@ def test_a_role_set_off_before_a_name_is_not_the_second_verbs_subject() -> None:
         day="2024-10-16",
     )
     assert reported(result, 3) == [("Alberto Núñez Feijóo", "the Socialists had")]
+
+
+def test_a_role_phrase_is_placed_by_the_sentence_opening_on_where_it_was_said() -> None:
+    result = tag(
+        'At the White House, the press secretary called the talks "productive".',
+        'In the Kremlin, the press secretary said the offer was "not serious".',
+        '"We will study it all the same," he added.',
+        day="2023-03-01",
+    )
+    assert speakers(result) == ["Karine Jean-Pierre", "Dmitry Peskov", "Dmitry Peskov"]
+
+
+def test_a_profiles_subject_is_the_lead_sentences_subject_though_nothing_introduces_them() -> None:
+    result = tag(
+        "Long before the first ferry leaves, Oskari Vainio is down at the shed, sharpening his "
+        "chisels for a boat he has been building since spring.",
+        '"Wood tells you what it wants," he says.',
+        "His nephew, Timo Vainio, who paints the hulls, has heard it all before.",
+    )
+    assert speakers(result) == ["Oskari Vainio"]
+
+
+def test_a_team_or_a_firm_that_opens_a_lead_is_no_profiles_subject() -> None:
+    result = tag(
+        "Harbour City Gulls forward Kane Doherty has signed a new deal, ending talk of his exit.",
+        '"I never wanted to leave," he said.',
+    )
+    assert speakers(result) == ["Kane Doherty"]
+    assert [e.name for e in result.entities if e.id.startswith("person:")] == ["Kane Doherty"]
+    result = tag(
+        "Aldous Freight is to close its depot at Dunmore, with the loss of 40 jobs.",
+        '"This was a hard decision," a spokeswoman said.',
+    )
+    assert speakers(result) == [""]
+    assert not [e for e in result.entities if e.id.startswith("person:")]
+
+
+def test_an_obituarys_subject_of_untold_gender_is_the_pronoun_after_a_dated_opening() -> None:
+    result = tag(
+        "Senara Rowe-Kerrigan, who ran the ferry café at Portnahaven for forty years, died on "
+        "Friday. She was 88.",
+        'Her niece, Ailsa Rowe, said she "fed half the island on credit".',
+        'In 1994 she was made an honorary member of the lifeboat crew. "I only made the tea," '
+        "she said at the time.",
+    )
+    assert speakers(result) == ["Ailsa Rowe", "Senara Rowe-Kerrigan"]
