@@ -261,6 +261,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout32.yaml": (1.0, 1.0, 0.96),
     "heldout33.yaml": (1.0, 1.0, 0.95),
     "heldout34.yaml": (1.0, 1.0, 0.92),
+    "heldout35.yaml": (1.0, 1.0, 0.89),
+    "heldout36.yaml": (1.0, 1.0, 0.97),
 }
 
 
