@@ -531,7 +531,7 @@ _RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which|asked|speaking|respo
 _CONJUNCTIONS: Final = (" after ", " before ", " since ", " until ", " as ")  # also prepositions
 # the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
 # debut album"
-_TITLE_NOUNS: Final = "book|film|documentary|song|album|novel|memoir|report|letter|slogan"
+_TITLE_NOUNS: Final = "book|film|documentary|song|album|novel|memoir|report|letter|slogan|title"
 _TITLE_CUE: Final = re.compile(
     rf"(?:titled|entitled|headlined|headline|\b(?:the|her|his|their|its|our)\s+(?:[\w'’-]+\s+)?"
     rf"(?:{_TITLE_NOUNS}))\s*,?\s*$",
@@ -852,7 +852,20 @@ class Attribution:
         holders = {self.kb.role_holder(key, self.day) for key in keys} - {""}
         if not keys:
             holders = self.kb.holders_matching(words, self.day)
+        if len(holders) > 1:
+            holders = self._compatriots(holders) or holders
         return holders.pop() if len(holders) == 1 else ""
+
+    def _compatriots(self, holders: set[str]) -> set[str]:
+        """Of several holders of a role that day, those from the one country of every person the
+        article names that the knowledge base knows: "The chancellor" after Sunak and Starmer is
+        the British one, not the German. (An article naming people of two countries says
+        nothing about whose "foreign minister" spoke.)"""
+        people = self.kb.people
+        countries = {people[person].country for person in self.seen if person in people}
+        if len(countries) != 1 or "" in countries:
+            return set()
+        return {holder for holder in holders if people[holder].country in countries}
 
     def resolve_ref(self, ref: Ref, exclude: frozenset[str] = frozenset()) -> str:
         """The person a reference denotes; _ANONYMOUS for an unnamed source; '' if unknown.
@@ -916,20 +929,20 @@ class Attribution:
     def _unnamed_since(self, ref: Ref, person: str) -> bool:
         """Whether "the diplomat" means the unnamed "A senior EU diplomat" introduced after the
         person it would otherwise resolve to was last mentioned (the bloc's foreign policy chief,
-        two paragraphs before)."""
+        two paragraphs before), or at all (a holder the article never names)."""
         phrase = self.text[ref.start : ref.end]
         if not phrase.startswith(("the ", "The ")):
             return False
         head = phrase.rsplit(None, 1)[-1].lower()
         positions = self.seen.get(person)
-        if not positions or positions[0] >= ref.start:
+        if positions and positions[0] >= ref.start:
             return False  # (named in apposition: "said the spokesperson, Nadia Lund")
-        last_seen = _last_before(positions, ref.start)
+        last_seen = _last_before(positions, ref.start) if positions else -1
         for at in range(bisect_left(self.ref_starts, ref.start) - 1, -1, -1):
             earlier = self.refs[at]
             if earlier.start <= last_seen:
                 return False
-            if earlier.kind == "anon":
+            if earlier.kind in ("anon", "rolephrase"):  # ("A company spokeswoman": a role phrase)
                 words = self.text[earlier.start : earlier.end].split()
                 if words[0] in ("A", "a", "An", "an") and words[-1].lower() == head:
                     return True

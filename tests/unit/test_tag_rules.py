@@ -2181,3 +2181,32 @@ def test_an_obituarys_subject_of_untold_gender_is_the_pronoun_after_a_dated_open
         "she said at the time.",
     )
     assert speakers(result) == ["Ailsa Rowe", "Senara Rowe-Kerrigan"]
+
+
+def test_a_quoted_title_after_the_word_title_is_no_quotation() -> None:
+    result = tag(
+        'Mayor Ines Dahl said the plan, printed under the one-word title "Forward", was '
+        '"paid for to the last krone".',
+    )
+    assert [(quote.text, quote.speaker) for quote in result.quotes] == [
+        ("paid for to the last krone", "Ines Dahl")
+    ]
+
+
+def test_of_two_holders_of_a_role_the_one_from_the_articles_country() -> None:
+    result = tag(
+        "Rishi Sunak promised on Monday to cut waiting lists, and Keir Starmer called the pledge empty.",
+        'The chancellor, visiting a bakery in Kent, said the sums were "fully funded".',
+        day="2024-06-10",
+    )
+    assert speakers(result) == ["Jeremy Hunt"]
+
+
+def test_the_unnamed_source_again_is_no_holder_the_article_never_named() -> None:
+    result = tag(
+        "Mary Barra said the plant would double its output.",
+        'A company spokeswoman declined to go further. "We do not comment on future models," '
+        "the spokeswoman said.",
+        day="2024-06-10",
+    )
+    assert speakers(result) == [""]
