@@ -263,6 +263,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout34.yaml": (1.0, 1.0, 0.92),
     "heldout35.yaml": (1.0, 1.0, 0.89),
     "heldout36.yaml": (1.0, 1.0, 0.97),
+    "heldout37.yaml": (1.0, 1.0, 0.96),
+    "heldout38.yaml": (1.0, 1.0, 1.0),
 }
 
 
