@@ -2210,3 +2210,11 @@ def test_the_unnamed_source_again_is_no_holder_the_article_never_named() -> None
         day="2024-06-10",
     )
     assert speakers(result) == [""]
+
+
+def test_a_plural_title_before_two_names_is_no_part_of_the_first() -> None:
+    result = tag(
+        "A bench of Justices Devika R. Nair and Joseph Mathew dismissed the appeal.",
+        '"The river is no private drain," Justice Nair wrote.',
+    )
+    assert speakers(result) == ["Devika R. Nair"]
