@@ -314,8 +314,8 @@ class Floor(NamedTuple):
 # heldout111.yaml (first brief) and heldout112.yaml (third) were. These two, heldout113.yaml
 # (first brief), heldout114.yaml (third), heldout115.yaml (first), heldout116.yaml (third),
 # heldout117.yaml (first), heldout118.yaml (third), heldout119.yaml (first), heldout120.yaml
-# (third), heldout121.yaml (first) and heldout122.yaml (third) wait unread with floors at their
-# arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
+# (third), heldout121.yaml (first), heldout122.yaml (third), heldout123.yaml (first) and
+# heldout124.yaml (third) wait unread with floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
 # first name alone is never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -441,6 +441,8 @@ HELD_OUT_FLOORS = {
     "heldout120.yaml": Floor(1.0, 0.98, 1.0, 1.0),
     "heldout121.yaml": Floor(1.0, 0.97, 0.94, 0.96),
     "heldout122.yaml": Floor(1.0, 0.98, 0.98, 0.88),
+    "heldout123.yaml": Floor(1.0, 1.0, 0.97, 1.0),
+    "heldout124.yaml": Floor(1.0, 1.0, 0.98, 0.92),
 }
 
 
