@@ -581,7 +581,9 @@ _RECORD_NOUNS: Final = (
     "account",
 )
 _RECORD_OF: Final = re.compile(
-    r"(?:an?|the|his|her|its|their) (?:\w+ )?(?:" + "|".join(_RECORD_NOUNS) + r") (?:from|by|of|on|issued)\b"
+    r"(?:an?|the|his|her|its|their) (?:\w+ )?(?:"
+    + "|".join(_RECORD_NOUNS)
+    + r") (?:from|by|of|on|issued|published|released|posted)\b"
 )
 
 
@@ -1256,7 +1258,7 @@ _TITLE_WORD: Final = re.compile(
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
-    r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|justices|judges|"
+    r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|justices|judges|reeve|"
     r"member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
     r"garda|trustee|corporator|alderwoman|selectman|selectwoman|supervisor|treasurer|coroner|trooper|"
     r"warden|sarpanch|cathaoirleach|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",

@@ -2218,3 +2218,20 @@ def test_a_plural_title_before_two_names_is_no_part_of_the_first() -> None:
         '"The river is no private drain," Justice Nair wrote.',
     )
     assert speakers(result) == ["Devika R. Nair"]
+
+
+def test_a_reeve_is_a_title_before_a_name() -> None:
+    result = tag(
+        "Reeve Dale Sorensen declared a local state of emergency on Monday.",
+        '"Stay off the river roads," Sorensen said.',
+    )
+    assert speakers(result) == ["Dale Sorensen"]
+
+
+def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
+    result = tag(
+        "Prime Minister Ulf Kristersson told party members that the budget was "
+        '"tight but fair", according to a transcript released by his office.',
+        day="2024-09-10",
+    )
+    assert speakers(result) == ["Ulf Kristersson"]
