@@ -311,12 +311,12 @@ class Floor(NamedTuple):
 # heldout105.yaml (first brief) and heldout106.yaml (third) were, and those two once
 # heldout107.yaml (first brief) and heldout108.yaml (third) were, and those two once
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
-# heldout111.yaml (first brief) and heldout112.yaml (third) were. These two, heldout113.yaml
-# (first brief), heldout114.yaml (third), heldout115.yaml (first), heldout116.yaml (third),
-# heldout117.yaml (first), heldout118.yaml (third), heldout119.yaml (first), heldout120.yaml
-# (third), heldout121.yaml (first), heldout122.yaml (third), heldout123.yaml (first) and
-# heldout124.yaml (third) wait unread with floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
-# first name alone is never taken for a person).
+# heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
+# heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
+# heldout121.yaml (first brief) and heldout122.yaml (third), read once heldout123.yaml (first
+# brief) and heldout124.yaml (third) were. These two wait unread with floors at their arrival
+# figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
+# never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -429,18 +429,18 @@ HELD_OUT_FLOORS = {
     "heldout108.yaml": DEVELOPMENT,
     "heldout109.yaml": DEVELOPMENT,
     "heldout110.yaml": DEVELOPMENT,
-    "heldout111.yaml": Floor(1.0, 0.93, 0.91, 0.95),
-    "heldout112.yaml": Floor(1.0, 1.0, 1.0, 1.0),
-    "heldout113.yaml": Floor(1.0, 0.96, 0.96, 1.0),
-    "heldout114.yaml": Floor(1.0, 0.98, 1.0, 1.0),
-    "heldout115.yaml": Floor(1.0, 1.0, 1.0, 1.0),
-    "heldout116.yaml": Floor(1.0, 0.96, 0.96, 0.82),
-    "heldout117.yaml": Floor(1.0, 0.97, 1.0, 1.0),
-    "heldout118.yaml": Floor(1.0, 0.98, 0.98, 0.95),
-    "heldout119.yaml": Floor(1.0, 0.98, 0.96, 0.96),
-    "heldout120.yaml": Floor(1.0, 0.98, 1.0, 1.0),
-    "heldout121.yaml": Floor(1.0, 0.97, 0.94, 0.96),
-    "heldout122.yaml": Floor(1.0, 0.98, 0.98, 0.88),
+    "heldout111.yaml": DEVELOPMENT,
+    "heldout112.yaml": DEVELOPMENT,
+    "heldout113.yaml": DEVELOPMENT,
+    "heldout114.yaml": DEVELOPMENT,
+    "heldout115.yaml": DEVELOPMENT,
+    "heldout116.yaml": DEVELOPMENT,
+    "heldout117.yaml": DEVELOPMENT,
+    "heldout118.yaml": DEVELOPMENT,
+    "heldout119.yaml": DEVELOPMENT,
+    "heldout120.yaml": DEVELOPMENT,
+    "heldout121.yaml": DEVELOPMENT,
+    "heldout122.yaml": DEVELOPMENT,
     "heldout123.yaml": Floor(1.0, 1.0, 0.97, 1.0),
     "heldout124.yaml": Floor(1.0, 1.0, 0.98, 0.92),
 }
