@@ -265,6 +265,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout36.yaml": (1.0, 1.0, 0.97),
     "heldout37.yaml": (1.0, 1.0, 0.96),
     "heldout38.yaml": (1.0, 1.0, 1.0),
+    "heldout39.yaml": (1.0, 1.0, 0.95),
+    "heldout40.yaml": (1.0, 1.0, 0.99),
 }
 
 
