@@ -4,6 +4,8 @@ its rarest words, and the figures it gives, not its first words."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from wirewatch.agents.dedup import Deduper
 from wirewatch.agents.state import MemoryStore
 from wirewatch.agents.tag import Tagger
@@ -265,3 +267,42 @@ def test_stems_stay_right_when_the_remembered_stems_are_cleared(monkeypatch) -> 
     # two remembered, one new word: the memory is over its bound and is cleared first
     assert features._stems(["floods", "rivers", "closures"]) == ["flood", "river", "closur"]
     assert features._stems(["floods", "closures"]) == ["flood", "closur"]
+
+
+def _on(article: Article, published: str) -> Article:
+    return dataclasses.replace(article, published=published)
+
+
+# A trial's opening, and another outlet's report of its verdict three days later: the defendant
+# is named by no other story, so the days between weigh less.
+TRIAL = report(
+    "a-30",
+    "Dale Courier",
+    9,
+    "Former parish clerk took £84,000 from village hall fund, court hears",
+    "A former parish clerk spent £84,000 from a village hall restoration fund on a caravan, "
+    "holidays and gambling, a jury at Lincoln Crown Court heard on Monday.",
+    "Graham Tolley, 58, of Saxby, denies nine counts of fraud by abuse of position between 2019 and 2023.",
+    '"He treated the hall fund as his own wallet," prosecutor Ann Whitcombe told the jury.',
+    "The trial is expected to last a week.",
+)
+VERDICT = report(
+    "a-31",
+    "Wolds Radio News",
+    15,
+    "Saxby clerk guilty of raiding village hall fund",
+    "Graham Tolley was convicted on Thursday of stealing money that villagers collected to mend "
+    "Saxby's hall.",
+    "Jurors took two hours to reach their verdicts. He will be sentenced next month.",
+    '"People held jumble sales for years to raise that money," said parish council chair Rita '
+    "Hammond outside the court.",
+)
+
+
+def test_a_verdict_days_after_the_trial_opened_joins_it_on_its_defendant() -> None:
+    tagger, deduper = Tagger(), Deduper(MemoryStore())
+    budget = deduper(tagger(_on(BUDGET, "2025-03-10T06:00:00Z")))
+    trial = deduper(tagger(_on(TRIAL, "2025-03-10T09:00:00Z")))
+    verdict = deduper(tagger(_on(VERDICT, "2025-03-13T15:00:00Z")))
+    assert trial.story.id != budget.story.id
+    assert verdict.story.id == trial.story.id
