@@ -2988,6 +2988,19 @@ def _nearest_before(
             antecedent_end = opening if opening >= 0 else antecedent_end
         at = bisect_left(state.ref_starts, antecedent_end) - 1
         antecedent = state.refs[at] if at >= 0 else None
+        if antecedent is None or antecedent.end != antecedent_end:
+            # an appositive between them: "led by Sophie Laurent, World Rugby's head of
+            # tournament operations, who said"
+            comma = masked.rfind(", ", max(0, antecedent_end - 90), antecedent_end)
+            at = bisect_left(state.ref_starts, comma) - 1
+            if (
+                comma >= 0
+                and at >= 0
+                and state.refs[at].end == comma
+                and state.refs[at].kind == "person"
+                and _APPOSITIVE_TEXT.fullmatch(masked, comma + 2, antecedent_end)
+            ):
+                antecedent, antecedent_end = state.refs[at], comma
         if (
             antecedent is not None
             and antecedent.end == antecedent_end
@@ -3241,6 +3254,7 @@ def _subject(
 _TOPIC_OPENINGS: Final = ("As for ", "For ")
 # what a role set off before a name may carry: "The leader of the opposition People's Party, "
 _ROLE_SET_OFF_BEFORE: Final = re.compile(rf"{_ROLE_COMPLEMENT}, ")
+_APPOSITIVE_TEXT: Final = re.compile(r"[^.!?;:\n\"“”]+")  # within one sentence, outside quotations
 _APPOSITIVE_GAP: Final = re.compile(r", [a-z][^,.;:\"]{0,80}, ")  # between a name and its verb
 _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
     r"(?:, (?:(?:in|of|on|at|with|through) )?(?:which|who|whom)|(?<=[a-z]) that) (?:he|she) (?:has |had |also )?$"

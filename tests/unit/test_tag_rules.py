@@ -2235,3 +2235,11 @@ def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subjec
         day="2024-09-10",
     )
     assert speakers(result) == ["Ulf Kristersson"]
+
+
+def test_who_said_after_a_name_and_its_appositive_is_the_names() -> None:
+    result = tag(
+        "The review was chaired by Orla Grennan, a former county surveyor, who said the rules "
+        'had been "far too loose for far too long".',
+    )
+    assert speakers(result) == ["Orla Grennan"]
