@@ -527,7 +527,11 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
 )
 # a relative clause or a participle's aside between a subject and its verb: "Steffen
 # Hebestreit, asked whether Scholz was campaigning, said"
-_RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which|asked|speaking|responding)\b[^,]*,")
+# (and a participle's phrase set off the same way: "Iraq's prime minister, receiving Araghchi
+# later in the day, called for": not its subject)
+_RELATIVE: Final = re.compile(
+    r",\s+(?:who|whom|whose|which|asked|speaking|responding|(?!including|excluding)[a-z]+ing)\b[^,]*,"
+)
 _CONJUNCTIONS: Final = (" after ", " before ", " since ", " until ", " as ")  # also prepositions
 # the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
 # debut album"
@@ -998,7 +1002,13 @@ class Attribution:
         since = self.paragraph_starts[max(0, paragraph - 1)]
         positions = self.seen.get(person, [])
         at = bisect_left(positions, ref.start)
-        return at == 0 or positions[at - 1] < since
+        if at == 0 or positions[at - 1] < since:
+            return True
+        # or the paragraph names the subject before the pronoun, and not that person: "In the
+        # 1990s Asante-Boakye travelled to Europe … He wrote that …" after a successor spoke
+        opening = self.paragraph_starts[paragraph]
+        named = self.seen.get(self.topic, [])
+        return positions[at - 1] < opening and bisect_left(named, ref.start) > bisect_left(named, opening)
 
     def _cue_follows(self, ref: Ref) -> bool:
         """Whether a speech verb follows a reference ("he said", "she also told"): a pronoun
@@ -3084,6 +3094,7 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 or masked.find(", asked ", clause_start, cue_start) >= 0
                 or masked.find(", speaking ", clause_start, cue_start) >= 0
                 or masked.find(", responding ", clause_start, cue_start) >= 0
+                or masked.find("ing ", clause_start, cue_start) >= 0
                 else []
             )
             who_at = masked.find(", who ", clause_start, cue_start)

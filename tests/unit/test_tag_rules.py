@@ -2243,3 +2243,22 @@ def test_who_said_after_a_name_and_its_appositive_is_the_names() -> None:
         'had been "far too loose for far too long".',
     )
     assert speakers(result) == ["Orla Grennan"]
+
+
+def test_a_name_in_a_participles_phrase_set_off_before_the_verb_is_not_its_subject() -> None:
+    result = tag(
+        "Viktor Orbán arrived in Warsaw on Monday for talks on energy.",
+        'Poland\'s prime minister, receiving Orbán later in the day, called for "a common line on Ukraine".',
+        day="2024-03-04",
+    )
+    assert speakers(result) == ["Donald Tusk"]
+
+
+def test_an_obituarys_subject_named_in_the_paragraph_is_its_pronoun_after_another_spoke() -> None:
+    result = tag(
+        "Tomasz Wierzbicki, who built the first rope works in the valley, has died at 88.",
+        '"He never once raised his voice," said Pawel Nowicki, who ran the works after him.',
+        "In the 1980s Wierzbicki sailed to Canada to sell his ropes, a trip he later called, in a "
+        'letter to the paper, "the making of us".',
+    )
+    assert speakers(result) == ["Pawel Nowicki", "Tomasz Wierzbicki"]
