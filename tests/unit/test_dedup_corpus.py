@@ -267,6 +267,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout38.yaml": (1.0, 1.0, 1.0),
     "heldout39.yaml": (1.0, 1.0, 0.95),
     "heldout40.yaml": (1.0, 1.0, 0.99),
+    "heldout41.yaml": (1.0, 1.0, 0.96),
+    "heldout42.yaml": (1.0, 1.0, 0.98),
 }
 
 
