@@ -313,10 +313,9 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout121.yaml (first brief) and heldout122.yaml (third), read once heldout123.yaml (first
-# brief) and heldout124.yaml (third) were. These two, heldout125.yaml (first brief),
-# heldout126.yaml (third), heldout127.yaml (first) and heldout128.yaml (third) wait unread with
-# floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
+# heldout125.yaml (first brief) and heldout126.yaml (third), read once heldout127.yaml (first
+# brief) and heldout128.yaml (third) were. These two wait unread with floors at their arrival
+# figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
 # never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -442,10 +441,10 @@ HELD_OUT_FLOORS = {
     "heldout120.yaml": DEVELOPMENT,
     "heldout121.yaml": DEVELOPMENT,
     "heldout122.yaml": DEVELOPMENT,
-    "heldout123.yaml": Floor(1.0, 1.0, 0.97, 1.0),
-    "heldout124.yaml": Floor(1.0, 1.0, 0.98, 0.92),
-    "heldout125.yaml": Floor(1.0, 0.96, 0.98, 1.0),
-    "heldout126.yaml": Floor(1.0, 0.98, 0.98, 0.95),
+    "heldout123.yaml": DEVELOPMENT,
+    "heldout124.yaml": DEVELOPMENT,
+    "heldout125.yaml": DEVELOPMENT,
+    "heldout126.yaml": DEVELOPMENT,
     "heldout127.yaml": Floor(1.0, 0.93, 0.93, 0.96),
     "heldout128.yaml": Floor(1.0, 0.98, 0.98, 0.95),
 }
