@@ -815,7 +815,7 @@ class Attribution:
         as written (`phrase`) come first: "the Prime Minister" is the one introduced as "Prime
         Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him.
         A sentence that opens on where it happens places the role first: "At the White House,
-        the press secretary said" is the White House press secretary, not the Kremlin's."""
+        the press secretary said" is the White House press secretary, not another government's."""
         if not words:
             return ""
         where = _PLACED_OPENING.match(self.text, _sentence_start(self.text, position), position)
@@ -1268,8 +1268,8 @@ _TITLE_WORD: Final = re.compile(
     r"superintendent|alderman|assemblyman|assemblywoman|sheriff|inspector|detective|constable|"
     r"prosecutor|attorney|lawyer|counsel|coach|captain|referee|author|co-author|researcher|"
     r"alhaji|alhaja|elder|cllr|sheikh|sheik|shaikh|imam|rabbi|pastor|reverend|rev|bishop|archbishop|"
-    r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|justices|judges|reeve|"
-    r"member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
+    r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
+    r"justices|judges|reeve|member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
     r"garda|trustee|corporator|alderwoman|selectman|selectwoman|supervisor|treasurer|coroner|trooper|"
     r"warden|sarpanch|cathaoirleach|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
@@ -2718,7 +2718,7 @@ def _learn_topic_gender(state: Attribution, refs: list[Ref]) -> None:
     """An obituary's subject whose gender nothing else tells: the first "he", "she", "his" or
     "her" after their name in the first two paragraphs, when nobody else is named in between
     ("… died on Sunday at her home", "Her death was announced by her son")."""
-    named = [r for r in refs if r.kind == "person" and r.start < len(state.text)]
+    named = [r for r in refs if r.kind == "person"]
     first = next((r for r in named if r.ids[0] == state.topic), None)
     if first is None:
         return
@@ -3092,9 +3092,7 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 # (str.find: a pattern without a literal start would be tried at every position)
                 if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
                 or masked.find(", asked ", clause_start, cue_start) >= 0
-                or masked.find(", speaking ", clause_start, cue_start) >= 0
-                or masked.find(", responding ", clause_start, cue_start) >= 0
-                or masked.find("ing ", clause_start, cue_start) >= 0
+                or masked.find("ing ", clause_start, cue_start) >= 0  # speaking, responding, …
                 else []
             )
             who_at = masked.find(", who ", clause_start, cue_start)
