@@ -269,6 +269,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout40.yaml": (1.0, 1.0, 0.99),
     "heldout41.yaml": (1.0, 1.0, 0.96),
     "heldout42.yaml": (1.0, 1.0, 0.98),
+    "heldout43.yaml": (1.0, 1.0, 0.96),
+    "heldout44.yaml": (1.0, 1.0, 0.97),
 }
 
 
