@@ -527,11 +527,7 @@ _LEADING_CLAUSE: Final = re.compile(  # matched at a position: no "^"
 )
 # a relative clause or a participle's aside between a subject and its verb: "Steffen
 # Hebestreit, asked whether Scholz was campaigning, said"
-# (and a participle's phrase set off the same way: "Iraq's prime minister, receiving Araghchi
-# later in the day, called for": not its subject)
-_RELATIVE: Final = re.compile(
-    r",\s+(?:who|whom|whose|which|asked|speaking|responding|(?!including|excluding)[a-z]+ing)\b[^,]*,"
-)
+_RELATIVE: Final = re.compile(r",\s+(?:who|whom|whose|which|asked|speaking|responding)\b[^,]*,")
 _CONJUNCTIONS: Final = (" after ", " before ", " since ", " until ", " as ")  # also prepositions
 # the noun of a work after a determiner and maybe one word: "the book", "Her book", "his
 # debut album"
@@ -3092,7 +3088,8 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 # (str.find: a pattern without a literal start would be tried at every position)
                 if masked.find("wh", clause_start, cue_start) >= 0  # who, whom, whose, which
                 or masked.find(", asked ", clause_start, cue_start) >= 0
-                or masked.find("ing ", clause_start, cue_start) >= 0  # speaking, responding, …
+                or masked.find(", speaking ", clause_start, cue_start) >= 0
+                or masked.find(", responding ", clause_start, cue_start) >= 0
                 else []
             )
             who_at = masked.find(", who ", clause_start, cue_start)
@@ -3106,6 +3103,8 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
                 # verb, whose subject is the name before "who"
                 relative.append((who_at, cue_start))
         if relative and any(a <= ref.start and ref.end <= b for a, b in relative):
+            continue
+        if _in_a_participles_aside(masked, ref, clause_start, cue_start):
             continue
         if ref.after_preposition:
             if participle is None:
@@ -3125,6 +3124,19 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
         found.append(ref)
     state.candidates[key] = found
     return found
+
+
+def _in_a_participles_aside(masked: str, ref: Ref, clause_start: int, cue_start: int) -> bool:
+    """Whether a reference is inside a participle's phrase set off by commas before the verb:
+    "Iraq's prime minister, receiving Araghchi later in the day, called for" (not "including")."""
+    comma = masked.rfind(",", clause_start, ref.start)
+    if comma < 0 or masked.find(",", ref.end, cue_start) < 0:
+        return False
+    participle = _ASIDE_PARTICIPLE.match(masked, comma, ref.start)
+    return participle is not None and participle.group(1) not in ("including", "excluding")
+
+
+_ASIDE_PARTICIPLE: Final = re.compile(r",\s+([a-z]+ing)\b")
 
 
 def _named_in_an_appositive(masked: str, refs: list[Ref], at: int, cue_start: int) -> bool:
