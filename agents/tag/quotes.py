@@ -2734,10 +2734,18 @@ def _is_obituary(lead: str) -> bool:
 
 def _lead_name(text: str, lead_end: int) -> tuple[int, str] | None:
     """(start, run) of the first name in the first paragraph that starts with a known first
-    name ("Halina Wierzbicka"), or None."""
-    for found in _LEAD_NAME.finditer(text, 0, lead_end):
-        if found.group(1) in _FIRST_NAME_GENDERS:
-            return found.start(), found.group(0)
+    name ("Halina Wierzbicka"), or that a "he", "she", "his" or "her" follows in its sentence
+    ("until Célia Barbosa stepped onto the balcony of her blue house"), or None."""
+    found = list(_LEAD_NAME.finditer(text, 0, lead_end))
+    for run in found:
+        if run.group(1) in _FIRST_NAME_GENDERS:
+            return run.start(), run.group(0)
+    for run in found:
+        full_stop = text.find(". ", run.end(), lead_end)
+        if _is_name(run.group(0).split(" "), False) and _PERSONAL_PRONOUN.search(
+            text, run.end(), lead_end if full_stop < 0 else full_stop
+        ):
+            return run.start(), run.group(0)
     return None
 
 

@@ -2262,3 +2262,14 @@ def test_an_obituarys_subject_named_in_the_paragraph_is_its_pronoun_after_anothe
         'letter to the paper, "the making of us".',
     )
     assert speakers(result) == ["Pawel Nowicki", "Tomasz Wierzbicki"]
+
+
+def test_an_obituarys_subject_is_the_lead_name_a_pronoun_follows() -> None:
+    result = tag(
+        "No harvest festival in Lamego began until Guiomar Teixeira rang the bell of her "
+        "chapel. She died on Friday, aged 91.",
+        '"The bell was for the living," she told a radio interviewer in 2012.',
+        'Her nephew, Rui Mendes, said she "never missed a harvest".',
+        'In 2015 she handed the rope to a neighbour. "My arms are tired," she said then.',
+    )
+    assert speakers(result) == ["Guiomar Teixeira", "Rui Mendes", "Guiomar Teixeira"]
