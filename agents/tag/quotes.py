@@ -1802,6 +1802,13 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith(("ist", "-year-old"))))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
         or (len(words) > 2 and "-of-" in words[0])  # "Dad-of-two Kevin Lachance": no name has it
+        # a doer's noun before a first name: "Fiddler Siobhán Brennan", "Learner Sipho Mahlangu"
+        or (
+            len(words) > 2
+            and words[0].endswith("er")
+            and words[1] in _FIRST_NAME_GENDERS
+            and words[0] not in _FIRST_NAME_GENDERS
+        )
         # the end of a title's phrase: "Deputy Minister for Infrastructure Péter Szalai"
         or (
             len(words) > 2
@@ -3295,7 +3302,7 @@ _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
 _KIN_SUBJECT: Final = re.compile(
     r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
     rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner|neighbou?r|friend|colleague)"
-    r"\b(?![’'-]|,? [A-Z]| and )"  # ("Her neighbour and accompanist, the pianist Tom Harte,")
+    r"\b(?![’'-]|,? [A-ZÀ-ÖØ-Þ]| and )"  # ("Her neighbour and accompanist, the pianist Tom Harte,")
 )
 
 

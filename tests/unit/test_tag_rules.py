@@ -2273,3 +2273,20 @@ def test_an_obituarys_subject_is_the_lead_name_a_pronoun_follows() -> None:
         'In 2015 she handed the rope to a neighbour. "My arms are tired," she said then.',
     )
     assert speakers(result) == ["Guiomar Teixeira", "Rui Mendes", "Guiomar Teixeira"]
+
+
+def test_a_doers_noun_before_a_first_name_is_no_part_of_the_name() -> None:
+    result = tag(
+        'Fiddler Karin Solberg, who has worked at the yard since 2001, said it had "never been busier".',
+        '"We turn work away every week," Solberg said.',
+    )
+    assert speakers(result) == ["Karin Solberg", "Karin Solberg"]
+
+
+def test_kin_followed_by_a_name_with_an_accented_capital_is_named() -> None:
+    result = tag(
+        "Pádraig Mulcahy, the piper, has died at 90.",
+        "His daughter Éadaoin Mulcahy, herself a harper, said he never tuned up in front of "
+        'anyone. "He said the audience should only hear the finished thing," she said.',
+    )
+    assert speakers(result) == ["Éadaoin Mulcahy"]
