@@ -271,6 +271,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout42.yaml": (1.0, 1.0, 0.98),
     "heldout43.yaml": (1.0, 1.0, 0.96),
     "heldout44.yaml": (1.0, 1.0, 0.97),
+    "heldout45.yaml": (1.0, 1.0, 0.94),
+    "heldout46.yaml": (1.0, 1.0, 0.97),
 }
 
 
