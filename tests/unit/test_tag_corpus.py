@@ -313,9 +313,9 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout129.yaml (first brief) and heldout130.yaml (third), read once heldout131.yaml (first
-# brief) and heldout132.yaml (third) were. These two, heldout133.yaml (first brief) and
-# heldout134.yaml (third) wait unread with floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
+# heldout131.yaml (first brief) and heldout132.yaml (third), read once heldout133.yaml (first
+# brief) and heldout134.yaml (third) were. These two wait unread with floors at their arrival
+# figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
 # never taken for a person).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
@@ -449,8 +449,8 @@ HELD_OUT_FLOORS = {
     "heldout128.yaml": DEVELOPMENT,
     "heldout129.yaml": DEVELOPMENT,
     "heldout130.yaml": DEVELOPMENT,
-    "heldout131.yaml": Floor(1.0, 0.98, 1.0, 0.96),
-    "heldout132.yaml": Floor(1.0, 0.98, 1.0, 1.0),
+    "heldout131.yaml": DEVELOPMENT,
+    "heldout132.yaml": DEVELOPMENT,
     "heldout133.yaml": Floor(1.0, 0.97, 0.97, 0.96),
     "heldout134.yaml": Floor(1.0, 1.0, 0.98, 0.92),
 }
