@@ -140,11 +140,11 @@ def country_features() -> frozenset[int]:
 def demonym_countries() -> dict[str, int]:
     """A country's one-word demonyms, lower case ("french"), to its feature hash: from the tag
     stage's place data, the one list of them."""
-    from wirewatch.agents.tag.kb import _load
+    from wirewatch.agents.tag.kb import place_data
 
     return {
         demonym.lower(): zlib.crc32(f"country:{code}".encode(), _ENTITY_CRC) & _NOT_ANCHOR
-        for code, info in _load("places.yaml")["countries"].items()
+        for code, info in place_data()["countries"].items()
         for demonym in info.get("demonyms", [])
         if " " not in demonym
     }

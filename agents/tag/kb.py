@@ -488,6 +488,12 @@ def _load(name: str) -> dict:
     return yaml.safe_load(resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8"))
 
 
+def place_data() -> dict:
+    """The shipped place data (countries with their names, forms and demonyms; capitals), for
+    a stage that needs the same list (the dedup stage's demonyms in titles)."""
+    return _load("places.yaml")
+
+
 def _country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
@@ -567,9 +573,7 @@ def load_kb(people: list[dict], organisations: list[dict], places: dict) -> Know
 def shipped_kb() -> KnowledgeBase:
     """A new knowledge base from the shipped data files, for a tagger that must not share the
     process's (`default_kb`)."""
-    return load_kb(
-        _load("people.yaml")["people"], _load("organisations.yaml")["organisations"], _load("places.yaml")
-    )
+    return load_kb(_load("people.yaml")["people"], _load("organisations.yaml")["organisations"], place_data())
 
 
 @cache

@@ -809,26 +809,9 @@ class Attribution:
         before `position`, else the first after), else the knowledge base's holder that day.
         Of several introduced before, those whose title before their name has the phrase's words
         as written (`phrase`) come first: "the Prime Minister" is the one introduced as "Prime
-        Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him.
-        A sentence that opens on where it happens places the role first: "At the White House,
-        the press secretary said" is the White House press secretary, not another government's."""
+        Minister Anthony Albanese", not "NSW Premier Dominic Perrottet" named after him."""
         if not words:
             return ""
-        where = _PLACED_OPENING.match(self.text, _sentence_start(self.text, position), position)
-        if where is not None:
-            placed = self._resolve_role(words | role_words(where.group(1)), position, (), exclude, phrase)
-            if placed:
-                return placed
-        return self._resolve_role(words, position, keys, exclude, phrase)
-
-    def _resolve_role(
-        self,
-        words: frozenset[str],
-        position: int,
-        keys: tuple[str, ...],
-        exclude: frozenset[str],
-        phrase: str,
-    ) -> str:
         matching = [person for person in self.described_by(words) if person not in exclude]
         if not matching and (self.day is None or not self.kb.holders_matching(words, self.day)):
             # a wrong or missing date: a person the article names who ever held the role
@@ -959,10 +942,19 @@ class Attribution:
             if not organisation:
                 return ""
             phrase = organisation + phrase[3:]
+        # a sentence that opens on where it happens places the role first: "At the White House,
+        # the press secretary said" is the White House press secretary, not another government's
+        where = _PLACED_OPENING.match(self.text, _sentence_start(self.text, ref.start), ref.start)
+        placed = role_words(where.group(1)) if where is not None else frozenset()
         words = phrase.split()
         while True:
             joined = " ".join(words)
-            person = self.resolve_role(role_words(joined), ref.start, ref.ids, exclude, joined)
+            described = role_words(joined)
+            person = ""
+            if placed and described:
+                person = self.resolve_role(described | placed, ref.start, (), exclude, joined)
+            if not person:
+                person = self.resolve_role(described, ref.start, ref.ids, exclude, joined)
             if person or len(role_words(" ".join(words[1:]))) < 2:
                 return person
             words = words[1:]
