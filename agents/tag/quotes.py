@@ -1259,7 +1259,8 @@ _TITLE_WORD: Final = re.compile(
     r"cardinal|colonel|general|major|lieutenant|sergeant|commander|brigadier|admiral|corporal|justice|"
     r"justices|judges|reeve|member|councilmember|assemblymember|councilman|councilwoman|council|magistrate|advocate|agent|"
     r"garda|trustee|corporator|alderwoman|selectman|selectwoman|supervisor|treasurer|coroner|trooper|"
-    r"warden|sarpanch|cathaoirleach|mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
+    r"warden|administrator|registrar|curator|auditor|chaplain|vicar|deacon|sarpanch|cathaoirleach|"
+    r"mp|mep|mla|msp|td|datuk|dato|datin|tunku|tengku)",
     re.I,
 )
 _ROLE_HEAD_WORDS: Final = tuple(

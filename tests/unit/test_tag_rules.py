@@ -2228,6 +2228,14 @@ def test_a_reeve_is_a_title_before_a_name() -> None:
     assert speakers(result) == ["Dale Sorensen"]
 
 
+def test_an_administrator_is_a_title_before_a_name() -> None:
+    result = tag(
+        "Administrator Gwen Tobias said the nursing home would stay closed to visitors until Friday.",
+        '"We would rather be careful for a few more days," Tobias said.',
+    )
+    assert speakers(result) == ["Gwen Tobias"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
