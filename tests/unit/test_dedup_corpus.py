@@ -273,6 +273,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout44.yaml": (1.0, 1.0, 0.97),
     "heldout45.yaml": (1.0, 1.0, 0.94),
     "heldout46.yaml": (1.0, 1.0, 0.97),
+    "heldout47.yaml": (1.0, 1.0, 0.95),
+    "heldout48.yaml": (1.0, 1.0, 0.97),
 }
 
 
