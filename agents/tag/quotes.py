@@ -1592,6 +1592,9 @@ def _is_unknown_person(kb: KnowledgeBase, name: str) -> bool:
     names = kb.names
     for start, end, surface, targets in kb.find(name):
         kind = names.get(targets[0].entity_id, ("", ""))[1] if targets[0].entity_id else ""
+        if kind == "place" and end == len(name) and start > 0 and " " not in surface:
+            # a surname that is a place after a known first name: "Ricardo Montenegro"
+            kind = "" if name[: start - 1] in _FIRST_NAME_GENDERS else kind
         if kind == "org" or (kind == "place" and end == len(name)) or (kind == "person" and " " in surface):
             return False
         if start == 0 and end == len(name):

@@ -2236,6 +2236,15 @@ def test_an_administrator_is_a_title_before_a_name() -> None:
     assert speakers(result) == ["Gwen Tobias"]
 
 
+def test_a_surname_that_is_a_country_after_a_first_name() -> None:
+    result = tag(
+        "Carlos Panama, who manages a shipping agency in Valparaíso, said the queue of vessels "
+        "had doubled since March.",
+        '"Nobody is moving cargo on time," Panama said.',
+    )
+    assert speakers(result) == ["Carlos Panama"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
