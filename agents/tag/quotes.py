@@ -1839,6 +1839,13 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     return start, words, titled, _is_name(words, titled)
 
 
+def _after_doer_noun(text: str, at: int) -> bool:
+    """Whether the word before an offset is a lower-case noun of what someone does: "grower",
+    "farmer", "organiser", "florist"."""
+    before = text[max(0, at - 20) : at].rsplit(None, 1)[-1:]
+    return bool(before) and before[0].islower() and before[0].endswith(("er", "or", "ist"))
+
+
 @lru_cache(maxsize=65_536)
 def _is_surname(word: str) -> bool:
     """`_is_name([word], True)`, remembered: whether one word alone can be a surname."""
@@ -1942,6 +1949,11 @@ def _unknown_people(
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
         offset, words, titled, is_name = _name_in_run(run)
+        if titled and run[: run.find(" ")] in _RANKS and _after_doer_noun(text, start):
+            # a short first name, not a rank, after what the person does: "grain grower Col
+            # Whitfield" (Colin); an officer's rank follows no such noun
+            offset, words, titled = 0, run.split(" "), False
+            is_name = _is_name(words, False)
         if not is_name:
             if (
                 titled
@@ -2082,7 +2094,12 @@ def _unknown_people(
     for ref in refs:
         name = names.get(ref.ids[0], "")
         first = name.split(" ", 1)[0]
-        if " " in name and first not in _FAMILY_NAME_FIRST and text.startswith(name, ref.start):
+        if (
+            " " in name
+            and first not in _FAMILY_NAME_FIRST
+            and first not in _RANKS
+            and text.startswith(name, ref.start)
+        ):
             given.setdefault(first, []).append((ref.ids[0], ref.start))
     for first, people in given.items():
         if len({person for person, _at in people}) == 1 and match_text(first) not in kb.surfaces:
@@ -3428,6 +3445,14 @@ def _speaker_of(
                     # '"under the shadow of threats", hours after the head of the UN nuclear
                     # watchdog called for …': another clause, with a subject of its own
                     or _SUBORDINATE_START.match(m.group("who").lstrip(" ,")) is not None
+                    # 'after a "gutless" second half saw them thrashed by the Ironbarks, warning
+                    # that': the words after the quotation go on with the sentence, and the
+                    # participle's subject is the sentence's
+                    or (
+                        m.group("cue").endswith("ing")
+                        and m.group("who").endswith(",")
+                        and m.group("who")[:2].strip().islower()
+                    )
                     # 'promised to "get Britain building again" as he unveiled the plans,
                     # while Rishi Sunak accused him': the cue is in a clause of its own
                     or (", wh" in m.group("who") and _CONTRASTING.search(m.group("who")) is not None)

@@ -2245,6 +2245,25 @@ def test_a_surname_that_is_a_country_after_a_first_name() -> None:
     assert speakers(result) == ["Carlos Panama"]
 
 
+def test_a_participle_after_the_words_that_go_on_from_a_partial_quote() -> None:
+    result = tag(
+        'Harbourside Hawks coach Glen Mabry tore into his side after a "spineless" final quarter '
+        "handed the Westport Wolves a 40-point win on Sunday, warning that places were up for grabs.",
+        '"I have seen more effort at a training run," Mabry said.',
+    )
+    assert speakers(result) == ["Glen Mabry", "Glen Mabry"]
+
+
+def test_a_rank_after_a_trade_is_a_short_first_name() -> None:
+    result = tag(
+        "Cattle breeder Col Dunstan, who runs 900 head north of the town, lost most of his fencing.",
+        '"The creek came up faster than I have ever seen it," Mr Dunstan said.',
+        "The army's liaison officer, Col Priya Nandakumar, said troops would arrive by Friday.",
+        '"We will stay as long as we are needed," said Col Nandakumar.',
+    )
+    assert speakers(result) == ["Col Dunstan", "Priya Nandakumar"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
