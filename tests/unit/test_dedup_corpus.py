@@ -275,6 +275,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout46.yaml": (1.0, 1.0, 0.97),
     "heldout47.yaml": (1.0, 1.0, 0.95),
     "heldout48.yaml": (1.0, 1.0, 0.97),
+    "heldout49.yaml": (1.0, 1.0, 0.94),
+    "heldout50.yaml": (1.0, 1.0, 0.98),
 }
 
 
