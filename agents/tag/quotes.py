@@ -3096,6 +3096,17 @@ def _subject_candidates(state: Attribution, masked: str, clause_start: int, cue_
             # "David Kiprono, an economist at a bank, said", "António Costa, President of the
             # European Council, said": the person named said it, whoever held the role then
             continue
+        if (
+            ref.kind not in ("person", "pronoun")
+            and at > 1
+            and refs[at - 2].kind == "person"
+            and refs[at - 1].kind in ("role", "rolephrase", "anon")
+            and masked[refs[at - 1].end : ref.np_start] == " and "
+            and _apposition(masked, refs[at - 2], refs[at - 1])
+        ):
+            # "Klaas Knot, the Dutch central bank president and a member of the council, told":
+            # the second of two appositives joined by "and"
+            continue
         if ref.kind == "person" and _named_in_an_appositive(masked, refs, at, cue_start):
             continue
         if (
@@ -3473,6 +3484,11 @@ def _speaker_of(
                 if subject != _ANONYMOUS and subject not in exclude:
                     return subject, m.group("cue")
                 continue
+            if m and m.group("who").endswith(("quoted him as", "quoted her as")):
+                # '"…," the statement quoted him as saying': the one the pronoun means
+                person = state.focused("m" if m.group("who").endswith("him as") else "f")
+                if person and person not in exclude:
+                    return person, m.group("cue")
             if m and "_" not in m.group("who"):
                 person = _who(state, m.start("who"), m.end("who"), exclude)
                 # (a word of it found first: the pattern would be tried after every cue)

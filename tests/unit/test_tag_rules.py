@@ -2264,6 +2264,23 @@ def test_a_rank_after_a_trade_is_a_short_first_name() -> None:
     assert speakers(result) == ["Col Dunstan", "Priya Nandakumar"]
 
 
+def test_two_appositives_joined_by_and_before_the_cue() -> None:
+    result = tag(
+        "Ingrid Halvorsen, the port director and a member of the county's safety board, told "
+        'councillors on Monday that the old quay was "not fit for purpose".',
+    )
+    assert speakers(result) == ["Ingrid Halvorsen"]
+
+
+def test_a_record_after_the_quotation_quoted_him_as_saying() -> None:
+    result = tag(
+        "Mayor Teodor Vasilescu assured the delegation that the bridge would reopen in spring, "
+        "according to a statement from the town hall.",
+        '"Every crew we have is on it," the statement quoted him as saying.',
+    )
+    assert speakers(result) == ["Teodor Vasilescu"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
