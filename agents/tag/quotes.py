@@ -162,7 +162,7 @@ _ROLE_HEADS: Final = (
     r"lawyer|attorney|coach|captain|skipper|manager|midfielder|striker|defender|goalkeeper|winger|"
     r"centre[- ]back|center[- ]back|full[- ]back|wing[- ]back|fly[- ]half|scrum[- ]half|"
     r"sheriff|carer|nurse|doctor|teacher|farmer|chef|headmistress|headmaster|headteacher|principal|"
-    r"controller|superintendent|solicitor|barrister|counsel|magistrate|coroner|detective|inspector|"
+    r"controller|collector|superintendent|solicitor|barrister|counsel|magistrate|coroner|detective|inspector|"
     r"sergeant|councillor|professor|researcher|prince|princess|sheikh|"
     # (an officer only with the office that makes one person: "A senior officer … said" is
     # unnamed, and so is "the officer" after it)
@@ -1798,6 +1798,14 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
         or (len(words) > 2 and (words[0] in _OCCUPATION_ANCHORS or words[0].endswith(("ist", "-year-old"))))
         or (len(words) > 2 and words[0].endswith(_POSSESSIVE_ENDINGS))  # "Ethiopia's Abebe Worku"
         or (len(words) > 2 and "-of-" in words[0])  # "Dad-of-two Kevin Lachance": no name has it
+        # a tabloid's capitals before the name: "SUPER-SUB Callum Dunn came off the bench"
+        or (
+            len(words) > 2
+            and len(words[0]) > 2
+            and words[0].isupper()
+            and words[0].replace("-", "").isalpha()  # (not initials: "P.K. Abdul Rasheed")
+            and not words[1].isupper()
+        )
         # a doer's noun before a first name: "Fiddler Siobhán Brennan", "Learner Sipho Mahlangu"
         or (
             len(words) > 2
@@ -2048,8 +2056,17 @@ def _unknown_people(
             # the name of a thing: "a fiddler with the band Marée Haute, who said", "a win over
             # the Whitsunday Wreckers" (no person's name follows "the")
             continue
-        if text.startswith(", ", start + len(name)) and _PLACE_APPOSITIVE.match(text, start + len(name)):
-            continue  # a place: "mayor of Benifassar de la Serra, a hillside village of 212"
+        place = (
+            _PLACE_APPOSITIVE.match(text, start + len(name))
+            if text.startswith(", ", start + len(name))
+            else None
+        )
+        if place is not None and not any(
+            word in _SINGLE_ROLE_HEADS or word in _OCCUPATION_ANCHORS for word in place.group(0).split(" ")
+        ):
+            # a place: "mayor of Benifassar de la Serra, a hillside village of 212" (not "a lawyer
+            # representing the city")
+            continue
         person_id = f"person:{slug(name)}"
         names[person_id] = name
         lowered.append(name.lower())
@@ -3044,6 +3061,14 @@ def _nearest_before(
             return antecedent.ids[0]
         if antecedent is not None and antecedent.end == antecedent_end and antecedent.kind == "anon":
             return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
+    comma = masked.rfind(", ", max(clause_start, cue_start - 30), cue_start)
+    if comma >= 0 and masked.startswith(_KIN_SUBJECT_LOWER, comma + 2):
+        # "an honour she accepted, her nephew said, "…"": the nephew the article introduced
+        phrase = masked[comma + 2 : cue_start].rstrip()
+        if _KIN_PHRASE.fullmatch(phrase):
+            person = _introduced_as(state, phrase, comma)
+            if person and person not in exclude:
+                return person
     lasting = True
     person = ""
     candidates = _subject_candidates(state, masked, clause_start, cue_start)
@@ -3323,6 +3348,11 @@ _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His
 # daughter, Eilidh MacRae, said", who is named)
 _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
+_KIN_SUBJECT_LOWER: Final = ("his ", "her ", "their ")
+_KIN_PHRASE: Final = re.compile(
+    r"(?:his|her|their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
+    rf"(?:{'|'.join((*_FEMALE_KIN, *_MALE_KIN))}|niece|nephew|aunt|uncle|cousin|partner|friend|colleague)"
+)
 _KIN_SUBJECT: Final = re.compile(
     r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
     rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner|neighbou?r|friend|colleague)"

@@ -2281,6 +2281,41 @@ def test_a_record_after_the_quotation_quoted_him_as_saying() -> None:
     assert speakers(result) == ["Teodor Vasilescu"]
 
 
+def test_a_tabloid_word_in_capitals_before_the_name_opens_the_lead() -> None:
+    result = tag(
+        "WONDER-KID Ewan Baxter struck twice in the last ten minutes to send Kilmory United into "
+        "the final last night.",
+        '"I had to pinch myself on the way off," Baxter said.',
+    )
+    assert speakers(result) == ["Ewan Baxter"]
+
+
+def test_a_district_collector_is_a_title_before_a_name() -> None:
+    result = tag(
+        "District collector S. Revathi opened the new ration shop in Chittoor on Monday.",
+        '"Nobody should walk ten kilometres for rice," she said.',
+    )
+    assert speakers(result) == ["S. Revathi"]
+
+
+def test_a_kin_noun_as_the_subject_of_a_cue_inside_a_sentence() -> None:
+    result = tag(
+        "Her grandson, Duarte Ferreira Lopes, said she had painted until the week she died.",
+        '"She never sold a picture she liked," said Inês Valente, who ran the gallery.',
+        "She turned down a medal in 1998, her grandson said, "
+        '"because it came with a dinner she did not want to sit through".',
+    )
+    assert speakers(result)[-1] == "Duarte Ferreira Lopes"
+
+
+def test_a_lawyer_representing_a_city_is_no_place_in_apposition() -> None:
+    result = tag(
+        "Kerem Yalçın, a lawyer representing the city, said the contract had been awarded openly.",
+        '"Every page of the file will go to the higher court," he said.',
+    )
+    assert speakers(result) == ["Kerem Yalçın"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
