@@ -277,6 +277,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout48.yaml": (1.0, 1.0, 0.97),
     "heldout49.yaml": (1.0, 1.0, 0.94),
     "heldout50.yaml": (1.0, 1.0, 0.98),
+    "heldout51.yaml": (1.0, 1.0, 0.92),
+    "heldout52.yaml": (1.0, 1.0, 0.98),
 }
 
 
