@@ -1933,6 +1933,13 @@ def _unknown_people(
     # surname -> (how far it was searched, its full name before there, if any)
     full_names: dict[str, tuple[int, tuple[int, list[str]] | None]] = {}
     candidates = _introductions(text, 0, len(text), cues, titles)
+    # nicknames an article gives the people it introduces ("known across Bahia as "Dona
+    # Zezé""): where each is given (str.find: most articles give none)
+    nicknames = (
+        {found.group(1): found.start() for found in _NICKNAME_GIVEN.finditer(text)}
+        if text.find("known ") >= 0
+        else {}
+    )
     if obituary_lead >= 0:
         # an obituary's subject, named in its first paragraph with nothing after the name to
         # introduce it ("could hear Halina Wierzbicka before they saw her. She died on")
@@ -2049,6 +2056,12 @@ def _unknown_people(
                     continue
                 start, words = earlier
                 name = " ".join(words)
+        if name in nicknames:
+            # a nickname given before: the person introduced nearest before it
+            nicknamed = next((r for r in reversed(refs) if r.start < nicknames[name]), None)
+            if nicknamed is not None:
+                refs.append(Ref(start, start + len(name), "person", nicknamed.ids))
+                continue
         if not _may_be_unknown_person(kb, name):
             continue
         word_before = text[max(0, start - 14) : start].rsplit(None, 1)
@@ -2139,6 +2152,8 @@ def _unknown_people(
 
 
 _DEFINITE: Final = ("the ", "The ")
+# "known to everyone in Bahia as "Dona Zezé"" (the quotation marks straight or curly)
+_NICKNAME_GIVEN: Final = re.compile(r"\bknown (?:[^.\"“”]{0,60} )?as [\"“]([A-Z][^\"“”]{1,40}?)[,.]?[\"”]")
 _DEFINITE_WORDS: Final = frozenset({"the", "The"})
 # Nouns whose name may follow them, that are no person: "the band Marée Haute", "the ship Agia
 # Marina"

@@ -2316,6 +2316,17 @@ def test_a_lawyer_representing_a_city_is_no_place_in_apposition() -> None:
     assert speakers(result) == ["Kerem Yalçın"]
 
 
+def test_a_nickname_the_article_gives_names_the_person_later() -> None:
+    result = tag(
+        'Apolónia Ferreira Rocha, the baker known to the whole parish as "Tia Pola", died on '
+        "Friday at her home in Viseu. She was 93.",
+        "Her neighbour, Arlindo Matos, said the bakery had opened every day for sixty years.",
+        'Speaking to this paper in 2019, Tia Pola said she had never once slept past four. "The '
+        'dough does not wait for anybody," she said.',
+    )
+    assert speakers(result) == ["Apolónia Ferreira Rocha"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
