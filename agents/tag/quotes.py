@@ -739,6 +739,8 @@ class Attribution:
     titled: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     topic: str = ""  # an obituary's subject: the first person its first paragraph names
     paragraph_starts: list[int] = field(default_factory=list)
+    # where the governments, firms and bodies the knowledge base linked end, in order
+    body_ends: list[int] = field(default_factory=list)
 
     # --- people in the article ------------------------------------------------------------
 
@@ -1847,6 +1849,19 @@ def _name_in_run(run: str) -> tuple[int, list[str], bool, bool]:
     return start, words, titled, _is_name(words, titled)
 
 
+def _heads_a_subject(text: str, at: int) -> bool:
+    """Whether a name starting at an offset can be a subject itself: not after a preposition
+    ("the president of the European Central Bank said") nor the end of a longer name that the
+    knowledge base does not know ("the Christian Democrats")."""
+    before = text[max(0, at - 16) : at].split()
+    if before and before[-1] in ("the", "The"):
+        before.pop()
+    if not before:
+        return True
+    word = before[-1]
+    return word not in _PREPOSITIONS and not (word[:1].isupper() and word[-1:].isalnum())
+
+
 def _after_doer_noun(text: str, at: int) -> bool:
     """Whether the word before an offset is a lower-case noun of what someone does: "grower",
     "farmer", "organiser", "florist"."""
@@ -2598,6 +2613,12 @@ def attribute(
         (r.start, r.ids[0]) for r in linked if r.kind == "person" and in_quote[r.start]
     )
     state.paragraph_starts = [start for start, _para in paragraphs]
+    state.body_ends = [
+        r.end
+        for r in linked
+        if (r.kind == "org" or (r.kind == "place" and r.ids[0].startswith("country:")))
+        and _heads_a_subject(text, r.start)
+    ]
     if obituary_lead >= 0:
         state.topic = next((r.ids[0] for r in refs if r.kind == "person" and r.start < obituary_lead), "")
         if state.topic and not state.gender_of(state.topic):
@@ -3076,6 +3097,11 @@ def _nearest_before(
             return antecedent.ids[0]
         if antecedent is not None and antecedent.end == antecedent_end and antecedent.kind == "anon":
             return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
+    if state.body_ends:
+        at = bisect_left(state.body_ends, cue_start - 6)
+        if at < len(state.body_ends) and masked[state.body_ends[at] : cue_start] in _SUBJECT_GAPS:
+            # "as Beijing accused Brussels of "…"": a government or a firm says it, no person
+            return _ANONYMOUS
     comma = masked.rfind(", ", max(clause_start, cue_start - 30), cue_start)
     if comma >= 0 and masked.startswith(_KIN_SUBJECT_LOWER, comma + 2):
         # "an honour she accepted, her nephew said, "…"": the nephew the article introduced
@@ -3364,6 +3390,7 @@ _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
 # daughter, Eilidh MacRae, said", who is named)
 _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
 _KIN_SUBJECT_LOWER: Final = ("his ", "her ", "their ")
+_SUBJECT_GAPS: Final = frozenset({" ", " has ", " had ", " also "})  # between a subject and its verb
 _KIN_PHRASE: Final = re.compile(
     r"(?:his|her|their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
     rf"(?:{'|'.join((*_FEMALE_KIN, *_MALE_KIN))}|niece|nephew|aunt|uncle|cousin|partner|friend|colleague)"

@@ -2327,6 +2327,24 @@ def test_a_nickname_the_article_gives_names_the_person_later() -> None:
     assert speakers(result) == ["Apolónia Ferreira Rocha"]
 
 
+def test_a_government_as_the_subject_of_a_cue_before_a_partial_quote() -> None:
+    result = tag(
+        "Economy Minister Robert Habeck said on Tuesday that talks on the steel tariffs would "
+        'go on, as Turkey accused Berlin of "hiding behind Brussels".',
+        day="2023-05-09",
+    )
+    assert speakers(result) == [""]
+
+
+def test_an_organisation_after_of_is_no_subject() -> None:
+    result = tag(
+        "The president of the European Central Bank said on Thursday that inflation was "
+        '"on a good path".',
+        day="2024-05-16",
+    )
+    assert speakers(result) == ["Christine Lagarde"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
