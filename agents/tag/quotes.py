@@ -2167,6 +2167,7 @@ def _unknown_people(
 
 
 _DEFINITE: Final = ("the ", "The ")
+_FAMILY_AFTER: Final = (" family", " families", " household", " clan")
 # "known to everyone in Bahia as "Dona Zezé"" (the quotation marks straight or curly)
 _NICKNAME_GIVEN: Final = re.compile(r"\bknown (?:[^.\"“”]{0,60} )?as [\"“]([A-Z][^\"“”]{1,40}?)[,.]?[\"”]")
 _DEFINITE_WORDS: Final = frozenset({"the", "The"})
@@ -2220,7 +2221,8 @@ def _surname_mentions(
         at = text.find(surname, introduced + 1)
         while at >= 0:
             end = at + len(surname)
-            if not in_quote[at] and not _in_a_word(text, at, end):
+            if not in_quote[at] and not _in_a_word(text, at, end) and not text.startswith(_FAMILY_AFTER, end):
+                # ("a relative of the Dawson family" names the family, not the Dawson introduced)
                 if covered is None:
                     covered = bytearray(len(text))
                     for ref in taken:

@@ -2338,11 +2338,27 @@ def test_a_government_as_the_subject_of_a_cue_before_a_partial_quote() -> None:
 
 def test_an_organisation_after_of_is_no_subject() -> None:
     result = tag(
-        "The president of the European Central Bank said on Thursday that inflation was "
-        '"on a good path".',
+        'The president of the European Central Bank said on Thursday that inflation was "on a good path".',
         day="2024-05-16",
     )
     assert speakers(result) == ["Christine Lagarde"]
+
+
+def test_a_surname_before_family_names_the_family() -> None:
+    result = tag(
+        "Shop owner Lorna Pettifer told the court the thefts had nearly closed the business.",
+        'Outside court, a cousin of the Pettifer family said: "We can sleep again now."',
+    )
+    assert speakers(result) == [""]
+
+
+def test_the_prince_is_the_royal_minister_the_article_named() -> None:
+    result = tag(
+        "Energy Minister Abdulaziz bin Salman said the kingdom would keep its cut in place.",
+        '"Nobody will rush us," the prince said.',
+        day="2023-10-05",
+    )
+    assert speakers(result) == ["Abdulaziz bin Salman"]
 
 
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
