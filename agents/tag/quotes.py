@@ -819,7 +819,7 @@ class Attribution:
             # a wrong or missing date: a person the article names who ever held the role
             matching = [person for person in self.described_by(words, any_date=True) if person not in exclude]
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
-        if len(before) > 1 and phrase:
+        if len(before) > 1 and phrase and not self._named_by_phrase(max(before)[0], phrase):
             as_written = phrase.lower().removeprefix("the ")
             found = self.titled.get(as_written)
             if found is None:
@@ -842,6 +842,17 @@ class Attribution:
         if len(holders) > 1:
             holders = self._compatriots(holders) or holders
         return holders.pop() if len(holders) == 1 else ""
+
+    def _named_by_phrase(self, at: int, phrase: str) -> bool:
+        """Whether the reference at an offset is a role phrase with `phrase`'s words as written:
+        "Iraq's electricity minister told …" before "the minister said" (the last one the
+        phrase fits, whoever has it in a title)."""
+        found = bisect_left(self.ref_starts, at)
+        if found == len(self.refs) or self.ref_starts[found] != at:
+            return False
+        ref = self.refs[found]
+        as_written = phrase.lower().removeprefix("the ")
+        return ref.kind in ("role", "rolephrase") and as_written in self.text[ref.start : ref.end].lower()
 
     def _compatriots(self, holders: set[str]) -> set[str]:
         """Of several holders of a role that day, those from the one country of every person the

@@ -2361,6 +2361,16 @@ def test_the_prince_is_the_royal_minister_the_article_named() -> None:
     assert speakers(result) == ["Abdulaziz bin Salman"]
 
 
+def test_the_minister_after_a_role_phrase_is_that_role_not_the_titled_minister() -> None:
+    result = tag(
+        "Foreign Minister Mevlut Cavusoglu met his Azerbaijani counterpart in Ankara on Tuesday.",
+        "Turkey's energy minister told reporters that gas flows were normal. "
+        '"We have enough in storage for the whole winter," the minister said.',
+        day="2022-03-01",
+    )
+    assert speakers(result) == ["Fatih Donmez"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
