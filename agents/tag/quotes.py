@@ -50,7 +50,7 @@ CUE_VERBS: Final = (
     "recalled|recalls|replied|replies|explained|explains|warned|warns|insisted|insists|"
     "argued|argues|claimed|claims|declared|declares|asserted|asserts|emphasised|emphasized|"
     "continued|went on|wrote|writes|observed|remarked|commented|conceded|admitted|announced|announce|revealed|"
-    "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|answered|asked|asks|"
+    "acknowledged|suggested|stated|underlined|underscored|concluded|complained|urged|urging|answered|asked|asks|"
     "responded|quipped|vowed|predicted|promised|promising|saying|adding|telling|warning|insisting|"
     "arguing|claiming|noting|observing|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
@@ -555,6 +555,7 @@ _LABEL_DETERMINERS: Final = (" her", " his", " its", " their", " our")
 _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
+_NICKNAMED: Final = (" nicknamed", " nicknamed the", " nicknamed it", " nicknamed it the")
 _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
 # a label with no one using it: 'tankers often described as the "shadow fleet"' (not 'what he
 # described as "reckless"', someone's words)
@@ -1120,6 +1121,9 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True  # a word talked about: 'wary of the word “tradition”', 'the term "megafund"'
     if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
+    if tail.endswith(_NICKNAMED) and len(inner.split()) <= 6:
+        return True  # 'a side letter that critics have nicknamed the "green annex"'
+
     if (
         tail.endswith(" as")
         and len(inner.split()) <= 4
@@ -2178,6 +2182,7 @@ def _unknown_people(
 
 
 _DEFINITE: Final = ("the ", "The ")
+_AGE_AFTER_NAME: Final = re.compile(r", \d{1,3},")
 _FAMILY_AFTER: Final = (" family", " families", " household", " clan")
 # "known to everyone in Bahia as "Dona Zezé"" (the quotation marks straight or curly)
 _NICKNAME_GIVEN: Final = re.compile(r"\bknown (?:[^.\"“”]{0,60} )?as [\"“]([A-Z][^\"“”]{1,40}?)[,.]?[\"”]")
@@ -2855,11 +2860,22 @@ _DIED: Final = re.compile(
 def _named_later(state: Attribution, start: int, end: int) -> str:
     """The person a lead's unnamed source turns out to be ("A head teacher who ordered pupils
     to lock away their phones says …" before "Now head teacher Fiona McColl says"): the one
-    person named later with the same description as a title; '' if none or several."""
+    person named later with the same description as a title, or the one the next paragraph
+    opens on with an age (`start`, `end`: in the first paragraph); '' if none or several."""
     for ref in _refs_in(state, start, end):
         if ref.kind != "anon":
             continue
         article, _space, description = state.text[ref.start : ref.end].partition(" ")
+        if article in ("A", "An") and len(state.paragraph_starts) > 1:
+            # court copy: "A Dublin man who was found with 40 stolen bicycles … told gardaí"
+            # before "Declan Byrne, 34, of Tallaght, pleaded guilty": the next paragraph opens
+            # on the name, with an age
+            opening = state.paragraph_starts[1]
+            at = bisect_left(state.ref_starts, opening)
+            if at < len(state.refs) and state.ref_starts[at] == opening and state.refs[at].kind == "person":
+                named = state.refs[at]
+                if _AGE_AFTER_NAME.match(state.text, named.end):
+                    return named.ids[0]
         if article not in ("A", "a", "An", "an") or " " not in description:
             return ""  # ("a resident" will not do: one word is no title)
         description = description.lower() + " "
@@ -3541,6 +3557,13 @@ def _speaker_of(
                     # '"under the shadow of threats", hours after the head of the UN nuclear
                     # watchdog called for …': another clause, with a subject of its own
                     or _SUBORDINATE_START.match(m.group("who").lstrip(" ,")) is not None
+                    # 'with the prime minister insisting that polls "do not decide elections" and
+                    # the Labour leader warning': another subject's clause, joined by "and", after
+                    # a quotation that a cue before it introduced
+                    or (
+                        m.group("who").lstrip(" ,").startswith("and ")
+                        and bool(_cues_in(state, s_start, span.start))
+                    )
                     # 'after a "gutless" second half saw them thrashed by the Ironbarks, warning
                     # that': the words after the quotation go on with the sentence, and the
                     # participle's subject is the sentence's
@@ -3753,6 +3776,7 @@ _NEEDS_THAT: Final = frozenset(
         "tells",
         "telling",
         "urged",
+        "urging",
         "warned",
         "warning",
         "asked",

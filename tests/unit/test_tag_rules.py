@@ -2371,6 +2371,40 @@ def test_the_minister_after_a_role_phrase_is_that_role_not_the_titled_minister()
     assert speakers(result) == ["Fatih Donmez"]
 
 
+def test_urging_is_a_cue_after_its_subject() -> None:
+    result = tag(
+        "Ministers met in Oslo for a summit on fisheries, with the host, trade minister Ingvild "
+        'Brekke, urging neighbours to "stop treating the quotas as a private matter".',
+    )
+    assert speakers(result) == ["Ingvild Brekke"]
+
+
+def test_a_cue_after_the_quotation_in_a_clause_joined_by_and_is_someone_elses() -> None:
+    result = tag(
+        "Mayor Carla Brandt and councillor Otto Wiese toured the flooded streets, with the mayor "
+        'insisting that the repairs would "start next week, not next year" and the councillor '
+        "warning residents to stay patient.",
+    )
+    assert speakers(result) == ["Carla Brandt"]
+
+
+def test_a_court_leads_unnamed_man_is_the_name_the_next_paragraph_opens_on() -> None:
+    result = tag(
+        'A Cork man found with 25 stolen lawnmowers in his shed told gardaí he was "keeping them '
+        'safe for a cousin", a court heard.',
+        "Finbarr Creedon, 41, of Mallow Road, pleaded guilty to handling stolen property.",
+    )
+    assert speakers(result) == ["Finbarr Creedon"]
+
+
+def test_a_span_after_nicknamed_is_no_quotation() -> None:
+    result = tag(
+        "Trade Commissioner Anna Lind said the bloc would look again at a side letter that "
+        'farmers have nicknamed the "paper fence".',
+    )
+    assert [q.text for q in result.quotes] == []
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
