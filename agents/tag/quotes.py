@@ -2677,6 +2677,12 @@ def attribute(
     speaker_of_span: dict[int, str] = {}
     quote_at: dict[int, Quotation] = {}  # span start -> its quotation
     boundaries = find_boundaries(text)  # (paragraphs never share one)
+    first_named: dict[str, Ref] = {}  # person -> where first named in full
+    for ref in refs:
+        if ref.kind == "person" and ref.end - ref.start > len(names.get(ref.ids[0], ("", ""))[0]) // 2:
+            first_named.setdefault(ref.ids[0], ref)
+    introductions = sorted(first_named.values(), key=attrgetter("start"))
+    introduction_starts = [ref.start for ref in introductions]
     next_boundary = next_mark = 0
     for p_index, (p_start, para) in enumerate(paragraphs):
         p_end = p_start + len(para)
@@ -2722,6 +2728,14 @@ def attribute(
                 # "Lavrov welcomed what he called …": the pronoun is the one who welcomed
                 state.push_focus(_first_person(state, s_start, what))
             subject, subject_ref = _subject(state, masked, clause, s_end, cues)
+            # someone named in full for the first time is in focus too, below the subject: "He
+            # has one apprentice: his granddaughter, Valentina Sepúlveda, 19, …" then '"…," she
+            # says'
+            at = bisect_left(introduction_starts, s_start)
+            while at < len(introductions) and introduction_starts[at] < s_end:
+                if introductions[at].ids[0] != subject:
+                    state.push_focus(introductions[at].ids[0], introductions[at])
+                at += 1
             state.push_focus(subject, subject_ref)
             if not subject:  # "Heorhiy Tykhyi dismissed the offer.": the sentence's subject
                 state.push_focus(_first_person(state, clause, s_end))

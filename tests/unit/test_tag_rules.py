@@ -2405,6 +2405,16 @@ def test_a_span_after_nicknamed_is_no_quotation() -> None:
     assert [q.text for q in result.quotes] == []
 
 
+def test_someone_first_named_in_a_sentence_about_another_is_in_focus() -> None:
+    result = tag(
+        "Baker Marta Kowal opened her first shop in 1979.",
+        '"Flour is cheaper than ever," she says.',
+        "Tomasz Nowicki has one apprentice: his niece, Zuzanna Nowicka, 20, who studies "
+        'chemistry. "He makes me weigh everything twice," she says.',
+    )
+    assert speakers(result) == ["Marta Kowal", "Zuzanna Nowicka"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
