@@ -279,6 +279,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout50.yaml": (1.0, 1.0, 0.98),
     "heldout51.yaml": (1.0, 1.0, 0.92),
     "heldout52.yaml": (1.0, 1.0, 0.98),
+    "heldout53.yaml": (1.0, 1.0, 0.95),
+    "heldout54.yaml": (1.0, 1.0, 0.98),
 }
 
 
