@@ -109,6 +109,11 @@ _CUE_AFTER_WHO_FIRST: Final = re.compile(
     rf"[\s,.!?…—–-]*(?P<who>[^;:!?\"“”]{{1,160}}?)\s+(?:has |had |also |then |later |simply )?(?P<cue>{_CUE_TRIE})\b"
 )
 _ACCORDING: Final = re.compile(r"\b[Aa]ccording to (?P<who>[^,;\"“”]{2,120}?),")
+_PARENT_OF: Final = re.compile(
+    r"\s*the (?:(?P<f>mother|mum|mom|grandmother|gran)|dad|father|grandfather|grandad) of "
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b"
+)
+_IN_THE_WORDS_OF: Final = re.compile(r"\b[Ii]n the words of (?P<who>[^,;\"“”]{2,80}?),?\s*$")
 _ACCORDING_AFTER: Final = re.compile(r"[\s,]*according to (?P<who>[^,;.\"“”]{2,120}?)\s*(?:[,.;]|$)")
 # Starts with a character class, so re scans for its first letter in C instead of trying the
 # whole pattern at every position; the lookbehind is the word boundary before that letter.
@@ -1548,7 +1553,7 @@ _BARE_APPOSITIVE_AFTER: Final = re.compile(
 _RANKS: Final = frozenset({"Lt", "Col", "Sgt", "Capt", "Maj", "Gen", "Cpl", "Supt", "Insp", "Det", "Adm"})
 _HONORIFICS: Final = {
     "Mr": "m", "Sir": "m", "Lord": "m", "Fr": "m", "Ms": "f", "Mrs": "f", "Miss": "f", "Madam": "f", "Dame": "f",
-    "Lady": "f", "Baroness": "f", "Sister": "f", "Dr": "", "Prof": "",
+    "Lady": "f", "Baroness": "f", "Sister": "f", "Dona": "f", "Doña": "f", "Dr": "", "Prof": "",
     "Cr": "",  # councillor, as Australian copy writes it: "Cr Jo Castellano"
 }  # fmt: skip
 # Titles that go with a first name in British usage: "Sir Keir" is Keir Starmer.
@@ -1965,11 +1970,14 @@ def _unknown_people(
     candidates = _introductions(text, 0, len(text), cues, titles)
     # nicknames an article gives the people it introduces ("known across Bahia as "Dona
     # Zezé""): where each is given (str.find: most articles give none)
-    nicknames = (
-        {found.group(1): found.start() for found in _NICKNAME_GIVEN.finditer(text)}
-        if text.find("known ") >= 0
-        else {}
-    )
+    nicknames: dict[str, int] = {}
+    if text.find("known ") >= 0:
+        for found in _NICKNAME_GIVEN.finditer(text):
+            nickname = found.group(1)
+            nicknames[nickname] = found.start()
+            title, _space, rest = nickname.partition(" ")
+            if rest and title in _HONORIFICS:  # "Dona Zezé", later "Zezé" after the title
+                nicknames[rest] = found.start()
     if obituary_lead >= 0:
         # an obituary's subject, named in its first paragraph with nothing after the name to
         # introduce it ("could hear Halina Wierzbicka before they saw her. She died on")
@@ -3140,6 +3148,10 @@ def _nearest_before(
             return antecedent.ids[0]
         if antecedent is not None and antecedent.end == antecedent_end and antecedent.kind == "anon":
             return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
+    whose = masked.rfind(", whose ", max(clause_start, cue_start - 30), cue_start)
+    if whose >= 0 and masked[whose + 8 : cue_start].strip().isalpha():
+        # "al-Sudani, whose office said …": his office, no person it names
+        return _ANONYMOUS
     if state.body_ends:
         at = bisect_left(state.body_ends, cue_start - 6)
         if at < len(state.body_ends) and masked[state.body_ends[at] : cue_start] in _SUBJECT_GAPS:
@@ -3606,6 +3618,13 @@ def _speaker_of(
                 if subject != _ANONYMOUS and subject not in exclude:
                     return subject, m.group("cue")
                 continue
+            if m and " of " in m.group("who"):
+                epithet = _PARENT_OF.match(m.group("who"))
+                if epithet:
+                    # '"…," grinned the dad of two': a description of the one in focus
+                    person = state.focused("f" if epithet.group("f") else "m")
+                    if person and person not in exclude:
+                        return person, m.group("cue")
             if m and m.group("who").endswith(("quoted him as", "quoted her as")):
                 # '"…," the statement quoted him as saying': the one the pronoun means
                 person = state.focused("m" if m.group("who").endswith("him as") else "f")
@@ -3633,6 +3652,12 @@ def _speaker_of(
                     # the quotation names its speaker, and no one the article introduced
                     # answers to it: better no speaker than the one quoted before
                     return "", m.group("cue")
+    # 'in the words of one former staffer, "…"': the source named there, or no one named
+    if "words of" in before[-90:]:
+        words_of = _IN_THE_WORDS_OF.search(before)
+        if words_of:
+            person = _who(state, s_start + words_of.start("who"), s_start + words_of.end("who"), exclude)
+            return ("" if person == _ANONYMOUS else person), "in the words of"
     # 2. a cue before the quote, in the same sentence; the one nearer the quote wins
     according = None
     if "ccording to" in before:

@@ -2415,6 +2415,40 @@ def test_someone_first_named_in_a_sentence_about_another_is_in_focus() -> None:
     assert speakers(result) == ["Marta Kowal", "Zuzanna Nowicka"]
 
 
+def test_dona_is_a_title_before_a_name() -> None:
+    result = tag(
+        "The costumes are the work of Dona Rosa Maria Teixeira, who has sewn for the school since 1981.",
+        '"Every sequin is counted," Dona Rosa Maria Teixeira says.',
+        '"I count them twice," she adds.',
+    )
+    assert speakers(result) == ["Rosa Maria Teixeira", "Rosa Maria Teixeira"]
+
+
+def test_in_the_words_of_an_unnamed_source() -> None:
+    result = tag(
+        '"The clinic is the town," Dr Alan Brisk told this paper in 2001.',
+        "He wrote to the ministry every month, and his letters were, in the words of one former "
+        'nurse, "short, frequent and impossible to ignore".',
+    )
+    assert speakers(result) == ["Alan Brisk", ""]
+
+
+def test_the_dad_of_two_is_the_man_in_focus() -> None:
+    result = tag(
+        "Delivery driver Owen Pryce scored the winner in the last minute for Caerllan Athletic.",
+        '"I had a parcel round at six this morning," grinned the father of three.',
+    )
+    assert speakers(result) == ["Owen Pryce"]
+
+
+def test_whose_office_said_names_no_speaker() -> None:
+    result = tag(
+        "The visiting minister later met President Ilse Varga, whose office said the two had "
+        'discussed "practical steps on energy".',
+    )
+    assert speakers(result) == [""]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
