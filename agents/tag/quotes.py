@@ -3148,23 +3148,23 @@ def _nearest_before(
             return antecedent.ids[0]
         if antecedent is not None and antecedent.end == antecedent_end and antecedent.kind == "anon":
             return _ANONYMOUS  # "a submission by one resident, who wrote that "…"": no one named
-    whose = masked.rfind(", whose ", max(clause_start, cue_start - 30), cue_start)
-    if whose >= 0 and masked[whose + 8 : cue_start].strip().isalpha():
-        # "al-Sudani, whose office said …": his office, no person it names
-        return _ANONYMOUS
     if state.body_ends:
         at = bisect_left(state.body_ends, cue_start - 6)
         if at < len(state.body_ends) and masked[state.body_ends[at] : cue_start] in _SUBJECT_GAPS:
             # "as Beijing accused Brussels of "…"": a government or a firm says it, no person
             return _ANONYMOUS
     comma = masked.rfind(", ", max(clause_start, cue_start - 30), cue_start)
-    if comma >= 0 and masked.startswith(_KIN_SUBJECT_LOWER, comma + 2):
-        # "an honour she accepted, her nephew said, "…"": the nephew the article introduced
-        phrase = masked[comma + 2 : cue_start].rstrip()
-        if _KIN_PHRASE.fullmatch(phrase):
-            person = _introduced_as(state, phrase, comma)
-            if person and person not in exclude:
-                return person
+    if comma >= 0:
+        if masked.startswith("whose ", comma + 2) and masked[comma + 8 : cue_start].strip().isalpha():
+            # "al-Sudani, whose office said …": his office, no person it names
+            return _ANONYMOUS
+        if masked.startswith(_KIN_SUBJECT_LOWER, comma + 2):
+            # "an honour she accepted, her nephew said, "…"": the nephew the article introduced
+            phrase = masked[comma + 2 : cue_start].rstrip()
+            if _KIN_PHRASE.fullmatch(phrase):
+                person = _introduced_as(state, phrase, comma)
+                if person and person not in exclude:
+                    return person
     lasting = True
     person = ""
     candidates = _subject_candidates(state, masked, clause_start, cue_start)
