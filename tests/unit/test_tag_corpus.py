@@ -313,10 +313,11 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout131.yaml (first brief) and heldout132.yaml (third), read once heldout133.yaml (first
-# brief) and heldout134.yaml (third) were. These two and heldout135.yaml to heldout152.yaml
-# (first brief and third, in turn) wait unread with floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her first name alone is
-# never taken for a person).
+# heldout149.yaml (first brief) and heldout150.yaml (third), read once heldout151.yaml (first
+# brief) and heldout152.yaml (third) were. These two, and the sets after them, wait unread with
+# floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
+# first name alone is never taken for a person), and heldout141.yaml finds 86 of its 87 spans (a
+# petition that 'described the plan as "Kilbrannagh's own Berlin Wall"' reads as a label).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -451,24 +452,24 @@ HELD_OUT_FLOORS = {
     "heldout130.yaml": DEVELOPMENT,
     "heldout131.yaml": DEVELOPMENT,
     "heldout132.yaml": DEVELOPMENT,
-    "heldout133.yaml": Floor(1.0, 0.97, 0.97, 0.96),
-    "heldout134.yaml": Floor(1.0, 1.0, 0.98, 0.92),
-    "heldout135.yaml": Floor(1.0, 0.98, 0.98, 0.96),
-    "heldout136.yaml": Floor(1.0, 0.98, 0.97, 0.96),
-    "heldout137.yaml": Floor(1.0, 0.95, 0.95, 1.0),
-    "heldout138.yaml": Floor(1.0, 0.98, 0.98, 1.0),
-    "heldout139.yaml": Floor(1.0, 0.93, 0.92, 1.0),
-    "heldout140.yaml": Floor(1.0, 0.97, 0.97, 0.88),
-    "heldout141.yaml": Floor(0.98, 1.0, 1.0, 1.0),
-    "heldout142.yaml": Floor(1.0, 0.97, 0.98, 0.92),
-    "heldout143.yaml": Floor(1.0, 0.98, 1.0, 1.0),
-    "heldout144.yaml": Floor(1.0, 0.96, 0.97, 0.96),
-    "heldout145.yaml": Floor(1.0, 0.98, 0.96, 1.0),
-    "heldout146.yaml": Floor(1.0, 0.97, 0.97, 1.0),
-    "heldout147.yaml": Floor(1.0, 0.96, 0.95, 1.0),
-    "heldout148.yaml": Floor(1.0, 1.0, 1.0, 0.96),
-    "heldout149.yaml": Floor(1.0, 0.89, 0.85, 0.92),
-    "heldout150.yaml": Floor(1.0, 0.98, 0.98, 0.89),
+    "heldout133.yaml": DEVELOPMENT,
+    "heldout134.yaml": DEVELOPMENT,
+    "heldout135.yaml": DEVELOPMENT,
+    "heldout136.yaml": DEVELOPMENT,
+    "heldout137.yaml": DEVELOPMENT,
+    "heldout138.yaml": DEVELOPMENT,
+    "heldout139.yaml": DEVELOPMENT,
+    "heldout140.yaml": DEVELOPMENT,
+    "heldout141.yaml": Floor(0.98, 0.95, 0.90, 0.80),
+    "heldout142.yaml": DEVELOPMENT,
+    "heldout143.yaml": DEVELOPMENT,
+    "heldout144.yaml": DEVELOPMENT,
+    "heldout145.yaml": DEVELOPMENT,
+    "heldout146.yaml": DEVELOPMENT,
+    "heldout147.yaml": DEVELOPMENT,
+    "heldout148.yaml": DEVELOPMENT,
+    "heldout149.yaml": DEVELOPMENT,
+    "heldout150.yaml": DEVELOPMENT,
     "heldout151.yaml": Floor(1.0, 0.97, 1.0, 1.0),
     "heldout152.yaml": Floor(1.0, 1.0, 1.0, 0.88),
 }
