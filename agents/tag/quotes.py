@@ -1128,7 +1128,6 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True  # a nickname: earned him the nickname "the Gentleman of Highlife"
     if tail.endswith(_NICKNAMED) and len(inner.split()) <= 6:
         return True  # 'a side letter that critics have nicknamed the "green annex"'
-
     if (
         tail.endswith(" as")
         and len(inner.split()) <= 4
@@ -2190,8 +2189,8 @@ def _unknown_people(
 
 
 _DEFINITE: Final = ("the ", "The ")
-_AGE_AFTER_NAME: Final = re.compile(r", \d{1,3},")
-_FAMILY_AFTER: Final = (" family", " families", " household", " clan")
+_AGE_AFTER_NAME: Final = re.compile(r", \d{1,3},")  # "Declan Byrne, 34, of Clonard Park"
+_FAMILY_AFTER: Final = (" family", " families", " household", " clan")  # "the Dawson family"
 # "known to everyone in Bahia as "Dona Zezé"" (the quotation marks straight or curly)
 _NICKNAME_GIVEN: Final = re.compile(r"\bknown (?:[^.\"“”]{0,60} )?as [\"“]([A-Z][^\"“”]{1,40}?)[,.]?[\"”]")
 _DEFINITE_WORDS: Final = frozenset({"the", "The"})
@@ -3444,17 +3443,18 @@ _RELATIVE_PRONOUN_BEFORE_A_CUE: Final = re.compile(
 # not to be named, was …", "Her neighbour, who asked not to be named, had lost …" (not "His
 # daughter, Eilidh MacRae, said", who is named)
 _KIN_SUBJECT_STARTS: Final = ("His ", "Her ", "Their ")
-_KIN_SUBJECT_LOWER: Final = ("his ", "her ", "their ")
-_SUBJECT_GAPS: Final = frozenset({" ", " has ", " had ", " also "})  # between a subject and its verb
-_KIN_PHRASE: Final = re.compile(
-    r"(?:his|her|their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
-    rf"(?:{'|'.join((*_FEMALE_KIN, *_MALE_KIN))}|niece|nephew|aunt|uncle|cousin|partner|friend|colleague)"
-)
 _KIN_SUBJECT: Final = re.compile(
     r"(?:His|Her|Their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
     rf"(?:(?P<f>{'|'.join(_FEMALE_KIN)})|(?P<m>{'|'.join(_MALE_KIN)})|partner|neighbou?r|friend|colleague)"
     r"\b(?![’'-]|,? [A-ZÀ-ÖØ-Þ]| and )"  # ("Her neighbour and accompanist, the pianist Tom Harte,")
 )
+# the same inside a sentence: "an honour she accepted, her nephew said, "…""
+_KIN_SUBJECT_LOWER: Final = ("his ", "her ", "their ")
+_KIN_PHRASE: Final = re.compile(
+    r"(?:his|her|their) (?:(?:elder|eldest|younger|youngest|late|own|other) )?"
+    rf"(?:{'|'.join((*_FEMALE_KIN, *_MALE_KIN))}|niece|nephew|aunt|uncle|cousin|partner|friend|colleague)"
+)
+_SUBJECT_GAPS: Final = frozenset({" ", " has ", " had ", " also "})  # between a subject and its verb
 
 
 def _possessed_subject(state: Attribution, masked: str, clause: int, cue_start: int) -> str:
