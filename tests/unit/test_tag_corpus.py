@@ -472,6 +472,8 @@ HELD_OUT_FLOORS = {
     "heldout150.yaml": DEVELOPMENT,
     "heldout151.yaml": Floor(1.0, 0.97, 1.0, 1.0),
     "heldout152.yaml": Floor(1.0, 1.0, 1.0, 0.88),
+    "heldout153.yaml": Floor(1.0, 0.95, 0.97, 1.0),
+    "heldout154.yaml": Floor(1.0, 0.96, 0.96, 1.0),
 }
 
 
