@@ -1997,6 +1997,18 @@ def _unknown_people(
             and (lead.start(1), lead.group(1)) not in candidates
         ):
             candidates = sorted([*candidates, (lead.start(1), lead.group(1))])
+    # the same after where a later paragraph happens: "In Steinbach, Dana Friesen spent the
+    # morning clearing her driveway."
+    placed = [
+        set_off
+        for opening in _paragraph_openings(text)
+        if (set_off := _PLACED_SUBJECT.match(text, opening)) is not None
+        and not _WORD_AND_NAME.match(text, set_off.end())
+        and _PERSONAL_PRONOUN.search(text, set_off.end(), _sentence_end_from(text, set_off.end()))
+        and (set_off.start(1), set_off.group(1)) not in candidates
+    ]
+    if placed:
+        candidates = sorted([*candidates, *((set_off.start(1), set_off.group(1)) for set_off in placed)])
     for start, run in candidates:
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
@@ -2869,6 +2881,31 @@ def _first_sentence_end(text: str) -> int:
     return line if full_stop < 0 else full_stop
 
 
+def _paragraph_openings(text: str) -> list[int]:
+    """Where the paragraphs after the first start, when they open on where they happen ("In
+    Steinbach, ", "At the market, ")."""
+    openings = []
+    at = text.find("\n\n")
+    while at >= 0:
+        if text.startswith(_PLACE_OPENINGS, at + 2):
+            openings.append(at + 2)
+        at = text.find("\n\n", at + 2)
+    return openings
+
+
+def _sentence_end_from(text: str, start: int) -> int:
+    """Where the sentence holding an offset ends, roughly: its full stop, else its paragraph's end."""
+    line = text.find("\n", start)
+    line = len(text) if line < 0 else line
+    full_stop = text.find(". ", start, line)
+    return line if full_stop < 0 else full_stop
+
+
+_PLACE_OPENINGS: Final = ("In ", "At ", "On ", "Outside ", "Back in ", "Across ", "Near ", "Inside ")
+# a paragraph's opening phrase of place, then a name and a lower-case word
+_PLACED_SUBJECT: Final = re.compile(
+    rf"[A-Z][a-z]+(?: [a-z]+)? [^,.\n]{{1,40}}, ((?:{_NAME_WORD}){_MORE_NAME_WORDS}{{1,2}}) (?=[a-z])"
+)
 _WORD_AND_NAME: Final = re.compile(r"[a-z][\w-]* [A-Z]")
 _PERSONAL_PRONOUN: Final = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|him)\b")
 _LEAD_SUBJECT: Final = re.compile(rf"(?:^|, )((?:{_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}) (?=[a-z])")

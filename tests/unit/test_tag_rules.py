@@ -2449,6 +2449,15 @@ def test_whose_office_said_names_no_speaker() -> None:
     assert speakers(result) == [""]
 
 
+def test_a_name_after_where_a_later_paragraph_happens() -> None:
+    result = tag(
+        "Snow closed every school in the district on Tuesday.",
+        "In Niverville, Marit Oosterhuis spent the morning digging out her car for the second time. "
+        '"You would think I would be used to it by now," she said.',
+    )
+    assert speakers(result) == ["Marit Oosterhuis"]
+
+
 def test_a_record_published_by_an_office_names_no_speaker_in_place_of_the_subject() -> None:
     result = tag(
         "Prime Minister Ulf Kristersson told party members that the budget was "
