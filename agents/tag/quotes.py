@@ -825,8 +825,8 @@ class Attribution:
             # a wrong or missing date: a person the article names who ever held the role
             matching = [person for person in self.described_by(words, any_date=True) if person not in exclude]
         before = [(_last_before(self.seen[m], position), m) for m in matching if self.seen[m][0] < position]
-        if len(before) > 1 and phrase and not self._named_by_phrase(max(before)[0], phrase):
-            as_written = phrase.lower().removeprefix("the ")
+        as_written = phrase.lower().removeprefix("the ") if len(before) > 1 else ""
+        if as_written and not self._named_by_phrase(max(before)[0], as_written):
             found = self.titled.get(as_written)
             if found is None:
                 found = self.titled[as_written] = [
@@ -849,15 +849,14 @@ class Attribution:
             holders = self._compatriots(holders) or holders
         return holders.pop() if len(holders) == 1 else ""
 
-    def _named_by_phrase(self, at: int, phrase: str) -> bool:
-        """Whether the reference at an offset is a role phrase with `phrase`'s words as written:
-        "Iraq's electricity minister told …" before "the minister said" (the last one the
-        phrase fits, whoever has it in a title)."""
+    def _named_by_phrase(self, at: int, as_written: str) -> bool:
+        """Whether the reference at an offset is a role phrase holding a phrase's words as
+        written (lower case, without "the"): "Iraq's electricity minister told …" before "the
+        minister said" (the last one the phrase fits, whoever has it in a title)."""
         found = bisect_left(self.ref_starts, at)
         if found == len(self.refs) or self.ref_starts[found] != at:
             return False
         ref = self.refs[found]
-        as_written = phrase.lower().removeprefix("the ")
         return ref.kind in ("role", "rolephrase") and as_written in self.text[ref.start : ref.end].lower()
 
     def _compatriots(self, holders: set[str]) -> set[str]:
@@ -1977,6 +1976,7 @@ def _unknown_people(
             title, _space, rest = nickname.partition(" ")
             if rest and title in _HONORIFICS:  # "Dona Zezé", later "Zezé" after the title
                 nicknames[rest] = found.start()
+    subjects: list[re.Match[str]] = []  # names found as a sentence's subject, with nothing to introduce them
     if obituary_lead >= 0:
         # an obituary's subject, named in its first paragraph with nothing after the name to
         # introduce it ("could hear Halina Wierzbicka before they saw her. She died on")
@@ -1988,27 +1988,19 @@ def _unknown_people(
         # ("At five in the morning, …, Haruko Ishizaki is already on her knees": the "her" says
         # a person, where a firm or a team that opens a lead has "its" or "their"; a word and a
         # name after it make it a description: "Brisbane Bulls veteran Jarrod McKinnon has")
-        lead_end = _first_sentence_end(text)
-        lead = _LEAD_SUBJECT.search(text, 0, lead_end)
-        if (
-            lead is not None
-            and not _WORD_AND_NAME.match(text, lead.end())
-            and _PERSONAL_PRONOUN.search(text, lead.end(), lead_end)
-            and (lead.start(1), lead.group(1)) not in candidates
-        ):
-            candidates = sorted([*candidates, (lead.start(1), lead.group(1))])
+        lead = _LEAD_SUBJECT.search(text, 0, _sentence_end(text))
+        if lead is not None:
+            subjects.append(lead)
     # the same after where a later paragraph happens: "In Steinbach, Dana Friesen spent the
     # morning clearing her driveway."
-    placed = [
-        set_off
-        for opening in _paragraph_openings(text)
-        if (set_off := _PLACED_SUBJECT.match(text, opening)) is not None
-        and not _WORD_AND_NAME.match(text, set_off.end())
-        and _PERSONAL_PRONOUN.search(text, set_off.end(), _sentence_end_from(text, set_off.end()))
-        and (set_off.start(1), set_off.group(1)) not in candidates
-    ]
-    if placed:
-        candidates = sorted([*candidates, *((set_off.start(1), set_off.group(1)) for set_off in placed)])
+    for opening in _paragraph_openings(text):
+        set_off = _PLACED_SUBJECT.match(text, opening)
+        if set_off is not None:
+            subjects.append(set_off)
+    named = [(found.start(1), found.group(1)) for found in subjects if _a_person_subject(text, found)]
+    named = [subject for subject in named if subject not in candidates]
+    if named:
+        candidates = sorted([*candidates, *named])
     for start, run in candidates:
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
@@ -2873,12 +2865,13 @@ def _lead_name(text: str, lead_end: int) -> tuple[int, str] | None:
     return None
 
 
-def _first_sentence_end(text: str) -> int:
-    """Where the first sentence ends, roughly: its full stop, else the first paragraph's end."""
-    line = text.find("\n")
-    line = len(text) if line < 0 else line
-    full_stop = text.find(". ", 0, line)
-    return line if full_stop < 0 else full_stop
+def _a_person_subject(text: str, subject: re.Match[str]) -> bool:
+    """Whether a name found as its sentence's subject is a person: a "he", "she", "his" or "her"
+    follows in the sentence (a firm or a team has "its" or "their"), and no word and name follow
+    it ("Brisbane Bulls veteran Jarrod McKinnon": a description)."""
+    return not _WORD_AND_NAME.match(text, subject.end()) and (
+        _PERSONAL_PRONOUN.search(text, subject.end(), _sentence_end(text, subject.end())) is not None
+    )
 
 
 def _paragraph_openings(text: str) -> list[int]:
@@ -2893,8 +2886,9 @@ def _paragraph_openings(text: str) -> list[int]:
     return openings
 
 
-def _sentence_end_from(text: str, start: int) -> int:
-    """Where the sentence holding an offset ends, roughly: its full stop, else its paragraph's end."""
+def _sentence_end(text: str, start: int = 0) -> int:
+    """Where the sentence holding an offset ends (the first sentence, by default), roughly: its
+    full stop, else its paragraph's end."""
     line = text.find("\n", start)
     line = len(text) if line < 0 else line
     full_stop = text.find(". ", start, line)
