@@ -474,6 +474,8 @@ HELD_OUT_FLOORS = {
     "heldout152.yaml": Floor(1.0, 1.0, 1.0, 0.88),
     "heldout153.yaml": Floor(1.0, 0.95, 0.97, 1.0),
     "heldout154.yaml": Floor(1.0, 0.96, 0.96, 1.0),
+    "heldout155.yaml": Floor(1.0, 1.0, 1.0, 0.91),
+    "heldout156.yaml": Floor(1.0, 0.98, 0.98, 0.95),
 }
 
 
