@@ -476,6 +476,8 @@ HELD_OUT_FLOORS = {
     "heldout154.yaml": Floor(1.0, 0.96, 0.96, 1.0),
     "heldout155.yaml": Floor(1.0, 1.0, 1.0, 0.91),
     "heldout156.yaml": Floor(1.0, 0.98, 0.98, 0.95),
+    "heldout157.yaml": Floor(1.0, 0.97, 1.0, 1.0),
+    "heldout158.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
