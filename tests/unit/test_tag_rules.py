@@ -2520,3 +2520,72 @@ def test_kin_followed_by_a_name_with_an_accented_capital_is_named() -> None:
         'anyone. "He said the audience should only hear the finished thing," she said.',
     )
     assert speakers(result) == ["Éadaoin Mulcahy"]
+
+
+def test_kin_of_someone_named_by_a_common_noun_is_someone_unnamed() -> None:
+    result = tag(
+        "Solicitor Gráinne Doyle told the inquest that the family had questions about the night shift.",
+        '"They want answers, nothing more," Doyle said outside the coroner\'s court.',
+        "The patient's sister said the family would read the report closely. "
+        '"She should have been checked every hour," she said.',
+    )
+    assert speakers(result) == ["Gráinne Doyle", ""]
+
+
+def test_a_participle_of_being_reached_opens_a_clause_before_the_subject() -> None:
+    result = tag(
+        "Councillor Maeve Tierney said the bridge would reopen by Easter.",
+        '"Every week it stays shut costs the town," Tierney said.',
+        "Reached at her home, the ferryman's widow said the crossing had been busy all winter. "
+        '"People forget the river until the bridge goes," she said.',
+    )
+    assert speakers(result) == ["Maeve Tierney", ""]
+
+
+def test_an_organisation_before_the_cue_speaks_not_a_pronoun_after_it() -> None:
+    result = tag(
+        'Halfback Tomasi Vunipola limped off before the break. "It felt tight straight away," Vunipola said.',
+        'He will see a specialist on Tuesday, with the club saying he was "sore but in good '
+        'spirits". The council later said the pitch had been "passed fit by our inspectors".',
+    )
+    assert speakers(result) == ["Tomasi Vunipola", "", ""]
+
+
+def test_a_line_from_someones_letter_before_a_colon_is_theirs() -> None:
+    result = tag(
+        "Hedda Lindqvist, who ran the ferry office in Vaxholm for forty years, has died at 93.",
+        "She fought every timetable cut. A passage from her 1994 letter to the county is still "
+        'pinned up in the waiting room: "An island without a boat is a prison with a view."',
+    )
+    assert speakers(result) == ["Hedda Lindqvist"]
+
+
+def test_a_party_member_named_by_the_party_is_the_one_in_focus() -> None:
+    result = tag(
+        "Mark Rutte, the caretaker prime minister, said the budget would hold.",
+        "Frans Timmermans answered within the hour. Speaking in Utrecht, the Social Democrat said "
+        'Rutte was handing out "sweets for the rich and bills for the rest".',
+        day="2023-09-20",
+    )
+    assert speakers(result) == ["Frans Timmermans"]
+    assert reported(result)[-1] == ("Frans Timmermans", "Rutte was")
+
+
+def test_a_verb_after_but_shares_the_subject_of_the_cue_before_it() -> None:
+    result = tag(
+        '"We are not there yet," Rafael Grossi told reporters in Vienna.',
+        'Grossi said he had heard "encouraging words" from Abbas Araghchi on the phone, but '
+        'added: "Words are not access."',
+        day="2025-01-29",
+    )
+    assert speakers(result) == ["Rafael Grossi", "Rafael Grossi", "Rafael Grossi"]
+
+
+def test_told_reporters_that_with_a_partial_quote_is_reported_speech() -> None:
+    result = tag(
+        "Ursula von der Leyen told reporters after the summit that leaders had made "
+        '"solid progress" and that a deal would come by June.',
+        day="2024-03-22",
+    )
+    assert speakers(result) == ["Ursula von der Leyen"]
+    assert reported(result) == [("Ursula von der Leyen", "leaders had")]
