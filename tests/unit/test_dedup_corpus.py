@@ -283,6 +283,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout54.yaml": (1.0, 1.0, 0.98),
     "heldout55.yaml": (1.0, 1.0, 0.91),
     "heldout56.yaml": (1.0, 1.0, 1.0),
+    "heldout57.yaml": (1.0, 1.0, 0.95),
+    "heldout58.yaml": (1.0, 1.0, 0.98),
 }
 
 

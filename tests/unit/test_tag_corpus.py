@@ -478,6 +478,8 @@ HELD_OUT_FLOORS = {
     "heldout156.yaml": Floor(1.0, 0.98, 0.98, 0.95),
     "heldout157.yaml": Floor(1.0, 0.97, 1.0, 1.0),
     "heldout158.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout159.yaml": Floor(1.0, 0.98, 0.95, 0.89),
+    "heldout160.yaml": Floor(1.0, 0.98, 0.98, 1.0),
 }
 
 
