@@ -543,6 +543,11 @@ _TITLE_CUE: Final = re.compile(
     rf"(?:{_TITLE_NOUNS}))\s*,?\s*$",
     re.I,
 )
+# the same after "a" or "one", for works only ('She recorded only one album, "The Kitchen at
+# Glenora,"'; not 'in a letter, "We regret …"', words quoted from it)
+_WORK_AFTER_AN: Final = re.compile(
+    r"\b(?:an?|one)\s+(?:[\w'’-]+\s+)?(?:book|film|documentary|song|album|novel|memoir)\s*,?\s*$", re.I
+)
 _TITLE_CUE_WORDS: Final = (  # for a quick test before the pattern
     "titled", "entitled", "headlined", "headline", *_TITLE_NOUNS.split("|"),
 )  # fmt: skip
@@ -562,6 +567,11 @@ _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
 _NICKNAMED: Final = (" nicknamed", " nicknamed the", " nicknamed it", " nicknamed it the")
+_CALLED_SOMEONE: Final = tuple(
+    f"{verb} {pronoun}"
+    for verb in ("called", "call", "calls", "dubbed", "nicknamed")
+    for pronoun in ("him", "her")
+)
 _NAMED_CUE_WORDS: Final = ("called", "named", "dubbed")  # (str.endswith: "nicknamed" ends with "named")
 # a label with no one using it: 'tankers often described as the "shadow fleet"' (not 'what he
 # described as "reckless"', someone's words)
@@ -1119,7 +1129,7 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
     tail = before.rstrip()
     if (
         _ends_with_any(tail.removesuffix(",").rstrip(), _TITLE_CUE_WORDS)
-        and _TITLE_CUE.search(before)
+        and (_TITLE_CUE.search(before) or _WORK_AFTER_AN.search(before))
         # a title after "the book" starts with a capital: 'found their way into the book
         # "almost unchanged"' and 'called the film "a quiet, stubborn miracle"' are no titles
         and (inner[:1].isupper() or inner[:1].isdigit() or tail.lower().endswith(_TITLED))
@@ -1127,6 +1137,13 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
+    if (
+        tail.endswith(_CALLED_SOMEONE)
+        and inner[:1].isupper()
+        and len(inner.split()) <= 3
+        and "," not in inner
+    ):
+        return True  # what someone is called: 'Team-mates have long called him "Grandpa"'
     if tail.endswith(_WORD_NOUNS) and len(inner.split()) <= 3 and _WORD_CUE.search(before):
         return True  # a word talked about: 'wary of the word “tradition”', 'the term "megafund"'
     if tail.endswith(_NICKNAME_WORDS) and len(inner.split()) <= 6:
@@ -2372,7 +2389,7 @@ def build_refs(
     )
     for match in role_phrases:
         start = match.start()
-        if not in_quote[start]:
+        if not in_quote[start] and not _in_a_longer_name(text, match.end()):
             found.append(Ref(_after_a_sentence_end(text, start, match.end()), match.end(), "rolephrase"))
     nouns = sorted(set(words.nouns))
     for match in _anchored_matches(
@@ -3539,6 +3556,18 @@ _BODY_HEADS: Final = (
 _BODY_NOUNS: Final = frozenset(_BODY_HEADS.split("|"))
 
 
+def _in_a_longer_name(text: str, end: int) -> bool:
+    """Whether a role phrase's head goes on into the name of an organisation or a place ("The
+    Premier League", "the President Hotel"): a capitalised word after it that such names are
+    made of."""
+    if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
+        return False
+    word_end = end + 2
+    while word_end < len(text) and text[word_end].isalpha():
+        word_end += 1
+    return text[end + 1 : word_end] in _NOT_PERSON_WORDS
+
+
 def _body_before(masked: str, clause_start: int, cue_start: int) -> int:
     """Where an organisation named by a common noun right before a cue verb starts ("the club
     saying", "The council has said"), or -1."""
@@ -3877,9 +3906,11 @@ def _standalone(
     return "", ""
 
 
-# ('told reporters: "…"', not 'told reporters that leaders had made "real progress"')
+# ('told reporters: "…"', 'told reporters in Vienna, "…"', not 'told reporters that leaders
+# had made "real progress"' nor 'told reporters there had been "no breakthrough"')
 _DIRECT_INTRO: Final = re.compile(
-    r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b(?:(?! that\b)[^:\"“]){0,60})?:?\s*[\"“]"
+    r"\s*(?:(?:reporters|journalists|the media|lawmakers|supporters)\b(?:(?:(?! that\b)[^:\"“]){0,60}[:,])?)?"
+    r":?\s*[\"“]"
 )
 # ("told reporters at a press conference in Valencia that", "told shareholders at the company's
 # annual general meeting on Thursday that")

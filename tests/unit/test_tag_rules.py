@@ -2589,3 +2589,41 @@ def test_told_reporters_that_with_a_partial_quote_is_reported_speech() -> None:
     )
     assert speakers(result) == ["Ursula von der Leyen"]
     assert reported(result) == [("Ursula von der Leyen", "leaders had")]
+
+
+def test_a_title_after_a_or_one_work_noun_is_no_quotation() -> None:
+    result = tag(
+        "Aoife Kinsella, the harpist, has died at 88.",
+        'She made only one record, an album, "Tunes from the Half Door," in 1981. "Play it '
+        'slowly or not at all," she told her pupils.',
+    )
+    assert [q.text for q in result.quotes] == ["Play it slowly or not at all,"]
+    assert speakers(result) == ["Aoife Kinsella"]
+
+
+def test_what_someone_is_called_is_no_quotation() -> None:
+    result = tag(
+        '"I just kept running," said winger Jono Pereira, 36.',
+        'His team-mates call him "Uncle" and the crowd sang it as he left the field.',
+    )
+    assert [q.text for q in result.quotes] == ["I just kept running,"]
+
+
+def test_a_role_word_that_begins_an_organisations_name_is_no_role() -> None:
+    result = tag(
+        '"Clubs are part of who we are," Keir Starmer said on a visit to a community pitch.',
+        "The Premier League, which has fought parts of the bill, said it was still "
+        '"worried about the knock-on effects" for smaller clubs.',
+        day="2024-10-17",
+    )
+    assert speakers(result) == ["Keir Starmer", ""]
+
+
+def test_told_reporters_with_a_clause_and_no_colon_is_reported_speech() -> None:
+    result = tag(
+        'Retno Marsudi told reporters there had been "no breakthrough" on Myanmar but that '
+        "talks would go on.",
+        day="2023-09-06",
+    )
+    assert speakers(result) == ["Retno Marsudi"]
+    assert [speaker for speaker, _words in reported(result)] == ["Retno Marsudi"]
