@@ -480,6 +480,8 @@ HELD_OUT_FLOORS = {
     "heldout158.yaml": Floor(1.0, 1.0, 1.0, 1.0),
     "heldout159.yaml": Floor(1.0, 0.98, 0.95, 0.89),
     "heldout160.yaml": Floor(1.0, 0.98, 0.98, 1.0),
+    "heldout161.yaml": Floor(1.0, 0.98, 1.0, 1.0),
+    "heldout162.yaml": Floor(1.0, 0.96, 0.97, 0.92),
 }
 
 
