@@ -567,6 +567,8 @@ _SO_CALLED: Final = re.compile(r"\bso-called\s*$", re.I)
 _NAMED_CUE: Final = re.compile(r"\b(?:called|named|dubbed|nicknamed)\s*$")
 _NICKNAME_WORDS: Final = (" nickname", " nicknames", " moniker", " sobriquet")
 _NICKNAMED: Final = (" nicknamed", " nicknamed the", " nicknamed it", " nicknamed it the")
+_CALLS_ITS: Final = (" calls its", " calls their", " called its", " called their")
+_WHAT_IT_CALLS: Final = re.compile(r"\bwhat (?:[\w'’-]+ ){1,3}call(?:s|ed) (?:its|their)\s*$")
 _CALLED_SOMEONE: Final = tuple(
     f"{verb} {pronoun}"
     for verb in ("called", "call", "calls", "dubbed", "nicknamed")
@@ -1137,6 +1139,8 @@ def _is_title(text: str, span: Span, straight: str = "") -> bool:
         return True
     if tail.endswith(_NAMED_CUE_WORDS) and inner[:1].isupper() and _NAMED_CUE.search(before):
         return True
+    if tail.endswith(_CALLS_ITS) and len(inner.split()) <= 4 and _WHAT_IT_CALLS.search(before):
+        return True  # a body's name for its own thing: 'what Russia calls its "special operation"'
     if (
         tail.endswith(_CALLED_SOMEONE)
         and inner[:1].isupper()
@@ -1818,7 +1822,27 @@ _OPENING_MARKS_AT_START: Final = ('\n"', "\n\u201c")
 _PRONOUN_AFTER_A_QUOTATION: Final = re.compile(r"[,?!][\"\u201d] (?:he|she) ")
 # Letters after a name, which are no part of it: "Siddharth Venkataraman KC", "Tomás Riera MP"
 _POST_NOMINALS: Final = frozenset(
-    {"KC", "QC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "MBE", "OBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD"}
+    {
+        "KC",
+        "QC",
+        "SC",
+        "BL",
+        "JP",
+        "MD",
+        "MP",
+        "MEP",
+        "MSP",
+        "MLA",
+        "TD",
+        "MBE",
+        "OBE",
+        "CBE",
+        "KBE",
+        "DBE",
+        "Jr",
+        "Sr",
+        "PhD",
+    }
 )
 
 
@@ -2389,8 +2413,11 @@ def build_refs(
     )
     for match in role_phrases:
         start = match.start()
-        if not in_quote[start] and not _in_a_longer_name(text, match.end()):
-            found.append(Ref(_after_a_sentence_end(text, start, match.end()), match.end(), "rolephrase"))
+        end = match.end()
+        while text[end - 1] == " ":  # (a complement's pattern may take the space after it)
+            end -= 1
+        if not in_quote[start] and not _in_a_longer_name(text, end):
+            found.append(Ref(_after_a_sentence_end(text, start, end), end, "rolephrase"))
     nouns = sorted(set(words.nouns))
     for match in _anchored_matches(
         _ANON, _ANON, _ANON_NOUN, _ANON_REACH, text, backwards, stretches, nouns, possessive=False

@@ -2627,3 +2627,29 @@ def test_told_reporters_with_a_clause_and_no_colon_is_reported_speech() -> None:
     )
     assert speakers(result) == ["Retno Marsudi"]
     assert [speaker for speaker, _words in reported(result)] == ["Retno Marsudi"]
+
+
+def test_a_barristers_letters_after_the_name_are_no_part_of_it() -> None:
+    result = tag(
+        "Colm Dineen, 47, of Bridge Street, pleaded guilty to both charges.",
+        'Defending, Orla Brophy BL said her client was "deeply ashamed" of what had happened.',
+    )
+    assert speakers(result) == ["Orla Brophy"]
+
+
+def test_a_role_of_an_organisation_after_the_quotation_is_its_holder() -> None:
+    result = tag(
+        'Conservative leader Friedrich Merz promised voters "a fresh start" on Monday.',
+        '"We have lost three years," the leader of the Christian Democratic Union told a rally in Kassel.',
+        day="2025-02-10",
+    )
+    assert speakers(result) == ["Friedrich Merz", "Friedrich Merz"]
+
+
+def test_what_a_country_calls_its_own_thing_is_no_quotation() -> None:
+    result = tag(
+        "In Moscow, the Kremlin spokesman said the talks would not change the course of what "
+        'Russia calls its "special military operation".',
+        day="2024-11-22",
+    )
+    assert result.quotes == []
