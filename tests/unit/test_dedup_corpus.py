@@ -285,6 +285,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout56.yaml": (1.0, 1.0, 1.0),
     "heldout57.yaml": (1.0, 1.0, 0.95),
     "heldout58.yaml": (1.0, 1.0, 0.98),
+    "heldout59.yaml": (1.0, 1.0, 0.95),
+    "heldout60.yaml": (1.0, 1.0, 0.96),
 }
 
 

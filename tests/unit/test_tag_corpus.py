@@ -482,6 +482,8 @@ HELD_OUT_FLOORS = {
     "heldout160.yaml": Floor(1.0, 0.98, 0.98, 1.0),
     "heldout161.yaml": Floor(1.0, 0.98, 1.0, 1.0),
     "heldout162.yaml": Floor(1.0, 0.96, 0.97, 0.92),
+    "heldout163.yaml": Floor(1.0, 1.0, 1.0, 0.95),
+    "heldout164.yaml": Floor(1.0, 0.98, 0.98, 1.0),
 }
 
 
