@@ -84,7 +84,8 @@ SHORT_BODY_WORDS = 20
 STORY_THRESHOLD = 0.22
 # A second way to join, for reports of one event that quote different people: from a score of
 # STORY_WORDS_THRESHOLD, when the story explains STORY_WORDS_SHARE of the article's words
-# (every feature but the anchors), and the two share an actor or one of them names none. One
+# (every feature but the anchors), and the two share an actor, or one of them has none leading
+# it and the story is another outlet's with no other country (docs/dedup.md, "Eighth round"). One
 # person's two events on one day share that person and few words (the labelled corpus's
 # Sikorski, Scholz, von der Leyen and Pistorius pairs score 0.15 to 0.20 on everything and
 # 0.02 to 0.10 on words); another outlet's report of a fire shares the place and the rare
@@ -321,7 +322,7 @@ class Deduper:
         features = check.features
         if features is None:
             features = story_features(tagged, words(article.title), check.body_words)
-        story_id = self._best_story(features, check.published) or _story_id(article.id)
+        story_id = self._best_story(features, check.published, source) or _story_id(article.id)
         story, new_source = self._joined(story_id, source)
         speakers = sorted({q.speaker for q in tagged.quotes if q.speaker})
         known_speakers = ledger.story(story_id)
@@ -381,11 +382,12 @@ class Deduper:
             return None
         return min(candidate for candidate, lanes in zip(candidates, equal, strict=True) if lanes == most)
 
-    def _best_story(self, features: dict[int, float], published: float) -> str | None:
+    def _best_story(self, features: dict[int, float], published: float, source: str = "") -> str | None:
         """The story in the window that explains the largest IDF-weighted share of the
         article's features (times the time factor), if that share reaches STORY_THRESHOLD, or
         STORY_WORDS_THRESHOLD with STORY_WORDS_SHARE of the article's words and an actor in
-        common (or none named on one side).
+        common, or none leading on one side when the story is another outlet's and names no
+        other country. `source`: the article's outlet.
 
         Candidates and partial scores come from the postings of the rarer features; the best
         few are then scored on all features. A candidate whose originals name people or
@@ -430,6 +432,7 @@ class Deduper:
         title_countries = [
             feature for feature in words if feature in countries and features[feature] >= TITLE_COUNTRY_WEIGHT
         ]
+        article_countries = [feature for feature in words if feature in countries]
         # ties keep the postings' order, which a rebuilt index reproduces
         for story_id, _ in heapq.nlargest(STORIES_SCORED, partial.items(), key=itemgetter(1)):
             story = index.stories[story_id]
@@ -466,7 +469,21 @@ class Deduper:
                     or (
                         score > STORY_WORDS_THRESHOLD
                         and words_share >= STORY_WORDS_SHARE
-                        and (shared_actors > 0 or not actors or not story.anchors)
+                        and (
+                            shared_actors > 0
+                            # another outlet's report of the event: it quotes other people, none
+                            # of whom leads it, in no other country (one agency's template for
+                            # two areas, one kind of event in two countries, share words too)
+                            or (
+                                (not anchors or not story.anchors)
+                                and source not in story.outlets
+                                and (
+                                    not article_countries
+                                    or story.features.keys().isdisjoint(countries)
+                                    or not story.features.keys().isdisjoint(article_countries)
+                                )
+                            )
+                        )
                     )
                 )
             ):
