@@ -194,14 +194,17 @@ _ANON_NOUNS: Final = (
     r"doctors?|engineers?|officers?|voters?|farmers?|students?|executives?|investors?|"
     r"supporters?|critics?|negotiators?|observers?|participants?|witness(?:es)?|evacuees?|"
     r"patients?|parents?|shoppers?|commuters?|passengers?|survivors?|neighbours?|neighbors?|"
-    r"relatives?|widows?|widowers?|mothers?|fathers?|pensioners?|homeowners?|tenants?|nurses?|"
+    r"relatives?|widows?|widowers?|mothers?|fathers?|grandmothers?|grandfathers?|grandparents?|"
+    r"pensioners?|homeowners?|tenants?|nurses?|"
     r"representatives?"
 )
 # Before an unnamed source's noun phrase that says what someone is, not who speaks: "after
 # training as a teacher", "she was a nurse"
 _PREDICATE_WORDS: Final = (" as ", " was ", " is ", " became ", " becomes ", " remained ", " remains ")
-_FEMALE_NOUNS: Final = frozenset({"spokeswoman", "woman", "widow", "mother"})  # of unnamed sources
-_MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father"})
+_FEMALE_NOUNS: Final = frozenset(
+    {"spokeswoman", "woman", "widow", "mother", "grandmother"}
+)  # of unnamed sources
+_MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father", "grandfather"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
     r"(?:(?<=[Aa])(?:nother|n)?|(?<=[Oo])ne|(?<=[Ss])everal|(?<=[Ss])ome|(?<=[Tt])wo|(?<=[Tt])hree|(?<=[Mm])any|(?<=[Oo])ther)\s+"
@@ -3290,6 +3293,22 @@ def _nearest_before(
     for ref in candidates:
         if ref.kind == "pronoun":
             lasting = False
+            subject = candidates[-1]
+            if (
+                len(candidates) == 2  # (no one else between them to be what the pronoun means)
+                and subject.kind == "person"
+                # a clause of its own, not a tag after what was said ('was "deeply ashamed",
+                # he added' is the one quoted before's)
+                and masked[ref.start - 2 : ref.start - 1].isalpha()
+                and subject.np_start <= clause_start + 2
+                and subject.ids[0] not in exclude
+                and state.gender_of(subject.ids[0], subject)
+                in ("", "f" if state.text[ref.start] in "Ss" else "m")
+            ):
+                # "Mayor Aksoy did not answer the charge, but at a rally he said": the
+                # pronoun of a later clause is the person the sentence opened on
+                person = subject.ids[0]
+                break
         person = state.resolve_ref(ref, exclude)
         if person:
             break
@@ -3572,6 +3591,7 @@ _SUBJECT_GAPS: Final = frozenset({" ", " has ", " had ", " also "})  # between a
 _BODY_BEFORE_A_CUE: Final = re.compile(
     r"\b[Tt]he (?:[a-z][\w-]* ){0,2}?(?P<head>[a-z][\w-]*) (?:(?:has|had|also|later|then) )?$"
 )
+_BODY_GAP_WORDS: Final = frozenset({"has", "had", "also", "later", "then"})
 _BODY_SUBJECT_AFTER: Final = (", ", "with ", " as ", " and ", " but ", "while ")
 _BODY_HEADS: Final = (
     "club|team|side|council|company|firm|ministry|department|government|court|union|party|"
@@ -3598,9 +3618,15 @@ def _in_a_longer_name(text: str, end: int) -> bool:
 def _body_before(masked: str, clause_start: int, cue_start: int) -> int:
     """Where an organisation named by a common noun right before a cue verb starts ("the club
     saying", "The council has said"), or -1."""
-    words = masked[max(clause_start, cue_start - 24) : cue_start].split()
-    if not words or (words[-1] not in _BODY_NOUNS and (len(words) < 2 or words[-2] not in _BODY_NOUNS)):
-        return -1  # (the pattern only where the word before, or the one before it, is such a noun)
+    end = cue_start - 1  # (the space before the verb)
+    if end <= clause_start or masked[end] != " ":
+        return -1
+    space = masked.rfind(" ", clause_start, end)
+    if masked[space + 1 : end] in _BODY_GAP_WORDS:
+        end = space
+        space = masked.rfind(" ", clause_start, end)
+    if masked[space + 1 : end] not in _BODY_NOUNS:
+        return -1  # (the pattern only where the noun before the verb is such a noun)
     body = _BODY_BEFORE_A_CUE.search(masked, max(clause_start, cue_start - 50), cue_start)
     if body is None or body.group("head") not in _BODY_NOUNS:
         return -1
@@ -4004,6 +4030,10 @@ _NEEDS_A_CLAUSE: Final = frozenset(
 _PRONOUN_CLAUSE_NEXT: Final = re.compile(r"\s+(?:that|he|she|they|we|it|there|I)\b")
 
 
+# a wire story's dateline: "MOSCOW —", "BRUSSELS, Oct 2 (EBW) - ", "TEHRAN, Jan 29 (DWS) - "
+_DATELINE: Final = re.compile(r"[A-Z][A-Z .'/-]+(?:, [A-Z][a-z]+\.? \d{1,2})?(?: \([A-Za-z]+\))? [—–-] ")
+
+
 def _reported(
     state: Attribution, masked: str, s_start: int, clause: int, s_end: int, cues: list[Cue]
 ) -> list[Quotation]:
@@ -4074,6 +4104,19 @@ def _reported(
         ):
             # "The World Bank will lend Brazil $1 billion, the bank's president, Ajay Banga, said"
             start, end = clause, clause + role.start()
+        elif (
+            after_quote
+            and clause == s_start
+            and lead[:1].isupper()
+            # not a participle's phrase: 'Known to everyone as "Seu Nelson", he wrote'
+            and not lead.split(" ", 1)[0].lower().endswith(("ing", "ed", "wn", "born"))
+            and _has_words(lead, 0, len(lead), 4)
+        ):
+            # 'The club sees no point in setting a date until "the survey work is finished," the
+            # chairman said': what was said runs up to the quotation that ends it (after the
+            # dateline that opens a wire story: "MOSCOW, March 20 (Reuters) - ")
+            dateline = _DATELINE.match(masked, clause, clause + len(lead))
+            start, end = dateline.end() if dateline else clause, clause + len(lead.rstrip())
         else:
             rest = masked[cue.end : s_end]
             if _DIRECT_INTRO.match(rest):
@@ -4098,8 +4141,10 @@ def _reported(
                 rest = rest[that.end() :]  # "told reporters on Tuesday that": who was told is not said
             start = s_end - len(rest.lstrip())
             end = s_end
-        if not _has_words(masked, start, end, 3):
-            continue
+        if not _has_words(masked, start, end, 3) or (
+            found and found[-1].start == start and found[-1].end == end
+        ):
+            continue  # (too short, or what a cue before reported: '…," she said, adding')
         taken = end
         found.append(
             Quotation(

@@ -2653,3 +2653,32 @@ def test_what_a_country_calls_its_own_thing_is_no_quotation() -> None:
         day="2024-11-22",
     )
     assert result.quotes == []
+
+
+def test_a_pronoun_in_a_later_clause_is_the_person_the_sentence_opened_on() -> None:
+    result = tag(
+        'Writing on social media, Hakan Demirel said the audit had found "serious gaps".',
+        '"Nobody is above the law," Demirel wrote.',
+        "Mayor Selim Aksoy did not answer the charge directly, but at a rally in Izmir he said "
+        'the ministry was "playing politics with rubble".',
+    )
+    assert speakers(result) == ["Hakan Demirel", "Hakan Demirel", "Selim Aksoy"]
+
+
+def test_one_grandfather_is_someone_unnamed() -> None:
+    result = tag(
+        'Councillor Piotr Zawada said nothing had been decided. "We will listen," he told parents.',
+        "As the hall emptied, one grandfather, leaning on a stick, had the last word. "
+        '"Three generations of us learned to read here," he said.',
+    )
+    assert speakers(result) == ["Piotr Zawada", ""]
+
+
+def test_reported_speech_ending_in_a_partial_quote_before_the_cue() -> None:
+    result = tag(
+        "MOSCOW, March 20 (Coastline) - Moscow sees no reason to fix a date for another round of talks until "
+        '"the paperwork is done," the Kremlin spokesman said on Thursday.',
+        day="2025-03-20",
+    )
+    assert speakers(result) == ["Dmitry Peskov"]
+    assert reported(result, 3) == [("Dmitry Peskov", "Moscow sees no")]
