@@ -287,6 +287,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout58.yaml": (1.0, 1.0, 0.98),
     "heldout59.yaml": (1.0, 1.0, 0.97),
     "heldout60.yaml": (1.0, 1.0, 0.96),
+    "heldout61.yaml": (1.0, 1.0, 0.96),
+    "heldout62.yaml": (1.0, 1.0, 0.95),
 }
 
 

@@ -484,6 +484,8 @@ HELD_OUT_FLOORS = {
     "heldout162.yaml": Floor(1.0, 0.96, 0.97, 0.92),
     "heldout163.yaml": Floor(1.0, 1.0, 1.0, 0.95),
     "heldout164.yaml": Floor(1.0, 0.98, 0.98, 1.0),
+    "heldout165.yaml": Floor(1.0, 1.0, 1.0, 0.95),
+    "heldout166.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
