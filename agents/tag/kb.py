@@ -193,6 +193,9 @@ class KnowledgeBase:
         self._words_of.clear()
         for surface in (name, *aliases):
             self.add_surface(surface, Target("entity", person_id))
+            if _PARTICLE_FIRST.match(surface):
+                # a particle that starts a sentence takes a capital: "Al-Sudani also instructed"
+                self.add_surface(surface[:1].upper() + surface[1:], Target("entity", person_id))
         return person_id
 
     def person_named(self, name: str) -> str:
@@ -452,6 +455,9 @@ def _longest_first(
             taken.append(match)
     taken.sort(key=itemgetter(0))
     return taken
+
+
+_PARTICLE_FIRST: Final = re.compile(r"[a-z]{1,3}-[A-Z]")  # "al-Sudani", "el-Sisi"
 
 
 # Heads that stand for one another when a role is described loosely ("the Turkish leader").

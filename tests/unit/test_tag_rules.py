@@ -2682,3 +2682,13 @@ def test_reported_speech_ending_in_a_partial_quote_before_the_cue() -> None:
     )
     assert speakers(result) == ["Dmitry Peskov"]
     assert reported(result, 3) == [("Dmitry Peskov", "Moscow sees no")]
+
+
+def test_a_particle_that_opens_a_sentence_with_a_capital_names_the_person() -> None:
+    result = tag(
+        "Prime Minister Mohammed Shia al-Sudani ordered an inquiry into the blackouts.",
+        'An engineer, who asked not to be named, said lines had failed. "The grid is old," he said.',
+        'Al-Sudani also told governors to shorten working hours. "Hospitals come first," he said.',
+        day="2023-07-25",
+    )
+    assert speakers(result) == ["", "Mohammed Shia al-Sudani"]
