@@ -313,8 +313,8 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout149.yaml (first brief) and heldout150.yaml (third), read once heldout151.yaml (first
-# brief) and heldout152.yaml (third) were. These two, and the sets after them, wait unread with
+# heldout163.yaml (first brief) and heldout164.yaml (third), read once heldout165.yaml (first
+# brief) and heldout166.yaml (third) were. These two, and the sets after them, wait unread with
 # floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
 # first name alone is never taken for a person), and heldout141.yaml finds 86 of its 87 spans (a
 # petition that 'described the plan as "Kilbrannagh's own Berlin Wall"' reads as a label).
@@ -470,20 +470,20 @@ HELD_OUT_FLOORS = {
     "heldout148.yaml": DEVELOPMENT,
     "heldout149.yaml": DEVELOPMENT,
     "heldout150.yaml": DEVELOPMENT,
-    "heldout151.yaml": Floor(1.0, 0.97, 1.0, 1.0),
-    "heldout152.yaml": Floor(1.0, 1.0, 1.0, 0.88),
-    "heldout153.yaml": Floor(1.0, 0.95, 0.97, 1.0),
-    "heldout154.yaml": Floor(1.0, 0.96, 0.96, 1.0),
-    "heldout155.yaml": Floor(1.0, 1.0, 1.0, 0.91),
-    "heldout156.yaml": Floor(1.0, 0.98, 0.98, 0.95),
-    "heldout157.yaml": Floor(1.0, 0.97, 1.0, 1.0),
-    "heldout158.yaml": Floor(1.0, 1.0, 1.0, 1.0),
-    "heldout159.yaml": Floor(1.0, 0.98, 0.95, 0.89),
-    "heldout160.yaml": Floor(1.0, 0.98, 0.98, 1.0),
-    "heldout161.yaml": Floor(1.0, 0.98, 1.0, 1.0),
-    "heldout162.yaml": Floor(1.0, 0.96, 0.97, 0.92),
-    "heldout163.yaml": Floor(1.0, 1.0, 1.0, 0.95),
-    "heldout164.yaml": Floor(1.0, 0.98, 0.98, 1.0),
+    "heldout151.yaml": DEVELOPMENT,
+    "heldout152.yaml": DEVELOPMENT,
+    "heldout153.yaml": DEVELOPMENT,
+    "heldout154.yaml": DEVELOPMENT,
+    "heldout155.yaml": DEVELOPMENT,
+    "heldout156.yaml": DEVELOPMENT,
+    "heldout157.yaml": DEVELOPMENT,
+    "heldout158.yaml": DEVELOPMENT,
+    "heldout159.yaml": DEVELOPMENT,
+    "heldout160.yaml": DEVELOPMENT,
+    "heldout161.yaml": DEVELOPMENT,
+    "heldout162.yaml": DEVELOPMENT,
+    "heldout163.yaml": DEVELOPMENT,
+    "heldout164.yaml": DEVELOPMENT,
     "heldout165.yaml": Floor(1.0, 1.0, 1.0, 0.95),
     "heldout166.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
