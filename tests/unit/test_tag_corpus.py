@@ -486,6 +486,8 @@ HELD_OUT_FLOORS = {
     "heldout164.yaml": DEVELOPMENT,
     "heldout165.yaml": Floor(1.0, 1.0, 1.0, 0.95),
     "heldout166.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout167.yaml": Floor(1.0, 0.98, 1.0, 1.0),
+    "heldout168.yaml": Floor(1.0, 0.98, 0.98, 1.0),
 }
 
 
