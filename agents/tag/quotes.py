@@ -201,9 +201,8 @@ _ANON_NOUNS: Final = (
 # Before an unnamed source's noun phrase that says what someone is, not who speaks: "after
 # training as a teacher", "she was a nurse"
 _PREDICATE_WORDS: Final = (" as ", " was ", " is ", " became ", " becomes ", " remained ", " remains ")
-_FEMALE_NOUNS: Final = frozenset(
-    {"spokeswoman", "woman", "widow", "mother", "grandmother"}
-)  # of unnamed sources
+# of unnamed sources
+_FEMALE_NOUNS: Final = frozenset({"spokeswoman", "woman", "widow", "mother", "grandmother"})
 _MALE_NOUNS: Final = frozenset({"spokesman", "man", "widower", "father", "grandfather"})
 _ANON: Final = re.compile(  # first letter as a class, then a lookbehind, as in _PRONOUN
     r"[AaOoSsTtMm](?<![\w'’].)"
@@ -1825,28 +1824,9 @@ _OPENING_MARKS_AT_START: Final = ('\n"', "\n\u201c")
 _PRONOUN_AFTER_A_QUOTATION: Final = re.compile(r"[,?!][\"\u201d] (?:he|she) ")
 # Letters after a name, which are no part of it: "Siddharth Venkataraman KC", "Tomás Riera MP"
 _POST_NOMINALS: Final = frozenset(
-    {
-        "KC",
-        "QC",
-        "SC",
-        "BL",
-        "JP",
-        "MD",
-        "MP",
-        "MEP",
-        "MSP",
-        "MLA",
-        "TD",
-        "MBE",
-        "OBE",
-        "CBE",
-        "KBE",
-        "DBE",
-        "Jr",
-        "Sr",
-        "PhD",
-    }
-)
+    {"KC", "QC", "SC", "BL", "JP", "MD", "MP", "MEP", "MSP", "MLA", "TD",
+     "MBE", "OBE", "CBE", "KBE", "DBE", "Jr", "Sr", "PhD"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65_536)  # the same runs recur from article to article
