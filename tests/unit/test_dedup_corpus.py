@@ -289,6 +289,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout60.yaml": (1.0, 1.0, 0.96),
     "heldout61.yaml": (1.0, 1.0, 0.96),
     "heldout62.yaml": (1.0, 1.0, 0.95),
+    "heldout63.yaml": (1.0, 1.0, 1.0),
+    "heldout64.yaml": (1.0, 1.0, 0.93),
 }
 
 
