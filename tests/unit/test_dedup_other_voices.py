@@ -119,53 +119,36 @@ def test_the_same_outlets_brief_for_another_area_is_another_story() -> None:
     assert second.story.id != first.story.id
 
 
+def the_two_warnings_in(first_country: tuple[str, str], second_country: tuple[str, str]) -> bool:
+    """Whether the two areas' warnings, from two outlets, each naming a country, are one story."""
+    deduper = Deduper(MemoryStore())
+    first = deduper(
+        report(
+            "a-1",
+            9,
+            "Coast Wire",
+            "Rainfall warning for the Harrow coast",
+            WARNING,
+            "Lena Ward",
+            (first_country,),
+        )
+    )
+    second = deduper(
+        report(
+            "a-2",
+            11,
+            "Daily Post",
+            "Rainfall warning for the Calder valley",
+            WARNING_ELSEWHERE,
+            "Piet Osner",
+            (second_country,),
+        )
+    )
+    return second.story.id == first.story.id
+
+
 def test_the_words_of_a_report_from_another_country_do_not_join_it() -> None:
-    deduper = Deduper(MemoryStore())
-    first = deduper(
-        report(
-            "a-1",
-            9,
-            "Coast Wire",
-            "Rainfall warning for the Harrow coast",
-            WARNING,
-            "Lena Ward",
-            (("country:IE", "Ireland"),),
-        )
-    )
-    second = deduper(
-        report(
-            "a-2",
-            11,
-            "Daily Post",
-            "Rainfall warning for the Calder valley",
-            WARNING_ELSEWHERE,
-            "Piet Osner",
-            (("country:GB", "United Kingdom"),),
-        )
-    )
-    assert second.story.id != first.story.id
+    ireland, britain = ("country:IE", "Ireland"), ("country:GB", "United Kingdom")
+    assert not the_two_warnings_in(ireland, britain)
     # the same report naming the first one's country is scored on its words, and joins
-    deduper = Deduper(MemoryStore())
-    first = deduper(
-        report(
-            "a-1",
-            9,
-            "Coast Wire",
-            "Rainfall warning for the Harrow coast",
-            WARNING,
-            "Lena Ward",
-            (("country:IE", "Ireland"),),
-        )
-    )
-    second = deduper(
-        report(
-            "a-2",
-            11,
-            "Daily Post",
-            "Rainfall warning for the Calder valley",
-            WARNING_ELSEWHERE,
-            "Piet Osner",
-            (("country:IE", "Ireland"),),
-        )
-    )
-    assert second.story.id == first.story.id
+    assert the_two_warnings_in(ireland, ireland)
