@@ -488,6 +488,8 @@ HELD_OUT_FLOORS = {
     "heldout166.yaml": Floor(1.0, 1.0, 1.0, 1.0),
     "heldout167.yaml": Floor(1.0, 0.98, 1.0, 1.0),
     "heldout168.yaml": Floor(1.0, 0.98, 0.98, 1.0),
+    "heldout169.yaml": Floor(1.0, 0.98, 0.96, 1.0),
+    "heldout170.yaml": Floor(1.0, 0.97, 0.97, 0.96),
 }
 
 
