@@ -2726,6 +2726,7 @@ def attribute(
     reported: list[Quotation] = []
     speaker_of_span: dict[int, str] = {}
     quote_at: dict[int, Quotation] = {}  # span start -> its quotation
+    guessed: set[int] = set()  # spans that only the focus gave a speaker (`_standalone`)
     boundaries = find_boundaries(text)  # (paragraphs never share one)
     first_named: dict[str, Ref] = {}  # person -> where first named in full
     for ref in refs:
@@ -2809,9 +2810,11 @@ def attribute(
             for span in sentence_spans:
                 speaker, cue = _speaker_of(state, masked, span, s_start, s_end, subject, possessor or topic)
                 if not speaker and not cue:
-                    speaker, cue = _standalone(
+                    speaker, cue, from_focus = _standalone(
                         state, span, spans_of, speaker_of_span, previous_speaker, previous_subject
                     )
+                    if from_focus:
+                        guessed.add(span.start)
                 if speaker == _ANONYMOUS and p_index == 0:
                     speaker = _named_later(state, s_start, span.start) or _ANONYMOUS
                 if speaker == _ANONYMOUS:
@@ -2826,7 +2829,9 @@ def attribute(
                     state.introduce(speaker, span.start)
                     sentence_speaker = speaker
                     if span.continues:
-                        _name_earlier_parts(span, speaker, spans_of, speaker_of_span, quote_at, names)
+                        _name_earlier_parts(
+                            span, speaker, spans_of, speaker_of_span, quote_at, names, guessed
+                        )
                 quote = quote_at[span.start] = Quotation(
                     text=text[span.start : span.end].strip(),
                     speaker=names.get(speaker, ("", ""))[0] if speaker else "",
@@ -3902,12 +3907,18 @@ def _name_earlier_parts(
     speaker_of_span: dict[int, str],
     quote_at: dict[int, Quotation],
     names: _Names,
+    guessed: set[int],
 ) -> None:
     """A quotation over several paragraphs has one speaker: when a later part names them
-    ('"…," said the spokesperson, Nadia Lund') and the parts before had none, they are theirs."""
+    ('"…," said the spokesperson, Nadia Lund') and the parts before had none, or only the one
+    in focus before them (`guessed`), they are theirs."""
     while span.continues:
         earlier = spans_of.get(span.paragraph - 1, [])
-        if not earlier or earlier[-1].closed or speaker_of_span.get(earlier[-1].start, "x"):
+        if (
+            not earlier
+            or earlier[-1].closed
+            or (speaker_of_span.get(earlier[-1].start, "x") and earlier[-1].start not in guessed)
+        ):
             return
         span = earlier[-1]
         speaker_of_span[span.start] = speaker
@@ -3922,21 +3933,22 @@ def _standalone(
     speaker_of_span: dict[int, str],
     previous_speaker: str,
     previous_subject: str,
-) -> tuple[str, str]:
-    """4. A quote standing alone in its sentence."""
+) -> tuple[str, str, bool]:
+    """4. A quote standing alone in its sentence: (speaker, cue, whether only the focus gave
+    the speaker)."""
     exclude = _named_inside(state, span)
     if span.continues:
         earlier = spans.get(span.paragraph - 1, [])
         if earlier and earlier[-1].start in speaker_of_span:
-            return speaker_of_span[earlier[-1].start], "continued"
+            return speaker_of_span[earlier[-1].start], "continued", False
     if previous_speaker and previous_speaker not in exclude:
-        return previous_speaker, "continued"
+        return previous_speaker, "continued", False
     if previous_subject and previous_subject not in exclude:
-        return previous_subject, "introduced"
+        return previous_subject, "introduced", False
     for person, _gender in reversed(state.focus):
         if person not in exclude:
-            return person, "continued"
-    return "", ""
+            return person, "continued", True
+    return "", "", False
 
 
 # ('told reporters: "…"', 'told reporters in Vienna, "…"', not 'told reporters that leaders

@@ -2692,3 +2692,14 @@ def test_a_particle_that_opens_a_sentence_with_a_capital_names_the_person() -> N
         day="2023-07-25",
     )
     assert speakers(result) == ["", "Mohammed Shia al-Sudani"]
+
+
+def test_a_quotation_over_two_paragraphs_is_the_speaker_the_second_names() -> None:
+    result = tag(
+        'Mayor Tomas Reiner said the dam was safe. "The inspection was passed," Reiner said.',
+        "Downstream in Holtby, families keep bags packed by the door. "
+        '"We check the river gauge the way other people check the weather. The children know the '
+        "siren.",
+        '"Nobody should have to explain that to a six-year-old," said Anneke Vos, a teacher.',
+    )
+    assert speakers(result) == ["Tomas Reiner", "Anneke Vos", "Anneke Vos"]
