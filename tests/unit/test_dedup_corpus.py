@@ -291,6 +291,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout62.yaml": (1.0, 1.0, 0.95),
     "heldout63.yaml": (1.0, 1.0, 1.0),
     "heldout64.yaml": (1.0, 1.0, 0.93),
+    "heldout65.yaml": (1.0, 1.0, 0.94),
+    "heldout66.yaml": (1.0, 1.0, 0.94),
 }
 
 
