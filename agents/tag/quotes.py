@@ -752,6 +752,9 @@ class Attribution:
     genders: dict[str, str] = field(default_factory=dict)  # people it does not know, when told
     cues: list[Cue] = field(default_factory=list)
     cue_starts: list[int] = field(default_factory=list)
+    # cue start -> where an organisation named by a common noun right before it starts
+    # (`_bodies_before`: "the club saying")
+    body_starts: dict[int, int] = field(default_factory=dict)
     # (clause start, cue start) -> the possible subjects of that cue verb, nearest first
     candidates: dict[tuple[int, int], list[Ref]] = field(default_factory=dict)
     # (clause start, cue start) -> the speaker `_nearest_before` found, when it cannot change
@@ -2721,6 +2724,7 @@ def attribute(
     masked = _mask(straight, all_spans)
     state.cues = find_cues(masked, _between(all_spans, len(text), 0), words.cues)
     state.cue_starts = [c.start for c in state.cues]
+    state.body_starts = _bodies_before(masked, state.cue_starts)
     names = state.names
     quotes: list[Quotation] = []
     reported: list[Quotation] = []
@@ -3200,7 +3204,7 @@ def _nearest_before(
     key = (clause_start, cue_start)
     if not exclude and key in state.subjects:
         return state.subjects[key]
-    if _body_before(masked, clause_start, cue_start) >= 0:
+    if _body_before(state, masked, clause_start, cue_start) >= 0:
         return _ANONYMOUS  # "with the club saying he was "…"": the club, not the "he" before
     if masked.endswith(_ELLIPSIS_OPENINGS, max(0, cue_start - 10), cue_start):
         # "Grossi said he had received "positive signals" from Abbas Araghchi, but added:": the
@@ -3498,7 +3502,7 @@ def _subject(
             cues = cues[1:]
     if cues:
         cue = cues[0]
-        body = _body_before(masked, clause, cue.start)
+        body = _body_before(state, masked, clause, cue.start)
         if body >= 0:
             # "The club said he had pulled up "a bit sore but fine"": the club's words, not
             # those of the "he" after the verb; a later "he said" is not the club
@@ -3600,24 +3604,34 @@ def _in_a_longer_name(text: str, end: int) -> bool:
     return text[end + 1 : word_end] in _NOT_PERSON_WORDS
 
 
-def _body_before(masked: str, clause_start: int, cue_start: int) -> int:
-    """Where an organisation named by a common noun right before a cue verb starts ("the club
-    saying", "The council has said"), or -1."""
-    end = cue_start - 1  # (the space before the verb)
-    if end <= clause_start or masked[end] != " ":
+def _bodies_before(masked: str, cue_starts: list[int]) -> dict[int, int]:
+    """Cue start -> where an organisation named by a common noun right before the cue verb
+    starts ("the club saying", "The council has said"), for the cues that have one (found once
+    per article: every rule that looks for a cue verb's subject asks)."""
+    found: dict[int, int] = {}
+    for cue_start in cue_starts:
+        end = cue_start - 1  # (the space before the verb)
+        if end <= 0 or masked[end] != " ":
+            continue
+        space = masked.rfind(" ", 0, end)
+        if masked[space + 1 : end] in _BODY_GAP_WORDS:
+            end = space
+            space = masked.rfind(" ", 0, end)
+        if masked[space + 1 : end] not in _BODY_NOUNS:
+            continue  # (the pattern only where the noun before the verb is such a noun)
+        body = _BODY_BEFORE_A_CUE.search(masked, max(0, cue_start - 50), cue_start)
+        if body is not None and body.group("head") in _BODY_NOUNS:
+            found[cue_start] = body.start()
+    return found
+
+
+def _body_before(state: Attribution, masked: str, clause_start: int, cue_start: int) -> int:
+    """Where an organisation named by a common noun right before a cue verb starts, as the
+    subject of the clause from `clause_start`, or -1: not "a spokesman for the town council
+    said", nor "said the company had added"."""
+    start = state.body_starts.get(cue_start, -1) if state.body_starts else -1
+    if start < clause_start:
         return -1
-    space = masked.rfind(" ", clause_start, end)
-    if masked[space + 1 : end] in _BODY_GAP_WORDS:
-        end = space
-        space = masked.rfind(" ", clause_start, end)
-    if masked[space + 1 : end] not in _BODY_NOUNS:
-        return -1  # (the pattern only where the noun before the verb is such a noun)
-    body = _BODY_BEFORE_A_CUE.search(masked, max(clause_start, cue_start - 50), cue_start)
-    if body is None or body.group("head") not in _BODY_NOUNS:
-        return -1
-    # the subject of a clause: not "a spokesman for the town council said", nor "said the
-    # company had added"
-    start = body.start()
     if start > clause_start and not masked.endswith(_BODY_SUBJECT_AFTER, max(clause_start, start - 6), start):
         return -1
     return start
