@@ -490,6 +490,8 @@ HELD_OUT_FLOORS = {
     "heldout168.yaml": DEVELOPMENT,
     "heldout169.yaml": Floor(1.0, 0.98, 0.96, 1.0),
     "heldout170.yaml": Floor(1.0, 0.97, 0.97, 0.96),
+    "heldout171.yaml": Floor(0.98, 0.95, 0.95, 0.95),
+    "heldout172.yaml": Floor(1.0, 0.97, 1.0, 0.96),
 }
 
 
