@@ -4114,6 +4114,11 @@ def _reported(
             after_quote
             and clause == s_start
             and lead[:1].isupper()
+            # not when what was said follows the verb: '"hawks", Klaas Knot, told the paper
+            # in an interview that …'
+            and cue.verb not in ("told", "tells", "telling")
+            and not _THAT_NEXT.match(masked, cue.end, s_end)
+            and not _CLAUSE_NEXT.match(masked, cue.end, s_end)
             # not a participle's phrase: 'Known to everyone as "Seu Nelson", he wrote'
             and not lead.split(" ", 1)[0].lower().endswith(("ing", "ed", "wn", "born"))
             and _has_words(lead, 0, len(lead), 4)

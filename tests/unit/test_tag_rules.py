@@ -2703,3 +2703,12 @@ def test_a_quotation_over_two_paragraphs_is_the_speaker_the_second_names() -> No
         '"Nobody should have to explain that to a six-year-old," said Anneke Vos, a teacher.',
     )
     assert speakers(result) == ["Tomas Reiner", "Anneke Vos", "Anneke Vos"]
+
+
+def test_what_follows_the_verb_is_reported_not_a_description_before_the_name() -> None:
+    result = tag(
+        'One of the council\'s best-known "doves", Dutch central bank president Klaas Knot, told '
+        "the paper in an interview after the meeting that he had backed the cut.",
+        day="2024-09-12",
+    )
+    assert reported(result) == [("Klaas Knot", "he had")]
