@@ -313,8 +313,8 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout167.yaml (first brief) and heldout168.yaml (third), read once heldout169.yaml (first
-# brief) and heldout170.yaml (third) were. These two, and the sets after them, wait unread with
+# heldout169.yaml (first brief) and heldout170.yaml (third), read once heldout171.yaml (first
+# brief) and heldout172.yaml (third) were. These two, and the sets after them, wait unread with
 # floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
 # first name alone is never taken for a person), and heldout141.yaml finds 86 of its 87 spans (a
 # petition that 'described the plan as "Kilbrannagh's own Berlin Wall"' reads as a label).
@@ -488,8 +488,8 @@ HELD_OUT_FLOORS = {
     "heldout166.yaml": DEVELOPMENT,
     "heldout167.yaml": DEVELOPMENT,
     "heldout168.yaml": DEVELOPMENT,
-    "heldout169.yaml": Floor(1.0, 0.98, 0.96, 1.0),
-    "heldout170.yaml": Floor(1.0, 0.97, 0.97, 0.96),
+    "heldout169.yaml": DEVELOPMENT,
+    "heldout170.yaml": DEVELOPMENT,
     "heldout171.yaml": Floor(0.98, 0.95, 0.95, 0.95),
     "heldout172.yaml": Floor(1.0, 0.97, 1.0, 0.96),
 }
