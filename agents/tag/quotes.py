@@ -3629,7 +3629,7 @@ def _body_before(state: Attribution, masked: str, clause_start: int, cue_start: 
     """Where an organisation named by a common noun right before a cue verb starts, as the
     subject of the clause from `clause_start`, or -1: not "a spokesman for the town council
     said", nor "said the company had added"."""
-    start = state.body_starts.get(cue_start, -1) if state.body_starts else -1
+    start = state.body_starts.get(cue_start, -1)
     if start < clause_start:
         return -1
     if start > clause_start and not masked.endswith(_BODY_SUBJECT_AFTER, max(clause_start, start - 6), start):
