@@ -492,6 +492,8 @@ HELD_OUT_FLOORS = {
     "heldout170.yaml": DEVELOPMENT,
     "heldout171.yaml": Floor(0.98, 0.95, 0.95, 0.95),
     "heldout172.yaml": Floor(1.0, 0.97, 1.0, 0.96),
+    "heldout173.yaml": Floor(1.0, 0.93, 0.93, 0.92),
+    "heldout174.yaml": Floor(1.0, 1.0, 1.0, 0.95),
 }
 
 
