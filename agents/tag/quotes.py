@@ -734,6 +734,9 @@ class Span:
     continues: bool = False  # reopens a quote left open at the end of the previous paragraph
 
 
+_UNNAMED_ARTICLES: Final = frozenset({"A", "a", "An", "an", "One", "one"})  # "One senior diplomat"
+
+
 @dataclass
 class Attribution:
     """The state of one article's attribution: people in it, and who is in focus."""
@@ -970,7 +973,7 @@ class Attribution:
                 return False
             if earlier.kind in ("anon", "rolephrase"):  # ("A company spokeswoman": a role phrase)
                 words = self.text[earlier.start : earlier.end].split()
-                if words[0] in ("A", "a", "An", "an") and words[-1].lower() == head:
+                if words[0] in _UNNAMED_ARTICLES and words[-1].lower() == head:
                     return True
         return False
 
@@ -3649,12 +3652,29 @@ def _possessed_subject(state: Attribution, masked: str, clause: int, cue_start: 
 
 def _possessor(state: Attribution, masked: str, s_start: int, clause: int, s_end: int) -> str:
     """The owner in a sentence-initial possessive ("Sunak's predecessor ...")."""
-    if masked.find("'s ", s_start, s_start + 120) < 0:
+    if masked.find("'s ", s_start, s_start + 120) < 0 and masked.find("’s ", s_start, s_start + 120) < 0:
         return ""
     refs = _refs_in(state, clause, s_end)
     if refs and refs[0].np_start <= clause + 4 and refs[0].possessive:
         return state.resolve_ref(refs[0])
+    if masked.startswith(_TIME_OPENINGS, s_start):
+        # "Last year Millalonco's story was included in a book. She admits …"
+        refs = _refs_in(state, s_start, s_end)
+        if (
+            refs
+            and refs[0].possessive
+            and _TIME_BEFORE_A_SUBJECT.fullmatch(masked, s_start, refs[0].np_start)
+        ):
+            return state.resolve_ref(refs[0])
     return ""
+
+
+_TIME_OPENINGS: Final = ("Last ", "This ", "Next ", "Earlier ", "Later ")
+
+
+_TIME_BEFORE_A_SUBJECT: Final = re.compile(
+    r"(?:Last|This|Next|Earlier this|Later that) (?:year|month|week|season|spring|summer|autumn|winter) "
+)
 
 
 # (a descriptor may stand between "by" and the name: "was started by Hollins Road resident Bev
@@ -3770,6 +3790,9 @@ def _speaker_of(
                         m.group("who").lstrip(" ,").startswith("and ")
                         and bool(_cues_in(state, s_start, span.start))
                     )
+                    # 'Supporters sang "…" long after the whistle, and chairman Derek Holloway
+                    # has promised to lay on coaches': what he will do, in a clause of its own
+                    or (", and " in m.group("who") and masked.startswith(" to ", m.end("cue")))
                     # 'after a "gutless" second half saw them thrashed by the Ironbarks, warning
                     # that': the words after the quotation go on with the sentence, and the
                     # participle's subject is the sentence's
@@ -3896,8 +3919,22 @@ def _speaker_of(
         if before.rstrip(" :,").endswith(_UNSPOKEN):
             return "", "none"  # what a sign says: 'greeted by a bedsheet on the hill reading "…"'
         who = subject or possessor
+        if subject and _subject_of_a_later_clause(state, masked, close, s_end):
+            # 'Supporters sang "…" long after the whistle, and chairman Derek Holloway has
+            # promised': the subject is the later clause's, not the quotation's
+            return "", "none"
         return (who, "") if who and who not in exclude and who != _ANONYMOUS else ("", "none")
     return "", ""
+
+
+def _subject_of_a_later_clause(state: Attribution, masked: str, close: int, s_end: int) -> bool:
+    """Whether the sentence's only cue verbs come after a quotation, in a clause joined to it by
+    ", and" that names its own subject ("…, and chairman Derek Holloway has promised")."""
+    joined = masked.find(", and ", close, s_end)
+    if joined < 0:
+        return False
+    cues = _cues_in(state, joined, s_end)
+    return bool(cues) and any(ref.kind in _SPEAKER_KINDS for ref in _refs_in(state, joined, cues[0].start))
 
 
 _BODY_PRONOUNS: Final = frozenset({"it", "It", "they", "They"})

@@ -2712,3 +2712,35 @@ def test_what_follows_the_verb_is_reported_not_a_description_before_the_name() -
         day="2024-09-12",
     )
     assert reported(result) == [("Klaas Knot", "he had")]
+
+
+def test_the_role_after_one_unnamed_source_is_that_source() -> None:
+    result = tag(
+        "Kaja Kallas, the EU's foreign policy chief, said the talks had been hard. "
+        '"We kept the door open," she said.',
+        'One senior diplomat, who was not authorised to speak publicly, called the session "long but civil."',
+        '"Nobody walked out, which counts as progress here," the diplomat added.',
+        day="2025-03-21",
+    )
+    assert speakers(result) == ["Kaja Kallas", "", ""]
+
+
+def test_a_later_clause_with_its_own_subject_does_not_take_a_chant() -> None:
+    result = tag(
+        "Rovers manager Aled Pryce praised the crowd after the final whistle.",
+        'The away end chanted "We are staying up" for an hour, and club president Mari Lloyd '
+        "has promised to pay for the coaches next season.",
+        '"They deserve it more than anyone," Lloyd said.',
+    )
+    assert speakers(result) == ["", "Mari Lloyd"]
+
+
+def test_a_possessor_after_a_time_phrase_is_whom_the_next_pronoun_means() -> None:
+    result = tag(
+        "Teodora Vlaicu, 61, keeps bees on the hill above Sibiu.",
+        "Dr Irina Matei, an entomologist, said Vlaicu kept better records than most labs. "
+        '"Her notebooks go back twenty years," Matei said.',
+        "Last year Vlaicu’s honey won a prize at a fair in Vienna. She has not been back since.",
+        '"One trip was enough for me," she says.',
+    )
+    assert speakers(result) == ["Irina Matei", "Teodora Vlaicu"]
