@@ -294,6 +294,7 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout65.yaml": (1.0, 1.0, 0.94),
     "heldout66.yaml": (1.0, 1.0, 0.94),
     "heldout67.yaml": (1.0, 1.0, 0.95),
+    "heldout68.yaml": (1.0, 1.0, 0.95),
 }
 
 
