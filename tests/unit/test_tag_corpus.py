@@ -494,6 +494,7 @@ HELD_OUT_FLOORS = {
     "heldout172.yaml": Floor(1.0, 0.97, 1.0, 0.96),
     "heldout173.yaml": Floor(1.0, 0.93, 0.93, 0.92),
     "heldout174.yaml": Floor(1.0, 1.0, 1.0, 0.95),
+    "heldout175.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
