@@ -2953,7 +2953,13 @@ _PLACED_SUBJECT: Final = re.compile(
 )
 _WORD_AND_NAME: Final = re.compile(r"[a-z][\w-]* [A-Z]")
 _PERSONAL_PRONOUN: Final = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|him)\b")
-_LEAD_SUBJECT: Final = re.compile(rf"(?:^|, )((?:{_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}) (?=[a-z])")
+# (after a comma, or after a short time of day with none: "At dawn Teodora Vlaicu is already
+# checking her hives")
+_LEAD_SUBJECT: Final = re.compile(
+    rf"(?:^|, |^(?:At|By|Before|Every|Most) (?:dawn|daybreak|sunrise|first light|noon|midday|night|"
+    rf"morning|mornings|evening|evenings|day|weekday|weekend|[a-z]+ in the morning) )"
+    rf"((?:{_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}) (?=[a-z])"
+)
 _LEAD_NAME: Final = re.compile(rf"(?<![\w'’-])({_NAME_WORD}){_MORE_NAME_WORDS}{{1,3}}")
 _DIED: Final = re.compile(
     r"\b(?:has|have|who) died\b|\bdied (?:on|at|in|aged|peacefully|suddenly|after|last)\b|\bdies (?:at|aged)\b"

@@ -2744,3 +2744,14 @@ def test_a_possessor_after_a_time_phrase_is_whom_the_next_pronoun_means() -> Non
         '"One trip was enough for me," she says.',
     )
     assert speakers(result) == ["Irina Matei", "Teodora Vlaicu"]
+
+
+def test_a_profile_subject_after_a_time_of_day_is_introduced() -> None:
+    result = tag(
+        "At dawn Lenuța Bârsan is already checking her hives on the slope above Sibiu.",
+        "Dr Ioana Pătru, an entomologist, said Bârsan kept better records than most labs. "
+        '"Her notebooks go back twenty years," Pătru said.',
+        "Last year Bârsan’s honey won a prize at a fair in Vienna. She has not been back since.",
+        '"One trip was enough for me," she says.',
+    )
+    assert speakers(result) == ["Ioana Pătru", "Lenuța Bârsan"]
