@@ -295,6 +295,8 @@ HELD_OUT_FLOORS: dict[str, tuple[float, float, float]] = {
     "heldout66.yaml": (1.0, 1.0, 0.94),
     "heldout67.yaml": (1.0, 1.0, 0.95),
     "heldout68.yaml": (1.0, 1.0, 0.95),
+    "heldout69.yaml": (1.0, 1.0, 0.97),
+    "heldout70.yaml": (1.0, 1.0, 1.0),
 }
 
 
