@@ -1977,6 +1977,21 @@ def _full_name_before(
 _LAST_NAME_WORD: Final = re.compile(r" ([A-Z][\w'’-]+)(?![\w'’-]| [A-Z])")
 
 
+# An appositive that says a capitalised run is a firm: its head noun, then what follows a head
+# ("a family-owned maker of grinding machines", "an engineering group based in Turin"; not "a
+# company director")
+_FIRM_APPOSITIVE: Final = re.compile(
+    r", an? (?:[\w-]+ ){0,3}(?:maker|manufacturer|company|firm|producer|supplier|retailer|group|"
+    r"carmaker|chipmaker|lender|insurer|airline|brewery|distillery|start-?up|cooperative|"
+    r"co-operative|conglomerate|wholesaler|exporter|importer)(?: of\b| in\b| based\b| that\b| which\b| with\b|,|\.)"
+)
+
+_HEAD_COMPOUND: Final = re.compile(
+    r" (?:teacher|coach|chef|cook|gardener|groundsman|nurse|porter|ranger|keeper|librarian|curator|"
+    r"brewer|winemaker|guide|trainer|boy|girl)\b"
+)
+
+
 def _unknown_people(
     kb: KnowledgeBase,
     text: str,
@@ -2040,6 +2055,12 @@ def _unknown_people(
     for start, run in candidates:
         if in_quote[start]:  # (names inside quotations are mentions, and never introductions)
             continue
+        if (
+            text.startswith(", a", start + len(run))
+            and _FIRM_APPOSITIVE.match(text, start + len(run))
+            and run.split(" ", 1)[0] not in _FIRST_NAME_GENDERS  # ("Jan-Willem de Groot, a fuel supplier")
+        ):
+            continue  # "Kessler Präzision, a family-owned maker of grinding machines": a firm
         offset, words, titled, is_name = _name_in_run(run)
         if titled and run[: run.find(" ")] in _RANKS and _after_doer_noun(text, start):
             # a short first name, not a rank, after what the person does: "grain grower Col
@@ -2405,6 +2426,10 @@ def build_refs(
         end = match.end()
         while text[end - 1] == " ":  # (a complement's pattern may take the space after it)
             end -= 1
+        if text.endswith(("head", "Head"), start, end):
+            compound = _HEAD_COMPOUND.match(text, end)
+            if compound is not None:
+                end = compound.end()  # "The head teacher": the whole noun
         if not in_quote[start] and not _in_a_longer_name(text, end):
             found.append(Ref(_after_a_sentence_end(text, start, end), end, "rolephrase"))
     nouns = sorted(set(words.nouns))

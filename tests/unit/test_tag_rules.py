@@ -2755,3 +2755,31 @@ def test_a_profile_subject_after_a_time_of_day_is_introduced() -> None:
         '"One trip was enough for me," she says.',
     )
     assert speakers(result) == ["Ioana Pătru", "Lenuța Bârsan"]
+
+
+def test_a_run_set_off_as_a_firm_is_no_person() -> None:
+    result = tag(
+        "Brenner Feinmechanik, a family-owned maker of lathes based in Esslingen, will cut 90 jobs.",
+        "Chief executive Ulrike Haas said orders had fallen for two years.",
+        'Brenner plans to move work to its Czech plant. "We waited as long as we could," she said.',
+    )
+    assert speakers(result) == ["Ulrike Haas"]
+    assert "Brenner Feinmechanik" not in [entity.name for entity in result.entities]
+
+
+def test_a_person_with_a_first_name_set_off_as_a_supplier_is_a_person() -> None:
+    result = tag(
+        "Pieter van Loon, a timber supplier based in Zwolle, told the hearing that prices had doubled.",
+        '"Nobody can plan like this," van Loon said.',
+    )
+    assert speakers(result) == ["Pieter van Loon"]
+
+
+def test_the_head_teacher_is_a_teacher_not_another_head() -> None:
+    result = tag(
+        "Morven Gillies, 52, has been head teacher at the island's primary school since 2019.",
+        'The head teacher is blunt about the roll. "Six pupils is a school," she says.',
+        "Kirsty Munro, who runs the island's shop, said families had stayed because of it.",
+        '"Without it we would all have gone," she said.',
+    )
+    assert speakers(result) == ["Morven Gillies", "Kirsty Munro"]
