@@ -496,6 +496,8 @@ HELD_OUT_FLOORS = {
     "heldout174.yaml": Floor(1.0, 1.0, 1.0, 0.95),
     "heldout175.yaml": Floor(1.0, 1.0, 1.0, 1.0),
     "heldout176.yaml": Floor(1.0, 0.95, 0.94, 0.92),
+    "heldout177.yaml": Floor(1.0, 0.97, 0.97, 1.0),
+    "heldout178.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
