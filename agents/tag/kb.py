@@ -196,6 +196,9 @@ class KnowledgeBase:
             if _PARTICLE_FIRST.match(surface):
                 # a particle that starts a sentence takes a capital: "Al-Sudani also instructed"
                 self.add_surface(surface[:1].upper() + surface[1:], Target("entity", person_id))
+            if _INITIAL_FIRST.match(surface):
+                # an initial is written without its full stop too: "S. Jaishankar", "S Jaishankar"
+                self.add_surface(surface[:1] + surface[2:], Target("entity", person_id))
         return person_id
 
     def person_named(self, name: str) -> str:
@@ -458,6 +461,7 @@ def _longest_first(
 
 
 _PARTICLE_FIRST: Final = re.compile(r"[a-z]{1,3}-[A-Z]")  # "al-Sudani", "el-Sisi"
+_INITIAL_FIRST: Final = re.compile(r"[A-Z]\. [A-Z][a-z]")  # "S. Jaishankar"
 
 
 # Heads that stand for one another when a role is described loosely ("the Turkish leader").

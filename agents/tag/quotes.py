@@ -55,7 +55,7 @@ CUE_VERBS: Final = (
     "arguing|claiming|noting|observing|stressing|explaining|grinned|laughed|smiled|beamed|sighed|shrugged|"
     "calling|called|describing|described|accused|accusing|proposed|repeated|joked|cautioned|countered|"
     "boasted|hailed|signalled|signaled|accepted|confirmed|confirms|was quoted as saying|is quoted as saying|"
-    "made clear|made it clear|"
+    "made clear|made it clear|submitted|contended|"
     # the present tense of feature writing ("She admits she underestimated the cost"); not the
     # forms that are also nouns ("remarks", "comments", "answers", "promises"), nor those whose
     # subject is as often a country, a firm or a study ("responds", "suggests", "announces")
@@ -3838,6 +3838,12 @@ def _speaker_of(
                     # 'promised to "get Britain building again" as he unveiled the plans,
                     # while Rishi Sunak accused him': the cue is in a clause of its own
                     or (", wh" in m.group("who") and _CONTRASTING.search(m.group("who")) is not None)
+                    # 'the energy minister said the group was in "no hurry" to change its targets,
+                    # even as the head of the IEA warned': the cue before it has said who
+                    or (
+                        ", even as " in m.group("who")
+                        and bool(_cues_in(state, _clause_start(masked, s_start, span.start), span.start))
+                    )
                     # 'ruled out hitting back "for now", as the Governor warned that …': a
                     # clause of its own, saying its own thing ("as the Governor put it" is not)
                     or (
@@ -4090,6 +4096,8 @@ _NEEDS_THAT: Final = frozenset(
         "announce",  # ("to announce that …": the infinitive says what, with "that" only)
         "made clear",  # ("made clear its opposition": what, not what was said)
         "made it clear",
+        "submitted",  # ("submitted invoices": what; "submitted that": court copy's "argued that")
+        "contended",
     }
 )
 

@@ -2783,3 +2783,29 @@ def test_the_head_teacher_is_a_teacher_not_another_head() -> None:
         '"Without it we would all have gone," she said.',
     )
     assert speakers(result) == ["Morven Gillies", "Kirsty Munro"]
+
+
+def test_submitted_that_reports_speech_and_submitted_invoices_does_not() -> None:
+    result = tag(
+        "Appearing for the state, senior counsel Meera Joshi submitted that the contractor had "
+        "been paid twice for the same culverts.",
+        "The court heard the contractor, Dinesh Rao, submitted invoices for work never done.",
+    )
+    assert reported(result, 4) == [("Meera Joshi", "the contractor had been")]
+
+
+def test_a_later_even_as_clause_does_not_take_the_partial_quote_of_the_cue_before() -> None:
+    result = tag(
+        'Turkey\'s foreign minister said on Monday that Ankara was in "no rush" to sign the deal, '
+        "even as the head of NATO warned that time was running out.",
+        day="2024-06-03",
+    )
+    assert speakers(result) == ["Hakan Fidan"]
+
+
+def test_a_known_name_with_an_initial_and_no_full_stop() -> None:
+    result = tag(
+        'External Affairs Minister S Jaishankar met the delegation. "We are in no hurry," he said.',
+        day="2024-02-08",
+    )
+    assert speakers(result) == ["Subrahmanyam Jaishankar"]
