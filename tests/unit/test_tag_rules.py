@@ -2809,3 +2809,12 @@ def test_a_known_name_with_an_initial_and_no_full_stop() -> None:
         day="2024-02-08",
     )
     assert speakers(result) == ["Subrahmanyam Jaishankar"]
+
+
+def test_a_union_named_for_its_members_is_no_person() -> None:
+    result = tag(
+        "The United Dock Workers said on Monday the strike would go ahead.",
+        "Federated Growers said in a statement that the delay would cost exporters dearly.",
+    )
+    assert [entity.name for entity in result.entities if entity.id.startswith("person:")] == []
+    assert [speaker for speaker, _words in reported(result)] == []
