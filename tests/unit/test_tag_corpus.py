@@ -498,6 +498,8 @@ HELD_OUT_FLOORS = {
     "heldout176.yaml": Floor(1.0, 0.95, 0.94, 0.92),
     "heldout177.yaml": Floor(1.0, 0.97, 0.97, 1.0),
     "heldout178.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout179.yaml": Floor(1.0, 1.0, 1.0, 0.95),
+    "heldout180.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
 
 
