@@ -735,6 +735,8 @@ class Span:
 
 
 _UNNAMED_ARTICLES: Final = frozenset({"A", "a", "An", "an", "One", "one"})  # "One senior diplomat"
+_JUSTICE: Final = frozenset({"justice"})  # a judge's title before the name
+_JUSTICE_AS_JUDGE: Final = frozenset({"justice", "judge"})
 
 
 @dataclass
@@ -787,6 +789,8 @@ class Attribution:
         else:
             insort(positions, position)  # kept sorted: bisect finds the last before
         if words:
+            if words == _JUSTICE:
+                words = _JUSTICE_AS_JUDGE  # "Justice Meera Raghunath" is "the judge"
             # a description said twice fits the same role phrases as once
             known = self.descriptions.setdefault(person, [])
             if words not in known:

@@ -2818,3 +2818,12 @@ def test_a_union_named_for_its_members_is_no_person() -> None:
     )
     assert [entity.name for entity in result.entities if entity.id.startswith("person:")] == []
     assert [speaker for speaker, _words in reported(result)] == []
+
+
+def test_the_judge_is_the_justice_the_article_named() -> None:
+    result = tag(
+        "Justice Anjali Menon of the High Court on Friday ordered the city to clear its storm drains.",
+        "The petition followed the drowning of Rohit Nair, 19, in a flooded underpass.",
+        '"Every monsoon the same promises are made," the judge said in her order.',
+    )
+    assert speakers(result) == ["Anjali Menon"]
