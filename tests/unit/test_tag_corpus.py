@@ -313,11 +313,13 @@ class Floor(NamedTuple):
 # heldout109.yaml (first brief) and heldout110.yaml (third) were, and those two once
 # heldout111.yaml (first brief) and heldout112.yaml (third) were, those two once
 # heldout113.yaml (first brief) and heldout114.yaml (third) were, and so on two by two up to
-# heldout169.yaml (first brief) and heldout170.yaml (third), read once heldout171.yaml (first
-# brief) and heldout172.yaml (third) were. These two, and the sets after them, wait unread with
+# heldout177.yaml (first brief) and heldout178.yaml (third), read once heldout179.yaml (first
+# brief) and heldout180.yaml (third) were. These two, and the sets after them, wait unread with
 # floors at their arrival figures. heldout107.yaml is held to 0.97 / 0.95 (a pupil named by her
-# first name alone is never taken for a person), and heldout141.yaml finds 86 of its 87 spans (a
-# petition that 'described the plan as "Kilbrannagh's own Berlin Wall"' reads as a label).
+# first name alone is never taken for a person), heldout141.yaml finds 86 of its 87 spans (a
+# petition that 'described the plan as "Kilbrannagh's own Berlin Wall"' reads as a label), and
+# heldout171.yaml 80 of its 81 (T-shirts printed with the slogan "Hands off our Freibad": a
+# slogan named as such reads as a label).
 DEVELOPMENT = Floor(1.0, 0.95, 0.90, 0.80)
 HELD_OUT_FLOORS = {
     "heldout.yaml": DEVELOPMENT,
@@ -490,14 +492,14 @@ HELD_OUT_FLOORS = {
     "heldout168.yaml": DEVELOPMENT,
     "heldout169.yaml": DEVELOPMENT,
     "heldout170.yaml": DEVELOPMENT,
-    "heldout171.yaml": Floor(0.98, 0.95, 0.95, 0.95),
-    "heldout172.yaml": Floor(1.0, 0.97, 1.0, 0.96),
-    "heldout173.yaml": Floor(1.0, 0.93, 0.93, 0.92),
-    "heldout174.yaml": Floor(1.0, 1.0, 1.0, 0.95),
-    "heldout175.yaml": Floor(1.0, 1.0, 1.0, 1.0),
-    "heldout176.yaml": Floor(1.0, 0.95, 0.94, 0.92),
-    "heldout177.yaml": Floor(1.0, 0.97, 0.97, 1.0),
-    "heldout178.yaml": Floor(1.0, 1.0, 1.0, 1.0),
+    "heldout171.yaml": Floor(0.98, 0.95, 0.90, 0.80),
+    "heldout172.yaml": DEVELOPMENT,
+    "heldout173.yaml": DEVELOPMENT,
+    "heldout174.yaml": DEVELOPMENT,
+    "heldout175.yaml": DEVELOPMENT,
+    "heldout176.yaml": DEVELOPMENT,
+    "heldout177.yaml": DEVELOPMENT,
+    "heldout178.yaml": DEVELOPMENT,
     "heldout179.yaml": Floor(1.0, 1.0, 1.0, 0.95),
     "heldout180.yaml": Floor(1.0, 1.0, 1.0, 1.0),
 }
